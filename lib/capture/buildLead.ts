@@ -1,0 +1,273 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+	ATTRIBUTION_FIELDS,
+	IDENTITY_FIELDS,
+	LEAD_SCHEMA_VERSION,
+	type Attribution,
+	type Consent,
+	type IdentityField,
+	type Lead,
+} from '../lead/schema';
+import { cleanString, foldText } from '../normalize/text';
+import { normalizeEmail } from '../normalize/email';
+import { normalizePhone } from '../normalize/phone';
+import { splitFullName, tidyNameCase } from '../normalize/name';
+import { normalizeWebsite } from '../normalize/domain';
+import { normalizeCountry } from '../normalize/country';
+import type { ParsedSubmission } from './types';
+
+/** User's field mapping: canonical field → the answer key, label or hidden field that holds it. */
+export type FieldMapping = Partial<Record<IdentityField | 'consent_marketing' | 'consent_terms', string>>;
+
+export interface BuildContext {
+	receivedAt: Date;
+	requestIp?: string;
+	requestUserAgent?: string;
+	requestReferrer?: string;
+	query?: Record<string, unknown>;
+	mapping?: FieldMapping;
+	defaultCountry?: string;
+	nodeName?: string;
+}
+
+/** Name patterns (folded: lower-case, no accents, words separated by spaces), exact matches first. */
+const SYNONYMS: Record<IdentityField, RegExp> = {
+	email: /^(e ?mail|email address|e mail address|your email|your e mail|work email|business email|courriel|adresse (e )?mail|correo( electronico)?|mail)$/,
+	phone: /^(phone|phone number|telephone|tel|mobile|mobile phone|mobile number|cell|cell phone|whatsapp|telefon|telefono|telephone number|your phone|portable|handy)$/,
+	first_name: /^(first name|firstname|fname|given name|first|prenom|vorname|nombre|your first name)$/,
+	last_name: /^(last name|lastname|lname|surname|family name|last|nom|nom de famille|nachname|apellido|apellidos|your last name)$/,
+	full_name: /^(name|full name|fullname|your name|contact name|nom complet|vollstandiger name|nombre completo|your full name)$/,
+	company: /^(company|company name|organization|organisation|organization name|business|business name|employer|entreprise|societe|firma|unternehmen|empresa|account name)$/,
+	job_title: /^(job title|jobtitle|title|position|role|job role|job|fonction|poste|cargo|berufsbezeichnung)$/,
+	website: /^(website|web site|company website|url|site|site web|webseite|homepage|website url)$/,
+	country: /^(country|country code|pays|land|pais|country region|nation)$/,
+	city: /^(city|town|ville|stadt|ciudad|locality)$/,
+	message: /^(message|your message|comments|comment|question|questions|how can we help( you)?|details|inquiry|enquiry|notes|note|description|nachricht|mensaje|project details|tell us more)$/,
+};
+/** Looser patterns tried only when no exact name matched; values must also look right. */
+const CONTAINS: Partial<Record<IdentityField, RegExp>> = {
+	email: /\be ?mail\b/,
+	phone: /\b(phone|tel|mobile|telephone|whatsapp)\b/,
+	company: /\b(company|organi[sz]ation)\b/,
+	message: /\b(message|comment)\b/,
+};
+const CONSENT_MARKETING = /(marketing|newsletter|subscribe|opt ?in|optin|communications?|gdpr|consent|updates|promotional)/;
+const CONSENT_TERMS = /(terms|privacy|agree|accept|tos|legal|conditions|datenschutz|cgu)/;
+
+function keyForms(key: string, label?: string | null): string[] {
+	const forms = [foldText(key.replace(/[_\-.]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2'))];
+	if (label) forms.push(foldText(label));
+	return forms;
+}
+
+function truthy(v: unknown): boolean | undefined {
+	if (typeof v === 'boolean') return v;
+	if (typeof v === 'number') return v !== 0;
+	if (Array.isArray(v)) return v.length > 0 ? v.some((x) => truthy(x) !== false) : false;
+	if (typeof v === 'string') {
+		const s = foldText(v);
+		if (['true', 'on', 'yes', 'y', '1', 'checked', 'accepted', 'agree', 'i agree', 'oui', 'ja', 'si'].includes(s)) return true;
+		if (['false', 'off', 'no', 'n', '0', '', 'unchecked', 'declined', 'non', 'nein'].includes(s)) return false;
+		return true; // a checkbox whose value is its own label
+	}
+	return undefined;
+}
+
+function looksRight(field: IdentityField, value: unknown, defaultCountry?: string): boolean {
+	if (field === 'email') return normalizeEmail(value) !== null;
+	if (field === 'phone') return normalizePhone(value, defaultCountry) !== null;
+	return cleanString(value) !== null;
+}
+
+/** Find the value of each canonical field among the answers: mapping, vendor types, then names. */
+export function resolveIdentity(sub: ParsedSubmission, ctx: BuildContext): Partial<Record<IdentityField, unknown>> {
+	const out: Partial<Record<IdentityField, unknown>> = {};
+	const used = new Set<number>();
+	const mapping = ctx.mapping ?? {};
+	const findMapped = (wanted: string): unknown => {
+		const w = foldText(wanted);
+		for (let i = 0; i < sub.answers.length; i++) {
+			const a = sub.answers[i];
+			if (a.key === wanted || foldText(a.key) === w || (a.label && foldText(a.label) === w)) {
+				used.add(i);
+				return a.value;
+			}
+		}
+		for (const [k, v] of Object.entries(sub.hidden)) if (k === wanted || foldText(k) === w) return v;
+		return undefined;
+	};
+	for (const field of IDENTITY_FIELDS) {
+		const wanted = mapping[field];
+		if (wanted) {
+			const v = findMapped(wanted);
+			if (v !== undefined) out[field] = v;
+		}
+	}
+	for (const field of IDENTITY_FIELDS) {
+		if (out[field] === undefined && sub.typed[field] !== undefined) out[field] = sub.typed[field];
+	}
+	// Mark answers already taken by typed values so heuristics do not reuse them.
+	sub.answers.forEach((a, i) => {
+		if (IDENTITY_FIELDS.some((f) => out[f] !== undefined && out[f] === a.value && typeof a.value !== 'boolean')) used.add(i);
+	});
+	const forms = sub.answers.map((a) => keyForms(a.key, a.label));
+	for (const field of IDENTITY_FIELDS) {
+		if (out[field] !== undefined) continue;
+		let hit = sub.answers.findIndex((a, i) => !used.has(i) && forms[i].some((f) => SYNONYMS[field].test(f)) && looksRight(field, a.value, ctx.defaultCountry));
+		if (hit < 0 && CONTAINS[field]) {
+			hit = sub.answers.findIndex((a, i) => !used.has(i) && forms[i].some((f) => CONTAINS[field]!.test(f)) && looksRight(field, a.value, ctx.defaultCountry));
+		}
+		if (hit >= 0) {
+			out[field] = sub.answers[hit].value;
+			used.add(hit);
+		}
+	}
+	return out;
+}
+
+function resolveConsent(sub: ParsedSubmission, ctx: BuildContext, submittedAt: string): Consent {
+	const consent: Consent = { ...sub.consent };
+	const mapping = ctx.mapping ?? {};
+	for (const a of sub.answers) {
+		const forms = keyForms(a.key, a.label);
+		const isMappedMarketing = mapping.consent_marketing && forms.includes(foldText(mapping.consent_marketing));
+		const isMappedTerms = mapping.consent_terms && forms.includes(foldText(mapping.consent_terms));
+		const isBoolish = typeof a.value === 'boolean' || (typeof a.value === 'string' && a.value.length < 200) || Array.isArray(a.value);
+		if (!isBoolish) continue;
+		if (isMappedMarketing || (consent.marketing == null && !mapping.consent_marketing && forms.some((f) => CONSENT_MARKETING.test(f)) && !forms.some((f) => CONSENT_TERMS.test(f)))) {
+			consent.marketing = truthy(a.value) ?? consent.marketing;
+			if (!consent.text && a.label && a.label.length > 20) consent.text = a.label;
+		} else if (isMappedTerms || (consent.terms == null && !mapping.consent_terms && forms.some((f) => CONSENT_TERMS.test(f)))) {
+			consent.terms = truthy(a.value) ?? consent.terms;
+			if (!consent.text && a.label && a.label.length > 20) consent.text = a.label;
+		}
+	}
+	const any = consent.marketing === true || consent.terms === true;
+	return {
+		marketing: consent.marketing ?? null,
+		terms: consent.terms ?? null,
+		text: consent.text ?? null,
+		at: any ? (consent.at ?? submittedAt) : (consent.at ?? null),
+		ip: any ? (consent.ip ?? sub.visitorIp ?? ctx.requestIp ?? null) : (consent.ip ?? null),
+		source: any ? (consent.source ?? sub.pageUrl ?? `${sub.provider}${sub.formId ? `:${sub.formId}` : ''}`) : (consent.source ?? null),
+	};
+}
+
+function queryOf(url: string | undefined): URLSearchParams | undefined {
+	if (!url) return undefined;
+	try {
+		return new URL(url, 'https://placeholder.invalid').searchParams;
+	} catch {
+		return undefined;
+	}
+}
+
+/** UTM and click ids from hidden fields, answers, the page URL, then the webhook's query string. */
+export function resolveAttribution(sub: ParsedSubmission, ctx: BuildContext): Attribution {
+	const out: Attribution = {};
+	const sources: Array<(k: string) => unknown> = [
+		(k) => Object.entries(sub.hidden).find(([hk]) => hk.toLowerCase() === k)?.[1],
+		(k) => sub.answers.find((a) => a.key.toLowerCase() === k || a.label?.toLowerCase() === k)?.value,
+		(k) => queryOf(sub.pageUrl)?.get(k) ?? undefined,
+		(k) => queryOf(sub.referrer)?.get(k) ?? undefined,
+		(k) => (ctx.query ? ctx.query[k] : undefined),
+	];
+	for (const field of ATTRIBUTION_FIELDS) {
+		for (const src of sources) {
+			const v = cleanString(src(field), 2000);
+			if (v) {
+				out[field] = v;
+				break;
+			}
+		}
+	}
+	out.landing_page = out.landing_page ?? cleanString(sub.pageUrl, 2000) ?? null;
+	out.referrer = out.referrer ?? cleanString(sub.referrer, 2000) ?? cleanString(ctx.requestReferrer, 2000) ?? null;
+	for (const field of ATTRIBUTION_FIELDS) if (out[field] === undefined) out[field] = null;
+	return out;
+}
+
+/** Stable id for a vendor submission, so a retried delivery maps to the same lead id. */
+export function leadIdFor(sub: ParsedSubmission): string {
+	if (!sub.submissionId) return randomUUID();
+	const h = createHash('sha256').update(`${sub.provider}\u0000${sub.formId ?? ''}\u0000${sub.submissionId}`).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function clean(field: IdentityField, value: unknown, ctx: BuildContext): string | null {
+	if (field === 'email') {
+		const n = normalizeEmail(value);
+		return n ? n.email : cleanString(value, 320);
+	}
+	if (field === 'phone') {
+		const n = normalizePhone(value, ctx.defaultCountry);
+		return n ? n.e164 : cleanString(value, 64);
+	}
+	if (field === 'website') return normalizeWebsite(value) ?? cleanString(value, 2000);
+	if (field === 'country') {
+		const c = cleanString(value, 100);
+		return c ? (normalizeCountry(c) ?? c) : null;
+	}
+	if (field === 'first_name' || field === 'last_name' || field === 'full_name') {
+		const s = cleanString(value, 200);
+		return s ? tidyNameCase(s) : null;
+	}
+	return cleanString(value, field === 'message' ? 20000 : 500);
+}
+
+/** Turns a parsed submission into the canonical lead. */
+export function buildLead(sub: ParsedSubmission, ctx: BuildContext): Lead {
+	const identity = resolveIdentity(sub, ctx);
+	const values = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, clean(f, identity[f], ctx)])) as Record<IdentityField, string | null>;
+	if (values.full_name && !values.first_name && !values.last_name) {
+		const split = splitFullName(values.full_name);
+		values.first_name = split.first_name;
+		values.last_name = split.last_name;
+	}
+	if (!values.full_name && (values.first_name || values.last_name)) {
+		values.full_name = [values.first_name, values.last_name].filter(Boolean).join(' ');
+	}
+	if (!values.country && values.phone) {
+		values.country = normalizePhone(values.phone)?.country ?? null;
+	}
+	const receivedAt = ctx.receivedAt.toISOString();
+	const submittedAt = sub.submittedAt ?? receivedAt;
+	const custom: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(sub.hidden)) {
+		if (!(ATTRIBUTION_FIELDS as readonly string[]).includes(k.toLowerCase())) custom[k] = v;
+	}
+	if (Object.keys(sub.meta).length) custom.vendor = sub.meta;
+	return {
+		schema_version: LEAD_SCHEMA_VERSION,
+		id: leadIdFor(sub),
+		...values,
+		answers: sub.answers,
+		custom,
+		consent: resolveConsent(sub, ctx, submittedAt),
+		attribution: resolveAttribution(sub, ctx),
+		source: {
+			provider: sub.provider,
+			form_id: sub.formId ?? null,
+			form_name: sub.formName ?? null,
+			submission_id: sub.submissionId ?? null,
+			submitted_at: submittedAt,
+			received_at: receivedAt,
+			ip: sub.visitorIp ?? ctx.requestIp ?? null,
+			user_agent: cleanString(sub.visitorUserAgent ?? ctx.requestUserAgent, 1000),
+		},
+		dedupe: null,
+		enrichment: null,
+		score: null,
+		owner: null,
+		stage: null,
+		sla: null,
+		history: [
+			{
+				at: receivedAt,
+				node: ctx.nodeName ?? 'Lead Capture Trigger',
+				action: 'captured',
+				detail: { provider: sub.provider, ...(sub.formId ? { form_id: sub.formId } : {}) },
+			},
+		],
+	};
+}

@@ -1,0 +1,180 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Lead, LeadIssue } from '../lead/schema';
+import { detectProvider, parseSubmission } from './adapters';
+import { buildLead, type FieldMapping } from './buildLead';
+import { ipAllowed, type Cidr } from './ip';
+import { BodyLimitError, expandBracketKeys, parseJsonSafely, sanitizeBody } from './safeBody';
+import { PROVIDER_SCHEME, verifySignature, type GenericHmacOptions, type SignatureScheme } from './signatures';
+import { checkSpam, type SpamRules, type SpamVerdict } from './spam';
+import type { IncomingSubmission, ParsedSubmission, Provider } from './types';
+import { validateLead, type ValidationRules } from './validate';
+
+export type CaptureAuth =
+	| { type: 'none' }
+	| { type: 'headerAuth'; name: string; value: string }
+	| { type: 'basicAuth'; user: string; password: string }
+	| {
+			type: 'signature';
+			/** 'provider' uses the scheme of the detected or chosen vendor. */
+			scheme: SignatureScheme | 'provider';
+			secret: string;
+			toleranceSeconds: number;
+			generic?: GenericHmacOptions;
+	  };
+
+export interface CaptureConfig {
+	provider: Provider | 'auto';
+	auth: CaptureAuth;
+	ipAllowlist: Cidr[];
+	mapping: FieldMapping;
+	defaultCountry?: string;
+	validation: ValidationRules;
+	spam: SpamRules;
+	/** The URL the vendor was given (HubSpot signs it). */
+	publicUrl: string;
+	nodeName?: string;
+}
+
+/** An answer for the HTTP caller; nothing reaches the workflow. */
+export interface CaptureRefusal {
+	ok: false;
+	status: number;
+	body: { ok: false; error: string; message: string; issues?: LeadIssue[] };
+}
+
+export interface CaptureAccepted {
+	ok: true;
+	provider: Provider;
+	submissions: ParsedSubmission[];
+}
+
+function refuse(status: number, error: string, message: string, issues?: LeadIssue[]): CaptureRefusal {
+	return { ok: false, status, body: { ok: false, error, message, ...(issues ? { issues } : {}) } };
+}
+
+function header(req: IncomingSubmission, name: string): string | undefined {
+	const v = req.headers[name];
+	return Array.isArray(v) ? v[0] : v;
+}
+
+function safeEqual(a: string, b: string): boolean {
+	const x = Buffer.from(a);
+	const y = Buffer.from(b);
+	return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function checkAuth(req: IncomingSubmission, auth: CaptureAuth, provider: Provider, publicUrl: string, body: unknown): CaptureRefusal | null {
+	switch (auth.type) {
+		case 'none':
+			return null;
+		case 'headerAuth': {
+			const got = header(req, auth.name.toLowerCase());
+			return got !== undefined && safeEqual(got, auth.value) ? null : refuse(401, 'unauthorized', `Missing or wrong ${auth.name} header`);
+		}
+		case 'basicAuth': {
+			const h = header(req, 'authorization') ?? '';
+			const m = /^Basic\s+(.+)$/i.exec(h);
+			const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+			const expected = `${auth.user}:${auth.password}`;
+			return m && safeEqual(decoded, expected) ? null : refuse(401, 'unauthorized', 'Missing or wrong basic auth credentials');
+		}
+		case 'signature': {
+			const scheme = auth.scheme === 'provider' ? PROVIDER_SCHEME[provider] : auth.scheme;
+			if (!scheme) {
+				return refuse(401, 'unauthorized', `${provider} does not sign its webhooks; choose a signature scheme or another authentication`);
+			}
+			if (!req.rawBody && scheme !== 'googleAdsKey') return refuse(400, 'unreadable_body', 'The raw request body is needed to check the signature');
+			const result = verifySignature({
+				scheme,
+				secret: auth.secret,
+				rawBody: req.rawBody ?? Buffer.alloc(0),
+				headers: req.headers,
+				method: req.method,
+				url: publicUrl,
+				body,
+				now: req.receivedAt,
+				toleranceSeconds: auth.toleranceSeconds,
+				generic: auth.generic,
+			});
+			return result.ok ? null : refuse(401, 'invalid_signature', `Signature check failed: ${result.reason}`);
+		}
+	}
+}
+
+/** The body as data: n8n's parse, or our own when n8n left it unparsed. */
+function readBody(req: IncomingSubmission): unknown {
+	let body = req.body;
+	const empty = body === undefined || body === null || (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body as object).length === 0);
+	if (empty && req.rawBody?.length) {
+		const text = req.rawBody.toString('utf8');
+		body = parseJsonSafely(text) ?? Object.fromEntries(new URLSearchParams(text));
+	}
+	if (typeof body === 'string') body = parseJsonSafely(body) ?? Object.fromEntries(new URLSearchParams(body));
+	const safe = sanitizeBody(body ?? {});
+	if (safe && typeof safe === 'object' && !Array.isArray(safe) && Object.keys(safe).some((k) => k.includes('['))) {
+		return expandBracketKeys(safe as Record<string, unknown>);
+	}
+	return safe;
+}
+
+/** Phase 1: authenticate, check the caller's IP, read the body and hand it to the right adapter. */
+export function receiveSubmission(req: IncomingSubmission, config: CaptureConfig): CaptureRefusal | CaptureAccepted {
+	if (!ipAllowed(req.ip, config.ipAllowlist)) return refuse(403, 'forbidden', `IP address ${req.ip ?? '(unknown)'} is not allowed`);
+	let body: unknown;
+	try {
+		body = readBody(req);
+	} catch (e) {
+		if (e instanceof BodyLimitError) return refuse(e.status, 'body_too_large', e.message);
+		throw e;
+	}
+	if (Array.isArray(body) || body === null || typeof body !== 'object') {
+		return refuse(400, 'invalid_body', 'The body must be a JSON object or form fields');
+	}
+	const provider = config.provider === 'auto' ? detectProvider(body, req.headers) : config.provider;
+	const denied = checkAuth(req, config.auth, provider, config.publicUrl, body);
+	if (denied) return denied;
+	const submissions = parseSubmission(provider, body);
+	if (submissions.length === 0) {
+		return refuse(400, 'no_submission', `The body is not a ${provider} submission this trigger can read`);
+	}
+	return { ok: true, provider, submissions };
+}
+
+export interface CapturedLead {
+	lead: Lead;
+	issues: LeadIssue[];
+	spam: SpamVerdict;
+	/** Key used to ignore repeated deliveries of this submission. */
+	idempotencyKey: string;
+}
+
+/** Phase 2: one parsed submission → canonical lead, validation issues and spam verdict. */
+export function captureLead(sub: ParsedSubmission, req: IncomingSubmission, config: CaptureConfig): CapturedLead {
+	const lead = buildLead(sub, {
+		receivedAt: req.receivedAt,
+		requestIp: req.ip,
+		requestUserAgent: header(req, 'user-agent'),
+		requestReferrer: header(req, 'referer'),
+		query: req.query,
+		mapping: config.mapping,
+		defaultCountry: config.defaultCountry,
+		nodeName: config.nodeName,
+	});
+	const issues = validateLead(lead, config.validation);
+	const isBrowserPost = sub.provider === 'generic';
+	const spam = checkSpam(lead, sub, config.spam, isBrowserPost);
+	return { lead, issues, spam, idempotencyKey: idempotencyKey(sub, req) };
+}
+
+export function idempotencyKey(sub: ParsedSubmission, req: IncomingSubmission): string {
+	if (sub.submissionId) return `${sub.provider}:${sub.formId ?? ''}:${sub.submissionId}`;
+	const h = createHash('sha256');
+	h.update(sub.provider);
+	h.update(req.rawBody ?? Buffer.from(JSON.stringify(sub.answers)));
+	return `${sub.provider}:body:${h.digest('hex')}`;
+}
+
+/** Vendors retry on non-2xx; these answer rejected submissions with 200 so retries stop. */
+export function vendorWantsSuccess(provider: Provider): boolean {
+	return provider !== 'generic';
+}

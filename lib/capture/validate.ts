@@ -1,0 +1,44 @@
+import type { Lead, LeadIssue } from '../lead/schema';
+import { checkLead } from '../lead/schema';
+import { normalizeEmail } from '../normalize/email';
+import { isValidPhone } from '../normalize/phone';
+
+export const REQUIRABLE_FIELDS = [
+	'email', 'phone', 'email_or_phone', 'first_name', 'last_name', 'full_name', 'company', 'job_title',
+	'website', 'country', 'city', 'message', 'consent.marketing', 'consent.terms',
+] as const;
+export type RequirableField = (typeof REQUIRABLE_FIELDS)[number];
+
+export interface ValidationRules {
+	required: RequirableField[];
+	validateEmail: boolean;
+	validatePhone: boolean;
+	defaultCountry?: string;
+}
+
+/** Every problem with a captured lead, each naming its field, so a form can show them all at once. */
+export function validateLead(lead: Lead, rules: ValidationRules): LeadIssue[] {
+	const issues: LeadIssue[] = [];
+	for (const field of rules.required) {
+		if (field === 'email_or_phone') {
+			if (!lead.email && !lead.phone) issues.push({ field: 'email', message: 'an email or a phone number is required' });
+		} else if (field === 'consent.marketing' || field === 'consent.terms') {
+			const key = field === 'consent.marketing' ? 'marketing' : 'terms';
+			if (lead.consent[key] !== true) issues.push({ field, message: 'consent is required' });
+		} else if (!lead[field]) {
+			issues.push({ field, message: 'is required' });
+		}
+	}
+	if (rules.validateEmail && lead.email && !normalizeEmail(lead.email)) {
+		issues.push({ field: 'email', message: `"${truncate(lead.email)}" is not a valid email address` });
+	}
+	if (rules.validatePhone && lead.phone && !isValidPhone(lead.phone, rules.defaultCountry)) {
+		issues.push({ field: 'phone', message: `"${truncate(lead.phone)}" is not a valid phone number` });
+	}
+	issues.push(...checkLead(lead).issues);
+	return issues;
+}
+
+function truncate(s: string): string {
+	return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

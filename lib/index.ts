@@ -1,0 +1,4 @@
+export * from './lead/schema';
+export * from './normalize';
+export * from './capture';
+export * from './store';

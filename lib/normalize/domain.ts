@@ -1,0 +1,29 @@
+/** Website / email domain normalization: "https://WWW.Acme.com/contact" → "acme.com". */
+export function normalizeDomain(raw: unknown): string | null {
+	if (typeof raw !== 'string') return null;
+	let s = raw.trim().toLowerCase();
+	if (!s) return null;
+	const at = s.lastIndexOf('@');
+	if (at >= 0 && !s.includes('/')) s = s.slice(at + 1);
+	s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^\/\//, '');
+	s = s.split(/[/?#]/)[0].replace(/:\d+$/, '').replace(/\.$/, '');
+	s = s.replace(/^www\d*\./, '');
+	if (!/^[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(s)) return null;
+	return s;
+}
+
+/** "https://acme.com" style URL for a website answer, or null when it is not one. */
+export function normalizeWebsite(raw: unknown): string | null {
+	if (typeof raw !== 'string') return null;
+	const s = raw.trim();
+	if (!s) return null;
+	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `https://${s}`;
+	try {
+		const url = new URL(withScheme);
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+		if (!normalizeDomain(url.hostname)) return null;
+		return url.toString().replace(/\/$/, '');
+	} catch {
+		return null;
+	}
+}

@@ -1,0 +1,165 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { applyFacebookLead } from '../../lib/capture/adapters';
+import { captureLead, receiveSubmission } from '../../lib/capture/capture';
+import { decideOutcome, type RejectedLead } from '../../lib/capture/outcome';
+import type { ParsedSubmission } from '../../lib/capture/types';
+import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
+import { readCaptureConfig } from './config';
+import { captureProperties } from './description';
+import { readRequest } from './request';
+import { FACEBOOK_CREDENTIAL, fetchFacebookLead } from './transport';
+
+export class LeadCaptureTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Lead Capture Trigger',
+		name: 'leadCaptureTrigger',
+		icon: { light: 'file:../../icons/leadCapture.svg', dark: 'file:../../icons/leadCapture.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["provider"]}}',
+		description: 'Receives form submissions (Typeform, Tally, Webflow, Jotform, Elementor, Lead Ads, HubSpot, Google Ads, HTML forms) as one canonical lead',
+		defaults: { name: 'Lead Capture Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Lead', 'Rejected'],
+		credentials: [
+			{ name: 'leadCaptureHeaderAuthApi', required: true, displayOptions: { show: { authentication: ['headerAuth'] } } },
+			{ name: 'leadCaptureBasicAuthApi', required: true, displayOptions: { show: { authentication: ['basicAuth'] } } },
+			{ name: 'leadCaptureSignatureApi', required: true, displayOptions: { show: { authentication: ['signature'] } } },
+			{ name: FACEBOOK_CREDENTIAL, required: false, displayOptions: { show: { provider: ['facebook', 'auto'] } } },
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: '={{$parameter["responseMode"] === "lastNode" ? "lastNode" : "onReceived"}}',
+				responseData: 'firstEntryJson',
+				path: '={{$parameter["path"]}}',
+				isFullPath: true,
+			},
+			{
+				name: 'setup',
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				path: '={{$parameter["path"]}}',
+				isFullPath: true,
+			},
+		],
+		supportsCORS: true,
+		properties: captureProperties,
+	};
+
+	webhookMethods = {
+		default: {
+			// n8n registers and removes the URL itself; vendors are configured by the user.
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const res = this.getResponseObject();
+		const reply = (status: number, body: IDataObject): IWebhookResponseData => {
+			res.status(status).json(body);
+			return { noWebhookResponse: true };
+		};
+		if (this.getWebhookName() === 'setup') return await answerVerification(this);
+
+		const { config, options } = await readCaptureConfig(this);
+		const { incoming, binary } = await readRequest(this);
+		const received = receiveSubmission(incoming, config);
+		if (!received.ok) return reply(received.status, received.body);
+
+		// Lead Ads webhooks carry ids only: fetch each lead from the Graph API.
+		const submissions: ParsedSubmission[] = [];
+		const fetchFailures: RejectedLead[] = [];
+		for (const sub of received.submissions) {
+			if (!sub.fetchLeadId) {
+				submissions.push(sub);
+				continue;
+			}
+			try {
+				submissions.push(applyFacebookLead(sub, await fetchFacebookLead(this, sub.fetchLeadId)));
+			} catch (error) {
+				const message = `Could not fetch lead ${sub.fetchLeadId} from the Graph API: ${(error as Error).message}`;
+				// Without a review output, fail the delivery so Meta retries it: nothing is lost.
+				if (!options.rejectedOutput) return reply(502, { ok: false, error: 'lead_fetch_failed', message });
+				fetchFailures.push({ rejected: true, reason: 'fetch_failed', reasons: [message], issues: [], lead: null, source_ids: { leadgen_id: sub.fetchLeadId, form_id: sub.formId, ...sub.meta } });
+			}
+		}
+
+		const captured = submissions.map((s) => captureLead(s, incoming, config));
+		if (options.repeatWindowSeconds > 0) {
+			const store = openSqliteStore(options.stateFile || defaultStorePath());
+			const namespace = `capture:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+			for (const c of captured) {
+				if (c.issues.length || c.spam.spam) continue;
+				const fresh = await store.claim(namespace, c.idempotencyKey, options.repeatWindowSeconds * 1000);
+				Object.assign(c, { repeated: !fresh });
+			}
+		}
+		const outcome = decideOutcome(received.provider, captured, fetchFailures, options.rejectionStatus);
+		const leadItems: INodeExecutionData[] = outcome.accepted.map((lead) => ({
+			json: lead as unknown as IDataObject,
+			...(Object.keys(binary).length && outcome.accepted.length === 1 ? { binary } : {}),
+		}));
+		const rejectedItems: INodeExecutionData[] = options.rejectedOutput
+			? outcome.rejected.map((r) => ({ json: r as unknown as IDataObject }))
+			: [];
+
+		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
+		if (leadItems.length === 0) {
+			if (responseMode === 'redirect' && outcome.status === 200) {
+				res.redirect(303, this.getNodeParameter('redirectUrl', '') as string);
+			} else {
+				res.status(outcome.status).json(outcome.body);
+			}
+			return rejectedItems.length ? { noWebhookResponse: true, workflowData: [[], rejectedItems] } : { noWebhookResponse: true };
+		}
+		const workflowData = [leadItems, rejectedItems];
+		if (responseMode === 'redirect') {
+			res.redirect(303, this.getNodeParameter('redirectUrl', '') as string);
+			return { noWebhookResponse: true, workflowData };
+		}
+		if (responseMode === 'lastNode') return { workflowData };
+		return { workflowData, webhookResponse: outcome.body };
+	}
+}
+
+/** GET on the webhook URL: Meta's subscription check (hub.challenge), else a readable 405. */
+async function answerVerification(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const res = ctx.getResponseObject();
+	const query = ctx.getQueryData() as Record<string, string | undefined>;
+	if (query['hub.mode'] === 'subscribe' && query['hub.challenge'] !== undefined) {
+		let verifyToken = '';
+		try {
+			verifyToken = (await ctx.getCredentials<{ verifyToken?: string }>(FACEBOOK_CREDENTIAL)).verifyToken ?? '';
+		} catch {
+			verifyToken = '';
+		}
+		if (verifyToken && query['hub.verify_token'] === verifyToken) {
+			res.status(200).type('text/plain').send(String(query['hub.challenge']));
+		} else {
+			res.status(403).json({ ok: false, error: 'forbidden', message: 'hub.verify_token does not match the credential' });
+		}
+		return { noWebhookResponse: true };
+	}
+	res.status(405).json({ ok: false, error: 'method_not_allowed', message: 'Send form submissions with POST' });
+	return { noWebhookResponse: true };
+}

