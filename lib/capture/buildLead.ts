@@ -73,7 +73,13 @@ function truthy(v: unknown): boolean | undefined {
 	return undefined;
 }
 
-function looksRight(field: IdentityField, value: unknown, defaultCountry?: string): boolean {
+/** Single answers sometimes arrive as one-element arrays (PHP forms, Lead Ads values[]). */
+function unwrap(value: unknown): unknown {
+	return Array.isArray(value) && value.length === 1 ? value[0] : value;
+}
+
+function looksRight(field: IdentityField, raw: unknown, defaultCountry?: string): boolean {
+	const value = unwrap(raw);
 	if (field === 'email') return normalizeEmail(value) !== null;
 	if (field === 'phone') return normalizePhone(value, defaultCountry) !== null;
 	return cleanString(value) !== null;
@@ -113,7 +119,9 @@ export function resolveIdentity(sub: ParsedSubmission, ctx: BuildContext): Parti
 	const forms = sub.answers.map((a) => keyForms(a.key, a.label));
 	for (const field of IDENTITY_FIELDS) {
 		if (out[field] !== undefined) continue;
-		let hit = sub.answers.findIndex((a, i) => !used.has(i) && forms[i].some((f) => SYNONYMS[field].test(f)) && looksRight(field, a.value, ctx.defaultCountry));
+		// An answer named exactly like the field is taken whatever it holds (validation judges it);
+		// a looser name match must also hold a value of the right shape.
+		let hit = sub.answers.findIndex((a, i) => !used.has(i) && forms[i].some((f) => SYNONYMS[field].test(f)) && cleanString(unwrap(a.value)) !== null);
 		if (hit < 0 && CONTAINS[field]) {
 			hit = sub.answers.findIndex((a, i) => !used.has(i) && forms[i].some((f) => CONTAINS[field]!.test(f)) && looksRight(field, a.value, ctx.defaultCountry));
 		}
@@ -194,7 +202,8 @@ export function leadIdFor(sub: ParsedSubmission): string {
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function clean(field: IdentityField, value: unknown, ctx: BuildContext): string | null {
+function clean(field: IdentityField, raw: unknown, ctx: BuildContext): string | null {
+	const value = unwrap(raw);
 	if (field === 'email') {
 		const n = normalizeEmail(value);
 		return n ? n.email : cleanString(value, 320);

@@ -107,9 +107,13 @@ function readBody(req: IncomingSubmission): unknown {
 	const empty = body === undefined || body === null || (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body as object).length === 0);
 	if (empty && req.rawBody?.length) {
 		const text = req.rawBody.toString('utf8');
-		body = parseJsonSafely(text) ?? Object.fromEntries(new URLSearchParams(text));
+		const parsed = parseJsonSafely(text);
+		body = parsed !== undefined ? parsed : text.includes('=') ? Object.fromEntries(new URLSearchParams(text)) : text;
 	}
-	if (typeof body === 'string') body = parseJsonSafely(body) ?? Object.fromEntries(new URLSearchParams(body));
+	if (typeof body === 'string') {
+		const parsed = parseJsonSafely(body);
+		body = parsed !== undefined ? parsed : body.includes('=') ? Object.fromEntries(new URLSearchParams(body)) : body;
+	}
 	const safe = sanitizeBody(body ?? {});
 	if (safe && typeof safe === 'object' && !Array.isArray(safe) && Object.keys(safe).some((k) => k.includes('['))) {
 		return expandBracketKeys(safe as Record<string, unknown>);

@@ -24,6 +24,9 @@ const ALPHA3: Record<string, string> = {
 	tha: 'TH', vnm: 'VN', egy: 'EG', nga: 'NG', ken: 'KE', mar: 'MA', sau: 'SA', qat: 'QA',
 };
 
+/** Regions, groupings and withdrawn codes that ICU still names. */
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'XA', 'XB', 'QO', 'ZZ', 'FX', 'DD', 'YU', 'CS', 'SU', 'ZR', 'TP', 'BU', 'NT', 'AN', 'YD', 'DY', 'HV', 'RH', 'VD', 'ZZ']);
+
 let byName: Map<string, string> | undefined;
 let codes: Set<string> | undefined;
 
@@ -37,11 +40,12 @@ function build(): void {
 			const code = String.fromCharCode(a, b);
 			const en = namers[0].of(code);
 			if (!en || en === code || /^[A-Z]{2}$/.test(en)) continue;
-			if (['EU', 'EZ', 'UN', 'XA', 'XB', 'QO', 'ZZ'].includes(code)) continue;
+			if (NOT_COUNTRIES.has(code)) continue;
 			codes.add(code);
 			for (const namer of namers) {
 				const name = namer.of(code);
-				if (name) byName.set(foldText(name), code);
+				const key = name ? foldText(name) : '';
+				if (key && !byName.has(key)) byName.set(key, code);
 			}
 		}
 	}

@@ -1,0 +1,8 @@
+/** Two projects: `unit` (lib/, pure) and `nodes` (nodes executed inside n8n-core's engine). */
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }] };
+module.exports = {
+	projects: [
+		{ displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/lib/**/*.test.ts'] },
+		{ displayName: 'nodes', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/nodes/**/*.test.ts'] },
+	],
+};

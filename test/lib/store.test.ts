@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { defaultStorePath, openSqliteStore, SqliteStore } from '../../lib/store/sqlite';
+
+const run = promisify(execFile);
+let dir: string;
+beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'lead-store-'))));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SqliteStore.claim', () => {
+	it('records a key once, until it expires', async () => {
+		const store = new SqliteStore(join(dir, 'a.sqlite'));
+		expect(await store.claim('ns', 'k', 1000, 0)).toBe(true);
+		expect(await store.claim('ns', 'k', 1000, 500)).toBe(false);
+		expect(await store.claim('other', 'k', 1000, 500)).toBe(true);
+		expect(await store.claim('ns', 'k', 1000, 1000)).toBe(true);
+		await store.release('ns', 'k');
+		expect(await store.claim('ns', 'k', 1000, 1001)).toBe(true);
+		await store.close();
+	});
+	it('survives reopening the file', async () => {
+		const path = join(dir, 'b.sqlite');
+		const first = new SqliteStore(path);
+		await first.claim('ns', 'persist', 60_000);
+		await first.close();
+		const second = new SqliteStore(path);
+		expect(await second.claim('ns', 'persist', 60_000)).toBe(false);
+		await second.close();
+	});
+	it('shares one connection per file within a process', () => {
+		const path = join(dir, 'c.sqlite');
+		expect(openSqliteStore(path)).toBe(openSqliteStore(path));
+	});
+	it('lives beside n8n data unless told otherwise', () => {
+		expect(defaultStorePath({ N8N_USER_FOLDER: '/data' })).toBe('/data/.n8n/lead-management.sqlite');
+		expect(defaultStorePath({ LEAD_MANAGEMENT_DB: '/x/y.sqlite', N8N_USER_FOLDER: '/data' })).toBe('/x/y.sqlite');
+	});
+	it('gives exactly one winner per key across 4 processes racing on one file', async () => {
+		const path = join(dir, 'race.sqlite');
+		new SqliteStore(path).close();
+		const keys = Array.from({ length: 200 }, (_, i) => `lead-${i % 10}`);
+		const worker = join(__dirname, 'store-worker.ts');
+		const results = await Promise.all(
+			[0, 1, 2, 3].map((w) => {
+				const order = w % 2 ? [...keys].reverse() : keys;
+				return run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, path, JSON.stringify(order)], { cwd: join(__dirname, '..', '..') });
+			}),
+		);
+		const wins = results.flatMap((r) => JSON.parse(r.stdout) as string[]);
+		expect(wins).toHaveLength(10);
+		expect(new Set(wins).size).toBe(10);
+	}, 60_000);
+});
