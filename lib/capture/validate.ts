@@ -1,7 +1,7 @@
 import type { Lead, LeadIssue } from '../lead/schema';
 import { checkLead } from '../lead/schema';
 import { normalizeEmail } from '../normalize/email';
-import { isValidPhone } from '../normalize/phone';
+import { normalizePhone } from '../normalize/phone';
 
 export const REQUIRABLE_FIELDS = [
 	'email', 'phone', 'email_or_phone', 'first_name', 'last_name', 'full_name', 'company', 'job_title',
@@ -32,7 +32,9 @@ export function validateLead(lead: Lead, rules: ValidationRules): LeadIssue[] {
 	if (rules.validateEmail && lead.email && !normalizeEmail(lead.email)) {
 		issues.push({ field: 'email', message: `"${truncate(lead.email)}" is not a valid email address` });
 	}
-	if (rules.validatePhone && lead.phone && !isValidPhone(lead.phone, rules.defaultCountry)) {
+	// "Possible" (right length for its country), not "assigned": a lead is never refused over a
+	// number the metadata does not know yet.
+	if (rules.validatePhone && lead.phone && !normalizePhone(lead.phone, rules.defaultCountry)) {
 		issues.push({ field: 'phone', message: `"${truncate(lead.phone)}" is not a valid phone number` });
 	}
 	issues.push(...checkLead(lead).issues);

@@ -1,0 +1,274 @@
+/**
+ * Runs this package's nodes inside n8n's real engine: n8n-core's WebhookContext for the trigger's
+ * webhook() call, then WorkflowExecute over a workflow JSON fixture, as n8n's webhook server does.
+ */
+import { ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
+import { mock } from 'jest-mock-extended';
+import {
+	ICredentialsHelper,
+	NodeConnectionTypes,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type IVersionedNodeType,
+	type IWebhookResponseData,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
+import { FacebookLeadAdsGraphApi } from '../../credentials/FacebookLeadAdsGraphApi.credentials';
+
+const PACKAGE = 'n8n-nodes-lead-management';
+
+/** A pass-through node standing in for whatever the user wires after ours. */
+class Collect implements INodeType {
+	description = {
+		displayName: 'Collect',
+		name: 'collect',
+		group: ['transform'],
+		version: 1,
+		description: 'Passes items through',
+		defaults: { name: 'Collect' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+const NODE_TYPES: Record<string, INodeType> = {
+	[`${PACKAGE}.leadCaptureTrigger`]: new LeadCaptureTrigger(),
+	'test.collect': new Collect(),
+};
+
+class TestNodeTypes implements INodeTypes {
+	getByName(name: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(name);
+	}
+	getByNameAndVersion(name: string): INodeType {
+		const t = NODE_TYPES[name];
+		if (!t) throw new Error(`Unknown node type ${name}`);
+		return t;
+	}
+	getKnownTypes() {
+		return {};
+	}
+}
+
+const CREDENTIAL_TYPES: Record<string, { authenticate?: unknown }> = {
+	facebookLeadAdsGraphApi: new FacebookLeadAdsGraphApi(),
+};
+
+/** Credentials from memory; generic `authenticate` blocks applied like n8n's CredentialsHelper. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+	getParentTypes(): string[] {
+		return [];
+	}
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const auth = CREDENTIAL_TYPES[typeName]?.authenticate as { properties?: Record<string, Record<string, string>> } | undefined;
+		const resolve = (v: string) => v.replace(/^=\{\{\$credentials\.(\w+)\}\}$/, (_m, k: string) => String(credentials[k] ?? ''));
+		for (const [section, values] of Object.entries(auth?.properties ?? {})) {
+			const target = ((options as unknown as Record<string, Record<string, string>>)[section] ??= {});
+			for (const [k, v] of Object.entries(values)) target[k] = resolve(v);
+		}
+		return options;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+	async getDecrypted(_a: unknown, _c: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		const d = this.data[type];
+		if (!d) throw new Error(`No credentials of type ${type}`);
+		return d;
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+export interface TestRequest {
+	method?: 'POST' | 'GET';
+	headers?: Record<string, string>;
+	query?: Record<string, string>;
+	/** Parsed body, as n8n's body parser leaves it. */
+	body?: unknown;
+	/** Exact bytes (defaults to JSON of body). */
+	rawBody?: Buffer;
+	ip?: string;
+}
+
+export interface TestResponse {
+	status: number;
+	body: unknown;
+	headers: Record<string, string>;
+	redirect?: string;
+}
+
+export interface WebhookRun {
+	response: TestResponse;
+	result: IWebhookResponseData;
+	/** The execution, when the webhook started one. */
+	run?: IRun;
+	/** Items a node emitted on an output, from the execution's run data. */
+	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
+}
+
+export function loadWorkflow(name: string): IWorkflowBase {
+	return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'workflows', name), 'utf8')) as IWorkflowBase;
+}
+
+/** Minimal express response capturing what the node writes. */
+function fakeResponse() {
+	const state: TestResponse & { sent: boolean } = { status: 200, body: undefined, headers: {}, sent: false };
+	const res = {
+		get headersSent() {
+			return state.sent;
+		},
+		status(code: number) {
+			state.status = code;
+			return res;
+		},
+		json(body: unknown) {
+			state.body = body;
+			state.sent = true;
+			return res;
+		},
+		send(body: unknown) {
+			state.body = body;
+			state.sent = true;
+			return res;
+		},
+		type(t: string) {
+			state.headers['content-type'] = t;
+			return res;
+		},
+		setHeader(k: string, v: string) {
+			state.headers[k.toLowerCase()] = v;
+			return res;
+		},
+		redirect(code: number, url: string) {
+			state.status = code;
+			state.redirect = url;
+			state.sent = true;
+		},
+		end() {
+			state.sent = true;
+		},
+	};
+	return { res, state };
+}
+
+export async function runWebhook(
+	workflowJson: IWorkflowBase,
+	request: TestRequest,
+	credentials: Record<string, ICredentialDataDecryptedObject> = {},
+): Promise<WebhookRun> {
+	const nodeTypes = new TestNodeTypes();
+	const workflow = new Workflow({
+		id: workflowJson.id ?? 'wf-test',
+		nodes: workflowJson.nodes,
+		connections: workflowJson.connections,
+		active: true,
+		nodeTypes,
+		settings: workflowJson.settings ?? {},
+	});
+	const triggerNode = workflowJson.nodes.find((n) => n.type.endsWith('.leadCaptureTrigger'))!;
+	const nodeType = nodeTypes.getByNameAndVersion(triggerNode.type);
+	const method = request.method ?? 'POST';
+	const webhookDescription = nodeType.description.webhooks!.find((w) => w.httpMethod === method)!;
+	const rawBody = request.rawBody ?? (request.body !== undefined ? Buffer.from(JSON.stringify(request.body)) : undefined);
+	const req = {
+		method,
+		headers: Object.fromEntries(Object.entries({ 'content-type': 'application/json', ...(request.headers ?? {}) }).map(([k, v]) => [k.toLowerCase(), v])),
+		query: request.query ?? {},
+		body: request.body ?? {},
+		rawBody,
+		ip: request.ip ?? '127.0.0.1',
+		params: {},
+		readRawBody: async () => undefined,
+	};
+	const { res, state } = fakeResponse();
+	const hooks = new ExecutionLifecycleHooks('webhook', 'exec-1', mock<IWorkflowBase>());
+	let finished: (run: IRun) => void = () => undefined;
+	const done = new Promise<IRun>((resolve) => (finished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+	const additionalData = mock<IWorkflowExecuteAdditionalData>({
+		hooks,
+		currentNodeParameters: undefined,
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		executionId: 'exec-1',
+	});
+	// jest-mock-extended answers every unknown property with a mock function; the engine reads
+	// these optional ones and must see them absent.
+	additionalData.encryptedRunnerIdentity = undefined;
+	additionalData.httpRequest = req as never;
+	additionalData.httpResponse = res as never;
+	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
+	const webhookData = {
+		httpMethod: method,
+		node: triggerNode.name,
+		path: String(triggerNode.parameters.path ?? ''),
+		webhookDescription,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: triggerNode.webhookId,
+	};
+	const context = new WebhookContext(workflow, workflow.getNode(triggerNode.name)!, additionalData, 'webhook', webhookData as never, [], null);
+	const result = await nodeType.webhook!.call(context);
+
+	let run: IRun | undefined;
+	if (result.workflowData) {
+		const runExecutionData: IRunExecutionData = {
+			resultData: { runData: {} },
+			executionData: {
+				contextData: {},
+				metadata: {},
+				waitingExecution: {},
+				waitingExecutionSource: null,
+				nodeExecutionStack: [{ node: workflow.getNode(triggerNode.name)!, data: { main: result.workflowData }, source: null }],
+			},
+		} as unknown as IRunExecutionData;
+		await new WorkflowExecute(additionalData, 'webhook', runExecutionData).processRunExecutionData(workflow);
+		run = await done;
+	}
+	if (!result.noWebhookResponse && !state.sent) {
+		state.status = 200;
+		state.body = result.webhookResponse ?? { message: 'Workflow was started' };
+	}
+	return {
+		response: { status: state.status, body: state.body, headers: state.headers, redirect: state.redirect },
+		result,
+		run,
+		output(nodeName: string, outputIndex = 0) {
+			const task = run?.data.resultData.runData[nodeName]?.[0];
+			if (task?.error) throw task.error;
+			return task?.data?.main?.[outputIndex] ?? [];
+		},
+	};
+}
