@@ -4,5 +4,6 @@ module.exports = {
 	projects: [
 		{ displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/lib/**/*.test.ts'] },
 		{ displayName: 'nodes', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/nodes/**/*.test.ts'] },
+		{ displayName: 'e2e', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'], slowTestThreshold: 60 },
 	],
 };

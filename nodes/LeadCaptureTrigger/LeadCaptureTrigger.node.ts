@@ -42,7 +42,8 @@ export class LeadCaptureTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: '={{$parameter["responseMode"] === "lastNode" ? "lastNode" : "onReceived"}}',
-				responseData: 'firstEntryJson',
+				// n8n sends a non-empty responseData as the body in "onReceived" mode; empty lets our JSON answer through.
+				responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
 				path: '={{$parameter["path"]}}',
 				isFullPath: true,
 			},

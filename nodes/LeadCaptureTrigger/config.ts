@@ -87,7 +87,7 @@ export async function readCaptureConfig(ctx: IWebhookFunctions): Promise<{ confi
 	return {
 		config,
 		options: {
-			rejectedOutput: o.rejectedOutput === true,
+			rejectedOutput: o.rejectedOutput !== false,
 			rejectionStatus: (o.rejectionStatus as TriggerOptions['rejectionStatus']) ?? 'vendor',
 			repeatWindowSeconds: typeof o.repeatWindowSeconds === 'number' ? o.repeatWindowSeconds : 86400,
 			stateFile: (o.stateFile as string) ?? '',

@@ -242,8 +242,8 @@ export const captureProperties: INodeProperties[] = [
 				displayName: 'Send Rejected to Second Output',
 				name: 'rejectedOutput',
 				type: 'boolean',
-				default: false,
-				description: 'Whether spam and invalid submissions go to the Rejected output for review instead of being dropped',
+				default: true,
+				description: 'Whether spam and invalid submissions go to the Rejected output for review; off drops them after answering the sender',
 			},
 			{
 				displayName: 'State File',

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs a packed tarball into an n8n user folder the way n8n installs a community package:
+# unpack into <user folder>/.n8n/nodes/node_modules/<name>, drop devDependencies,
+# peerDependencies and optionalDependencies, then `npm install --ignore-scripts` inside it.
+#   scripts/install-package.sh <tarball> <n8n user folder>
+set -euo pipefail
+tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+nodes_dir="$2/.n8n/nodes"
+name="$(tar -xOzf "$tarball" package/package.json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).name))')"
+target="$nodes_dir/node_modules/$name"
+mkdir -p "$nodes_dir/node_modules"
+[ -f "$nodes_dir/package.json" ] || echo '{"name":"installed-nodes","private":true}' > "$nodes_dir/package.json"
+rm -rf "$target"
+mkdir -p "$target"
+tar -xzf "$tarball" -C "$target" --strip-components=1
+node -e '
+const fs = require("fs"); const p = process.argv[1];
+const pkg = JSON.parse(fs.readFileSync(p, "utf8"));
+delete pkg.devDependencies; delete pkg.peerDependencies; delete pkg.optionalDependencies;
+fs.writeFileSync(p, JSON.stringify(pkg, null, 2));' "$target/package.json"
+(cd "$target" && npm install --ignore-scripts --no-audit --no-fund --no-package-lock >/dev/null 2>&1)
+echo "$target"

@@ -1,0 +1,171 @@
+/**
+ * Drives a real n8n 2.x (installed by scripts/toolchain.sh) on 127.0.0.1 for end-to-end tests:
+ * start, owner and API key without the UI, credentials and workflows through the public API,
+ * executions read back.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { appendFileSync } from 'node:fs';
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const srv = createServer();
+		srv.once('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const port = (srv.address() as { port: number }).port;
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ExecutionSummary {
+	id: string;
+	status: string;
+	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }>> } }>> } };
+}
+
+export class N8n {
+	readonly base: string;
+	private proc?: ChildProcess;
+	private apiKey = '';
+	private exited = false;
+
+	constructor(
+		readonly userFolder: string,
+		readonly port: number,
+		private readonly logFile: string,
+	) {
+		this.base = `http://127.0.0.1:${port}`;
+	}
+
+	async start(extraEnv: Record<string, string> = {}): Promise<void> {
+		const bin = process.env.LEAD_N8N_BIN;
+		if (!bin) throw new Error('LEAD_N8N_BIN is not set: run through scripts/e2e.sh');
+		const brokerPort = await freePort();
+		this.proc = spawn(process.execPath, [bin, 'start'], {
+			env: {
+				...process.env,
+				// jest sets NODE_ENV=test, which n8n treats as its own test mode.
+				NODE_ENV: 'production',
+				JEST_WORKER_ID: '',
+				N8N_USER_FOLDER: this.userFolder,
+				N8N_PORT: String(this.port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_HOST: '127.0.0.1',
+				WEBHOOK_URL: `${this.base}/`,
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				N8N_DIAGNOSTICS_ENABLED: 'false',
+				N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+				N8N_PERSONALIZATION_ENABLED: 'false',
+				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+				N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+				N8N_DISABLED_MODULES: 'mcp-registry',
+				N8N_SECURE_COOKIE: 'false',
+				N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+				...extraEnv,
+			},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const log = (d: Buffer) => appendFileSync(this.logFile, d);
+		this.proc.stdout!.on('data', log);
+		this.proc.stderr!.on('data', log);
+		this.proc.on('error', (e) => appendFileSync(this.logFile, `spawn error: ${e.message}\n`));
+		this.proc.on('exit', (code, signal) => {
+			this.exited = true;
+			appendFileSync(this.logFile, `n8n exited with ${code ?? signal}\n`);
+		});
+		const deadline = Date.now() + 120_000;
+		while (Date.now() < deadline) {
+			if (this.exited) throw new Error(`n8n exited during start; see ${this.logFile}`);
+			try {
+				if ((await fetch(`${this.base}/healthz/readiness`)).status === 200) return;
+			} catch {
+				// not listening yet
+			}
+			await sleep(500);
+		}
+		throw new Error(`n8n did not become ready in 120 s; see ${this.logFile}`);
+	}
+
+	async stop(): Promise<void> {
+		if (!this.proc || this.exited) return;
+		this.proc.kill('SIGTERM');
+		const deadline = Date.now() + 20_000;
+		while (!this.exited && Date.now() < deadline) await sleep(200);
+		if (!this.exited) this.proc.kill('SIGKILL');
+	}
+
+	/** Owner account and an API key with every scope, as the UI would create them. */
+	async setupOwner(): Promise<void> {
+		const setup = await fetch(`${this.base}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'Passw0rdE2E' }),
+		});
+		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
+		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+		const scopes = ((await (await fetch(`${this.base}/rest/api-keys/scopes`, { headers: { cookie } })).json()) as { data: string[] }).data;
+		const key = await fetch(`${this.base}/rest/api-keys`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({ label: 'e2e', scopes, expiresAt: null }),
+		});
+		this.apiKey = ((await key.json()) as { data: { rawApiKey: string } }).data.rawApiKey;
+	}
+
+	async api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const res = await fetch(`${this.base}/api/v1${path}`, {
+			method,
+			headers: { 'X-N8N-API-KEY': this.apiKey, 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+		return (text ? JSON.parse(text) : undefined) as T;
+	}
+
+	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
+		return await this.api('POST', '/credentials', { type, name, data });
+	}
+
+	/** Creates and publishes a workflow, then waits until n8n has registered its webhooks. */
+	async deploy(workflow: Record<string, unknown>, webhookPath: string): Promise<string> {
+		const { id } = await this.api<{ id: string }>('POST', '/workflows', workflow);
+		// n8n 2.x calls activation "publish"; older 2.x builds only know /activate.
+		await this.api('POST', `/workflows/${id}/publish`).catch(async () => await this.api('POST', `/workflows/${id}/activate`));
+		const deadline = Date.now() + 30_000;
+		while (Date.now() < deadline) {
+			const res = await fetch(`${this.base}/webhook/${webhookPath}`, {
+				method: 'OPTIONS',
+				headers: { Origin: 'http://127.0.0.1', 'Access-Control-Request-Method': 'POST' },
+			});
+			if (res.status === 204) return id;
+			await sleep(250);
+		}
+		throw new Error(`webhook ${webhookPath} was not registered in 30 s`);
+	}
+
+	async executions(workflowId: string): Promise<ExecutionSummary[]> {
+		const r = await this.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=250`);
+		return r.data;
+	}
+
+	/** Waits until `count` executions of a workflow are stored and finished. */
+	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<ExecutionSummary[]> {
+		const deadline = Date.now() + timeoutMs;
+		let last: ExecutionSummary[] = [];
+		while (Date.now() < deadline) {
+			last = (await this.executions(workflowId)).filter((e) => e.status !== 'running' && e.status !== 'new');
+			if (last.length >= count) return last;
+			await sleep(300);
+		}
+		throw new Error(`expected ${count} executions of ${workflowId}, found ${last.length}`);
+	}
+}
+
+/** Items a node put on one output in one execution. */
+export function nodeItems(execution: ExecutionSummary, node: string, output = 0) {
+	return execution.data?.resultData.runData[node]?.[0]?.data?.main[output] ?? [];
+}
