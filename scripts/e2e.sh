@@ -4,13 +4,12 @@
 # (installed once into the cache by scripts/toolchain.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-eval "$(bash scripts/toolchain.sh n8n)"
+exports="$(bash scripts/deps.sh n8n)"
+eval "$exports"
 work="$PWD/.e2e"
 rm -rf "$work"
-mkdir -p "$work/pack" "$work/user"
-npx n8n-node build >/dev/null
-npm pack --pack-destination "$work/pack" >/dev/null 2>&1
-bash scripts/install-package.sh "$work/pack"/n8n-nodes-lead-management-*.tgz "$work/user" >/dev/null
+mkdir -p "$work/user"
+bash scripts/install-package.sh "$work/user" >/dev/null
 export E2E_N8N_USER_FOLDER="$work/user"
 status=0
 npx jest --selectProjects e2e "$@" || status=$?

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs a packed tarball into an n8n user folder the way n8n installs a community package:
-# unpack into <user folder>/.n8n/nodes/node_modules/<name>, drop devDependencies,
-# peerDependencies and optionalDependencies, then `npm install --ignore-scripts` inside it.
-#   scripts/install-package.sh <tarball> <n8n user folder>
+# Builds this package, packs it with `npm pack`, and installs the tarball into an n8n user folder
+# the way n8n installs a community package: unpack into <user folder>/.n8n/nodes/node_modules/<name>,
+# drop devDependencies, peerDependencies and optionalDependencies, then `npm install --ignore-scripts`.
+#   scripts/install-package.sh <n8n user folder>
 set -euo pipefail
-tarball="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-nodes_dir="$2/.n8n/nodes"
+cd "$(dirname "$0")/.."
+user_folder="$1"
+pack_dir="$(mktemp -d)"
+npx n8n-node build >/dev/null
+npm pack --pack-destination "$pack_dir" >/dev/null 2>&1
+tarball="$(ls "$pack_dir"/*.tgz)"
+nodes_dir="$user_folder/.n8n/nodes"
 name="$(tar -xOzf "$tarball" package/package.json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).name))')"
 target="$nodes_dir/node_modules/$name"
 mkdir -p "$nodes_dir/node_modules"
@@ -19,4 +24,5 @@ const pkg = JSON.parse(fs.readFileSync(p, "utf8"));
 delete pkg.devDependencies; delete pkg.peerDependencies; delete pkg.optionalDependencies;
 fs.writeFileSync(p, JSON.stringify(pkg, null, 2));' "$target/package.json"
 (cd "$target" && npm install --ignore-scripts --no-audit --no-fund --no-package-lock >/dev/null 2>&1)
+rm -rf "$pack_dir"
 echo "$target"

@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function workflow(params: Record<string, unknown> = {}, options: Record<string, unknown> = {}): IWorkflowBase {
 	const wf = loadWorkflow('capture-basic.json');
 	const trigger = wf.nodes[0];
-	trigger.parameters = { ...trigger.parameters, ...params, options: { ...(trigger.parameters.options as object), ...options } };
+	trigger.parameters = { ...trigger.parameters, ...params, options: { ...(trigger.parameters.options as object), ...options } } as typeof trigger.parameters;
 	return wf;
 }
 

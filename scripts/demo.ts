@@ -1,0 +1,43 @@
+/**
+ * Demo: a local n8n 2.x with this package installed as a community package and the sample capture
+ * workflow published; posts one sample submission and prints the lead n8n produced.
+ * Keeps n8n running until Ctrl-C (or exits at once with DEMO_EXIT=1).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { N8n, nodeItems } from '../test/e2e/n8n';
+
+async function main(): Promise<void> {
+	const folder = process.env.DEMO_USER_FOLDER!;
+	const port = Number(process.env.DEMO_PORT ?? 5678);
+	const n8n = new N8n(folder, port, join(folder, 'n8n.log'));
+	process.on('SIGINT', () => void n8n.stop().then(() => process.exit(0)));
+	console.log(`Starting n8n on http://127.0.0.1:${port} (log: ${join(folder, 'n8n.log')}) ...`);
+	await n8n.start();
+	await n8n.setupOwner();
+	const workflow = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'lead-capture.workflow.json'), 'utf8'));
+	const id = await n8n.deploy(workflow, 'lead-capture');
+	const url = `${n8n.base}/webhook/lead-capture`;
+	const sample = { 'your-name': 'Ada Lovelace', 'your-email': 'Ada.Lovelace+demo@Gmail.com', phone: '(415) 555-0134', company: 'Analytical Engines Ltd', message: 'Please call me', utm_source: 'demo' };
+	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sample) });
+	console.log(`POST ${url} -> ${res.status} ${await res.text()}`);
+	const [execution] = await n8n.waitForExecutions(id, 1);
+	console.log('Canonical lead emitted by the trigger:');
+	console.log(JSON.stringify(nodeItems(execution, 'New lead')[0]?.json, null, 2));
+	console.log(`
+n8n is running with n8n-nodes-lead-management loaded.
+  Editor:       ${n8n.base}  (owner@example.com / Passw0rdE2E)
+  Post leads:   curl -X POST ${url} -H 'content-type: application/json' -d '{"email":"you@example.com","name":"You"}'
+  HTML forms:   <form method="post" action="${url}"> ... </form>
+Press Ctrl-C to stop.`);
+	if (process.env.DEMO_EXIT === '1') {
+		await n8n.stop();
+		return;
+	}
+	await new Promise(() => undefined);
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});
