@@ -45,7 +45,13 @@ JSON
     # Install scripts would try to download prebuilt binaries from outside the registry.
     (cd "$N8N_DIR" && npm install --ignore-scripts --no-audit --no-fund >&2)
     log "building sqlite3 for Node $NODE_VERSION from source"
-    (cd "$N8N_DIR" && npm_config_build_from_source=true npm rebuild sqlite3 >&2)
+    # Explicitly allow scripts: under `npm test` npm exports this project's ignore-scripts=true
+    # as npm_config_ignore_scripts, which would silently skip the build.
+    (cd "$N8N_DIR" && npm_config_ignore_scripts=false npm_config_build_from_source=true npm rebuild sqlite3 >&2)
+    if ! ls "$N8N_DIR"/node_modules/sqlite3/build/Release/node_sqlite3.node >/dev/null 2>&1; then
+      log "sqlite3 did not build: n8n cannot start without it"
+      exit 1
+    fi
     touch "$N8N_DIR/.complete"
   fi
 }

@@ -5,3 +5,6 @@ export * from './domain';
 export * from './country';
 export * from './text';
 export * from './disposable';
+export * from './company';
+export * from './freeEmail';
+export * from './nicknames';

@@ -1,0 +1,92 @@
+/**
+ * The public duplicate-detection sets in ../shared/datasets (see SOURCES.md there), loaded as
+ * records for the matcher, with their ground truth, and pairwise precision / recall / F1.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FieldSpec } from '../lib/dedupe/fields';
+
+export const DATASETS_DIR = process.env.LEAD_DATASETS_DIR ?? join(__dirname, '..', '..', 'shared', 'datasets');
+
+export interface LabelledSet {
+	name: string;
+	fields: FieldSpec[];
+	rows: Array<Record<string, string>>;
+	/** Ground-truth entity of each row. */
+	truth: string[];
+}
+
+function parseCsv(text: string): Array<Record<string, string>> {
+	const lines = text.split(/\r?\n/).filter((l) => l.length);
+	const header = lines[0].split(',').map((h) => h.trim());
+	return lines.slice(1).map((line) => {
+		const cells = line.split(',');
+		return Object.fromEntries(header.map((h, i) => [h, (cells[i] ?? '').trim()]));
+	});
+}
+
+export function datasetsAvailable(): boolean {
+	return existsSync(join(DATASETS_DIR, 'febrl', 'dataset1.csv'));
+}
+
+export function loadSplink(file: 'fake_1000' | 'fake_20000'): LabelledSet {
+	const rows = parseCsv(readFileSync(join(DATASETS_DIR, 'splink-fake-people', `${file}.csv`), 'utf8'));
+	return {
+		name: `splink ${file}`,
+		fields: [
+			{ name: 'email', kind: 'email' },
+			{ name: 'first_name', kind: 'first_name' },
+			{ name: 'surname', kind: 'last_name' },
+			{ name: 'dob', kind: 'date' },
+			{ name: 'city', kind: 'city' },
+		],
+		rows,
+		truth: rows.map((r) => r.cluster),
+	};
+}
+
+const FEBRL_FIELDS: FieldSpec[] = [
+	{ name: 'given_name', kind: 'first_name' },
+	{ name: 'surname', kind: 'last_name' },
+	{ name: 'street_number', kind: 'text' },
+	{ name: 'address_1', kind: 'address' },
+	{ name: 'address_2', kind: 'address' },
+	{ name: 'suburb', kind: 'city' },
+	{ name: 'postcode', kind: 'postcode' },
+	{ name: 'state', kind: 'text' },
+	{ name: 'date_of_birth', kind: 'date' },
+	{ name: 'soc_sec_id', kind: 'id' },
+];
+
+export function loadFebrl(which: '1' | '2' | '3' | '4'): LabelledSet {
+	const files = which === '4' ? ['dataset4a.csv', 'dataset4b.csv'] : [`dataset${which}.csv`];
+	const rows = files.flatMap((f) => parseCsv(readFileSync(join(DATASETS_DIR, 'febrl', f), 'utf8')));
+	return { name: `febrl ${which}`, fields: FEBRL_FIELDS, rows, truth: rows.map((r) => /^rec-(\d+)-/.exec(r.rec_id)![1]) };
+}
+
+export interface PairScores {
+	precision: number;
+	recall: number;
+	f1: number;
+	truePairs: number;
+	predictedPairs: number;
+}
+
+const pairs = (k: number) => (k * (k - 1)) / 2;
+
+/** Pairwise precision and recall of predicted clusters against the truth. */
+export function pairwiseScores(predicted: ArrayLike<number | string>, truth: string[]): PairScores {
+	const countBy = (keys: string[]) => {
+		const m = new Map<string, number>();
+		for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+		return m;
+	};
+	const pred = Array.from(predicted, String);
+	const sum = (m: Map<string, number>) => [...m.values()].reduce((s, k) => s + pairs(k), 0);
+	const predictedPairs = sum(countBy(pred));
+	const truePairs = sum(countBy(truth));
+	const tp = sum(countBy(pred.map((p, i) => `${p}\u0000${truth[i]}`)));
+	const precision = predictedPairs ? tp / predictedPairs : 1;
+	const recall = truePairs ? tp / truePairs : 1;
+	return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, truePairs, predictedPairs };
+}

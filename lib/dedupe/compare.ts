@@ -1,0 +1,165 @@
+import { isValidEmailSyntax } from '../normalize/email';
+import { isFreeEmailDomain } from '../normalize/freeEmail';
+import { editDistance, jaroWinkler, tokenSimilarity } from './similarity';
+import type { FieldKind, FieldSpec, Prepared } from './fields';
+
+export type Level = 'exact' | 'fuzzy' | 'near' | 'diff' | 'far';
+
+/**
+ * Log-likelihood weights (bits) per field kind: agreement adds evidence, disagreement removes it.
+ * `tf` fields weigh an exact agreement by how rare the value is in the batch (a shared "Smith" says
+ * less than a shared "Okonkwo"), between lo and hi.
+ */
+interface KindWeights {
+	exact: number;
+	fuzzy: number;
+	diff: number;
+	tf?: { m: number; lo: number; hi: number };
+}
+export const WEIGHTS: Record<FieldKind, KindWeights> = {
+	email: { exact: 20, fuzzy: 5, diff: -1 },
+	phone: { exact: 9, fuzzy: 0, diff: -2 },
+	first_name: { exact: 4, fuzzy: 2, diff: -3, tf: { m: 0.9, lo: 1.5, hi: 7 } },
+	last_name: { exact: 5, fuzzy: 3, diff: -4, tf: { m: 0.9, lo: 2, hi: 9 } },
+	company: { exact: 3, fuzzy: 2, diff: -4 },
+	domain: { exact: 2, fuzzy: 0, diff: -2 },
+	date: { exact: 6, fuzzy: 2.5, diff: -2 },
+	postcode: { exact: 3, fuzzy: 0.5, diff: -1.5 },
+	city: { exact: 2, fuzzy: 1, diff: -1, tf: { m: 0.85, lo: 0.5, hi: 4 } },
+	address: { exact: 3.5, fuzzy: 2, diff: -1 },
+	id: { exact: 10, fuzzy: 3, diff: -5 },
+	text: { exact: 1, fuzzy: 0.5, diff: -0.5 },
+};
+/** Two different work addresses at the same company: colleagues, not one person. */
+const COLLEAGUE_EMAIL_WEIGHT = -8;
+
+/** How often each value occurs, per field, in the records being compared. */
+export interface TermFrequencies {
+	n: number;
+	counts: Map<string, Map<string, number>>;
+}
+
+export function termFrequencies(records: Prepared[], fields: FieldSpec[]): TermFrequencies {
+	const counts = new Map<string, Map<string, number>>();
+	for (const f of fields) {
+		if (!WEIGHTS[f.kind].tf) continue;
+		const m = new Map<string, number>();
+		for (const r of records) {
+			const v = r[f.name];
+			if (v) m.set(v, (m.get(v) ?? 0) + 1);
+		}
+		counts.set(f.name, m);
+	}
+	return { n: records.length, counts };
+}
+
+export function levelOf(kind: FieldKind, a: string, b: string): Level {
+	if (a === b) return 'exact';
+	switch (kind) {
+		case 'email': {
+			// A typo'd copy of an address (one side invalid, or the same mailbox at a misspelled domain).
+			const la = a.split('@')[0];
+			const lb = b.split('@')[0];
+			const oneInvalid = !isValidEmailSyntax(a) || !isValidEmailSyntax(b);
+			if ((oneInvalid && editDistance(a, b, 3) <= 3) || (la === lb && la.length >= 5)) return 'fuzzy';
+			return 'diff';
+		}
+		case 'first_name':
+			return jaroWinkler(a, b) >= 0.9 ? 'fuzzy' : 'diff';
+		case 'last_name':
+		case 'city':
+		case 'text':
+			return jaroWinkler(a, b) >= 0.92 ? 'fuzzy' : 'diff';
+		case 'company':
+			return jaroWinkler(a, b) >= 0.92 || tokenSimilarity(a, b) >= 0.5 ? 'fuzzy' : 'diff';
+		case 'address':
+			return tokenSimilarity(a, b) >= 0.5 || jaroWinkler(a, b) >= 0.9 ? 'fuzzy' : 'diff';
+		case 'date': {
+			if (editDistance(a, b, 1) <= 1) return 'fuzzy';
+			if (a.length === 8 && b.length === 8 && a.slice(0, 4) === b.slice(0, 4) && a.slice(4, 6) === b.slice(6, 8) && a.slice(6, 8) === b.slice(4, 6)) return 'fuzzy';
+			// Dates a year or less apart are weak evidence either way; years apart is strong evidence against.
+			const days = daysApart(a, b);
+			if (days === undefined) return 'diff';
+			return days <= 366 ? 'near' : days > 3 * 365 ? 'far' : 'diff';
+		}
+		case 'postcode':
+		case 'id':
+			return editDistance(a, b, 1) <= 1 ? 'fuzzy' : 'diff';
+		default:
+			return 'diff';
+	}
+}
+
+function daysApart(a: string, b: string): number | undefined {
+	const toDay = (s: string) => (s.length === 8 ? Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8)) / 86400000 : NaN);
+	const d = Math.abs(toDay(a) - toDay(b));
+	return Number.isFinite(d) ? d : undefined;
+}
+
+/** Dates far apart (different people born years apart). */
+const FAR_DATE_WEIGHT = -8;
+/** Two valid addresses sharing neither mailbox nor domain. */
+const UNRELATED_EMAIL_WEIGHT = -3;
+
+function weightOf(field: FieldSpec, level: Level, value: string, other: string, tf?: TermFrequencies): number {
+	const w = WEIGHTS[field.kind];
+	if (level === 'fuzzy') return w.fuzzy;
+	if (level === 'near') return 0;
+	if (level === 'far') return FAR_DATE_WEIGHT;
+	if (level === 'diff') {
+		if (field.kind === 'email') {
+			const [la, da] = value.split('@');
+			const [lb, db] = other.split('@');
+			const valid = isValidEmailSyntax(value) && isValidEmailSyntax(other);
+			if (valid && da === db && la !== lb && !isFreeEmailDomain(da)) return COLLEAGUE_EMAIL_WEIGHT;
+			if (valid && da !== db && jaroWinkler(la, lb) < 0.8) return UNRELATED_EMAIL_WEIGHT;
+		}
+		return w.diff;
+	}
+	if (w.tf && tf) {
+		const count = tf.counts.get(field.name)?.get(value);
+		if (count && tf.n > 1) {
+			const u = Math.max(count - 1, 1) / tf.n;
+			return Math.min(w.tf.hi, Math.max(w.tf.lo, Math.log2(w.tf.m / u)));
+		}
+	}
+	return w.exact;
+}
+
+export interface Comparison {
+	score: number;
+	levels: Record<string, Level>;
+	/** Names of fields that agreed (exact or fuzzy), strongest first. */
+	agreeing: string[];
+}
+
+/** Compares two records field by field; first/last names are also tried swapped. */
+export function compareRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies): Comparison {
+	const first = fields.find((f) => f.kind === 'first_name');
+	const last = fields.find((f) => f.kind === 'last_name');
+	let swapped: Prepared | undefined;
+	if (first && last && a[first.name] && a[last.name] && b[first.name] && b[last.name] && a[first.name] !== b[first.name]) {
+		swapped = { ...b, [first.name]: b[last.name], [last.name]: b[first.name] };
+	}
+	const once = (other: Prepared): Comparison => {
+		let score = 0;
+		const levels: Record<string, Level> = {};
+		const contributions: Array<[string, number]> = [];
+		for (const f of fields) {
+			const x = a[f.name];
+			const y = other[f.name];
+			if (!x || !y) continue;
+			const level = levelOf(f.kind, x, y);
+			const w = weightOf(f, level, x, y, tf);
+			levels[f.name] = level;
+			score += w;
+			if (w > 0) contributions.push([f.name, w]);
+		}
+		contributions.sort((p, q) => q[1] - p[1]);
+		return { score, levels, agreeing: contributions.map((c) => c[0]) };
+	};
+	const straight = once(b);
+	if (!swapped) return straight;
+	const other = once(swapped);
+	return other.score > straight.score ? other : straight;
+}

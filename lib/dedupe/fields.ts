@@ -1,0 +1,71 @@
+import { normalizeEmail } from '../normalize/email';
+import { normalizePhone } from '../normalize/phone';
+import { foldText } from '../normalize/text';
+import { canonicalFirstName } from '../normalize/nicknames';
+import { normalizeCompany } from '../normalize/company';
+import { normalizeDomain } from '../normalize/domain';
+import { isFreeEmailDomain } from '../normalize/freeEmail';
+
+/** What a compared field holds; decides its normalizer, comparator and weights. */
+export const FIELD_KINDS = ['email', 'phone', 'first_name', 'last_name', 'company', 'domain', 'date', 'postcode', 'city', 'address', 'id', 'text'] as const;
+export type FieldKind = (typeof FIELD_KINDS)[number];
+
+export interface FieldSpec {
+	/** Name used in rules and reasons ("email", "dob", ...). */
+	name: string;
+	kind: FieldKind;
+}
+
+/** One record's comparable values, by field name; absent when empty or unreadable. */
+export type Prepared = Record<string, string | undefined>;
+
+export interface PrepareOptions {
+	defaultCountry?: string;
+	stripPlusEverywhere?: boolean;
+}
+
+/** Normalizes one raw value for comparison according to its kind. */
+export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOptions = {}): string | undefined {
+	if (raw === null || raw === undefined || raw === '') return undefined;
+	if (Array.isArray(raw)) return raw.length ? prepareValue(kind, raw[0], options) : undefined;
+	let out: string | undefined;
+	switch (kind) {
+		case 'email':
+			out = normalizeEmail(raw, { stripPlusEverywhere: options.stripPlusEverywhere })?.key ?? (typeof raw === 'string' ? raw.trim().toLowerCase() : undefined);
+			break;
+		case 'phone':
+			out = normalizePhone(raw, options.defaultCountry)?.e164 ?? (String(raw).replace(/\D/g, '') || undefined);
+			break;
+		case 'first_name':
+			out = canonicalFirstName(foldText(raw));
+			break;
+		case 'last_name':
+		case 'city':
+		case 'address':
+		case 'text':
+			out = foldText(raw);
+			break;
+		case 'company':
+			out = normalizeCompany(raw);
+			break;
+		case 'domain':
+			out = normalizeDomain(raw) ?? undefined;
+			break;
+		case 'date':
+			out = String(raw).replace(/\D/g, '');
+			break;
+		case 'postcode':
+		case 'id':
+			out = String(raw).toUpperCase().replace(/[^0-9A-Z]/g, '');
+			break;
+	}
+	return out ? out : undefined;
+}
+
+/** The company domain a lead's email or website reveals (free webmail says nothing). */
+export function companyDomain(email: unknown, website: unknown): string | undefined {
+	const fromSite = normalizeDomain(website);
+	if (fromSite) return fromSite;
+	const n = normalizeEmail(email);
+	return n && !isFreeEmailDomain(n.domain) ? n.domain : undefined;
+}

@@ -1,0 +1,5 @@
+export * from './fields';
+export * from './similarity';
+export * from './compare';
+export * from './rules';
+export * from './matcher';

@@ -1,0 +1,196 @@
+import { compareRecords, termFrequencies, type Comparison, type TermFrequencies } from './compare';
+import type { FieldSpec, Prepared } from './fields';
+import { evalRule, type RuleExpr } from './rules';
+import { soundex } from './similarity';
+
+export interface MatcherConfig {
+	fields: FieldSpec[];
+	/** 'score': weighted evidence over every field; 'rules': the user's match equation. */
+	mode: 'score' | 'rules';
+	/** Bits of evidence needed in score mode. */
+	threshold: number;
+	rule?: RuleExpr;
+	/** Blocks holding more records than this are too unspecific to pair (e.g. "city:london"). */
+	maxBlockSize: number;
+}
+
+export const DEFAULT_THRESHOLD = 9;
+
+export interface MatchDecision {
+	match: boolean;
+	score: number;
+	/** Why: the rule's fields, or the agreeing fields in score mode. */
+	fields: string[];
+}
+
+const agreeing = (level: string | undefined) => level === 'exact' || level === 'fuzzy';
+
+/** Decides whether two prepared records are the same person. */
+export function decide(a: Prepared, b: Prepared, config: MatcherConfig, tf?: TermFrequencies): MatchDecision {
+	const cmp: Comparison = compareRecords(a, b, config.fields, tf);
+	const round = (x: number) => Math.round(x * 100) / 100;
+	if (config.mode === 'rules' && config.rule) {
+		const agrees = (name: string): boolean => {
+			if (name === 'name') {
+				const first = config.fields.find((f) => f.kind === 'first_name')?.name;
+				const last = config.fields.find((f) => f.kind === 'last_name')?.name;
+				return !!first && !!last && agreeing(cmp.levels[first]) && agreeing(cmp.levels[last]);
+			}
+			return agreeing(cmp.levels[name]);
+		};
+		const fields = evalRule(config.rule, agrees);
+		return { match: fields !== null, score: round(cmp.score), fields: fields ?? [] };
+	}
+	return { match: cmp.score >= config.threshold, score: round(cmp.score), fields: cmp.agreeing };
+}
+
+/** Candidate keys: records sharing none are never compared, which keeps cost near-linear. */
+export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
+	const keys: string[] = [];
+	let first: string | undefined;
+	let last: string | undefined;
+	for (const f of fields) {
+		const v = r[f.name];
+		if (!v) continue;
+		switch (f.kind) {
+			case 'email': {
+				keys.push(`e:${v}`);
+				const local = v.split('@')[0];
+				if (local.length >= 4) keys.push(`el:${local.slice(0, 6)}`);
+				break;
+			}
+			case 'phone':
+				keys.push(`p:${v}`);
+				if (v.length >= 7) keys.push(`p7:${v.slice(-7)}`);
+				break;
+			case 'first_name':
+				first = v;
+				break;
+			case 'last_name':
+				last = v;
+				break;
+			case 'date':
+				keys.push(`d:${f.name}:${v}`);
+				break;
+			case 'id':
+				keys.push(`i:${f.name}:${v}`);
+				break;
+			case 'company':
+				keys.push(`c:${v}`);
+				break;
+			default:
+				break;
+		}
+	}
+	if (last) {
+		keys.push(`ln:${soundex(last)}:${first ? first[0] : ''}`);
+		if (first) keys.push(`nf:${soundex(first)}:${last[0]}`); // also catches swapped names
+	}
+	if (first && !last) keys.push(`f:${first}`);
+	for (const f of fields) {
+		const v = r[f.name];
+		if (!v) continue;
+		if ((f.kind === 'postcode' || f.kind === 'city') && (first || last)) keys.push(`g:${f.name}:${v}:${(last ?? first)![0]}`);
+		if (f.kind === 'date' && first) keys.push(`df:${v.slice(0, 4)}:${first.slice(0, 3)}`);
+		if (f.kind === 'company' && last) keys.push(`cl:${v.slice(0, 6)}:${last[0]}`);
+	}
+	return keys;
+}
+
+export interface PairMatch {
+	a: number;
+	b: number;
+	score: number;
+	fields: string[];
+}
+
+/** All matching pairs among the records (a < b), through blocking. */
+export function findMatches(records: Prepared[], config: MatcherConfig, tf: TermFrequencies = termFrequencies(records, config.fields)): PairMatch[] {
+	const blocks = new Map<string, number[]>();
+	for (let i = 0; i < records.length; i++) {
+		for (const key of blockingKeys(records[i], config.fields)) {
+			const list = blocks.get(key);
+			if (list) list.push(i);
+			else blocks.set(key, [i]);
+		}
+	}
+	const seen = new Set<number>();
+	const n = records.length;
+	const matches: PairMatch[] = [];
+	for (const list of blocks.values()) {
+		if (list.length < 2 || list.length > config.maxBlockSize) continue;
+		for (let x = 0; x < list.length; x++) {
+			for (let y = x + 1; y < list.length; y++) {
+				const a = list[x];
+				const b = list[y];
+				const id = a * n + b;
+				if (seen.has(id)) continue;
+				seen.add(id);
+				const d = decide(records[a], records[b], config, tf);
+				if (d.match) matches.push({ a, b, score: d.score, fields: d.fields });
+			}
+		}
+	}
+	return matches;
+}
+
+export interface ClusterResult {
+	/** Cluster id of each record: the index of its earliest member. */
+	cluster: Int32Array;
+	/** For each record, the strongest match to a record of the same cluster (earlier ones first). */
+	bestMatch: Array<{ other: number; score: number; fields: string[] } | undefined>;
+}
+
+/** Cross-cluster pairs scoring below this veto a merge (a namesake born decades apart, colleagues). */
+export const VETO_SCORE = -2;
+/** Largest cross product of two clusters checked for vetoes; bigger merges go unchecked. */
+const VETO_CHECK_LIMIT = 2500;
+
+/**
+ * Transitive clusters (A~B, B~C → one cluster) by union-find, strongest links first. A link is
+ * refused when any pair across the two clusters contradicts it strongly, so one fuzzy link cannot
+ * chain two different people together.
+ */
+export function clusterMatches(n: number, matches: PairMatch[], veto?: (a: number, b: number) => boolean): ClusterResult {
+	const parent = new Int32Array(n);
+	for (let i = 0; i < n; i++) parent[i] = i;
+	const members = new Map<number, number[]>();
+	const find = (i: number): number => {
+		while (parent[i] !== i) {
+			parent[i] = parent[parent[i]];
+			i = parent[i];
+		}
+		return i;
+	};
+	const bestMatch: ClusterResult['bestMatch'] = new Array(n);
+	const ordered = [...matches].sort((x, y) => y.score - x.score);
+	for (const m of ordered) {
+		const ra = find(m.a);
+		const rb = find(m.b);
+		if (ra !== rb) {
+			const ma = members.get(ra) ?? [ra];
+			const mb = members.get(rb) ?? [rb];
+			if (veto && ma.length * mb.length <= VETO_CHECK_LIMIT && ma.some((x) => mb.some((y) => veto(x, y)))) continue;
+			const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
+			parent[child] = root;
+			members.set(root, ma.concat(mb));
+			members.delete(child);
+		}
+		// The later record points at the earlier one; earlier records get a fallback pointer.
+		const cur = bestMatch[m.b];
+		if (!cur || cur.other > m.b || m.score > cur.score) bestMatch[m.b] = { other: m.a, score: m.score, fields: m.fields };
+		const back = bestMatch[m.a];
+		if (!back || (back.other > m.a && m.score > back.score)) bestMatch[m.a] = { other: m.b, score: m.score, fields: m.fields };
+	}
+	const cluster = new Int32Array(n);
+	for (let i = 0; i < n; i++) cluster[i] = find(i);
+	return { cluster, bestMatch };
+}
+
+/** Matching and clustering of one batch of prepared records. */
+export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterResult & { matches: PairMatch[] } {
+	const tf = termFrequencies(records, config.fields);
+	const matches = findMatches(records, config, tf);
+	const veto = config.mode === 'score' ? (a: number, b: number) => compareRecords(records[a], records[b], config.fields, tf).score < VETO_SCORE : undefined;
+	return { ...clusterMatches(records.length, matches, veto), matches };
+}
