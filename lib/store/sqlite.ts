@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
-import type { StateStore } from './types';
+import type { LeadMemory, RecallResult, RememberedLead, Retention, StateStore } from './types';
 
 type SqliteModule = typeof import('node:sqlite');
 
@@ -27,7 +27,7 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 	return join(env.N8N_USER_FOLDER || homedir(), '.n8n', 'lead-management.sqlite');
 }
 
-export class SqliteStore implements StateStore {
+export class SqliteStore implements StateStore, LeadMemory {
 	private readonly db: DatabaseSyncType;
 	private readonly claimStmt: StatementSync;
 	private readonly releaseStmt: StatementSync;
@@ -49,6 +49,110 @@ export class SqliteStore implements StateStore {
 			ON CONFLICT (ns, key) DO UPDATE SET expires_at = excluded.expires_at WHERE claims.expires_at <= ?`);
 		this.releaseStmt = this.db.prepare('DELETE FROM claims WHERE ns = ? AND key = ?');
 		this.purgeStmt = this.db.prepare('DELETE FROM claims WHERE expires_at <= ?');
+		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_records (
+			ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL, vals TEXT NOT NULL,
+			seen_at INTEGER NOT NULL, PRIMARY KEY (ns, record_id))`);
+		this.db.exec('CREATE INDEX IF NOT EXISTS dedupe_records_age ON dedupe_records (ns, seen_at)');
+		this.db.exec('CREATE INDEX IF NOT EXISTS dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
+		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_keys (
+			ns TEXT NOT NULL, key TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (ns, key, record_id)) WITHOUT ROWID`);
+		this.db.exec('CREATE INDEX IF NOT EXISTS dedupe_keys_record ON dedupe_keys (ns, record_id)');
+	}
+
+	/** Runs `fn` inside BEGIN IMMEDIATE: the write lock is taken up front, so readers cannot race. */
+	private transaction<T>(fn: () => T): T {
+		this.db.exec('BEGIN IMMEDIATE');
+		try {
+			const out = fn();
+			this.db.exec('COMMIT');
+			return out;
+		} catch (e) {
+			this.db.exec('ROLLBACK');
+			throw e;
+		}
+	}
+
+	private readonly maxCandidates = 1000;
+
+	async recall(
+		namespace: string,
+		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
+		decide: (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] },
+		retention: Retention,
+		now = Date.now(),
+	): Promise<RecallResult> {
+		return this.transaction(() => {
+			this.applyRetention(namespace, retention, now);
+			const keys = [...new Set(lead.keys)];
+			let best: RecallResult = {};
+			if (keys.length) {
+				const placeholders = keys.map(() => '?').join(',');
+				const rows = this.db
+					.prepare(`SELECT r.record_id, r.canonical_id, r.vals, r.seen_at FROM dedupe_records r
+						WHERE r.ns = ? AND r.record_id IN (SELECT DISTINCT record_id FROM dedupe_keys WHERE ns = ? AND key IN (${placeholders}) LIMIT ${this.maxCandidates})`)
+					.all(namespace, namespace, ...keys) as Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }>;
+				for (const row of rows) {
+					const candidate: RememberedLead = { recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) };
+					const d = decide(candidate);
+					if (d.match && (best.score === undefined || d.score > best.score)) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
+				}
+			}
+			// Remember this record too (under the lead it duplicates), so later variants match it.
+			const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
+			this.db
+				.prepare('INSERT OR REPLACE INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at) VALUES (?, ?, ?, ?, ?)')
+				.run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now);
+			const insertKey = this.db.prepare('INSERT OR IGNORE INTO dedupe_keys (ns, key, record_id) VALUES (?, ?, ?)');
+			for (const key of keys) insertKey.run(namespace, key, lead.recordId);
+			return best;
+		});
+	}
+
+	private applyRetention(namespace: string, retention: Retention, now: number): void {
+		if (retention.maxAgeMs > 0) this.deleteRecords(namespace, 'seen_at < ?', [now - retention.maxAgeMs]);
+		if (retention.maxEntries > 0) {
+			const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number };
+			// Evict the oldest, making room for the record about to be added: never refuse to work when full.
+			const excess = Number(n) - retention.maxEntries + 1;
+			if (excess > 0) {
+				this.deleteRecords(namespace, `record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, rowid ASC LIMIT ?)`, [namespace, excess]);
+			}
+		}
+	}
+
+	private deleteRecords(namespace: string, where: string, params: Array<string | number>): number {
+		const ids = this.db.prepare(`SELECT record_id FROM dedupe_records WHERE ns = ? AND ${where}`).all(namespace, ...params) as Array<{ record_id: string }>;
+		const delKeys = this.db.prepare('DELETE FROM dedupe_keys WHERE ns = ? AND record_id = ?');
+		const delRecord = this.db.prepare('DELETE FROM dedupe_records WHERE ns = ? AND record_id = ?');
+		for (const { record_id } of ids) {
+			delKeys.run(namespace, record_id);
+			delRecord.run(namespace, record_id);
+		}
+		return ids.length;
+	}
+
+	async forget(namespace: string, leadIds: string[]): Promise<number> {
+		return this.transaction(() => {
+			let n = 0;
+			for (const id of leadIds) n += this.deleteRecords(namespace, '(record_id = ? OR canonical_id = ? OR canonical_id IN (SELECT canonical_id FROM dedupe_records WHERE ns = ? AND record_id = ?))', [id, id, namespace, id]);
+			return n;
+		});
+	}
+
+	async forgetByKey(namespace: string, key: string): Promise<number> {
+		const ids = this.db.prepare('SELECT DISTINCT r.canonical_id AS id FROM dedupe_keys k JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id WHERE k.ns = ? AND k.key = ?').all(namespace, key) as Array<{ id: string }>;
+		return await this.forget(namespace, ids.map((r) => r.id));
+	}
+
+	async clear(namespace: string): Promise<number> {
+		return this.transaction(() => {
+			this.db.prepare('DELETE FROM dedupe_keys WHERE ns = ?').run(namespace);
+			return Number(this.db.prepare('DELETE FROM dedupe_records WHERE ns = ?').run(namespace).changes);
+		});
+	}
+
+	async count(namespace: string): Promise<number> {
+		return Number((this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number }).n);
 	}
 
 	async claim(namespace: string, key: string, ttlMs: number, now = Date.now()): Promise<boolean> {

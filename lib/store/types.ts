@@ -1,5 +1,5 @@
 /**
- * State that outlives one execution goes through this interface, never through workflow static
+ * State that outlives one execution goes through these interfaces, never through workflow static
  * data (saved at the end of an execution, so concurrent executions overwrite each other).
  */
 export interface StateStore {
@@ -12,4 +12,47 @@ export interface StateStore {
 	/** Forgets a key (GDPR erasure, or a submission the workflow failed to process). */
 	release(namespace: string, key: string): Promise<void>;
 	close(): Promise<void>;
+}
+
+/** A remembered lead: its comparable values and the lead it was recognised as. */
+export interface RememberedLead {
+	recordId: string;
+	canonicalId: string;
+	values: Record<string, string | undefined>;
+	seenAt: number;
+}
+
+export interface Retention {
+	/** Keep at most this many records per namespace; the oldest go first. 0 = no limit. */
+	maxEntries: number;
+	/** Forget records older than this. 0 = never. */
+	maxAgeMs: number;
+}
+
+export interface RecallResult {
+	/** The remembered lead this one duplicates, or undefined when it is new. */
+	duplicateOf?: RememberedLead;
+	score?: number;
+	fields?: string[];
+}
+
+/**
+ * Memory of leads seen in earlier executions (Dedupe). `recall` looks up candidates by blocking
+ * key, lets the caller decide, and records the lead, all in one transaction: two executions
+ * handling the same person at once get exactly one "new".
+ */
+export interface LeadMemory {
+	recall(
+		namespace: string,
+		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
+		decide: (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] },
+		retention: Retention,
+		now?: number,
+	): Promise<RecallResult>;
+	/** GDPR erasure: forgets every record of these leads (by record or canonical id). Returns how many. */
+	forget(namespace: string, leadIds: string[]): Promise<number>;
+	/** Forgets every record remembered under a value key (e.g. an email), with its whole lead. */
+	forgetByKey(namespace: string, key: string): Promise<number>;
+	clear(namespace: string): Promise<number>;
+	count(namespace: string): Promise<number>;
 }

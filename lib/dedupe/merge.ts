@@ -1,0 +1,61 @@
+import type { Consent } from '../lead/schema';
+
+type Json = Record<string, unknown>;
+
+const IDENTITY = ['email', 'phone', 'first_name', 'last_name', 'full_name', 'company', 'job_title', 'website', 'country', 'city', 'message'];
+
+function blank(v: unknown): boolean {
+	return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+/** When a lead was submitted, for "newest wins"; input order breaks ties. */
+export function submittedAt(lead: Json): number {
+	const source = lead.source as Json | undefined;
+	const t = Date.parse(String(source?.submitted_at ?? source?.received_at ?? lead.submitted_at ?? lead.created_at ?? ''));
+	return Number.isNaN(t) ? 0 : t;
+}
+
+/**
+ * Consent is never widened by a merge: a flag is true only if the kept lead already gave it; any
+ * explicit refusal (false) in a duplicate wins. (Merging must not subscribe someone who did not
+ * subscribe on this record, as Mautic's auto-merge once did.)
+ */
+export function mergeConsent(kept: Partial<Consent> | undefined, others: Array<Partial<Consent> | undefined>): Partial<Consent> | undefined {
+	if (!kept && !others.length) return undefined;
+	const out: Partial<Consent> = { ...(kept ?? {}) };
+	for (const flag of ['marketing', 'terms'] as const) {
+		if (others.some((o) => o?.[flag] === false)) out[flag] = false;
+	}
+	return out;
+}
+
+/**
+ * Merges duplicates into the kept lead: blanks filled, newest value wins per identity field,
+ * answers and history appended, attribution kept from the first touch (blanks filled), consent
+ * never widened. The result keeps the kept lead's id.
+ */
+export function mergeLeads(kept: Json, duplicates: Json[]): Json {
+	const all = [kept, ...duplicates].map((lead, order) => ({ lead, order, t: submittedAt(lead) }));
+	const newestFirst = [...all].sort((a, b) => b.t - a.t || b.order - a.order);
+	const out: Json = { ...kept };
+	for (const field of IDENTITY) {
+		const newest = newestFirst.find((x) => !blank(x.lead[field]));
+		if (newest) out[field] = newest.lead[field];
+	}
+	for (const { lead } of newestFirst) for (const [k, v] of Object.entries(lead)) if (blank(out[k]) && !blank(v)) out[k] = v;
+	if (Array.isArray(kept.answers)) out.answers = all.flatMap((x) => (Array.isArray(x.lead.answers) ? x.lead.answers : []));
+	if (kept.attribution && typeof kept.attribution === 'object') {
+		const attr: Json = { ...(kept.attribution as Json) };
+		for (const d of duplicates) for (const [k, v] of Object.entries((d.attribution as Json) ?? {})) if (blank(attr[k]) && !blank(v)) attr[k] = v;
+		out.attribution = attr;
+	}
+	if (kept.custom && typeof kept.custom === 'object') {
+		out.custom = Object.assign({}, ...[...all].sort((a, b) => a.t - b.t || a.order - b.order).map((x) => (x.lead.custom as Json) ?? {}));
+	}
+	if ('consent' in kept || duplicates.some((d) => 'consent' in d)) {
+		out.consent = mergeConsent(kept.consent as Partial<Consent>, duplicates.map((d) => d.consent as Partial<Consent>));
+	}
+	if (Array.isArray(kept.history)) out.history = all.flatMap((x) => (Array.isArray(x.lead.history) ? x.lead.history : []));
+	out.id = kept.id;
+	return out;
+}

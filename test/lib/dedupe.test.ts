@@ -1,0 +1,189 @@
+import { jaroWinkler, editDistance, soundex, tokenSimilarity } from '../../lib/dedupe/similarity';
+import { parseRule, evalRule, RuleSyntaxError } from '../../lib/dedupe/rules';
+import { prepareValue } from '../../lib/dedupe/fields';
+import { DEFAULT_THRESHOLD, decide, matchBatch, type MatcherConfig } from '../../lib/dedupe/matcher';
+import { LEAD_FIELDS, DEFAULT_SOURCES, prepareLead, fieldSources } from '../../lib/dedupe/leads';
+import { dedupeBatch, dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
+import { mergeLeads, mergeConsent } from '../../lib/dedupe/merge';
+import { normalizeCompany } from '../../lib/normalize/company';
+import { canonicalFirstName } from '../../lib/normalize/nicknames';
+import { SqliteStore } from '../../lib/store/sqlite';
+import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores } from '../../bench/datasets';
+
+const matcher = (over: Partial<MatcherConfig> = {}): MatcherConfig => ({ fields: LEAD_FIELDS, mode: 'score', threshold: DEFAULT_THRESHOLD, maxBlockSize: 500, ...over });
+const config = (over: Partial<DedupeConfig> = {}): DedupeConfig => ({ sources: DEFAULT_SOURCES, matcher: matcher(), onDuplicate: 'keepFirst', prepare: { defaultCountry: 'FR' }, now: new Date('2026-11-20T12:00:00Z'), ...over });
+const lead = (o: Record<string, unknown>) => prepareLead(o, DEFAULT_SOURCES, { defaultCountry: 'FR' });
+
+describe('comparators', () => {
+	it('Jaro-Winkler matches the textbook values', () => {
+		expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.9611, 3);
+		expect(jaroWinkler('dwayne', 'duane')).toBeCloseTo(0.84, 2);
+		expect(jaroWinkler('dixon', 'dicksonx')).toBeCloseTo(0.8133, 3);
+		expect(jaroWinkler('', 'a')).toBe(0);
+		expect(jaroWinkler('same', 'same')).toBe(1);
+	});
+	it('edit distance counts transpositions as one and stops early', () => {
+		expect(editDistance('kitten', 'sitting')).toBe(3);
+		expect(editDistance('19560409', '19560490')).toBe(1);
+		expect(editDistance('abcdef', 'zzzzzz', 2)).toBe(3);
+	});
+	it('soundex and token similarity', () => {
+		expect(soundex('robert')).toBe('R163');
+		expect(soundex('rupert')).toBe('R163');
+		expect(soundex('tymczak')).toBe('T522');
+		expect(tokenSimilarity('12 main street', 'main street 12')).toBe(1);
+	});
+	it('folds company legal forms and nicknames', () => {
+		expect(normalizeCompany('Acme, Inc.')).toBe('acme');
+		expect(normalizeCompany('ACME SAS')).toBe('acme');
+		expect(normalizeCompany('Martin & Fils SARL')).toBe('martin fils');
+		expect(normalizeCompany('The Boring Company')).toBe('boring');
+		expect(canonicalFirstName('bob')).toBe('robert');
+		expect(canonicalFirstName('zoe')).toBe('zoe');
+		expect(prepareValue('date', '1956-04-09')).toBe('19560409');
+	});
+});
+
+describe('rules mode', () => {
+	const known = new Set(['email', 'phone', 'name', 'company', 'first_name', 'last_name', 'domain', 'city']);
+	it('parses AND / OR / NOT with precedence and parentheses', () => {
+		const r = parseRule('email OR phone OR (name AND company)', known);
+		expect(evalRule(r, (f) => f === 'name' || f === 'company')).toEqual(['name', 'company']);
+		expect(evalRule(r, (f) => f === 'name')).toBeNull();
+		expect(evalRule(parseRule('email and not company', known), (f) => f === 'email')).toEqual(['email']);
+	});
+	it('names the problem in a bad rule', () => {
+		expect(() => parseRule('email OR (phone', known)).toThrow(RuleSyntaxError);
+		expect(() => parseRule('email OR fax', known)).toThrow(/unknown field "fax"/);
+		expect(() => parseRule('email phone', known)).toThrow(/unexpected "phone"/);
+	});
+	it('decides with the rule instead of the score', () => {
+		const rule = parseRule('name AND company', known);
+		const a = lead({ first_name: 'Jon', last_name: 'Smith', company: 'Acme Inc' });
+		const b = lead({ first_name: 'John', last_name: 'Smith', company: 'ACME' });
+		expect(decide(a, b, matcher({ mode: 'rules', rule })).match).toBe(true);
+		expect(decide(a, lead({ first_name: 'John', last_name: 'Smith', company: 'Globex' }), matcher({ mode: 'rules', rule })).match).toBe(false);
+	});
+});
+
+describe('default preset on leads', () => {
+	const same = (a: Record<string, unknown>, b: Record<string, unknown>) => decide(lead(a), lead(b), matcher()).match;
+	it('matches the same person typed differently', () => {
+		expect(same({ email: 'Laura.Dupont+x@gmail.com' }, { email: 'lauradupont@googlemail.com' })).toBe(true);
+		expect(same({ phone: '06 12 34 56 78', last_name: 'Dupont' }, { phone: '+33 6 12 34 56 78', last_name: 'dupont' })).toBe(true);
+		expect(same({ first_name: 'Bob', last_name: 'Smith', company: 'Acme Inc' }, { first_name: 'Robert', last_name: 'Smith', company: 'ACME' })).toBe(true);
+		expect(same({ first_name: 'Smith', last_name: 'Robert', company: 'Acme' }, { first_name: 'Robert', last_name: 'Smith', company: 'Acme' })).toBe(true);
+		expect(same({ first_name: 'Katherine', last_name: 'Johnson', website: 'nasa.gov' }, { first_name: 'Kathy', last_name: 'Jonson', email: 'kj@nasa.gov' })).toBe(true);
+	});
+	it('keeps namesakes at different companies apart', () => {
+		expect(same({ first_name: 'John', last_name: 'Smith', company: 'Acme' }, { first_name: 'John', last_name: 'Smith', company: 'Globex' })).toBe(false);
+	});
+	it('keeps colleagues at the same company apart', () => {
+		expect(same({ first_name: 'Anna', last_name: 'Lee', email: 'anna.lee@acme.com', company: 'Acme' }, { first_name: 'Ben', last_name: 'Lee', email: 'ben.lee@acme.com', company: 'Acme' })).toBe(false);
+		expect(same({ email: 'john.smith@acme.com', first_name: 'John', last_name: 'Smith' }, { email: 'jane.smith@acme.com', first_name: 'Jane', last_name: 'Smith' })).toBe(false);
+		// a shared switchboard number is not one person
+		expect(same({ phone: '+33 1 40 00 00 00', first_name: 'Anna', last_name: 'Lee' }, { phone: '+33140000000', first_name: 'Marc', last_name: 'Dubois' })).toBe(false);
+	});
+	it('does not match on nothing', () => {
+		expect(same({ city: 'Paris' }, { city: 'Paris' })).toBe(false);
+		expect(same({}, {})).toBe(false);
+	});
+});
+
+describe('batch dedupe', () => {
+	const items = [
+		{ id: 'a', email: 'jane@acme.com', first_name: 'Jane', last_name: 'Doe', source: { submitted_at: '2026-11-01T00:00:00Z' }, consent: { marketing: true } },
+		{ id: 'b', email: 'JANE@ACME.COM', phone: '+33612345678', source: { submitted_at: '2026-11-03T00:00:00Z' }, consent: { marketing: false } },
+		{ id: 'c', phone: '06 12 34 56 78', last_name: 'Doe', source: { submitted_at: '2026-11-02T00:00:00Z' } },
+		{ id: 'd', email: 'someone@else.org', first_name: 'Sam' },
+		{ id: 'e', foo: 'nothing comparable' },
+	];
+	it('clusters transitively and says which lead each duplicate matched', () => {
+		const out = dedupeBatch(items, config());
+		expect(out.kept.map((k) => k.json.id)).toEqual(['a', 'd', 'e']);
+		expect(out.duplicates.map((d) => [d.json.id, (d.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([['b', 'a'], ['c', 'a']]);
+		const c = out.duplicates[1].json.dedupe as Record<string, unknown>;
+		expect(c).toMatchObject({ status: 'duplicate', matched_id: 'b', matched_on: expect.arrayContaining(['phone']), mode: 'batch' });
+		expect(out.kept[2].json.dedupe).toMatchObject({ unmatchable: true, status: 'unique' });
+	});
+	it('keeps the latest when asked', () => {
+		const out = dedupeBatch(items, config({ onDuplicate: 'keepLatest' }));
+		expect(out.kept.map((k) => k.json.id)).toEqual(['b', 'd', 'e']);
+		expect(out.duplicates.map((d) => d.json.id)).toEqual(['a', 'c']);
+	});
+	it('merges: blanks filled, newest wins, original id kept, consent never widened', () => {
+		const out = dedupeBatch(items, config({ onDuplicate: 'merge' }));
+		const merged = out.kept[0].json;
+		expect(merged).toMatchObject({ id: 'a', email: 'JANE@ACME.COM', phone: '+33612345678', first_name: 'Jane', last_name: 'Doe' });
+		expect(merged.consent).toEqual({ marketing: false });
+		expect(merged.dedupe).toMatchObject({ merged_ids: ['b', 'c'] });
+	});
+	it('matches against a reference list given first', () => {
+		const reference = [{ id: 'crm-1', email: 'jane@acme.com', first_name: 'Jane', last_name: 'Doe', company: 'Acme' }];
+		const out = dedupeBatch([{ id: 'n1', email: 'Jane@Acme.com' }, { id: 'n2', email: 'new@lead.io' }], config({ onDuplicate: 'merge' }), reference);
+		expect(out.kept.map((k) => k.json.id)).toEqual(['n2']);
+		expect(out.duplicates[0].json).toMatchObject({ id: 'crm-1', company: 'Acme', dedupe: { duplicate_of: 'crm-1', mode: 'reference' } });
+		expect(out.duplicates[0].index).toBe(0);
+	});
+	it('lets users add fields by path', () => {
+		const sources = fieldSources([{ name: 'dob', kind: 'date', path: 'custom.dob' }]);
+		expect(sources.find((s) => s.name === 'dob')).toEqual({ name: 'dob', kind: 'date', path: 'custom.dob' });
+		expect(prepareLead({ custom: { dob: '1990-01-02' } }, sources).dob).toBe('19900102');
+	});
+});
+
+describe('consent merge', () => {
+	it('never turns a missing or refused consent into a granted one', () => {
+		expect(mergeConsent({ marketing: null }, [{ marketing: true }])).toEqual({ marketing: null });
+		expect(mergeConsent({ marketing: true }, [{ marketing: false }])).toEqual({ marketing: false });
+		expect(mergeConsent({ marketing: true, terms: true }, [{}])).toEqual({ marketing: true, terms: true });
+		expect(mergeLeads({ id: 'x', consent: { marketing: false } }, [{ id: 'y', consent: { marketing: true } }]).consent).toEqual({ marketing: false });
+	});
+});
+
+describe('memory against earlier executions (SQLite)', () => {
+	it('recognises a lead from an earlier run, evicts the oldest when full, and forgets on request', async () => {
+		const store = new SqliteStore(':memory:');
+		const retention = { maxEntries: 3, maxAgeMs: 0 };
+		const run1 = await dedupeAgainstMemory([{ id: 'l1', email: 'jane@acme.com' }], config(), store, 'ns', retention);
+		expect(run1.kept).toHaveLength(1);
+		const run2 = await dedupeAgainstMemory([{ id: 'l2', email: 'Jane@Acme.com', first_name: 'Jane' }, { id: 'l3', email: 'other@x.io' }], config(), store, 'ns', retention);
+		expect(run2.duplicates.map((d) => [d.json.id, (d.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([['l2', 'l1']]);
+		expect(run2.kept.map((k) => k.json.id)).toEqual(['l3']);
+		// full: adding more evicts the oldest instead of failing
+		await dedupeAgainstMemory([{ id: 'l4', email: 'four@x.io' }, { id: 'l5', email: 'five@x.io' }], config(), store, 'ns', retention);
+		expect(await store.count('ns')).toBe(3);
+		const again = await dedupeAgainstMemory([{ id: 'l6', email: 'jane@acme.com' }], config(), store, 'ns', retention);
+		expect(again.kept).toHaveLength(1); // l1 and l2 were evicted
+		expect(await store.forget('ns', ['l6'])).toBe(1);
+		const merged = await dedupeAgainstMemory([{ id: 'l7', email: 'five@x.io' }], config({ onDuplicate: 'merge' }), store, 'ns', { maxEntries: 0, maxAgeMs: 0 });
+		expect(merged.duplicates[0].json).toMatchObject({ id: 'l5', dedupe: { merged_ids: ['l7'] } });
+		expect(await store.clear('ns')).toBeGreaterThan(0);
+		expect(await store.count('ns')).toBe(0);
+		await store.close();
+	});
+	it('forgets by age', async () => {
+		const store = new SqliteStore(':memory:');
+		const day = 86_400_000;
+		await dedupeAgainstMemory([{ id: 'old', email: 'old@x.io' }], config({ now: new Date(0) }), store, 'ns', { maxEntries: 0, maxAgeMs: day });
+		const later = await dedupeAgainstMemory([{ id: 'new', email: 'old@x.io' }], config({ now: new Date(2 * day) }), store, 'ns', { maxEntries: 0, maxAgeMs: day });
+		expect(later.kept).toHaveLength(1);
+		await store.close();
+	});
+});
+
+const describeData = datasetsAvailable() ? describe : describe.skip;
+describeData('accuracy on public ground truth (../shared/datasets)', () => {
+	it.each([
+		['fake_1000', () => loadSplink('fake_1000'), 0.723],
+		['febrl 1', () => loadFebrl('1'), 0.92],
+		['febrl 3', () => loadFebrl('3'), 0.92],
+	])('%s: precision >= 0.98 and recall above the exact-match baseline', (_name, load, baselineRecall) => {
+		const set = load();
+		const prepared = set.rows.map((r) => Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])));
+		const { cluster } = matchBatch(prepared, matcher({ fields: set.fields }));
+		const s = pairwiseScores(cluster, set.truth);
+		expect(s.precision).toBeGreaterThanOrEqual(0.98);
+		expect(s.recall).toBeGreaterThan(baselineRecall + 0.05);
+	});
+});
