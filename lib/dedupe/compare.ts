@@ -39,7 +39,11 @@ export interface TermFrequencies {
 	counts: Map<string, Map<string, number>>;
 }
 
-export function termFrequencies(records: Prepared[], fields: FieldSpec[]): TermFrequencies {
+/** Below this many records, frequencies say more about the sample than about the names. */
+export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
+
+export function termFrequencies(records: Prepared[], fields: FieldSpec[]): TermFrequencies | undefined {
+	if (records.length < MIN_RECORDS_FOR_FREQUENCIES) return undefined;
 	const counts = new Map<string, Map<string, number>>();
 	for (const f of fields) {
 		if (!WEIGHTS[f.kind].tf) continue;

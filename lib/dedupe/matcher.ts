@@ -105,7 +105,7 @@ export interface PairMatch {
 }
 
 /** All matching pairs among the records (a < b), through blocking. */
-export function findMatches(records: Prepared[], config: MatcherConfig, tf: TermFrequencies = termFrequencies(records, config.fields)): PairMatch[] {
+export function findMatches(records: Prepared[], config: MatcherConfig, tf: TermFrequencies | undefined = termFrequencies(records, config.fields)): PairMatch[] {
 	const blocks = new Map<string, number[]>();
 	for (let i = 0; i < records.length; i++) {
 		for (const key of blockingKeys(records[i], config.fields)) {

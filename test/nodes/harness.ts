@@ -24,6 +24,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
+import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
 import { FacebookLeadAdsGraphApi } from '../../credentials/FacebookLeadAdsGraphApi.credentials';
 
 const PACKAGE = 'n8n-nodes-lead-management';
@@ -49,6 +50,7 @@ class Collect implements INodeType {
 
 const NODE_TYPES: Record<string, INodeType> = {
 	[`${PACKAGE}.leadCaptureTrigger`]: new LeadCaptureTrigger(),
+	[`${PACKAGE}.dedupe`]: new Dedupe(),
 	'test.collect': new Collect(),
 };
 
@@ -138,6 +140,74 @@ export interface WebhookRun {
 	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
 }
 
+export interface NodeRun {
+	run: IRun;
+	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
+	error(nodeName: string): Error | undefined;
+}
+
+/**
+ * Runs a workflow fixture in WorkflowExecute, feeding items to its source nodes (test.collect nodes
+ * with no inputs), as a trigger would.
+ */
+export async function runWorkflow(
+	workflowJson: IWorkflowBase,
+	inputs: Record<string, Array<{ json: Record<string, unknown> }>>,
+	credentials: Record<string, ICredentialDataDecryptedObject> = {},
+): Promise<NodeRun> {
+	const nodeTypes = new TestNodeTypes();
+	const workflow = new Workflow({
+		id: workflowJson.id ?? 'wf-test',
+		nodes: workflowJson.nodes,
+		connections: workflowJson.connections,
+		active: false,
+		nodeTypes,
+		settings: workflowJson.settings ?? {},
+	});
+	const additionalData = engineAdditionalData(credentials);
+	const finished = new Promise<IRun>((resolve) => additionalData.hooks!.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const runExecutionData = {
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: Object.entries(inputs).map(([name, items]) => ({ node: workflow.getNode(name)!, data: { main: [items] }, source: null })),
+		},
+	} as unknown as IRunExecutionData;
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await finished;
+	return {
+		run,
+		output(nodeName: string, outputIndex = 0) {
+			const task = run.data.resultData.runData[nodeName]?.[0];
+			if (task?.error) throw task.error;
+			return task?.data?.main?.[outputIndex] ?? [];
+		},
+		error(nodeName: string) {
+			return run.data.resultData.runData[nodeName]?.[0]?.error as Error | undefined;
+		},
+	};
+}
+
+function engineAdditionalData(credentials: Record<string, ICredentialDataDecryptedObject>): IWorkflowExecuteAdditionalData {
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', mock<IWorkflowBase>());
+	// (untyped call: jest-mock-extended's deep partial of this interface is too deep for tsc)
+	const additionalData = (mock as (init: object) => IWorkflowExecuteAdditionalData)({
+		hooks,
+		currentNodeParameters: undefined,
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		executionId: 'exec-1',
+	});
+	// jest-mock-extended answers every unknown property with a mock function; the engine reads
+	// these optional ones and must see them absent.
+	additionalData.encryptedRunnerIdentity = undefined;
+	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
+	return additionalData;
+}
+
 export function loadWorkflow(name: string): IWorkflowBase {
 	return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'workflows', name), 'utf8')) as IWorkflowBase;
 }
@@ -213,24 +283,10 @@ export async function runWebhook(
 		readRawBody: async () => undefined,
 	};
 	const { res, state } = fakeResponse();
-	const hooks = new ExecutionLifecycleHooks('webhook', 'exec-1', mock<IWorkflowBase>());
-	let finished: (run: IRun) => void = () => undefined;
-	const done = new Promise<IRun>((resolve) => (finished = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
-	// (untyped call: jest-mock-extended's deep partial of this interface is too deep for tsc)
-	const additionalData = (mock as (init: object) => IWorkflowExecuteAdditionalData)({
-		hooks,
-		currentNodeParameters: undefined,
-		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-		executionId: 'exec-1',
-	});
-	// jest-mock-extended answers every unknown property with a mock function; the engine reads
-	// these optional ones and must see them absent.
-	additionalData.encryptedRunnerIdentity = undefined;
+	const additionalData = engineAdditionalData(credentials);
+	const done = new Promise<IRun>((resolve) => additionalData.hooks!.addHandler('workflowExecuteAfter', (run) => resolve(run)));
 	additionalData.httpRequest = req as never;
 	additionalData.httpResponse = res as never;
-	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
 	const webhookData = {
 		httpMethod: method,
 		node: triggerNode.name,

@@ -1,0 +1,84 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { dedupeAgainstMemory, dedupeBatch, type DedupeOutcome } from '../../lib/dedupe/dedupe';
+import { prepareValue } from '../../lib/dedupe/fields';
+import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
+import { readDedupeSettings } from './config';
+import { dedupeProperties } from './description';
+
+/** Inputs and outputs follow the mode and output choice (evaluated by n8n in the editor). */
+const inputsExpression = `={{ $parameter.operation === 'findDuplicates' && $parameter.mode === 'reference' ? [{ type: 'main', displayName: 'Leads' }, { type: 'main', displayName: 'Reference' }] : [{ type: 'main' }] }}`;
+const outputsExpression = `={{ $parameter.operation === 'findDuplicates' && $parameter.outputMode !== 'flag' ? [{ type: 'main', displayName: 'Kept' }, { type: 'main', displayName: 'Duplicates' }] : [{ type: 'main' }] }}`;
+
+export class Dedupe implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dedupe Leads',
+		name: 'dedupe',
+		icon: { light: 'file:../../icons/dedupe.svg', dark: 'file:../../icons/dedupe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter.operation === "findDuplicates" ? "against " + $parameter.mode : $parameter.operation }}',
+		description: 'Finds duplicate leads (normalized email, phone, fuzzy names, company) within items, against earlier executions or a reference list; merges or routes them',
+		defaults: { name: 'Dedupe Leads' },
+		inputs: inputsExpression,
+		outputs: outputsExpression,
+		usableAsTool: true,
+		properties: dedupeProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const items = this.getInputData(0);
+		const settings = readDedupeSettings(this);
+		const memory = () => openSqliteStore(settings.stateFile || defaultStorePath());
+
+		if (operation === 'clearMemory') {
+			const removed = await memory().clear(settings.namespace);
+			return [[{ json: { cleared: removed, memory: settings.namespace }, pairedItem: { item: 0 } }]];
+		}
+		if (operation === 'forget') {
+			const by = this.getNodeParameter('forgetBy', 0) as string;
+			const out: INodeExecutionData[] = [];
+			for (let i = 0; i < items.length; i++) {
+				try {
+					const value = String(this.getNodeParameter('forgetValue', i) ?? '').trim();
+					if (!value) throw new NodeOperationError(this.getNode(), 'Nothing to forget: the value is empty', { itemIndex: i });
+					const removed = by === 'email' ? await memory().forgetByKey(settings.namespace, `e:${prepareValue('email', value)}`) : await memory().forget(settings.namespace, [value]);
+					out.push({ json: { forgotten: value, records_removed: removed }, pairedItem: { item: i } });
+				} catch (error) {
+					if (!this.continueOnFail()) throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+					out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+				}
+			}
+			return [out];
+		}
+
+		const mode = this.getNodeParameter('mode', 0) as string;
+		const jsons = items.map((i) => i.json as IDataObject);
+		let outcome: DedupeOutcome;
+		try {
+			if (mode === 'memory') {
+				outcome = await dedupeAgainstMemory(jsons, settings.config, memory(), settings.namespace, settings.retention);
+			} else if (mode === 'reference') {
+				const reference = this.getInputData(1).map((i) => i.json as IDataObject);
+				outcome = dedupeBatch(jsons, settings.config, reference);
+			} else {
+				outcome = dedupeBatch(jsons, settings.config);
+			}
+		} catch (error) {
+			if (this.continueOnFail()) return [items.map((item, i) => ({ json: { ...item.json, error: (error as Error).message }, pairedItem: { item: i } }))];
+			throw new NodeOperationError(this.getNode(), error as Error);
+		}
+		const toItem = ({ index, json }: { index: number; json: IDataObject }): INodeExecutionData => ({
+			json,
+			...(items[index].binary ? { binary: items[index].binary } : {}),
+			pairedItem: { item: index },
+		});
+		const kept = outcome.kept.map((k) => toItem(k as { index: number; json: IDataObject }));
+		const duplicates = outcome.duplicates.map((d) => toItem(d as { index: number; json: IDataObject }));
+		if (this.getNodeParameter('outputMode', 0) === 'flag') {
+			return [[...kept, ...duplicates].sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item)];
+		}
+		return [kept, duplicates];
+	}
+}

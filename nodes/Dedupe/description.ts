@@ -1,0 +1,146 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { FIELD_KINDS } from '../../lib/dedupe/fields';
+import { DEFAULT_THRESHOLD } from '../../lib/dedupe/matcher';
+
+const findOnly = { show: { operation: ['findDuplicates'] } };
+
+export const dedupeProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		default: 'findDuplicates',
+		options: [
+			{ name: 'Find Duplicates', value: 'findDuplicates', action: 'Find duplicate leads' },
+			{ name: 'Forget Leads', value: 'forget', action: 'Forget leads from the memory' },
+			{ name: 'Clear Memory', value: 'clearMemory', action: 'Clear the memory of earlier executions' },
+		],
+	},
+	{
+		displayName: 'Compare Against',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'batch',
+		displayOptions: findOnly,
+		options: [
+			{ name: 'Incoming Items', value: 'batch', description: 'Duplicates within the items of this execution' },
+			{ name: 'Earlier Executions', value: 'memory', description: 'Leads remembered from earlier executions (and earlier items)' },
+			{ name: 'Reference List (Second Input)', value: 'reference', description: 'Records on the second input, e.g. a CRM export' },
+		],
+	},
+	{
+		displayName: 'Matching',
+		name: 'matching',
+		type: 'options',
+		default: 'preset',
+		displayOptions: findOnly,
+		options: [
+			{ name: 'Recommended (Fuzzy, Weighted)', value: 'preset', description: 'Email, phone, names (nicknames, typos, swapped), company, domain and city weighed together' },
+			{ name: 'Rules', value: 'rules', description: 'State the match equation yourself' },
+		],
+	},
+	{
+		displayName: 'Match Rule',
+		name: 'rule',
+		type: 'string',
+		default: 'email OR phone OR (name AND company)',
+		placeholder: 'email OR phone OR (name AND company)',
+		description: 'Fields (email, phone, name, first_name, last_name, company, domain, city, and any added field) joined with AND, OR, NOT and parentheses',
+		displayOptions: { show: { operation: ['findDuplicates'], matching: ['rules'] } },
+	},
+	{
+		displayName: 'On Duplicate',
+		name: 'onDuplicate',
+		type: 'options',
+		default: 'keepFirst',
+		displayOptions: findOnly,
+		options: [
+			{ name: 'Keep First', value: 'keepFirst' },
+			{ name: 'Keep Latest', value: 'keepLatest', description: 'By submission time (source.submitted_at), else input order' },
+			{ name: 'Merge', value: 'merge', description: 'Fill blanks, newest value wins per field, keep the original ID; consent is never widened' },
+		],
+	},
+	{
+		displayName: 'Output',
+		name: 'outputMode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'split',
+		displayOptions: findOnly,
+		options: [
+			{ name: 'Kept and Duplicates on Separate Outputs', value: 'split' },
+			{ name: 'One Output with Flags', value: 'flag', description: 'Every item once, with dedupe.status' },
+		],
+	},
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'fixedCollection',
+		placeholder: 'Add Field',
+		default: {},
+		typeOptions: { multipleValues: true },
+		displayOptions: findOnly,
+		description: 'Where to read fields when items are not canonical leads, or extra fields to compare (e.g. a date of birth). Canonical lead fields are read by default.',
+		options: [
+			{
+				displayName: 'Field',
+				name: 'field',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'email', description: 'Name used in rules and match reasons; a canonical name (email, phone, first_name, ...) replaces the default' },
+					{
+						displayName: 'Kind',
+						name: 'kind',
+						type: 'options',
+						default: 'text',
+						options: FIELD_KINDS.map((k) => ({ name: k.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: k })),
+					},
+					{ displayName: 'Path in Item', name: 'path', type: 'string', default: '', placeholder: 'custom.date_of_birth' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Forget By',
+		name: 'forgetBy',
+		type: 'options',
+		default: 'leadId',
+		displayOptions: { show: { operation: ['forget'] } },
+		options: [
+			{ name: 'Lead ID', value: 'leadId' },
+			{ name: 'Email', value: 'email' },
+		],
+	},
+	{
+		displayName: 'Value',
+		name: 'forgetValue',
+		type: 'string',
+		default: '={{ $json.id }}',
+		required: true,
+		displayOptions: { show: { operation: ['forget'] } },
+		description: 'The lead ID or email to forget, per item',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{ displayName: 'Default Phone Country', name: 'defaultCountry', type: 'string', default: '', placeholder: 'FR' },
+			{ displayName: 'Forget After (Days)', name: 'maxAgeDays', type: 'number', default: 0, description: 'Forget remembered leads older than this; 0 keeps them' },
+			{ displayName: 'Match Threshold', name: 'threshold', type: 'number', default: DEFAULT_THRESHOLD, description: 'Evidence (in bits) the recommended matching needs; higher is stricter' },
+			{ displayName: 'Max Block Size', name: 'maxBlockSize', type: 'number', default: 500, description: 'Candidate groups larger than this are too unspecific to compare pairwise' },
+			{ displayName: 'Max Remembered Leads', name: 'maxEntries', type: 'number', default: 1000000, description: 'The oldest are forgotten first when full; 0 for no limit' },
+			{ displayName: 'Memory Name', name: 'memoryName', type: 'string', default: 'leads', description: 'For the shared memory scope' },
+			{ displayName: 'Memory Scope', name: 'scope', type: 'options', default: 'workflow', options: [
+				{ name: 'This Workflow', value: 'workflow' },
+				{ name: 'This Node', value: 'node' },
+				{ name: 'Shared (Named)', value: 'shared', description: 'Shared by every workflow using the same memory name' },
+			] },
+			{ displayName: 'State File', name: 'stateFile', type: 'string', default: '', description: 'SQLite file of the memory; empty uses the default beside n8n\'s data' },
+			{ displayName: 'Strip +Tags on Every Domain', name: 'stripPlusEverywhere', type: 'boolean', default: false, description: 'Whether jane+news@acme.com equals jane@acme.com (always true for Gmail, Outlook, iCloud, ...)' },
+		],
+	},
+];

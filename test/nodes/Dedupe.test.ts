@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IWorkflowBase } from 'n8n-workflow';
+import { loadWorkflow, runWorkflow } from './harness';
+
+let dir: string;
+beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'dedupe-node-'))));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function workflow(file: string, params: Record<string, unknown> = {}, options: Record<string, unknown> = {}): IWorkflowBase {
+	const wf = loadWorkflow(file);
+	const node = wf.nodes.find((n) => n.type.endsWith('.dedupe'))!;
+	node.parameters = { ...node.parameters, ...params, options: { ...(node.parameters.options as object), ...options } } as typeof node.parameters;
+	return wf;
+}
+const items = (list: Array<Record<string, unknown>>) => list.map((json) => ({ json }));
+
+const leads = items([
+	{ id: 'l1', email: 'Laura.Dupont@gmail.com', first_name: 'Laura', last_name: 'Dupont', source: { submitted_at: '2026-11-01T10:00:00Z' } },
+	{ id: 'l2', email: 'lauradupont+promo@googlemail.com', phone: '06 12 34 56 78', source: { submitted_at: '2026-11-02T10:00:00Z' } },
+	{ id: 'l3', first_name: 'Marc', last_name: 'Lefèvre', company: 'Acme SAS' },
+	{ id: 'l4', first_name: 'marc', last_name: 'Lefevre', company: 'ACME' },
+	{ id: 'l5', first_name: 'Marc', last_name: 'Lefèvre', company: 'Globex' },
+]);
+
+describe('Dedupe Leads in the n8n engine', () => {
+	it('splits kept and duplicates within the incoming items, with paired items and reasons', async () => {
+		const r = await runWorkflow(workflow('dedupe-batch.json'), { Leads: leads });
+		expect(r.output('Kept').map((i) => i.json.id)).toEqual(['l1', 'l3', 'l5']);
+		const dups = r.output('Duplicates');
+		expect(dups.map((i) => [i.json.id, (i.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([['l2', 'l1'], ['l4', 'l3']]);
+		expect(dups[0].json.dedupe).toMatchObject({ status: 'duplicate', matched_on: ['email'], mode: 'batch' });
+		expect(r.output('Dedupe Leads', 1).map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 3 }]);
+	});
+
+	it('flags every item on one output when asked', async () => {
+		const r = await runWorkflow(workflow('dedupe-batch.json', { outputMode: 'flag' }), { Leads: leads });
+		const out = r.output('Kept');
+		expect(out.map((i) => [i.json.id, (i.json.dedupe as Record<string, unknown>).status])).toEqual([
+			['l1', 'unique'], ['l2', 'duplicate'], ['l3', 'unique'], ['l4', 'duplicate'], ['l5', 'unique'],
+		]);
+	});
+
+	it('merges duplicates into the original lead', async () => {
+		const r = await runWorkflow(workflow('dedupe-batch.json', { onDuplicate: 'merge' }), { Leads: leads });
+		expect(r.output('Kept')[0].json).toMatchObject({ id: 'l1', phone: '06 12 34 56 78', email: 'lauradupont+promo@googlemail.com', first_name: 'Laura', dedupe: { merged_ids: ['l2'] } });
+	});
+
+	it('follows a user rule and refuses a malformed one with a clear error', async () => {
+		const r = await runWorkflow(workflow('dedupe-batch.json', { matching: 'rules', rule: 'name AND company' }), { Leads: leads });
+		expect(r.output('Duplicates').map((i) => i.json.id)).toEqual(['l4']);
+		const bad = await runWorkflow(workflow('dedupe-batch.json', { matching: 'rules', rule: 'email OR (fax' }), { Leads: leads });
+		expect(bad.error('Dedupe Leads')?.message).toMatch(/Match Rule: unknown field "fax"/);
+	});
+
+	it('reads other shapes through field paths, and passes items with nothing comparable through', async () => {
+		const wf = workflow('dedupe-batch.json', { fields: { field: [{ name: 'email', kind: 'email', path: 'contact.mail' }, { name: 'dob', kind: 'date', path: 'dob' }] } });
+		const r = await runWorkflow(wf, { Leads: items([{ contact: { mail: 'A@B.example' }, dob: '1990-01-01' }, { contact: { mail: 'a@b.example' } }, { unrelated: true }, {}]) });
+		expect(r.output('Duplicates')).toHaveLength(1);
+		expect(r.output('Kept').map((i) => (i.json.dedupe as Record<string, unknown>).unmatchable ?? false)).toEqual([false, true, true]);
+	});
+
+	it('remembers leads across executions and forgets them on request', async () => {
+		const params = { mode: 'memory' };
+		const options = { stateFile: join(dir, 'memory.sqlite') };
+		const first = await runWorkflow(workflow('dedupe-batch.json', params, options), { Leads: leads.slice(0, 1) });
+		expect(first.output('Kept')).toHaveLength(1);
+		const second = await runWorkflow(workflow('dedupe-batch.json', params, options), { Leads: items([{ id: 'l9', email: 'laura.dupont@gmail.com' }]) });
+		expect(second.output('Duplicates')[0].json.dedupe).toMatchObject({ duplicate_of: 'l1', mode: 'memory' });
+		const forget = await runWorkflow(workflow('dedupe-batch.json', { operation: 'forget', forgetBy: 'email', forgetValue: '={{ $json.email }}' }, options), { Leads: items([{ email: 'LAURA.DUPONT@gmail.com' }]) });
+		expect(forget.output('Kept')[0].json).toMatchObject({ records_removed: 2 });
+		const third = await runWorkflow(workflow('dedupe-batch.json', params, options), { Leads: items([{ id: 'l10', email: 'laura.dupont@gmail.com' }]) });
+		expect(third.output('Kept')).toHaveLength(1);
+		const clear = await runWorkflow(workflow('dedupe-batch.json', { operation: 'clearMemory' }, options), { Leads: items([{}]) });
+		expect(clear.output('Kept')[0].json).toMatchObject({ cleared: 1 });
+	});
+
+	it('matches new leads against a reference list on the second input', async () => {
+		const r = await runWorkflow(workflow('dedupe-reference.json'), {
+			'New leads': items([{ id: 'n1', email: 'jane@acme.com', phone: '+14155550134' }, { id: 'n2', email: 'new@lead.io' }]),
+			'CRM export': items([{ id: 'crm-7', email: 'JANE@acme.com', first_name: 'Jane', company: 'Acme' }]),
+		});
+		expect(r.output('Kept').map((i) => i.json.id)).toEqual(['n2']);
+		expect(r.output('Duplicates')[0].json).toMatchObject({ id: 'crm-7', phone: '+14155550134', company: 'Acme', dedupe: { duplicate_of: 'crm-7', mode: 'reference' } });
+		expect(r.output('Dedupe Leads', 1)[0].pairedItem).toEqual({ item: 0 });
+	});
+});
