@@ -13,8 +13,8 @@ bash scripts/install-package.sh "$work/user" >/dev/null
 export E2E_N8N_USER_FOLDER="$work/user"
 status=0
 npx jest --selectProjects e2e "$@" || status=$?
-if [ "$status" -ne 0 ] && [ -f "$work/user/n8n.log" ]; then
+if [ "$status" -ne 0 ]; then
 	echo "---- last lines of the n8n log ($work/user/n8n.log) ----"
-	tail -40 "$work/user/n8n.log"
+	for log in "$work"/user/instance-*/n8n.log; do echo "== $log"; tail -30 "$log"; done
 fi
 exit "$status"

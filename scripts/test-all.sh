@@ -23,9 +23,9 @@ export E2E_N8N_USER_FOLDER="$work/user"
 echo "== tests: unit, nodes, e2e"
 status=0
 npx jest --json --outputFile="$work/results.json" "$@" || status=$?
-if [ "$status" -ne 0 ] && [ -f "$work/user/n8n.log" ]; then
+if [ "$status" -ne 0 ]; then
 	echo "---- last lines of the n8n log ----"
-	tail -40 "$work/user/n8n.log"
+	for log in "$work"/user/instance-*/n8n.log; do echo "== $log"; tail -30 "$log"; done
 fi
 node -e '
 const r = require(process.argv[1]);

@@ -9,7 +9,7 @@ import { signatureHeaders } from '../../lib/capture/signatures';
 import { checkLead } from '../../lib/lead/schema';
 import { MockServer } from '../nodes/mockServer';
 import { fixture, fixtureJson } from '../lib/helpers';
-import { freePort, N8n, nodeItems, type ExecutionSummary } from './n8n';
+import { N8n, nodeItems, startN8nForTests, type ExecutionSummary } from './n8n';
 
 const TYPE = 'n8n-nodes-lead-management.leadCaptureTrigger';
 let n8n: N8n;
@@ -57,11 +57,7 @@ async function executionWithLead(workflowId: string, leadId: string): Promise<Ex
 }
 
 beforeAll(async () => {
-	const folder = process.env.E2E_N8N_USER_FOLDER;
-	if (!folder) throw new Error('E2E_N8N_USER_FOLDER is not set: run through scripts/e2e.sh');
-	n8n = new N8n(folder, await freePort(), join(folder, 'n8n.log'));
-	await n8n.start();
-	await n8n.setupOwner();
+	n8n = await startN8nForTests();
 }, 180_000);
 
 afterAll(async () => {

@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 
 export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
@@ -168,4 +169,19 @@ export class N8n {
 /** Items a node put on one output in one execution. */
 export function nodeItems(execution: ExecutionSummary, node: string, output = 0) {
 	return execution.data?.resultData.runData[node]?.[0]?.data?.main[output] ?? [];
+}
+
+/**
+ * A running n8n for one test file: a fresh user folder holding a copy of the community package
+ * that scripts/e2e.sh installed, so test files can run side by side.
+ */
+export async function startN8nForTests(): Promise<N8n> {
+	const prepared = process.env.E2E_N8N_USER_FOLDER;
+	if (!prepared) throw new Error('E2E_N8N_USER_FOLDER is not set: run through scripts/e2e.sh or npm test');
+	const folder = mkdtempSync(join(prepared, 'instance-'));
+	cpSync(join(prepared, '.n8n', 'nodes'), join(folder, '.n8n', 'nodes'), { recursive: true });
+	const n8n = new N8n(folder, await freePort(), join(folder, 'n8n.log'));
+	await n8n.start();
+	await n8n.setupOwner();
+	return n8n;
 }

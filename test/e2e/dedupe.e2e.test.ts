@@ -1,0 +1,42 @@
+/**
+ * Dedupe Leads in a real n8n: 200 form submissions of 10 people (typed differently), 20 at a time,
+ * each starting its own execution. Exactly 10 must come out as new: the SQLite memory's
+ * check-and-record is one transaction (n8n's Remove Duplicates let 81 through in this setup).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { N8n, nodeItems, startN8nForTests } from './n8n';
+
+let n8n: N8n;
+beforeAll(async () => {
+	n8n = await startN8nForTests();
+}, 180_000);
+afterAll(async () => await n8n?.stop(), 60_000);
+
+function variant(person: number, k: number): Record<string, string> {
+	const local = `person.${person}`;
+	const emails = [`${local}@gmail.com`, `${local.toUpperCase()}@Gmail.com`, `${local.replace('.', '')}+form${k}@googlemail.com`, ` ${local}@gmail.com `];
+	return { email: emails[k % emails.length], name: k % 2 ? `Person ${person}` : `person ${person}`, company: `Company ${person}` };
+}
+
+it('lets exactly one submission per person through a burst of 200 (20 concurrent)', async () => {
+	const wf = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'workflows', 'e2e-dedupe.json'), 'utf8'));
+	const id = await n8n.deploy(wf, 'e2e-dedupe');
+	const submissions = Array.from({ length: 200 }, (_, i) => variant(i % 10, Math.floor(i / 10)));
+	for (let batch = 0; batch < 10; batch++) {
+		const slice = submissions.slice(batch * 20, batch * 20 + 20);
+		const answers = await Promise.all(
+			slice.map((body) => fetch(`${n8n.base}/webhook/e2e-dedupe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })),
+		);
+		expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+	}
+	const executions = await n8n.waitForExecutions(id, 200, 120_000);
+	expect(executions.every((e) => e.status === 'success')).toBe(true);
+	const fresh = executions.flatMap((e) => nodeItems(e, 'New'));
+	const seen = executions.flatMap((e) => nodeItems(e, 'Seen before'));
+	expect(fresh).toHaveLength(10);
+	expect(seen).toHaveLength(190);
+	expect(new Set(fresh.map((i) => String(i.json.email).trim().toLowerCase().replace('+form0', '')))).toHaveProperty('size', 10);
+	const originals = new Set(fresh.map((i) => i.json.id));
+	expect(seen.every((i) => originals.has((i.json.dedupe as { duplicate_of: string }).duplicate_of))).toBe(true);
+}, 300_000);
