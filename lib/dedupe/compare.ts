@@ -1,7 +1,6 @@
-import { isValidEmailSyntax } from '../normalize/email';
 import { isFreeEmailDomain } from '../normalize/freeEmail';
 import { editDistance, jaroWinkler, tokenSimilarity } from './similarity';
-import type { FieldKind, FieldSpec, Prepared } from './fields';
+import { INVALID_EMAIL_MARK, type FieldKind, type FieldSpec, type Prepared } from './fields';
 
 export type Level = 'exact' | 'fuzzy' | 'near' | 'diff' | 'far';
 
@@ -64,7 +63,7 @@ export function levelOf(kind: FieldKind, a: string, b: string): Level {
 			// A typo'd copy of an address (one side invalid, or the same mailbox at a misspelled domain).
 			const la = a.split('@')[0];
 			const lb = b.split('@')[0];
-			const oneInvalid = !isValidEmailSyntax(a) || !isValidEmailSyntax(b);
+			const oneInvalid = a[0] === INVALID_EMAIL_MARK || b[0] === INVALID_EMAIL_MARK;
 			if ((oneInvalid && editDistance(a, b, 3) <= 3) || (la === lb && la.length >= 5)) return 'fuzzy';
 			return 'diff';
 		}
@@ -114,7 +113,7 @@ function weightOf(field: FieldSpec, level: Level, value: string, other: string, 
 		if (field.kind === 'email') {
 			const [la, da] = value.split('@');
 			const [lb, db] = other.split('@');
-			const valid = isValidEmailSyntax(value) && isValidEmailSyntax(other);
+			const valid = value[0] !== INVALID_EMAIL_MARK && other[0] !== INVALID_EMAIL_MARK;
 			if (valid && da === db && la !== lb && !isFreeEmailDomain(da)) return COLLEAGUE_EMAIL_WEIGHT;
 			if (valid && da !== db && jaroWinkler(la, lb) < 0.8) return UNRELATED_EMAIL_WEIGHT;
 		}
@@ -137,33 +136,50 @@ export interface Comparison {
 	agreeing: string[];
 }
 
-/** Compares two records field by field; first/last names are also tried swapped. */
+function fieldWeight(f: FieldSpec, x: string, y: string, tf: TermFrequencies | undefined, levels: Record<string, Level>, weights: Array<[string, number]>): number {
+	const level = levelOf(f.kind, x, y);
+	const w = weightOf(f, level, x, y, tf);
+	levels[f.name] = level;
+	if (w > 0) weights.push([f.name, w]);
+	return w;
+}
+
+/**
+ * Compares two records field by field. First and last names are also tried swapped, and the
+ * better reading counts (typed into the wrong boxes is common on forms).
+ */
 export function compareRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies): Comparison {
-	const first = fields.find((f) => f.kind === 'first_name');
-	const last = fields.find((f) => f.kind === 'last_name');
-	let swapped: Prepared | undefined;
-	if (first && last && a[first.name] && a[last.name] && b[first.name] && b[last.name] && a[first.name] !== b[first.name]) {
-		swapped = { ...b, [first.name]: b[last.name], [last.name]: b[first.name] };
-	}
-	const once = (other: Prepared): Comparison => {
-		let score = 0;
-		const levels: Record<string, Level> = {};
-		const contributions: Array<[string, number]> = [];
-		for (const f of fields) {
+	let score = 0;
+	const levels: Record<string, Level> = {};
+	const weights: Array<[string, number]> = [];
+	let first: FieldSpec | undefined;
+	let last: FieldSpec | undefined;
+	for (const f of fields) {
+		if (f.kind === 'first_name' && !first) first = f;
+		else if (f.kind === 'last_name' && !last) last = f;
+		else {
 			const x = a[f.name];
-			const y = other[f.name];
-			if (!x || !y) continue;
-			const level = levelOf(f.kind, x, y);
-			const w = weightOf(f, level, x, y, tf);
-			levels[f.name] = level;
-			score += w;
-			if (w > 0) contributions.push([f.name, w]);
+			const y = b[f.name];
+			if (x && y) score += fieldWeight(f, x, y, tf, levels, weights);
 		}
-		contributions.sort((p, q) => q[1] - p[1]);
-		return { score, levels, agreeing: contributions.map((c) => c[0]) };
+	}
+	const names = (bf: string | undefined, bl: string | undefined) => {
+		const lv: Record<string, Level> = {};
+		const ws: Array<[string, number]> = [];
+		let sc = 0;
+		if (first && a[first.name] && bf) sc += fieldWeight(first, a[first.name]!, bf, tf, lv, ws);
+		if (last && a[last.name] && bl) sc += fieldWeight(last, a[last.name]!, bl, tf, lv, ws);
+		return { sc, lv, ws };
 	};
-	const straight = once(b);
-	if (!swapped) return straight;
-	const other = once(swapped);
-	return other.score > straight.score ? other : straight;
+	const bf = first ? b[first.name] : undefined;
+	const bl = last ? b[last.name] : undefined;
+	let best = names(bf, bl);
+	if (first && last && bf && bl && a[first.name] && a[last.name] && a[first.name] !== bf) {
+		const swapped = names(bl, bf);
+		if (swapped.sc > best.sc) best = swapped;
+	}
+	Object.assign(levels, best.lv);
+	weights.push(...best.ws);
+	weights.sort((p, q) => q[1] - p[1]);
+	return { score: score + best.sc, levels, agreeing: weights.map((w) => w[0]) };
 }

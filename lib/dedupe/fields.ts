@@ -24,6 +24,11 @@ export interface PrepareOptions {
 	stripPlusEverywhere?: boolean;
 }
 
+/** Prefix of a prepared email that is not a valid address (kept, lower-cased, to catch typos). */
+export const INVALID_EMAIL_MARK = '!';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 /** Normalizes one raw value for comparison according to its kind. */
 export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOptions = {}): string | undefined {
 	if (raw === null || raw === undefined || raw === '') return undefined;
@@ -31,10 +36,13 @@ export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOpti
 	let out: string | undefined;
 	switch (kind) {
 		case 'email':
-			out = normalizeEmail(raw, { stripPlusEverywhere: options.stripPlusEverywhere })?.key ?? (typeof raw === 'string' ? raw.trim().toLowerCase() : undefined);
+			out = normalizeEmail(raw, { stripPlusEverywhere: options.stripPlusEverywhere })?.key;
+			if (!out && typeof raw === 'string' && raw.trim()) out = INVALID_EMAIL_MARK + raw.trim().toLowerCase();
 			break;
 		case 'phone':
-			out = normalizePhone(raw, options.defaultCountry)?.e164 ?? (String(raw).replace(/\D/g, '') || undefined);
+			// Already E.164 (what the capture trigger stores): no need to parse it again.
+			if (typeof raw === 'string' && E164.test(raw)) out = raw;
+			else out = normalizePhone(raw, options.defaultCountry)?.e164 ?? (String(raw).replace(/\D/g, '') || undefined);
 			break;
 		case 'first_name':
 			out = canonicalFirstName(foldText(raw));

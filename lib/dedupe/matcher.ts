@@ -12,7 +12,14 @@ export interface MatcherConfig {
 	rule?: RuleExpr;
 	/** Blocks holding more records than this are too unspecific to pair (e.g. "city:london"). */
 	maxBlockSize: number;
+	/**
+	 * In blocks larger than this, each record is compared with its this-many neighbours in name
+	 * order (sorted neighbourhood) rather than with every member, so cost stays linear.
+	 */
+	window?: number;
 }
+
+export const DEFAULT_WINDOW = 20;
 
 export const DEFAULT_THRESHOLD = 9;
 
@@ -44,7 +51,11 @@ export function decide(a: Prepared, b: Prepared, config: MatcherConfig, tf?: Ter
 	return { match: cmp.score >= config.threshold, score: round(cmp.score), fields: cmp.agreeing };
 }
 
-/** Candidate keys: records sharing none are never compared, which keeps cost near-linear. */
+/**
+ * Candidate keys: records sharing none are never compared, which keeps cost near-linear. Each key
+ * is specific enough that its group stays small (full email, phone, date, id; names by sound plus
+ * an initial, in both orders so swapped first/last names meet).
+ */
 export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 	const keys: string[] = [];
 	let first: string | undefined;
@@ -55,13 +66,13 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 		switch (f.kind) {
 			case 'email': {
 				keys.push(`e:${v}`);
+				// the same mailbox at a misspelled domain
 				const local = v.split('@')[0];
-				if (local.length >= 4) keys.push(`el:${local.slice(0, 6)}`);
+				if (local.length >= 5) keys.push(`el:${local}`);
 				break;
 			}
 			case 'phone':
 				keys.push(`p:${v}`);
-				if (v.length >= 7) keys.push(`p7:${v.slice(-7)}`);
 				break;
 			case 'first_name':
 				first = v;
@@ -75,24 +86,22 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 			case 'id':
 				keys.push(`i:${f.name}:${v}`);
 				break;
-			case 'company':
-				keys.push(`c:${v}`);
-				break;
 			default:
 				break;
 		}
 	}
 	if (last) {
-		keys.push(`ln:${soundex(last)}:${first ? first[0] : ''}`);
-		if (first) keys.push(`nf:${soundex(first)}:${last[0]}`); // also catches swapped names
-	}
-	if (first && !last) keys.push(`f:${first}`);
+		keys.push(`n:${soundex(last)}:${first ? first.slice(0, 2) : ''}`);
+		// order-free: also meets a record whose first and last names are swapped
+		if (first) keys.push(`s:${[soundex(first), soundex(last)].sort().join(':')}`);
+	} else if (first) keys.push(`f:${first}`);
+	const initial = (last ?? first)?.slice(0, 2);
 	for (const f of fields) {
 		const v = r[f.name];
 		if (!v) continue;
-		if ((f.kind === 'postcode' || f.kind === 'city') && (first || last)) keys.push(`g:${f.name}:${v}:${(last ?? first)![0]}`);
+		if ((f.kind === 'postcode' || f.kind === 'city') && initial) keys.push(`g:${f.name}:${v}:${initial}`);
 		if (f.kind === 'date' && first) keys.push(`df:${v.slice(0, 4)}:${first.slice(0, 3)}`);
-		if (f.kind === 'company' && last) keys.push(`cl:${v.slice(0, 6)}:${last[0]}`);
+		if (f.kind === 'company' && (last || first)) keys.push(`c:${v}:${soundex((last ?? first)!)}`);
 	}
 	return keys;
 }
@@ -116,19 +125,34 @@ export function findMatches(records: Prepared[], config: MatcherConfig, tf: Term
 	}
 	const seen = new Set<number>();
 	const n = records.length;
+	const window = config.window ?? DEFAULT_WINDOW;
 	const matches: PairMatch[] = [];
+	const sortKeys = new Map<number, string>();
+	const sortKey = (i: number) => {
+		let k = sortKeys.get(i);
+		if (k === undefined) {
+			k = config.fields.map((f) => records[i][f.name] ?? '').join('|');
+			sortKeys.set(i, k);
+		}
+		return k;
+	};
+	const compare = (a: number, b: number) => {
+		if (a > b) [a, b] = [b, a];
+		const id = a * n + b;
+		if (seen.has(id)) return;
+		seen.add(id);
+		const d = decide(records[a], records[b], config, tf);
+		if (d.match) matches.push({ a, b, score: d.score, fields: d.fields });
+	};
 	for (const list of blocks.values()) {
 		if (list.length < 2 || list.length > config.maxBlockSize) continue;
-		for (let x = 0; x < list.length; x++) {
-			for (let y = x + 1; y < list.length; y++) {
-				const a = list[x];
-				const b = list[y];
-				const id = a * n + b;
-				if (seen.has(id)) continue;
-				seen.add(id);
-				const d = decide(records[a], records[b], config, tf);
-				if (d.match) matches.push({ a, b, score: d.score, fields: d.fields });
-			}
+		if (list.length <= window + 1) {
+			for (let x = 0; x < list.length; x++) for (let y = x + 1; y < list.length; y++) compare(list[x], list[y]);
+			continue;
+		}
+		const sorted = [...list].sort((p, q) => (sortKey(p) < sortKey(q) ? -1 : sortKey(p) > sortKey(q) ? 1 : p - q));
+		for (let x = 0; x < sorted.length; x++) {
+			for (let y = x + 1; y <= x + window && y < sorted.length; y++) compare(sorted[x], sorted[y]);
 		}
 	}
 	return matches;

@@ -1,9 +1,15 @@
 /** Text helpers shared by the name and company normalizers. */
 
 /** Lower-case, strip accents and punctuation, fold whitespace: "  Zoë  O'Brien-Smith " → "zoe obrien smith". */
+const PLAIN_ASCII = /^[a-z0-9 ]*$/;
+
 export function foldText(raw: unknown): string {
 	if (typeof raw !== 'string' && typeof raw !== 'number') return '';
-	return String(raw)
+	const s = String(raw);
+	const lower = s.toLowerCase();
+	// Fast path: already plain (most names and cities in Latin-script leads).
+	if (PLAIN_ASCII.test(lower) && !lower.startsWith(' ') && !lower.endsWith(' ') && !lower.includes('  ')) return lower;
+	return s
 		.normalize('NFKD')
 		.replace(/\p{M}+/gu, '')
 		.replace(/ß/g, 'ss')

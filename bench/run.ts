@@ -1,0 +1,93 @@
+/**
+ * `npm run bench`: one JSON object per line per case, keys name, n, seconds, peakMB and, for
+ * accuracy cases, precision / recall / f1 (pairwise, against the datasets' ground truth).
+ * Each case runs in its own process so peakMB is that case's peak resident memory.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dedupeAgainstMemory, dedupeBatch } from '../lib/dedupe/dedupe';
+import { prepareValue } from '../lib/dedupe/fields';
+import { DEFAULT_SOURCES, LEAD_FIELDS } from '../lib/dedupe/leads';
+import { DEFAULT_THRESHOLD, matchBatch } from '../lib/dedupe/matcher';
+import { SqliteStore } from '../lib/store/sqlite';
+import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from './datasets';
+import { syntheticLeads } from './synthetic';
+
+type Case = () => Promise<Record<string, unknown>>;
+
+function accuracy(load: () => LabelledSet): Case {
+	return async () => {
+		const set = load();
+		const t0 = performance.now();
+		const prepared = set.rows.map((r) => Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])));
+		const { cluster } = matchBatch(prepared, { fields: set.fields, mode: 'score', threshold: DEFAULT_THRESHOLD, maxBlockSize: 500 });
+		const seconds = (performance.now() - t0) / 1000;
+		const s = pairwiseScores(cluster, set.truth);
+		return { name: `dedupe ${set.name}`, n: set.rows.length, seconds, precision: s.precision, recall: s.recall, f1: s.f1 };
+	};
+}
+
+const matcher = { fields: LEAD_FIELDS, mode: 'score' as const, threshold: DEFAULT_THRESHOLD, maxBlockSize: 500 };
+
+function batchSpeed(n: number): Case {
+	return async () => {
+		const leads = syntheticLeads(n);
+		const t0 = performance.now();
+		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
+		return { name: `dedupe batch synthetic_${n}`, n, seconds: (performance.now() - t0) / 1000, duplicates: out.duplicates.length };
+	};
+}
+
+function memoryThroughput(n: number): Case {
+	return async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+		const store = new SqliteStore(join(dir, 'bench.sqlite'));
+		const leads = syntheticLeads(n);
+		const t0 = performance.now();
+		let duplicates = 0;
+		for (let i = 0; i < leads.length; i += 100) {
+			const out = await dedupeAgainstMemory(leads.slice(i, i + 100), { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} }, store, 'bench', { maxEntries: 0, maxAgeMs: 0 });
+			duplicates += out.duplicates.length;
+		}
+		const seconds = (performance.now() - t0) / 1000;
+		await store.close();
+		rmSync(dir, { recursive: true, force: true });
+		return { name: `dedupe memory sqlite synthetic_${n}`, n, seconds, leadsPerSecond: Math.round(n / seconds), duplicates };
+	};
+}
+
+const CASES: Record<string, Case> = {
+	...(datasetsAvailable()
+		? {
+				splink1000: accuracy(() => loadSplink('fake_1000')),
+				splink20000: accuracy(() => loadSplink('fake_20000')),
+				febrl1: accuracy(() => loadFebrl('1')),
+				febrl2: accuracy(() => loadFebrl('2')),
+				febrl3: accuracy(() => loadFebrl('3')),
+				febrl4: accuracy(() => loadFebrl('4')),
+			}
+		: {}),
+	batch10k: batchSpeed(10_000),
+	batch100k: batchSpeed(100_000),
+	batch1m: batchSpeed(1_000_000),
+	memory10k: memoryThroughput(10_000),
+};
+
+async function main(): Promise<void> {
+	const only = process.argv[2];
+	if (only) {
+		const result = await CASES[only]();
+		const peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
+		process.stdout.write(JSON.stringify({ ...result, seconds: Math.round((result.seconds as number) * 1000) / 1000, peakMB }) + '\n');
+		return;
+	}
+	const wanted = process.env.BENCH_CASES ? process.env.BENCH_CASES.split(',') : Object.keys(CASES);
+	for (const name of wanted) {
+		const line = execFileSync(process.execPath, ['--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only', __filename, name], { encoding: 'utf8' });
+		process.stdout.write(line);
+	}
+}
+
+void main();
