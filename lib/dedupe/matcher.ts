@@ -19,7 +19,7 @@ export interface MatcherConfig {
 	window?: number;
 }
 
-export const DEFAULT_WINDOW = 20;
+export const DEFAULT_WINDOW = 10;
 
 export const DEFAULT_THRESHOLD = 9;
 
@@ -91,7 +91,7 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 		}
 	}
 	if (last) {
-		keys.push(`n:${soundex(last)}:${first ? first.slice(0, 2) : ''}`);
+		keys.push(`n:${soundex(last)}:${first ? first.slice(0, 3) : ''}`);
 		// order-free: also meets a record whose first and last names are swapped
 		if (first) keys.push(`s:${[soundex(first), soundex(last)].sort().join(':')}`);
 	} else if (first) keys.push(`f:${first}`);

@@ -72,7 +72,35 @@ export class SqliteStore implements StateStore, LeadMemory {
 		}
 	}
 
-	private readonly maxCandidates = 1000;
+	/** Candidates per lookup from unspecific keys (names by sound, company, city): the most recent. */
+	private readonly maxWeakCandidates = 100;
+	private readonly candidateStatements = new Map<string, StatementSync>();
+
+	/**
+	 * Remembered records sharing a key with the lead: all of those sharing an identity key (email,
+	 * phone, id, date), and the most recent ones sharing only a name-like key, so a lookup costs
+	 * the same with a thousand or a million remembered leads.
+	 */
+	private candidates(namespace: string, keys: string[]): Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }> {
+		const strong = keys.filter((k) => /^(e|el|p|i|d):/.test(k));
+		const weak = keys.filter((k) => !/^(e|el|p|i|d):/.test(k));
+		const out = new Map<string, { record_id: string; canonical_id: string; vals: string; seen_at: number }>();
+		for (const [list, limit] of [[strong, -1], [weak, this.maxWeakCandidates]] as const) {
+			if (!list.length) continue;
+			// Driven by the key index (ns, key, record_id), then records by primary key.
+			const sql = `SELECT r.record_id, r.canonical_id, r.vals, r.seen_at FROM dedupe_keys k
+				JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id
+				WHERE k.ns = ? AND k.key IN (${list.map(() => '?').join(',')})
+				ORDER BY r.seen_at DESC LIMIT ${limit}`;
+			let stmt = this.candidateStatements.get(sql);
+			if (!stmt) {
+				stmt = this.db.prepare(sql);
+				this.candidateStatements.set(sql, stmt);
+			}
+			for (const row of stmt.all(namespace, ...list) as Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }>) out.set(row.record_id, row);
+		}
+		return [...out.values()];
+	}
 
 	async recall(
 		namespace: string,
@@ -85,17 +113,10 @@ export class SqliteStore implements StateStore, LeadMemory {
 			this.applyRetention(namespace, retention, now);
 			const keys = [...new Set(lead.keys)];
 			let best: RecallResult = {};
-			if (keys.length) {
-				const placeholders = keys.map(() => '?').join(',');
-				const rows = this.db
-					.prepare(`SELECT r.record_id, r.canonical_id, r.vals, r.seen_at FROM dedupe_records r
-						WHERE r.ns = ? AND r.record_id IN (SELECT DISTINCT record_id FROM dedupe_keys WHERE ns = ? AND key IN (${placeholders}) LIMIT ${this.maxCandidates})`)
-					.all(namespace, namespace, ...keys) as Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }>;
-				for (const row of rows) {
-					const candidate: RememberedLead = { recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) };
-					const d = decide(candidate);
-					if (d.match && (best.score === undefined || d.score > best.score)) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
-				}
+			for (const row of this.candidates(namespace, keys)) {
+				const candidate: RememberedLead = { recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) };
+				const d = decide(candidate);
+				if (d.match && (best.score === undefined || d.score > best.score)) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
 			}
 			// Remember this record too (under the lead it duplicates), so later variants match it.
 			const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
