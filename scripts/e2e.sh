@@ -4,7 +4,7 @@
 # (installed once into the cache by scripts/toolchain.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exports="$(bash scripts/deps.sh n8n)"
+exports="$(bash scripts/deps.sh all)"
 eval "$exports"
 work="$PWD/.e2e"
 rm -rf "$work"

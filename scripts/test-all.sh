@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine too: Node 24 and n8n from the npm registry (cached),
-# dependencies, lint, type check, then unit, node (n8n-core engine) and end-to-end (real n8n) tests.
+# redis-server from Debian's packages, dependencies, lint, type check, then unit, node (n8n-core engine) and end-to-end (real n8n) tests.
 # Ends with one line "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exports="$(bash scripts/deps.sh n8n)"
+exports="$(bash scripts/deps.sh all)"
 eval "$exports"
 echo "== Node $(node -v), n8n $(node -p "require('$LEAD_N8N_DIR/node_modules/n8n/package.json').version")"
 

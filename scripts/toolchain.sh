@@ -56,10 +56,24 @@ JSON
   fi
 }
 
+# redis-server for the Redis store's tests, from Debian's packages (root on these machines).
+ensure_redis() {
+  if ! command -v redis-server >/dev/null 2>&1; then
+    log "installing redis-server from Debian's packages"
+    if [ "$(id -u)" = 0 ]; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >&2
+    else
+      log "redis-server is missing and this is not root: install it (apt-get install redis-server)"
+      exit 1
+    fi
+  fi
+}
+
 case "${1:-node}" in
   node) ensure_node ;;
   n8n) ensure_n8n ;;
-  *) echo "usage: toolchain.sh node|n8n" >&2; exit 2 ;;
+  all) ensure_n8n; ensure_redis ;;
+  *) echo "usage: toolchain.sh node|n8n|all" >&2; exit 2 ;;
 esac
 echo "export PATH=\"$NODE_PKG/bin:\$PATH\""
 echo "export npm_config_nodedir=\"$NODE_PKG\""

@@ -1,2 +1,4 @@
 export * from './types';
 export * from './sqlite';
+export * from './redis';
+export * from './resp';

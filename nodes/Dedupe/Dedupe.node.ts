@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeOperationError } from 'n8n-workflow';
 import { dedupeAgainstMemory, dedupeBatch, type DedupeOutcome } from '../../lib/dedupe/dedupe';
 import { prepareValue } from '../../lib/dedupe/fields';
-import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
+import { leadManagementRedisConnectionTest, openStore } from '../shared/store';
 import { readDedupeSettings } from './config';
 import { dedupeProperties } from './description';
 
@@ -23,17 +23,21 @@ export class Dedupe implements INodeType {
 		inputs: inputsExpression,
 		outputs: outputsExpression,
 		usableAsTool: true,
+		credentials: [{ name: 'leadManagementRedisApi', required: true, testedBy: 'leadManagementRedisConnectionTest', displayOptions: { show: { store: ['redis'] } } }],
 		properties: dedupeProperties,
 	};
+
+	methods = { credentialTest: { leadManagementRedisConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const items = this.getInputData(0);
 		const settings = readDedupeSettings(this);
-		const memory = () => openSqliteStore(settings.stateFile || defaultStorePath());
+		const storeKind = this.getNodeParameter('store', 0, 'sqlite') as string;
+		const memory = async () => await openStore(this, storeKind, settings.stateFile);
 
 		if (operation === 'clearMemory') {
-			const removed = await memory().clear(settings.namespace);
+			const removed = await (await memory()).clear(settings.namespace);
 			return [[{ json: { cleared: removed, memory: settings.namespace }, pairedItem: { item: 0 } }]];
 		}
 		if (operation === 'forget') {
@@ -43,7 +47,7 @@ export class Dedupe implements INodeType {
 				try {
 					const value = String(this.getNodeParameter('forgetValue', i) ?? '').trim();
 					if (!value) throw new NodeOperationError(this.getNode(), 'Nothing to forget: the value is empty', { itemIndex: i });
-					const removed = by === 'email' ? await memory().forgetByKey(settings.namespace, `e:${prepareValue('email', value)}`) : await memory().forget(settings.namespace, [value]);
+					const removed = by === 'email' ? await (await memory()).forgetByKey(settings.namespace, `e:${prepareValue('email', value)}`) : await (await memory()).forget(settings.namespace, [value]);
 					out.push({ json: { forgotten: value, records_removed: removed }, pairedItem: { item: i } });
 				} catch (error) {
 					if (!this.continueOnFail()) throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
@@ -58,7 +62,7 @@ export class Dedupe implements INodeType {
 		let outcome: DedupeOutcome;
 		try {
 			if (mode === 'memory') {
-				outcome = await dedupeAgainstMemory(jsons, settings.config, memory(), settings.namespace, settings.retention);
+				outcome = await dedupeAgainstMemory(jsons, settings.config, await memory(), settings.namespace, settings.retention);
 			} else if (mode === 'reference') {
 				const reference = this.getInputData(1).map((i) => i.json as IDataObject);
 				outcome = dedupeBatch(jsons, settings.config, reference);

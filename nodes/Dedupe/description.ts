@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { FIELD_KINDS } from '../../lib/dedupe/fields';
 import { DEFAULT_THRESHOLD } from '../../lib/dedupe/matcher';
+import { storeProperty } from '../shared/store';
 
 const findOnly = { show: { operation: ['findDuplicates'] } };
 
@@ -29,6 +30,10 @@ export const dedupeProperties: INodeProperties[] = [
 			{ name: 'Earlier Executions', value: 'memory', description: 'Leads remembered from earlier executions (and earlier items)' },
 			{ name: 'Reference List (Second Input)', value: 'reference', description: 'Records on the second input, e.g. a CRM export' },
 		],
+	},
+	{
+		...storeProperty,
+		displayOptions: { hide: { operation: ['findDuplicates'], mode: ['batch', 'reference'] } },
 	},
 	{
 		displayName: 'Matching',
@@ -139,7 +144,7 @@ export const dedupeProperties: INodeProperties[] = [
 				{ name: 'This Node', value: 'node' },
 				{ name: 'Shared (Named)', value: 'shared', description: 'Shared by every workflow using the same memory name' },
 			] },
-			{ displayName: 'State File', name: 'stateFile', type: 'string', default: '', description: 'SQLite file of the memory; empty uses the default beside n8n\'s data' },
+			{ displayName: 'State File', name: 'stateFile', type: 'string', default: '', description: 'SQLite file of the memory (embedded store); empty uses the default beside n8n\'s data' },
 			{ displayName: 'Strip +Tags on Every Domain', name: 'stripPlusEverywhere', type: 'boolean', default: false, description: 'Whether jane+news@acme.com equals jane@acme.com (always true for Gmail, Outlook, iCloud, ...)' },
 		],
 	},

@@ -12,7 +12,7 @@ import { applyFacebookLead } from '../../lib/capture/adapters';
 import { captureLead, receiveSubmission } from '../../lib/capture/capture';
 import { decideOutcome, type RejectedLead } from '../../lib/capture/outcome';
 import type { ParsedSubmission } from '../../lib/capture/types';
-import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
+import { openStore, REDIS_CREDENTIAL } from '../shared/store';
 import { readCaptureConfig } from './config';
 import { captureProperties } from './description';
 import { readRequest } from './request';
@@ -36,6 +36,7 @@ export class LeadCaptureTrigger implements INodeType {
 			{ name: 'leadCaptureBasicAuthApi', required: true, displayOptions: { show: { authentication: ['basicAuth'] } } },
 			{ name: 'leadCaptureSignatureApi', required: true, displayOptions: { show: { authentication: ['signature'] } } },
 			{ name: FACEBOOK_CREDENTIAL, required: false, displayOptions: { show: { provider: ['facebook', 'auto'] } } },
+			{ name: REDIS_CREDENTIAL, required: true, displayOptions: { show: { store: ['redis'] } } },
 		],
 		webhooks: [
 			{
@@ -107,7 +108,7 @@ export class LeadCaptureTrigger implements INodeType {
 
 		const captured = submissions.map((s) => captureLead(s, incoming, config));
 		if (options.repeatWindowSeconds > 0) {
-			const store = openSqliteStore(options.stateFile || defaultStorePath());
+			const store = await openStore(this, this.getNodeParameter('store', 'sqlite') as string, options.stateFile);
 			const namespace = `capture:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 			for (const c of captured) {
 				if (c.issues.length || c.spam.spam) continue;

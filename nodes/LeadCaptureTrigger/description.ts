@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { REQUIRABLE_FIELDS } from '../../lib/capture/validate';
+import { storeProperty } from '../shared/store';
 
 const labels: Record<string, string> = {
 	email_or_phone: 'Email or Phone',
@@ -156,6 +157,7 @@ export const captureProperties: INodeProperties[] = [
 		placeholder: 'https://example.com/thank-you',
 		displayOptions: { show: { responseMode: ['redirect'] } },
 	},
+	{ ...storeProperty, description: 'Where recent submission IDs are remembered (Repeat Window)' },
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IWorkflowBase } from 'n8n-workflow';
 import { loadWorkflow, runWorkflow } from './harness';
+import { startRedis, type RedisServer } from '../helpers/redisServer';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'dedupe-node-'))));
@@ -74,6 +75,21 @@ describe('Dedupe Leads in the n8n engine', () => {
 		expect(third.output('Kept')).toHaveLength(1);
 		const clear = await runWorkflow(workflow('dedupe-batch.json', { operation: 'clearMemory' }, options), { Leads: items([{}]) });
 		expect(clear.output('Kept')[0].json).toMatchObject({ cleared: 1 });
+	});
+
+	it('remembers leads in Redis with the Redis credential', async () => {
+		const redis: RedisServer = await startRedis('node-pass');
+		try {
+			const creds = { leadManagementRedisApi: { host: '127.0.0.1', port: redis.port, password: 'node-pass', database: 2, tls: false, keyPrefix: 'node-test:' } };
+			const wf = () => workflow('dedupe-batch.json', { mode: 'memory', store: 'redis' });
+			expect((await runWorkflow(wf(), { Leads: leads.slice(0, 1) }, creds)).output('Kept')).toHaveLength(1);
+			const again = await runWorkflow(wf(), { Leads: items([{ id: 'r2', email: 'laura.dupont@gmail.com' }]) }, creds);
+			expect(again.output('Duplicates')[0].json.dedupe).toMatchObject({ duplicate_of: 'l1', mode: 'memory' });
+			const wrong = await runWorkflow(wf(), { Leads: leads.slice(0, 1) }, { leadManagementRedisApi: { ...creds.leadManagementRedisApi, password: 'nope' } });
+			expect(wrong.error('Dedupe Leads')?.message).toMatch(/WRONGPASS|invalid/i);
+		} finally {
+			await redis.stop();
+		}
 	});
 
 	it('matches new leads against a reference list on the second input', async () => {

@@ -1,0 +1,189 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { RespClient, type RedisOptions, type RedisReply } from './resp';
+import type { LeadMemory, RecallResult, RememberedLead, Retention, StateStore } from './types';
+
+const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const STRONG_KEY = /^(e|el|p|i|d):/;
+
+interface StoredRecord {
+	canonicalId: string;
+	values: Record<string, string | undefined>;
+	seenAt: number;
+	keys: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * State in Redis, for n8n queue mode where executions run on workers on several hosts.
+ * Claims are one `SET NX PX`. Lead memory updates hold a per-namespace lock (`SET NX PX`, released
+ * by a compare-and-delete script), so look-up, decision and record are one atomic step for every
+ * worker: fuzzy duplicates sharing no exact key are caught too.
+ */
+export class RedisStore implements StateStore, LeadMemory {
+	private constructor(
+		private readonly client: RespClient,
+		private readonly prefix: string,
+	) {}
+
+	static async open(options: RedisOptions & { keyPrefix?: string }): Promise<RedisStore> {
+		const client = new RespClient(options);
+		await client.connect();
+		return new RedisStore(client, options.keyPrefix ?? 'lead-management:');
+	}
+
+	private k(namespace: string, ...parts: string[]): string {
+		return [`${this.prefix}${namespace}`, ...parts].join(':');
+	}
+
+	private async cmd(...args: Array<string | number>): Promise<RedisReply> {
+		return await this.client.command(args);
+	}
+
+	async claim(namespace: string, key: string, ttlMs: number): Promise<boolean> {
+		return (await this.cmd('SET', this.k(namespace, 'claim', key), '1', 'NX', 'PX', Math.max(1, Math.round(ttlMs)))) === 'OK';
+	}
+
+	async release(namespace: string, key: string): Promise<void> {
+		await this.cmd('DEL', this.k(namespace, 'claim', key));
+	}
+
+	/** Runs `fn` holding the namespace's lock; waits for it up to 30 s. */
+	private async locked<T>(namespace: string, fn: () => Promise<T>): Promise<T> {
+		const lock = this.k(namespace, 'lock');
+		const token = randomUUID();
+		const deadline = Date.now() + 30_000;
+		let wait = 2;
+		while ((await this.cmd('SET', lock, token, 'NX', 'PX', 30_000)) !== 'OK') {
+			if (Date.now() > deadline) throw new Error(`Timed out waiting for the Redis lock of ${namespace}`);
+			await sleep(wait);
+			wait = Math.min(wait * 2, 50);
+		}
+		try {
+			return await fn();
+		} finally {
+			await this.cmd('EVAL', RELEASE_LOCK, 1, lock, token);
+		}
+	}
+
+	private async records(namespace: string, ids: string[]): Promise<Array<[string, StoredRecord]>> {
+		if (!ids.length) return [];
+		const raw = (await this.cmd('HMGET', this.k(namespace, 'rec'), ...ids)) as Array<string | null>;
+		return ids.flatMap((id, i) => (raw[i] ? [[id, JSON.parse(raw[i]!) as StoredRecord] as [string, StoredRecord]] : []));
+	}
+
+	async recall(
+		namespace: string,
+		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
+		decide: (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] },
+		retention: Retention,
+		now = Date.now(),
+	): Promise<RecallResult> {
+		return await this.locked(namespace, async () => {
+			await this.applyRetention(namespace, retention, now);
+			const keys = [...new Set(lead.keys)];
+			const ids = new Set<string>();
+			for (const key of keys) {
+				// identity keys: every holder; name-like keys: the 100 most recent
+				const members = (await this.cmd('ZREVRANGE', this.k(namespace, 'k', key), 0, STRONG_KEY.test(key) ? -1 : 99)) as string[];
+				for (const m of members) ids.add(m);
+			}
+			let best: RecallResult = {};
+			for (const [recordId, rec] of await this.records(namespace, [...ids])) {
+				const candidate: RememberedLead = { recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt };
+				const d = decide(candidate);
+				if (d.match && (best.score === undefined || d.score > best.score)) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
+			}
+			const canonicalId = best.duplicateOf?.canonicalId ?? lead.recordId;
+			const rec: StoredRecord = { canonicalId, values: lead.values, seenAt: now, keys };
+			await this.cmd('HSET', this.k(namespace, 'rec'), lead.recordId, JSON.stringify(rec));
+			await this.cmd('ZADD', this.k(namespace, 'age'), now, lead.recordId);
+			await this.cmd('SADD', this.k(namespace, 'c', canonicalId), lead.recordId);
+			for (const key of keys) await this.cmd('ZADD', this.k(namespace, 'k', key), now, lead.recordId);
+			return best;
+		});
+	}
+
+	private async applyRetention(namespace: string, retention: Retention, now: number): Promise<void> {
+		if (retention.maxAgeMs > 0) {
+			const old = (await this.cmd('ZRANGEBYSCORE', this.k(namespace, 'age'), '-inf', `(${now - retention.maxAgeMs}`)) as string[];
+			await this.deleteRecords(namespace, old);
+		}
+		if (retention.maxEntries > 0) {
+			const count = (await this.cmd('ZCARD', this.k(namespace, 'age'))) as number;
+			const excess = count - retention.maxEntries + 1;
+			if (excess > 0) await this.deleteRecords(namespace, (await this.cmd('ZRANGE', this.k(namespace, 'age'), 0, excess - 1)) as string[]);
+		}
+	}
+
+	private async deleteRecords(namespace: string, ids: string[]): Promise<number> {
+		const found = await this.records(namespace, ids);
+		for (const [id, rec] of found) {
+			for (const key of rec.keys) await this.cmd('ZREM', this.k(namespace, 'k', key), id);
+			await this.cmd('SREM', this.k(namespace, 'c', rec.canonicalId), id);
+			await this.cmd('HDEL', this.k(namespace, 'rec'), id);
+			await this.cmd('ZREM', this.k(namespace, 'age'), id);
+		}
+		return found.length;
+	}
+
+	/** Every record of the leads these ids belong to (as record or as canonical lead). */
+	private async groupOf(namespace: string, id: string): Promise<string[]> {
+		const own = await this.records(namespace, [id]);
+		const canonicals = new Set([id, ...own.map(([, r]) => r.canonicalId)]);
+		const ids = new Set<string>([id]);
+		for (const c of canonicals) for (const m of (await this.cmd('SMEMBERS', this.k(namespace, 'c', c))) as string[]) ids.add(m);
+		return [...ids];
+	}
+
+	async forget(namespace: string, leadIds: string[]): Promise<number> {
+		return await this.locked(namespace, async () => {
+			let n = 0;
+			for (const id of leadIds) n += await this.deleteRecords(namespace, await this.groupOf(namespace, id));
+			return n;
+		});
+	}
+
+	async forgetByKey(namespace: string, key: string): Promise<number> {
+		const holders = (await this.cmd('ZRANGE', this.k(namespace, 'k', key), 0, -1)) as string[];
+		const canonicals = (await this.records(namespace, holders)).map(([, r]) => r.canonicalId);
+		return await this.forget(namespace, [...new Set(canonicals)]);
+	}
+
+	async clear(namespace: string): Promise<number> {
+		return await this.locked(namespace, async () => {
+			const all = (await this.cmd('ZRANGE', this.k(namespace, 'age'), 0, -1)) as string[];
+			return await this.deleteRecords(namespace, all);
+		});
+	}
+
+	async count(namespace: string): Promise<number> {
+		return (await this.cmd('ZCARD', this.k(namespace, 'age'))) as number;
+	}
+
+	get closed(): boolean {
+		return this.client.closed;
+	}
+
+	async close(): Promise<void> {
+		await this.client.close();
+	}
+}
+
+const openStores = new Map<string, Promise<RedisStore>>();
+
+/** One connection per server, database and prefix per process; a dropped one is reopened. */
+export async function openRedisStore(options: RedisOptions & { keyPrefix?: string }): Promise<RedisStore> {
+	// The password is part of the identity: another credential must never reuse this connection.
+	const secret = createHash('sha256').update(options.password ?? '').digest('hex');
+	const id = JSON.stringify([options.host, options.port, options.db ?? 0, options.username ?? '', secret, options.keyPrefix ?? '', !!options.tls]);
+	const cached = openStores.get(id);
+	if (cached) {
+		const store = await cached.catch(() => undefined);
+		if (store && !store.closed) return store;
+	}
+	const opening = RedisStore.open(options);
+	openStores.set(id, opening);
+	opening.catch(() => openStores.delete(id));
+	return await opening;
+}
