@@ -1,9 +1,11 @@
 /** Two projects: `unit` (lib/, pure) and `nodes` (nodes executed inside n8n-core's engine). */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }] };
+// Tests never write state beside the real ~/.n8n: the default store goes to a temporary file.
+const setupFiles = ['<rootDir>/test/helpers/env.ts'];
 module.exports = {
 	projects: [
-		{ displayName: 'unit', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/lib/**/*.test.ts'] },
-		{ displayName: 'nodes', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/nodes/**/*.test.ts'] },
-		{ displayName: 'e2e', testEnvironment: 'node', transform, testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'], slowTestThreshold: 60 },
+		{ displayName: 'unit', testEnvironment: 'node', transform, setupFiles, testMatch: ['<rootDir>/test/lib/**/*.test.ts'] },
+		{ displayName: 'nodes', testEnvironment: 'node', transform, setupFiles, testMatch: ['<rootDir>/test/nodes/**/*.test.ts'] },
+		{ displayName: 'e2e', testEnvironment: 'node', transform, setupFiles, testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'], slowTestThreshold: 60 },
 	],
 };

@@ -33,7 +33,7 @@ export const dedupeProperties: INodeProperties[] = [
 	},
 	{
 		...storeProperty,
-		displayOptions: { hide: { operation: ['findDuplicates'], mode: ['batch', 'reference'] } },
+		description: 'Where leads from earlier executions are remembered (Compare Against: Earlier Executions, Forget, Clear)',
 	},
 	{
 		displayName: 'Matching',

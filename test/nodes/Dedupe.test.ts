@@ -82,7 +82,9 @@ describe('Dedupe Leads in the n8n engine', () => {
 		try {
 			const creds = { leadManagementRedisApi: { host: '127.0.0.1', port: redis.port, password: 'node-pass', database: 2, tls: false, keyPrefix: 'node-test:' } };
 			const wf = () => workflow('dedupe-batch.json', { mode: 'memory', store: 'redis' });
-			expect((await runWorkflow(wf(), { Leads: leads.slice(0, 1) }, creds)).output('Kept')).toHaveLength(1);
+			const first = await runWorkflow(wf(), { Leads: leads.slice(0, 1) }, creds);
+			expect(first.error('Dedupe Leads')).toBeUndefined();
+			expect(first.output('Kept')).toHaveLength(1);
 			const again = await runWorkflow(wf(), { Leads: items([{ id: 'r2', email: 'laura.dupont@gmail.com' }]) }, creds);
 			expect(again.output('Duplicates')[0].json.dedupe).toMatchObject({ duplicate_of: 'l1', mode: 'memory' });
 			const wrong = await runWorkflow(wf(), { Leads: leads.slice(0, 1) }, { leadManagementRedisApi: { ...creds.leadManagementRedisApi, password: 'nope' } });
