@@ -12,6 +12,9 @@ import { prepareValue } from '../lib/dedupe/fields';
 import { DEFAULT_SOURCES, LEAD_FIELDS } from '../lib/dedupe/leads';
 import { DEFAULT_THRESHOLD, matchBatch } from '../lib/dedupe/matcher';
 import { SqliteStore } from '../lib/store/sqlite';
+import { RedisStore } from '../lib/store/redis';
+import type { LeadMemory } from '../lib/store/types';
+import { startRedis } from '../test/helpers/redisServer';
 import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from './datasets';
 import { syntheticLeads } from './synthetic';
 
@@ -40,21 +43,33 @@ function batchSpeed(n: number): Case {
 	};
 }
 
-function memoryThroughput(n: number): Case {
+async function recallAll(store: LeadMemory, n: number): Promise<{ seconds: number; duplicates: number }> {
+	const leads = syntheticLeads(n);
+	const t0 = performance.now();
+	let duplicates = 0;
+	for (let i = 0; i < leads.length; i += 100) {
+		const out = await dedupeAgainstMemory(leads.slice(i, i + 100), { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} }, store, 'bench', { maxEntries: 0, maxAgeMs: 0 });
+		duplicates += out.duplicates.length;
+	}
+	return { seconds: (performance.now() - t0) / 1000, duplicates };
+}
+
+function memoryThroughput(n: number, kind: 'sqlite' | 'redis'): Case {
 	return async () => {
-		const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
-		const store = new SqliteStore(join(dir, 'bench.sqlite'));
-		const leads = syntheticLeads(n);
-		const t0 = performance.now();
-		let duplicates = 0;
-		for (let i = 0; i < leads.length; i += 100) {
-			const out = await dedupeAgainstMemory(leads.slice(i, i + 100), { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} }, store, 'bench', { maxEntries: 0, maxAgeMs: 0 });
-			duplicates += out.duplicates.length;
+		if (kind === 'sqlite') {
+			const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+			const store = new SqliteStore(join(dir, 'bench.sqlite'));
+			const r = await recallAll(store, n);
+			await store.close();
+			rmSync(dir, { recursive: true, force: true });
+			return { name: `dedupe memory sqlite synthetic_${n}`, n, ...r, leadsPerSecond: Math.round(n / r.seconds) };
 		}
-		const seconds = (performance.now() - t0) / 1000;
+		const server = await startRedis();
+		const store = await RedisStore.open({ host: '127.0.0.1', port: server.port });
+		const r = await recallAll(store, n);
 		await store.close();
-		rmSync(dir, { recursive: true, force: true });
-		return { name: `dedupe memory sqlite synthetic_${n}`, n, seconds, leadsPerSecond: Math.round(n / seconds), duplicates };
+		await server.stop();
+		return { name: `dedupe memory redis synthetic_${n}`, n, ...r, leadsPerSecond: Math.round(n / r.seconds) };
 	};
 }
 
@@ -72,7 +87,8 @@ const CASES: Record<string, Case> = {
 	batch10k: batchSpeed(10_000),
 	batch100k: batchSpeed(100_000),
 	batch1m: batchSpeed(1_000_000),
-	memory10k: memoryThroughput(10_000),
+	memorySqlite10k: memoryThroughput(10_000, 'sqlite'),
+	memoryRedis10k: memoryThroughput(10_000, 'redis'),
 };
 
 async function main(): Promise<void> {
