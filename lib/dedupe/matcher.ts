@@ -123,26 +123,22 @@ export function findMatches(records: Prepared[], config: MatcherConfig, tf: Term
 			else blocks.set(key, [i]);
 		}
 	}
-	const seen = new Set<number>();
 	const n = records.length;
 	const window = config.window ?? DEFAULT_WINDOW;
 	const matches: PairMatch[] = [];
-	const sortKeys = new Map<number, string>();
-	const sortKey = (i: number) => {
-		let k = sortKeys.get(i);
-		if (k === undefined) {
-			k = config.fields.map((f) => records[i][f.name] ?? '').join('|');
-			sortKeys.set(i, k);
-		}
-		return k;
-	};
+	// Pairs sharing several keys are compared again rather than remembered: a set of every
+	// compared pair costs more (tens of millions of entries at 1M leads) than the repeats.
+	const matched = new Set<number>();
+	const sortKeys: Array<string | undefined> = new Array(n);
+	const sortKey = (i: number) => (sortKeys[i] ??= config.fields.map((f) => records[i][f.name] ?? '').join('|'));
 	const compare = (a: number, b: number) => {
 		if (a > b) [a, b] = [b, a];
-		const id = a * n + b;
-		if (seen.has(id)) return;
-		seen.add(id);
 		const d = decide(records[a], records[b], config, tf);
-		if (d.match) matches.push({ a, b, score: d.score, fields: d.fields });
+		if (!d.match) return;
+		const id = a * n + b;
+		if (matched.has(id)) return;
+		matched.add(id);
+		matches.push({ a, b, score: d.score, fields: d.fields });
 	};
 	for (const list of blocks.values()) {
 		if (list.length < 2 || list.length > config.maxBlockSize) continue;

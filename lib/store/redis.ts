@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RespClient, type RedisOptions, type RedisReply } from './resp';
-import type { LeadMemory, RecallResult, RememberedLead, Retention, StateStore } from './types';
+import { bestCandidate, type CandidateDecision, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
 
 const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 const STRONG_KEY = /^(e|el|p|i|d):/;
@@ -75,7 +75,7 @@ export class RedisStore implements StateStore, LeadMemory {
 	async recall(
 		namespace: string,
 		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
-		decide: (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] },
+		decide: CandidateDecision,
 		retention: Retention,
 		now = Date.now(),
 	): Promise<RecallResult> {
@@ -88,12 +88,8 @@ export class RedisStore implements StateStore, LeadMemory {
 				const members = (await this.cmd('ZREVRANGE', this.k(namespace, 'k', key), 0, STRONG_KEY.test(key) ? -1 : 99)) as string[];
 				for (const m of members) ids.add(m);
 			}
-			let best: RecallResult = {};
-			for (const [recordId, rec] of await this.records(namespace, [...ids])) {
-				const candidate: RememberedLead = { recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt };
-				const d = decide(candidate);
-				if (d.match && (best.score === undefined || d.score > best.score)) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
-			}
+			const found = await this.records(namespace, [...ids]);
+			const best = bestCandidate(found.map(([recordId, rec]) => ({ recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt })), decide);
 			const canonicalId = best.duplicateOf?.canonicalId ?? lead.recordId;
 			const rec: StoredRecord = { canonicalId, values: lead.values, seenAt: now, keys };
 			await this.cmd('HSET', this.k(namespace, 'rec'), lead.recordId, JSON.stringify(rec));

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
-import type { LeadMemory, RecallResult, RememberedLead, Retention, StateStore } from './types';
+import { bestCandidate, type CandidateDecision, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
 
 type SqliteModule = typeof import('node:sqlite');
 
@@ -105,19 +105,15 @@ export class SqliteStore implements StateStore, LeadMemory {
 	async recall(
 		namespace: string,
 		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
-		decide: (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] },
+		decide: CandidateDecision,
 		retention: Retention,
 		now = Date.now(),
 	): Promise<RecallResult> {
 		return this.transaction(() => {
 			this.applyRetention(namespace, retention, now);
 			const keys = [...new Set(lead.keys)];
-			let best: RecallResult = {};
-			for (const row of this.candidates(namespace, keys)) {
-				const candidate: RememberedLead = { recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) };
-				const d = decide(candidate);
-				if (d.match && (best.score === undefined || d.score > best.score)) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
-			}
+			const rows = this.candidates(namespace, keys);
+			const best = bestCandidate(rows.map((row) => ({ recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) })), decide);
 			// Remember this record too (under the lead it duplicates), so later variants match it.
 			const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
 			this.db

@@ -45,7 +45,7 @@ export interface LeadMemory {
 	recall(
 		namespace: string,
 		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
-		decide: (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] },
+		decide: CandidateDecision,
 		retention: Retention,
 		now?: number,
 	): Promise<RecallResult>;
@@ -55,4 +55,16 @@ export interface LeadMemory {
 	forgetByKey(namespace: string, key: string): Promise<number>;
 	clear(namespace: string): Promise<number>;
 	count(namespace: string): Promise<number>;
+}
+
+export type CandidateDecision = (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] };
+
+/** The strongest matching candidate, or an empty result when none matches. */
+export function bestCandidate(candidates: Iterable<RememberedLead>, decide: CandidateDecision): RecallResult {
+	let best: RecallResult = {};
+	for (const candidate of candidates) {
+		const d = decide(candidate);
+		if (d.match && (best.score === undefined || d.score > best.score)) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
+	}
+	return best;
 }

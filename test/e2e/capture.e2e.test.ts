@@ -1,6 +1,6 @@
 /**
  * End to end: the packed tarball installed into a real n8n 2.x as a community package
- * (scripts/e2e.sh does the packing and installing), workflows published through the public API,
+ * (scripts/test-all.sh does the packing and installing), workflows published through the public API,
  * submissions posted over HTTP on 127.0.0.1, executions read back and checked field by field.
  */
 import { readFileSync } from 'node:fs';

@@ -43,7 +43,7 @@ export class N8n {
 
 	async start(extraEnv: Record<string, string> = {}): Promise<void> {
 		const bin = process.env.LEAD_N8N_BIN;
-		if (!bin) throw new Error('LEAD_N8N_BIN is not set: run through scripts/e2e.sh');
+		if (!bin) throw new Error('LEAD_N8N_BIN is not set: run through npm test or npm run test:e2e');
 		const brokerPort = await freePort();
 		this.proc = spawn(process.execPath, [bin, 'start'], {
 			env: {
@@ -173,11 +173,11 @@ export function nodeItems(execution: ExecutionSummary, node: string, output = 0)
 
 /**
  * A running n8n for one test file: a fresh user folder holding a copy of the community package
- * that scripts/e2e.sh installed, so test files can run side by side.
+ * that scripts/test-all.sh installed, so test files can run side by side.
  */
 export async function startN8nForTests(): Promise<N8n> {
 	const prepared = process.env.E2E_N8N_USER_FOLDER;
-	if (!prepared) throw new Error('E2E_N8N_USER_FOLDER is not set: run through scripts/e2e.sh or npm test');
+	if (!prepared) throw new Error('E2E_N8N_USER_FOLDER is not set: run through npm test or npm run test:e2e');
 	const folder = mkdtempSync(join(prepared, 'instance-'));
 	cpSync(join(prepared, '.n8n', 'nodes'), join(folder, '.n8n', 'nodes'), { recursive: true });
 	const n8n = new N8n(folder, await freePort(), join(folder, 'n8n.log'));

@@ -155,36 +155,11 @@ export async function runWorkflow(
 	inputs: Record<string, Array<{ json: Record<string, unknown> }>>,
 	credentials: Record<string, ICredentialDataDecryptedObject> = {},
 ): Promise<NodeRun> {
-	const nodeTypes = new TestNodeTypes();
-	const workflow = new Workflow({
-		id: workflowJson.id ?? 'wf-test',
-		nodes: workflowJson.nodes,
-		connections: workflowJson.connections,
-		active: false,
-		nodeTypes,
-		settings: workflowJson.settings ?? {},
-	});
-	const additionalData = engineAdditionalData(credentials);
-	const finished = new Promise<IRun>((resolve) => additionalData.hooks!.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-	const runExecutionData = {
-		resultData: { runData: {} },
-		executionData: {
-			contextData: {},
-			metadata: {},
-			waitingExecution: {},
-			waitingExecutionSource: null,
-			nodeExecutionStack: Object.entries(inputs).map(([name, items]) => ({ node: workflow.getNode(name)!, data: { main: [items] }, source: null })),
-		},
-	} as unknown as IRunExecutionData;
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
-	const run = await finished;
+	const workflow = makeWorkflow(workflowJson, false);
+	const run = await executeStack(workflow, engineAdditionalData(credentials), Object.entries(inputs).map(([node, items]) => ({ node, main: [items as INodeExecutionData[]] })));
 	return {
 		run,
-		output(nodeName: string, outputIndex = 0) {
-			const task = run.data.resultData.runData[nodeName]?.[0];
-			if (task?.error) throw task.error;
-			return task?.data?.main?.[outputIndex] ?? [];
-		},
+		output: outputOf(run),
 		error(nodeName: string) {
 			return run.data.resultData.runData[nodeName]?.[0]?.error as Error | undefined;
 		},
@@ -206,6 +181,42 @@ function engineAdditionalData(credentials: Record<string, ICredentialDataDecrypt
 	additionalData.encryptedRunnerIdentity = undefined;
 	additionalData.credentialsHelper = new TestCredentialsHelper(credentials);
 	return additionalData;
+}
+
+function makeWorkflow(json: IWorkflowBase, active: boolean): Workflow {
+	return new Workflow({
+		id: json.id ?? 'wf-test',
+		nodes: json.nodes,
+		connections: json.connections,
+		active,
+		nodeTypes: new TestNodeTypes(),
+		settings: json.settings ?? {},
+	});
+}
+
+/** Runs the workflow from a prepared execution stack, as n8n does after a trigger fired. */
+async function executeStack(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData, stack: Array<{ node: string; main: INodeExecutionData[][] }>): Promise<IRun> {
+	const finished = new Promise<IRun>((resolve) => additionalData.hooks!.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+	const runExecutionData = {
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: stack.map(({ node, main }) => ({ node: workflow.getNode(node)!, data: { main }, source: null })),
+		},
+	} as unknown as IRunExecutionData;
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	return await finished;
+}
+
+function outputOf(run: IRun | undefined) {
+	return (nodeName: string, outputIndex = 0): INodeExecutionData[] => {
+		const task = run?.data.resultData.runData[nodeName]?.[0];
+		if (task?.error) throw task.error;
+		return task?.data?.main?.[outputIndex] ?? [];
+	};
 }
 
 export function loadWorkflow(name: string): IWorkflowBase {
@@ -258,17 +269,9 @@ export async function runWebhook(
 	request: TestRequest,
 	credentials: Record<string, ICredentialDataDecryptedObject> = {},
 ): Promise<WebhookRun> {
-	const nodeTypes = new TestNodeTypes();
-	const workflow = new Workflow({
-		id: workflowJson.id ?? 'wf-test',
-		nodes: workflowJson.nodes,
-		connections: workflowJson.connections,
-		active: true,
-		nodeTypes,
-		settings: workflowJson.settings ?? {},
-	});
+	const workflow = makeWorkflow(workflowJson, true);
 	const triggerNode = workflowJson.nodes.find((n) => n.type.endsWith('.leadCaptureTrigger'))!;
-	const nodeType = nodeTypes.getByNameAndVersion(triggerNode.type);
+	const nodeType = new TestNodeTypes().getByNameAndVersion(triggerNode.type);
 	const method = request.method ?? 'POST';
 	const webhookDescription = nodeType.description.webhooks!.find((w) => w.httpMethod === method)!;
 	const rawBody = request.rawBody ?? (request.body !== undefined ? Buffer.from(JSON.stringify(request.body)) : undefined);
@@ -284,7 +287,6 @@ export async function runWebhook(
 	};
 	const { res, state } = fakeResponse();
 	const additionalData = engineAdditionalData(credentials);
-	const done = new Promise<IRun>((resolve) => additionalData.hooks!.addHandler('workflowExecuteAfter', (run) => resolve(run)));
 	additionalData.httpRequest = req as never;
 	additionalData.httpResponse = res as never;
 	const webhookData = {
@@ -299,21 +301,7 @@ export async function runWebhook(
 	const context = new WebhookContext(workflow, workflow.getNode(triggerNode.name)!, additionalData, 'webhook', webhookData as never, [], null);
 	const result = await nodeType.webhook!.call(context);
 
-	let run: IRun | undefined;
-	if (result.workflowData) {
-		const runExecutionData: IRunExecutionData = {
-			resultData: { runData: {} },
-			executionData: {
-				contextData: {},
-				metadata: {},
-				waitingExecution: {},
-				waitingExecutionSource: null,
-				nodeExecutionStack: [{ node: workflow.getNode(triggerNode.name)!, data: { main: result.workflowData }, source: null }],
-			},
-		} as unknown as IRunExecutionData;
-		await new WorkflowExecute(additionalData, 'webhook', runExecutionData).processRunExecutionData(workflow);
-		run = await done;
-	}
+	const run = result.workflowData ? await executeStack(workflow, additionalData, [{ node: triggerNode.name, main: result.workflowData }]) : undefined;
 	if (!result.noWebhookResponse && !state.sent) {
 		state.status = 200;
 		state.body = result.webhookResponse ?? { message: 'Workflow was started' };
@@ -322,10 +310,6 @@ export async function runWebhook(
 		response: { status: state.status, body: state.body, headers: state.headers, redirect: state.redirect },
 		result,
 		run,
-		output(nodeName: string, outputIndex = 0) {
-			const task = run?.data.resultData.runData[nodeName]?.[0];
-			if (task?.error) throw task.error;
-			return task?.data?.main?.[outputIndex] ?? [];
-		},
+		output: outputOf(run),
 	};
 }
