@@ -115,7 +115,8 @@ function weightOf(field: FieldSpec, level: Level, value: string, other: string, 
 			const [lb, db] = other.split('@');
 			const valid = value[0] !== INVALID_EMAIL_MARK && other[0] !== INVALID_EMAIL_MARK;
 			if (valid && da === db && la !== lb && !isFreeEmailDomain(da)) return COLLEAGUE_EMAIL_WEIGHT;
-			if (valid && da !== db && jaroWinkler(la, lb) < 0.8) return UNRELATED_EMAIL_WEIGHT;
+			// different domain and a mailbox that does not even start alike
+			if (valid && da !== db && la.slice(0, 3) !== lb.slice(0, 3)) return UNRELATED_EMAIL_WEIGHT;
 		}
 		return w.diff;
 	}
@@ -142,6 +143,38 @@ function fieldWeight(f: FieldSpec, x: string, y: string, tf: TermFrequencies | u
 	levels[f.name] = level;
 	if (w > 0) weights.push([f.name, w]);
 	return w;
+}
+
+/**
+ * The score alone, with no allocation: the hot path of batch matching. Same arithmetic as
+ * compareRecords (names tried both ways).
+ */
+export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies): number {
+	let score = 0;
+	let first: FieldSpec | undefined;
+	let last: FieldSpec | undefined;
+	for (const f of fields) {
+		if (f.kind === 'first_name' && !first) first = f;
+		else if (f.kind === 'last_name' && !last) last = f;
+		else {
+			const x = a[f.name];
+			const y = b[f.name];
+			if (x && y) score += weightOf(f, levelOf(f.kind, x, y), x, y, tf);
+		}
+	}
+	const af = first ? a[first.name] : undefined;
+	const al = last ? a[last.name] : undefined;
+	const bf = first ? b[first.name] : undefined;
+	const bl = last ? b[last.name] : undefined;
+	const names = (x: string | undefined, y: string | undefined) => {
+		let sc = 0;
+		if (af && x) sc += weightOf(first!, levelOf('first_name', af, x), af, x, tf);
+		if (al && y) sc += weightOf(last!, levelOf('last_name', al, y), al, y, tf);
+		return sc;
+	};
+	let best = names(bf, bl);
+	if (af && al && bf && bl && af !== bf) best = Math.max(best, names(bl, bf));
+	return score + best;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { compareRecords, termFrequencies, type Comparison, type TermFrequencies } from './compare';
+import { compareRecords, scoreRecords, termFrequencies, type Comparison, type TermFrequencies } from './compare';
 import type { FieldSpec, Prepared } from './fields';
 import { evalRule, type RuleExpr } from './rules';
 import { soundex } from './similarity';
@@ -19,7 +19,7 @@ export interface MatcherConfig {
 	window?: number;
 }
 
-export const DEFAULT_WINDOW = 10;
+export const DEFAULT_WINDOW = 8;
 
 export const DEFAULT_THRESHOLD = 9;
 
@@ -34,8 +34,13 @@ const agreeing = (level: string | undefined) => level === 'exact' || level === '
 
 /** Decides whether two prepared records are the same person. */
 export function decide(a: Prepared, b: Prepared, config: MatcherConfig, tf?: TermFrequencies): MatchDecision {
-	const cmp: Comparison = compareRecords(a, b, config.fields, tf);
 	const round = (x: number) => Math.round(x * 100) / 100;
+	if (config.mode !== 'rules') {
+		// Cheap score first; the field-by-field account only for the few pairs that match.
+		const score = scoreRecords(a, b, config.fields, tf);
+		if (score < config.threshold) return { match: false, score: round(score), fields: [] };
+	}
+	const cmp: Comparison = compareRecords(a, b, config.fields, tf);
 	if (config.mode === 'rules' && config.rule) {
 		const agrees = (name: string): boolean => {
 			if (name === 'name') {
@@ -211,6 +216,6 @@ export function clusterMatches(n: number, matches: PairMatch[], veto?: (a: numbe
 export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterResult & { matches: PairMatch[] } {
 	const tf = termFrequencies(records, config.fields);
 	const matches = findMatches(records, config, tf);
-	const veto = config.mode === 'score' ? (a: number, b: number) => compareRecords(records[a], records[b], config.fields, tf).score < VETO_SCORE : undefined;
+	const veto = config.mode === 'score' ? (a: number, b: number) => scoreRecords(records[a], records[b], config.fields, tf) < VETO_SCORE : undefined;
 	return { ...clusterMatches(records.length, matches, veto), matches };
 }

@@ -1,5 +1,8 @@
 /** String comparators for fuzzy matching. Inputs are already folded (lower case, no accents). */
 
+let scratchA = new Uint8Array(64);
+let scratchB = new Uint8Array(64);
+
 /** Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, up to 4 characters). */
 export function jaroWinkler(a: string, b: string): number {
 	if (a === b) return a.length ? 1 : 0;
@@ -7,8 +10,15 @@ export function jaroWinkler(a: string, b: string): number {
 	const lb = b.length;
 	if (!la || !lb) return 0;
 	const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
-	const aMatch = new Uint8Array(la);
-	const bMatch = new Uint8Array(lb);
+	// Reused scratch buffers: this runs millions of times per batch.
+	if (la > scratchA.length || lb > scratchB.length) {
+		scratchA = new Uint8Array(Math.max(la, scratchA.length * 2));
+		scratchB = new Uint8Array(Math.max(lb, scratchB.length * 2));
+	}
+	const aMatch = scratchA;
+	const bMatch = scratchB;
+	aMatch.fill(0, 0, la);
+	bMatch.fill(0, 0, lb);
 	let matches = 0;
 	for (let i = 0; i < la; i++) {
 		const lo = Math.max(0, i - window);
@@ -65,6 +75,8 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 
 /** Share of tokens in common (Jaccard on word sets), for addresses and free text. */
 export function tokenSimilarity(a: string, b: string): number {
+	if (a === b) return a ? 1 : 0;
+	if (!a.includes(' ') && !b.includes(' ')) return 0;
 	const ta = new Set(a.split(' ').filter(Boolean));
 	const tb = new Set(b.split(' ').filter(Boolean));
 	if (!ta.size || !tb.size) return 0;
