@@ -31,7 +31,8 @@ export function syntheticLeads(n: number, seed = 42): Array<Record<string, unkno
 		const domain = `${company.split(' ')[0].toLowerCase()}.example`;
 		const email = pr() < 0.3 ? `${first}.${last}${p}@gmail.com` : `${first}.${last}.${p}@${domain}`;
 		const phone = `+1415${String(1000000 + ((p * 7717) % 8999999)).padStart(7, '0')}`;
-		const lead: Record<string, unknown> = { id: `lead-${i}`, email, first_name: first, last_name: last, company, phone: pr() < 0.6 ? phone : null };
+		// `person` is the ground truth (not a field the matcher reads).
+		const lead: Record<string, unknown> = { id: `lead-${i}`, person: p, email, first_name: first, last_name: last, company, phone: pr() < 0.6 ? phone : null };
 		if (isDup) {
 			const k = Math.floor(r() * 3);
 			if (k === 0) lead.email = String(email).toUpperCase();

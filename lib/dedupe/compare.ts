@@ -18,8 +18,8 @@ interface KindWeights {
 export const WEIGHTS: Record<FieldKind, KindWeights> = {
 	email: { exact: 20, fuzzy: 5, diff: -1 },
 	phone: { exact: 9, fuzzy: 0, diff: -2 },
-	first_name: { exact: 4, fuzzy: 2, diff: -3, tf: { m: 0.9, lo: 1.5, hi: 7 } },
-	last_name: { exact: 5, fuzzy: 3, diff: -4, tf: { m: 0.9, lo: 2, hi: 9 } },
+	first_name: { exact: 4, fuzzy: 2, diff: -3, tf: { m: 0.9, lo: 1.5, hi: 5 } },
+	last_name: { exact: 5, fuzzy: 3, diff: -4, tf: { m: 0.9, lo: 2, hi: 7 } },
 	company: { exact: 3, fuzzy: 2, diff: -4 },
 	domain: { exact: 2, fuzzy: 0, diff: -2 },
 	date: { exact: 6, fuzzy: 2.5, diff: -2 },

@@ -58,8 +58,8 @@ export function decide(a: Prepared, b: Prepared, config: MatcherConfig, tf?: Ter
 
 /**
  * Candidate keys: records sharing none are never compared, which keeps cost near-linear. Each key
- * is specific enough that its group stays small (full email, phone, date, id; names by sound plus
- * an initial, in both orders so swapped first/last names meet).
+ * is specific enough that its group stays small (full email, mailbox, phone, date, id; names with
+ * one of them allowed a typo, and in either order so swapped first/last names meet).
  */
 export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 	const keys: string[] = [];
@@ -96,9 +96,12 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 		}
 	}
 	if (last) {
-		keys.push(`n:${soundex(last)}:${first ? first.slice(0, 3) : ''}`);
-		// order-free: also meets a record whose first and last names are swapped
-		if (first) keys.push(`s:${[soundex(first), soundex(last)].sort().join(':')}`);
+		// a typo in the first name, a typo in the last name (by sound), names swapped
+		keys.push(`n:${last}:${first ? first.slice(0, 3) : ''}`);
+		if (first) {
+			keys.push(`t:${first}:${soundex(last)}`);
+			keys.push(`w:${[first, last].sort().join(':')}`);
+		}
 	} else if (first) keys.push(`f:${first}`);
 	const initial = (last ?? first)?.slice(0, 2);
 	for (const f of fields) {
