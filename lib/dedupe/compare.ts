@@ -137,19 +137,14 @@ export interface Comparison {
 	agreeing: string[];
 }
 
-function fieldWeight(f: FieldSpec, x: string, y: string, tf: TermFrequencies | undefined, levels: Record<string, Level>, weights: Array<[string, number]>): number {
-	const level = levelOf(f.kind, x, y);
-	const w = weightOf(f, level, x, y, tf);
-	levels[f.name] = level;
-	if (w > 0) weights.push([f.name, w]);
-	return w;
-}
+type FieldVisitor = (field: FieldSpec, level: Level, weight: number) => void;
 
 /**
- * The score alone, with no allocation: the hot path of batch matching. Same arithmetic as
- * compareRecords (names tried both ways).
+ * Scores a pair field by field; first and last names are also tried swapped and the better
+ * reading counts (typed into the wrong boxes is common on forms). Without a visitor nothing is
+ * allocated: this is the hot path of batch matching.
  */
-export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies): number {
+function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], tf: TermFrequencies | undefined, visit?: FieldVisitor): number {
 	let score = 0;
 	let first: FieldSpec | undefined;
 	let last: FieldSpec | undefined;
@@ -159,60 +154,44 @@ export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?:
 		else {
 			const x = a[f.name];
 			const y = b[f.name];
-			if (x && y) score += weightOf(f, levelOf(f.kind, x, y), x, y, tf);
+			if (!x || !y) continue;
+			const level = levelOf(f.kind, x, y);
+			const w = weightOf(f, level, x, y, tf);
+			visit?.(f, level, w);
+			score += w;
 		}
 	}
 	const af = first ? a[first.name] : undefined;
 	const al = last ? a[last.name] : undefined;
 	const bf = first ? b[first.name] : undefined;
 	const bl = last ? b[last.name] : undefined;
-	const names = (x: string | undefined, y: string | undefined) => {
-		let sc = 0;
-		if (af && x) sc += weightOf(first!, levelOf('first_name', af, x), af, x, tf);
-		if (al && y) sc += weightOf(last!, levelOf('last_name', al, y), al, y, tf);
-		return sc;
+	const one = (f: FieldSpec | undefined, mine: string | undefined, theirs: string | undefined, v?: FieldVisitor) => {
+		if (!f || !mine || !theirs) return 0;
+		const level = levelOf(f.kind, mine, theirs);
+		const w = weightOf(f, level, mine, theirs, tf);
+		v?.(f, level, w);
+		return w;
 	};
-	let best = names(bf, bl);
-	if (af && al && bf && bl && af !== bf) best = Math.max(best, names(bl, bf));
-	return score + best;
+	const names = (x: string | undefined, y: string | undefined, v?: FieldVisitor) => one(first, af, x, v) + one(last, al, y, v);
+	const straight = names(bf, bl);
+	const swapped = af && al && bf && bl && af !== bf ? names(bl, bf) : -Infinity;
+	if (visit) names(swapped > straight ? bl : bf, swapped > straight ? bf : bl, visit);
+	return score + Math.max(straight, swapped);
 }
 
-/**
- * Compares two records field by field. First and last names are also tried swapped, and the
- * better reading counts (typed into the wrong boxes is common on forms).
- */
+/** The score alone (see walkPair). */
+export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies): number {
+	return walkPair(a, b, fields, tf);
+}
+
+/** The score with each field's level and the agreeing fields, for match reasons and rules. */
 export function compareRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies): Comparison {
-	let score = 0;
 	const levels: Record<string, Level> = {};
 	const weights: Array<[string, number]> = [];
-	let first: FieldSpec | undefined;
-	let last: FieldSpec | undefined;
-	for (const f of fields) {
-		if (f.kind === 'first_name' && !first) first = f;
-		else if (f.kind === 'last_name' && !last) last = f;
-		else {
-			const x = a[f.name];
-			const y = b[f.name];
-			if (x && y) score += fieldWeight(f, x, y, tf, levels, weights);
-		}
-	}
-	const names = (bf: string | undefined, bl: string | undefined) => {
-		const lv: Record<string, Level> = {};
-		const ws: Array<[string, number]> = [];
-		let sc = 0;
-		if (first && a[first.name] && bf) sc += fieldWeight(first, a[first.name]!, bf, tf, lv, ws);
-		if (last && a[last.name] && bl) sc += fieldWeight(last, a[last.name]!, bl, tf, lv, ws);
-		return { sc, lv, ws };
-	};
-	const bf = first ? b[first.name] : undefined;
-	const bl = last ? b[last.name] : undefined;
-	let best = names(bf, bl);
-	if (first && last && bf && bl && a[first.name] && a[last.name] && a[first.name] !== bf) {
-		const swapped = names(bl, bf);
-		if (swapped.sc > best.sc) best = swapped;
-	}
-	Object.assign(levels, best.lv);
-	weights.push(...best.ws);
+	const score = walkPair(a, b, fields, tf, (f, level, w) => {
+		levels[f.name] = level;
+		if (w > 0) weights.push([f.name, w]);
+	});
 	weights.sort((p, q) => q[1] - p[1]);
-	return { score: score + best.sc, levels, agreeing: weights.map((w) => w[0]) };
+	return { score, levels, agreeing: weights.map((w) => w[0]) };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RespClient, type RedisOptions, type RedisReply } from './resp';
-import { bestCandidate, type CandidateDecision, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
+import { bestCandidate, type CandidateDecision, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
 
 const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 const STRONG_KEY = /^(e|el|p|i|d):/;
@@ -74,7 +74,7 @@ export class RedisStore implements StateStore, LeadMemory {
 
 	async recall(
 		namespace: string,
-		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
+		lead: RecallLead,
 		decide: CandidateDecision,
 		retention: Retention,
 		now = Date.now(),

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
-import { bestCandidate, type CandidateDecision, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
+import { bestCandidate, type CandidateDecision, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
 
 type SqliteModule = typeof import('node:sqlite');
 
@@ -104,7 +104,7 @@ export class SqliteStore implements StateStore, LeadMemory {
 
 	async recall(
 		namespace: string,
-		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
+		lead: RecallLead,
 		decide: CandidateDecision,
 		retention: Retention,
 		now = Date.now(),

@@ -22,6 +22,13 @@ export interface RememberedLead {
 	seenAt: number;
 }
 
+/** A lead to look up and record: its id, comparable values and blocking keys. */
+export interface RecallLead {
+	recordId: string;
+	values: Record<string, string | undefined>;
+	keys: string[];
+}
+
 export interface Retention {
 	/** Keep at most this many records per namespace; the oldest go first. 0 = no limit. */
 	maxEntries: number;
@@ -44,7 +51,7 @@ export interface RecallResult {
 export interface LeadMemory {
 	recall(
 		namespace: string,
-		lead: { recordId: string; values: Record<string, string | undefined>; keys: string[] },
+		lead: RecallLead,
 		decide: CandidateDecision,
 		retention: Retention,
 		now?: number,
