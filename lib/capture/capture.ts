@@ -182,3 +182,15 @@ export function idempotencyKey(sub: ParsedSubmission, req: IncomingSubmission): 
 export function vendorWantsSuccess(provider: Provider): boolean {
 	return provider !== 'generic';
 }
+
+/**
+ * The Access-Control-Allow-Origin to send for a request from `origin` given the node's
+ * "Allowed Origins" ("*" or a comma-separated list): the origin itself when allowed, else the
+ * first allowed origin, so a browser on another site cannot read the answer.
+ */
+export function allowedOrigin(origin: string | undefined, allowed: string | undefined): string | undefined {
+	const list = (allowed ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
+	if (!origin) return undefined;
+	if (!list.length || list.includes('*')) return origin;
+	return list.includes(origin) ? origin : list[0];
+}

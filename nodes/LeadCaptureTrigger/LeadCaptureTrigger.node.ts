@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { applyFacebookLead } from '../../lib/capture/adapters';
-import { captureLead, receiveSubmission } from '../../lib/capture/capture';
+import { allowedOrigin, captureLead, receiveSubmission } from '../../lib/capture/capture';
 import { decideOutcome, type RejectedLead } from '../../lib/capture/outcome';
 import type { ParsedSubmission } from '../../lib/capture/types';
 import { openStore, REDIS_CREDENTIAL } from '../shared/store';
@@ -85,6 +85,10 @@ export class LeadCaptureTrigger implements INodeType {
 
 		const { config, options } = await readCaptureConfig(this);
 		const { incoming, binary } = await readRequest(this);
+		// n8n matches its CORS option to nodes by an `httpMethod` parameter this trigger does not
+		// have, so without this every origin would be allowed to read the answer.
+		const origin = allowedOrigin(incoming.headers.origin as string | undefined, options.allowedOrigins);
+		if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
 		const received = receiveSubmission(incoming, config);
 		if (!received.ok) return reply(received.status, received.body);
 

@@ -12,6 +12,8 @@ export interface TriggerOptions {
 	rejectionStatus: 'vendor' | 'always4xx' | 'always200';
 	repeatWindowSeconds: number;
 	stateFile: string;
+	/** n8n's standard "Allowed Origins (CORS)" option (added because the node supports CORS). */
+	allowedOrigins: string;
 }
 
 function list(text: unknown): string[] {
@@ -91,6 +93,7 @@ export async function readCaptureConfig(ctx: IWebhookFunctions): Promise<{ confi
 			rejectionStatus: (o.rejectionStatus as TriggerOptions['rejectionStatus']) ?? 'vendor',
 			repeatWindowSeconds: typeof o.repeatWindowSeconds === 'number' ? o.repeatWindowSeconds : 86400,
 			stateFile: (o.stateFile as string) ?? '',
+			allowedOrigins: typeof o.allowedOrigins === 'string' ? o.allowedOrigins : '*',
 		},
 	};
 }

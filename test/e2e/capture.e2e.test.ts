@@ -168,6 +168,18 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		expect(res.headers.get('location')).toBe('https://example.com/thanks');
 	});
 
+	it('lets only the allowed origins read the answer (CORS)', async () => {
+		await n8n.deploy(workflowJson('E2E CORS', 'e2e-cors', { options: { allowedOrigins: 'https://forms.example,https://www.example.com' } }), 'e2e-cors');
+		const from = async (origin: string, email: string) => await post('e2e-cors', JSON.stringify({ email }), { Origin: origin });
+		const allowed = await from('https://www.example.com', 'cors1@example.org');
+		expect(allowed.status).toBe(200);
+		expect(allowed.headers.get('access-control-allow-origin')).toBe('https://www.example.com');
+		expect((await from('https://evil.example', 'cors2@example.org')).headers.get('access-control-allow-origin')).toBe('https://forms.example');
+		const invalid = await from('https://forms.example', 'not-an-email');
+		expect(invalid.status).toBe(422);
+		expect(invalid.headers.get('access-control-allow-origin')).toBe('https://forms.example');
+	});
+
 	it('verifies vendor signatures with a credential', async () => {
 		const cred = await n8n.createCredential('leadCaptureSignatureApi', 'Typeform secret', { secret: 'tf-e2e-secret' });
 		await n8n.deploy(

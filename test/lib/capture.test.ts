@@ -1,4 +1,4 @@
-import { captureLead, receiveSubmission } from '../../lib/capture/capture';
+import { allowedOrigin, captureLead, receiveSubmission } from '../../lib/capture/capture';
 import { decideOutcome } from '../../lib/capture/outcome';
 import { ipAllowed, parseCidr } from '../../lib/capture/ip';
 import { expandBracketKeys, sanitizeBody } from '../../lib/capture/safeBody';
@@ -198,5 +198,15 @@ describe('multipart parser', () => {
 		expect(() => parseMultipart(Buffer.from('no boundary here'), 'b')).toThrow(/boundary/);
 		const big = `--b\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\n\r\n${'x'.repeat(100)}\r\n--b--`;
 		expect(() => parseMultipart(Buffer.from(big), 'b', { maxParts: 10, maxFileBytes: 10 })).toThrow(/larger/);
+	});
+});
+
+describe('allowed origins', () => {
+	it('echoes allowed origins and answers others with the first allowed one', () => {
+		expect(allowedOrigin('https://a.example', '*')).toBe('https://a.example');
+		expect(allowedOrigin('https://a.example', undefined)).toBe('https://a.example');
+		expect(allowedOrigin('https://b.example', 'https://a.example, https://b.example')).toBe('https://b.example');
+		expect(allowedOrigin('https://evil.example', 'https://a.example,https://b.example')).toBe('https://a.example');
+		expect(allowedOrigin(undefined, 'https://a.example')).toBeUndefined();
 	});
 });
