@@ -18,12 +18,19 @@ async function main(): Promise<void> {
 	const workflow = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'lead-capture.workflow.json'), 'utf8'));
 	const id = await n8n.deploy(workflow, 'lead-capture');
 	const url = `${n8n.base}/webhook/lead-capture`;
-	const sample = { 'your-name': 'Ada Lovelace', 'your-email': 'Ada.Lovelace+demo@Gmail.com', phone: '(415) 555-0134', company: 'Analytical Engines Ltd', message: 'Please call me', utm_source: 'demo' };
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sample) });
-	console.log(`POST ${url} -> ${res.status} ${await res.text()}`);
-	const [execution] = await n8n.waitForExecutions(id, 1);
-	console.log('Canonical lead emitted by the trigger:');
-	console.log(JSON.stringify(nodeItems(execution, 'New lead')[0]?.json, null, 2));
+	const first = { 'your-name': 'Ada Lovelace', 'your-email': 'Ada.Lovelace+demo@Gmail.com', phone: '(415) 555-0134', company: 'Analytical Engines Ltd', message: 'Please call me', utm_source: 'demo' };
+	const again = { name: 'ada lovelace', email: 'adalovelace@googlemail.com', company: 'Analytical Engines' };
+	for (const sample of [first, again]) {
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sample) });
+		console.log(`POST ${url} -> ${res.status} ${await res.text()}`);
+	}
+	const executions = await n8n.waitForExecutions(id, 2);
+	const lead = executions.flatMap((e) => nodeItems(e, 'New lead'))[0]?.json;
+	const dup = executions.flatMap((e) => nodeItems(e, 'Already known'))[0]?.json;
+	console.log('First submission, as the canonical lead on "New lead":');
+	console.log(JSON.stringify(lead, null, 2));
+	console.log('Second submission (same person, typed differently) went to "Already known":');
+	console.log(JSON.stringify(dup?.dedupe, null, 2));
 	console.log(`
 n8n is running with n8n-nodes-lead-management loaded.
   Editor:       ${n8n.base}  (owner@example.com / Passw0rdE2E)
