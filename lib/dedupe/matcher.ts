@@ -20,6 +20,7 @@ export interface MatcherConfig {
 }
 
 export const DEFAULT_WINDOW = 8;
+const TYPO_KEY_WINDOW = 2;
 
 export const DEFAULT_THRESHOLD = 9;
 
@@ -122,15 +123,76 @@ export interface PairMatch {
 }
 
 /** All matching pairs among the records (a < b), through blocking. */
-export function findMatches(records: Prepared[], config: MatcherConfig, tf: TermFrequencies | undefined = termFrequencies(records, config.fields)): PairMatch[] {
-	const blocks = new Map<string, number[]>();
-	for (let i = 0; i < records.length; i++) {
-		for (const key of blockingKeys(records[i], config.fields)) {
-			const list = blocks.get(key);
-			if (list) list.push(i);
-			else blocks.set(key, [i]);
+/** 31-bit FNV-1a hash of a blocking key. */
+function hashKey(key: string): number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < key.length; i++) {
+		h ^= key.charCodeAt(i);
+		h = Math.imul(h, 0x01000193);
+	}
+	return (h >>> 1) & 0x7fffffff;
+}
+
+const INDEX_BITS = 2 ** 21;
+const LOOSE = 0x80000000;
+
+/**
+ * Groups records by blocking key. Keys are hashed and (hash, record) pairs sorted in one typed
+ * array: no map of millions of strings, so the cost per record stays flat up to 2M records (a hash
+ * collision only merges two groups, costing a few extra comparisons). Loose keys carry a flag.
+ */
+function* blockGroups(records: Prepared[], fields: FieldSpec[]): Generator<{ loose: boolean; members: number[] }> {
+	const n = records.length;
+	if (n >= INDEX_BITS) {
+		const blocks = new Map<string, number[]>();
+		for (let i = 0; i < n; i++) {
+			for (const key of blockingKeys(records[i], fields)) {
+				const list = blocks.get(key);
+				if (list) list.push(i);
+				else blocks.set(key, [i]);
+			}
+		}
+		for (const [key, members] of blocks) yield { loose: isLooseKey(key), members };
+		return;
+	}
+	let entries = new Float64Array(n * 8);
+	let count = 0;
+	for (let i = 0; i < n; i++) {
+		for (const key of blockingKeys(records[i], fields)) {
+			if (count === entries.length) {
+				const bigger = new Float64Array(entries.length * 2);
+				bigger.set(entries);
+				entries = bigger;
+			}
+			const h = hashKey(key) + (isLooseKey(key) ? LOOSE : 0);
+			entries[count++] = h * INDEX_BITS + i;
 		}
 	}
+	const sorted = entries.subarray(0, count).sort();
+	let start = 0;
+	while (start < count) {
+		const h = Math.floor(sorted[start] / INDEX_BITS);
+		let end = start + 1;
+		while (end < count && Math.floor(sorted[end] / INDEX_BITS) === h) end++;
+		if (end - start > 1) {
+			const members: number[] = [];
+			for (let j = start; j < end; j++) {
+				const idx = sorted[j] - h * INDEX_BITS;
+				if (members[members.length - 1] !== idx) members.push(idx);
+			}
+			if (members.length > 1) yield { loose: h >= LOOSE, members };
+		}
+		start = end;
+	}
+}
+
+/** The loosest name keys (typo in the last name, swapped names). */
+function isLooseKey(key: string): boolean {
+	return key.startsWith('t:') || key.startsWith('w:');
+}
+
+/** All matching pairs among the records (a < b), through blocking. */
+export function findMatches(records: Prepared[], config: MatcherConfig, tf: TermFrequencies | undefined = termFrequencies(records, config.fields)): PairMatch[] {
 	const n = records.length;
 	const window = config.window ?? DEFAULT_WINDOW;
 	const matches: PairMatch[] = [];
@@ -148,15 +210,17 @@ export function findMatches(records: Prepared[], config: MatcherConfig, tf: Term
 		matched.add(id);
 		matches.push({ a, b, score: d.score, fields: d.fields });
 	};
-	for (const list of blocks.values()) {
-		if (list.length < 2 || list.length > config.maxBlockSize) continue;
-		if (list.length <= window + 1) {
+	for (const { loose, members: list } of blockGroups(records, config.fields)) {
+		if (list.length > config.maxBlockSize) continue;
+		// A narrow window on the loose keys keeps their cost flat as n grows.
+		const width = loose ? Math.min(window, TYPO_KEY_WINDOW) : window;
+		if (list.length <= width + 1) {
 			for (let x = 0; x < list.length; x++) for (let y = x + 1; y < list.length; y++) compare(list[x], list[y]);
 			continue;
 		}
 		const sorted = [...list].sort((p, q) => (sortKey(p) < sortKey(q) ? -1 : sortKey(p) > sortKey(q) ? 1 : p - q));
 		for (let x = 0; x < sorted.length; x++) {
-			for (let y = x + 1; y <= x + window && y < sorted.length; y++) compare(sorted[x], sorted[y]);
+			for (let y = x + 1; y <= x + width && y < sorted.length; y++) compare(sorted[x], sorted[y]);
 		}
 	}
 	return matches;
