@@ -101,19 +101,19 @@ function checkAuth(req: IncomingSubmission, auth: CaptureAuth, provider: Provide
 	}
 }
 
+/** A text body: JSON, else urlencoded fields, else the text itself (refused later). */
+function parseText(text: string): unknown {
+	const parsed = parseJsonSafely(text);
+	if (parsed !== undefined) return parsed;
+	return text.includes('=') ? Object.fromEntries(new URLSearchParams(text)) : text;
+}
+
 /** The body as data: n8n's parse, or our own when n8n left it unparsed. */
 function readBody(req: IncomingSubmission): unknown {
 	let body = req.body;
 	const empty = body === undefined || body === null || (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body as object).length === 0);
-	if (empty && req.rawBody?.length) {
-		const text = req.rawBody.toString('utf8');
-		const parsed = parseJsonSafely(text);
-		body = parsed !== undefined ? parsed : text.includes('=') ? Object.fromEntries(new URLSearchParams(text)) : text;
-	}
-	if (typeof body === 'string') {
-		const parsed = parseJsonSafely(body);
-		body = parsed !== undefined ? parsed : body.includes('=') ? Object.fromEntries(new URLSearchParams(body)) : body;
-	}
+	if (empty && req.rawBody?.length) body = req.rawBody.toString('utf8');
+	if (typeof body === 'string') body = parseText(body);
 	const safe = sanitizeBody(body ?? {});
 	if (safe && typeof safe === 'object' && !Array.isArray(safe) && Object.keys(safe).some((k) => k.includes('['))) {
 		return expandBracketKeys(safe as Record<string, unknown>);

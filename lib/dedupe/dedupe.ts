@@ -134,14 +134,15 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 		const json = items[index];
 		const values = prepareLead(json, config.sources, config.prepare);
 		const id = leadIdOf(json, values);
+		const unique: DedupeInfo = { status: 'unique', cluster_id: id, duplicate_of: null, matched_id: null, matched_on: [], score: null, mode: 'memory', checked_at: now.toISOString() };
 		if (!hasComparableValues(values)) {
-			out.kept.push({ index, json: withInfo(json, { status: 'unique', cluster_id: id, duplicate_of: null, matched_id: null, matched_on: [], score: null, mode: 'memory', checked_at: now.toISOString(), unmatchable: true }) });
+			out.kept.push({ index, json: withInfo(json, { ...unique, unmatchable: true }) });
 			continue;
 		}
 		const keys = blockingKeys(values, config.matcher.fields);
 		const found = await memory.recall(namespace, { recordId: id, values, keys }, (c) => (c.recordId === id ? { match: true, score: Infinity, fields: ['id'] } : decide(values, c.values, config.matcher)), retention, now.getTime());
 		if (!found.duplicateOf) {
-			out.kept.push({ index, json: withInfo(json, { status: 'unique', cluster_id: id, duplicate_of: null, matched_id: null, matched_on: [], score: null, mode: 'memory', checked_at: now.toISOString() }) });
+			out.kept.push({ index, json: withInfo(json, unique) });
 			continue;
 		}
 		const original = found.duplicateOf.canonicalId;

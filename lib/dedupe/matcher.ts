@@ -57,6 +57,11 @@ export function decide(a: Prepared, b: Prepared, config: MatcherConfig, tf?: Ter
 	return { match: cmp.score >= config.threshold, score: round(cmp.score), fields: cmp.agreeing };
 }
 
+/** The blocking key under which a prepared email is remembered (for forgetting by email). */
+export function emailBlockingKey(prepared: string): string {
+	return `e:${prepared}`;
+}
+
 /**
  * Candidate keys: records sharing none are never compared, which keeps cost near-linear. Each key
  * is specific enough that its group stays small (full email, mailbox, phone, date, id; names with
@@ -71,7 +76,7 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 		if (!v) continue;
 		switch (f.kind) {
 			case 'email': {
-				keys.push(`e:${v}`);
+				keys.push(emailBlockingKey(v));
 				// the same mailbox at a misspelled domain
 				const local = v.split('@')[0];
 				if (local.length >= 5) keys.push(`el:${local}`);

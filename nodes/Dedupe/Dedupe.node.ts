@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeOperationError } from 'n8n-workflow';
 import { dedupeAgainstMemory, dedupeBatch, type DedupeOutcome } from '../../lib/dedupe/dedupe';
 import { prepareValue } from '../../lib/dedupe/fields';
+import { emailBlockingKey } from '../../lib/dedupe/matcher';
 import { leadManagementRedisConnectionTest, openStore } from '../shared/store';
 import { readDedupeSettings } from './config';
 import { dedupeProperties } from './description';
@@ -47,7 +48,7 @@ export class Dedupe implements INodeType {
 				try {
 					const value = String(this.getNodeParameter('forgetValue', i) ?? '').trim();
 					if (!value) throw new NodeOperationError(this.getNode(), 'Nothing to forget: the value is empty', { itemIndex: i });
-					const removed = by === 'email' ? await (await memory()).forgetByKey(settings.namespace, `e:${prepareValue('email', value)}`) : await (await memory()).forget(settings.namespace, [value]);
+					const removed = by === 'email' ? await (await memory()).forgetByKey(settings.namespace, emailBlockingKey(prepareValue('email', value) ?? value)) : await (await memory()).forget(settings.namespace, [value]);
 					out.push({ json: { forgotten: value, records_removed: removed }, pairedItem: { item: i } });
 				} catch (error) {
 					if (!this.continueOnFail()) throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });

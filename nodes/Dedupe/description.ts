@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { FIELD_KINDS } from '../../lib/dedupe/fields';
 import { DEFAULT_THRESHOLD } from '../../lib/dedupe/matcher';
+import { titleCase } from '../shared/labels';
 import { storeProperty } from '../shared/store';
 
 const findOnly = { show: { operation: ['findDuplicates'] } };
@@ -99,7 +100,7 @@ export const dedupeProperties: INodeProperties[] = [
 						name: 'kind',
 						type: 'options',
 						default: 'text',
-						options: FIELD_KINDS.map((k) => ({ name: k.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()), value: k })),
+						options: FIELD_KINDS.map((k) => ({ name: titleCase(k), value: k })),
 					},
 					{ displayName: 'Path in Item', name: 'path', type: 'string', default: '', placeholder: 'custom.date_of_birth' },
 				],

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { REQUIRABLE_FIELDS } from '../../lib/capture/validate';
+import { titleCase } from '../shared/labels';
 import { storeProperty } from '../shared/store';
 
 const labels: Record<string, string> = {
@@ -7,8 +8,7 @@ const labels: Record<string, string> = {
 	'consent.marketing': 'Marketing Consent',
 	'consent.terms': 'Terms Consent',
 };
-const title = (f: string) =>
-	labels[f] ?? f.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
+const title = (f: string) => labels[f] ?? titleCase(f);
 
 export const mappableFields = [
 	'email', 'phone', 'first_name', 'last_name', 'full_name', 'company', 'job_title', 'website',

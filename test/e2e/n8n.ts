@@ -4,20 +4,9 @@
  * executions read back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/net';
 import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const srv = createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const port = (srv.address() as { port: number }).port;
-			srv.close(() => resolve(port));
-		});
-	});
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,17 +1,7 @@
 /** A throw-away redis-server on 127.0.0.1 for tests (.ci/run installs the Debian package). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { createServer } from 'node:net';
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve) => {
-		const s = createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const port = (s.address() as { port: number }).port;
-			s.close(() => resolve(port));
-		});
-	});
-}
+import { freePort } from './net';
 
 export interface RedisServer {
 	port: number;
