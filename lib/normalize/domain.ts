@@ -1,3 +1,6 @@
+import { isDisposableDomain } from './disposable';
+import { isFreeEmailDomain } from './freeEmail';
+
 /** Website / email domain normalization: "https://WWW.Acme.com/contact" → "acme.com". */
 export function normalizeDomain(raw: unknown): string | null {
 	if (typeof raw !== 'string') return null;
@@ -26,4 +29,17 @@ export function normalizeWebsite(raw: unknown): string | null {
 	} catch {
 		return null;
 	}
+}
+
+/**
+ * The company's domain for a lead: its website, else its email's domain unless that is a free or
+ * disposable mailbox provider (gmail.com says nothing about the company). Null when unknown.
+ */
+export function companyDomain(lead: { website?: unknown; email?: unknown }): string | null {
+	const site = normalizeDomain(lead.website);
+	if (site) return site;
+	const email = typeof lead.email === 'string' ? lead.email : '';
+	const domain = email.includes('@') ? normalizeDomain(email.slice(email.lastIndexOf('@') + 1)) : null;
+	if (!domain || isFreeEmailDomain(domain) || isDisposableDomain(domain)) return null;
+	return domain;
 }

@@ -1,9 +1,26 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RespClient, type RedisOptions, type RedisReply } from './resp';
-import { bestCandidate, type CandidateDecision, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
+import { bestCandidate, BufferedView, type CandidateDecision, type KeyValueStore, type KvView, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
 
 const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 const STRONG_KEY = /^(e|el|p|i|d):/;
+/**
+ * Commits a transaction's writes only while its lock is still held (KEYS[1] = lock, ARGV[1] =
+ * token): a worker that stalled past the lock's expiry cannot overwrite a newer state.
+ * ARGV after the token: triples of op ('set' | 'del'), value, expiry in ms (0 = none) for KEYS[2..].
+ */
+const COMMIT_IF_LOCKED = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+for i = 2, #KEYS do
+	local op = ARGV[(i - 2) * 3 + 2]
+	if op == 'del' then redis.call('del', KEYS[i])
+	else
+		local at = tonumber(ARGV[(i - 2) * 3 + 4])
+		if at > 0 then redis.call('set', KEYS[i], ARGV[(i - 2) * 3 + 3], 'PXAT', at)
+		else redis.call('set', KEYS[i], ARGV[(i - 2) * 3 + 3]) end
+		redis.call('sadd', KEYS[1] .. ':keys', KEYS[i])
+	end
+end
+return 1`;
 
 interface StoredRecord {
 	canonicalId: string;
@@ -20,7 +37,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * by a compare-and-delete script), so look-up, decision and record are one atomic step for every
  * worker: fuzzy duplicates sharing no exact key are caught too.
  */
-export class RedisStore implements StateStore, LeadMemory {
+export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	private constructor(
 		private readonly client: RespClient,
 		private readonly prefix: string,
@@ -49,8 +66,8 @@ export class RedisStore implements StateStore, LeadMemory {
 	}
 
 	/** Runs `fn` holding the namespace's lock; waits for it up to 30 s. */
-	private async locked<T>(namespace: string, fn: () => Promise<T>): Promise<T> {
-		const lock = this.k(namespace, 'lock');
+	private async locked<T>(namespace: string, fn: (token: string, lock: string) => Promise<T>, lockName = 'lock'): Promise<T> {
+		const lock = this.k(namespace, lockName);
 		const token = randomUUID();
 		const deadline = Date.now() + 30_000;
 		let wait = 2;
@@ -60,7 +77,7 @@ export class RedisStore implements StateStore, LeadMemory {
 			wait = Math.min(wait * 2, 50);
 		}
 		try {
-			return await fn();
+			return await fn(token, lock);
 		} finally {
 			await this.cmd('EVAL', RELEASE_LOCK, 1, lock, token);
 		}
@@ -155,6 +172,62 @@ export class RedisStore implements StateStore, LeadMemory {
 
 	async count(namespace: string): Promise<number> {
 		return (await this.cmd('ZCARD', this.k(namespace, 'age'))) as number;
+	}
+
+	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T): Promise<T> {
+		return await this.locked(
+			namespace,
+			async (token, lock) => {
+				const unique = [...new Set(keys)];
+				const loaded = new Map<string, string>();
+				if (unique.length) {
+					const values = (await this.cmd('MGET', ...unique.map((key) => this.k(namespace, 'kv', key)))) as Array<string | null>;
+					unique.forEach((key, i) => values[i] !== null && loaded.set(key, values[i]!));
+				}
+				const view = new BufferedView(unique, loaded);
+				const out = fn(view);
+				if (view.writes.size) {
+					const writeKeys: string[] = [];
+					const args: Array<string | number> = [token];
+					for (const [key, w] of view.writes) {
+						writeKeys.push(this.k(namespace, 'kv', key));
+						args.push(w.value === null ? 'del' : 'set', w.value ?? '', w.expiresAt ? Math.round(w.expiresAt) : 0);
+					}
+					const committed = await this.cmd('EVAL', COMMIT_IF_LOCKED, writeKeys.length + 1, lock, ...writeKeys, ...args);
+					if (committed !== 1) throw new Error(`The Redis lock of ${namespace} expired before the update was saved; nothing was written`);
+				}
+				return out;
+			},
+			'kvlock',
+		);
+	}
+
+	async entries(namespace: string, prefix = ''): Promise<Record<string, string>> {
+		const all = ((await this.cmd('SMEMBERS', `${this.k(namespace, 'kvlock')}:keys`)) as string[]).filter((k) => k.startsWith(this.k(namespace, 'kv', prefix)));
+		if (!all.length) return {};
+		const values = (await this.cmd('MGET', ...all)) as Array<string | null>;
+		// Expired counters of past periods leave the key index here.
+		const gone = all.filter((_, i) => values[i] === null);
+		if (gone.length) await this.cmd('SREM', `${this.k(namespace, 'kvlock')}:keys`, ...gone);
+		const base = this.k(namespace, 'kv', '');
+		const out: Record<string, string> = {};
+		all.forEach((k, i) => values[i] !== null && (out[k.slice(base.length)] = values[i]!));
+		return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+	}
+
+	async clearKeys(namespace: string): Promise<number> {
+		return await this.locked(
+			namespace,
+			async () => {
+				const index = `${this.k(namespace, 'kvlock')}:keys`;
+				const all = (await this.cmd('SMEMBERS', index)) as string[];
+				let n = 0;
+				for (let i = 0; i < all.length; i += 500) n += (await this.cmd('DEL', ...all.slice(i, i + 500))) as number;
+				await this.cmd('DEL', index);
+				return n;
+			},
+			'kvlock',
+		);
 	}
 
 	get closed(): boolean {

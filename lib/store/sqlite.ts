@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
-import { bestCandidate, type CandidateDecision, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
+import { bestCandidate, BufferedView, type CandidateDecision, type KeyValueStore, type KvView, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
 
 type SqliteModule = typeof import('node:sqlite');
 
@@ -27,7 +27,7 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 	return join(env.N8N_USER_FOLDER || homedir(), '.n8n', 'lead-management.sqlite');
 }
 
-export class SqliteStore implements StateStore, LeadMemory {
+export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	private readonly db: DatabaseSyncType;
 	private readonly claimStmt: StatementSync;
 	private readonly releaseStmt: StatementSync;
@@ -57,6 +57,10 @@ export class SqliteStore implements StateStore, LeadMemory {
 		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_keys (
 			ns TEXT NOT NULL, key TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (ns, key, record_id)) WITHOUT ROWID`);
 		this.db.exec('CREATE INDEX IF NOT EXISTS dedupe_keys_record ON dedupe_keys (ns, record_id)');
+		this.db.exec(`CREATE TABLE IF NOT EXISTS kv (
+			ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER,
+			PRIMARY KEY (ns, key)) WITHOUT ROWID`);
+		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_counts (ns TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`);
 	}
 
 	/** Runs `fn` inside BEGIN IMMEDIATE: the write lock is taken up front, so readers cannot race. */
@@ -116,6 +120,7 @@ export class SqliteStore implements StateStore, LeadMemory {
 			const best = bestCandidate(rows.map((row) => ({ recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) })), decide);
 			// Remember this record too (under the lead it duplicates), so later variants match it.
 			const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
+			if (!this.db.prepare('SELECT 1 FROM dedupe_records WHERE ns = ? AND record_id = ?').get(namespace, lead.recordId)) this.addCount(namespace, 1);
 			this.db
 				.prepare('INSERT OR REPLACE INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at) VALUES (?, ?, ?, ?, ?)')
 				.run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now);
@@ -128,9 +133,8 @@ export class SqliteStore implements StateStore, LeadMemory {
 	private applyRetention(namespace: string, retention: Retention, now: number): void {
 		if (retention.maxAgeMs > 0) this.deleteRecords(namespace, 'seen_at < ?', [now - retention.maxAgeMs]);
 		if (retention.maxEntries > 0) {
-			const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number };
 			// Evict the oldest, making room for the record about to be added: never refuse to work when full.
-			const excess = Number(n) - retention.maxEntries + 1;
+			const excess = this.recordCount(namespace) - retention.maxEntries + 1;
 			if (excess > 0) {
 				this.deleteRecords(namespace, `record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, rowid ASC LIMIT ?)`, [namespace, excess]);
 			}
@@ -145,7 +149,26 @@ export class SqliteStore implements StateStore, LeadMemory {
 			delKeys.run(namespace, record_id);
 			delRecord.run(namespace, record_id);
 		}
+		if (ids.length) this.addCount(namespace, -ids.length);
 		return ids.length;
+	}
+
+	/**
+	 * Records remembered in a namespace, kept in a counter row updated in the same transactions as
+	 * the records (a COUNT(*) per lookup would grow with the memory). Counted once for files
+	 * written before the counter existed.
+	 */
+	private recordCount(namespace: string): number {
+		const row = this.db.prepare('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as { n: number } | undefined;
+		if (row) return Number(row.n);
+		const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number };
+		this.db.prepare('INSERT INTO dedupe_counts (ns, n) VALUES (?, ?)').run(namespace, Number(n));
+		return Number(n);
+	}
+
+	private addCount(namespace: string, delta: number): void {
+		this.recordCount(namespace);
+		this.db.prepare('UPDATE dedupe_counts SET n = n + ? WHERE ns = ?').run(delta, namespace);
 	}
 
 	async forget(namespace: string, leadIds: string[]): Promise<number> {
@@ -164,12 +187,52 @@ export class SqliteStore implements StateStore, LeadMemory {
 	async clear(namespace: string): Promise<number> {
 		return this.transaction(() => {
 			this.db.prepare('DELETE FROM dedupe_keys WHERE ns = ?').run(namespace);
+			this.db.prepare('DELETE FROM dedupe_counts WHERE ns = ?').run(namespace);
 			return Number(this.db.prepare('DELETE FROM dedupe_records WHERE ns = ?').run(namespace).changes);
 		});
 	}
 
 	async count(namespace: string): Promise<number> {
-		return Number((this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number }).n);
+		return this.transaction(() => this.recordCount(namespace));
+	}
+
+	private kvTransactions = 0;
+
+	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T, now = Date.now()): Promise<T> {
+		return this.transaction(() => {
+			const unique = [...new Set(keys)];
+			const loaded = new Map<string, string>();
+			// Bounded statement size: SQLite allows 32766 variables.
+			for (let i = 0; i < unique.length; i += 500) {
+				const chunk = unique.slice(i, i + 500);
+				const rows = this.db
+					.prepare(`SELECT key, value FROM kv WHERE ns = ? AND key IN (${chunk.map(() => '?').join(',')}) AND (expires_at IS NULL OR expires_at > ?)`)
+					.all(namespace, ...chunk, now) as Array<{ key: string; value: string }>;
+				for (const row of rows) loaded.set(row.key, row.value);
+			}
+			const view = new BufferedView(unique, loaded);
+			const out = fn(view);
+			const put = this.db.prepare('INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at');
+			const del = this.db.prepare('DELETE FROM kv WHERE ns = ? AND key = ?');
+			for (const [key, w] of view.writes) {
+				if (w.value === null) del.run(namespace, key);
+				else put.run(namespace, key, w.value, w.expiresAt ?? null);
+			}
+			if (++this.kvTransactions % 200 === 0) this.db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
+			return out;
+		});
+	}
+
+	async entries(namespace: string, prefix = '', now = Date.now()): Promise<Record<string, string>> {
+		// Range scan on the primary key: keys from `prefix` up to `prefix` followed by the highest code point.
+		const rows = this.db
+			.prepare('SELECT key, value FROM kv WHERE ns = ? AND key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key')
+			.all(namespace, prefix, `${prefix}\u{10FFFF}`, now) as Array<{ key: string; value: string }>;
+		return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+	}
+
+	async clearKeys(namespace: string): Promise<number> {
+		return Number(this.db.prepare('DELETE FROM kv WHERE ns = ?').run(namespace).changes);
 	}
 
 	async claim(namespace: string, key: string, ttlMs: number, now = Date.now()): Promise<boolean> {

@@ -75,3 +75,56 @@ export function bestCandidate(candidates: Iterable<RememberedLead>, decide: Cand
 	}
 	return best;
 }
+
+/** A consistent view of some keys inside one transaction (Route: rotation pointers, counters). */
+export interface KvView {
+	/** The value of a key loaded for this transaction (undefined when absent or expired). */
+	get(key: string): string | undefined;
+	/** Writes a key when the transaction commits; `expiresAt` (ms) lets counters of past periods go. */
+	set(key: string, value: string, expiresAt?: number): void;
+	delete(key: string): void;
+}
+
+/**
+ * Small keyed state updated atomically: `transact` loads `keys`, runs `fn` (synchronous, pure
+ * decisions over the view) and commits its writes as one step. Concurrent transactions on one
+ * namespace, in any process or on any host sharing the store, run one after the other.
+ */
+export interface KeyValueStore {
+	transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T, now?: number): Promise<T>;
+	/** Every live key and value of a namespace whose key starts with `prefix`. */
+	entries(namespace: string, prefix?: string, now?: number): Promise<Record<string, string>>;
+	/** Deletes every key of a namespace; returns how many. */
+	clearKeys(namespace: string): Promise<number>;
+}
+
+/** The view handed to `transact`: reads what was loaded, records the writes for the commit. */
+export class BufferedView implements KvView {
+	readonly writes = new Map<string, { value: string | null; expiresAt?: number }>();
+	private readonly known: Set<string>;
+
+	constructor(
+		keys: Iterable<string>,
+		private readonly loaded: Map<string, string>,
+	) {
+		this.known = new Set(keys);
+	}
+
+	get(key: string): string | undefined {
+		const w = this.writes.get(key);
+		if (w) return w.value ?? undefined;
+		// Reading a key that was not loaded would read outside the transaction: a programming error.
+		if (!this.known.has(key)) throw new Error(`State key "${key}" was read without being loaded first`);
+		return this.loaded.get(key);
+	}
+
+	set(key: string, value: string, expiresAt?: number): void {
+		this.known.add(key);
+		this.writes.set(key, { value, expiresAt });
+	}
+
+	delete(key: string): void {
+		this.known.add(key);
+		this.writes.set(key, { value: null });
+	}
+}

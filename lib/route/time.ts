@@ -1,0 +1,132 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/** Quota and cap periods. Weeks are ISO weeks (Monday to Sunday). */
+export type Period = 'day' | 'week' | 'month';
+export const PERIODS: Period[] = ['day', 'week', 'month'];
+
+export function isValidTimeZone(zone: string): boolean {
+	return IANAZone.isValidZone(zone);
+}
+
+/** The period containing `at` in `zone`, as a key: `d2026-11-22`, `w2026-W47`, `m2026-11`. */
+export function periodKey(period: Period, at: number, zone: string): string {
+	const d = DateTime.fromMillis(at, { zone });
+	if (period === 'day') return `d${d.toFormat('yyyy-LL-dd')}`;
+	if (period === 'week') return `w${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
+	return `m${d.toFormat('yyyy-LL')}`;
+}
+
+/** When the period containing `at` ends in `zone` (ms): local midnight, across DST changes too. */
+export function periodEnd(period: Period, at: number, zone: string): number {
+	return DateTime.fromMillis(at, { zone }).startOf(period).plus({ [`${period}s`]: 1 }).toMillis();
+}
+
+/** Minutes from local midnight [start, end) per ISO weekday (1 = Monday ... 7 = Sunday). */
+export type WorkingHours = Map<number, Array<[number, number]>>;
+
+const DAYS: Record<string, number> = {
+	mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thur: 4, thurs: 4, thursday: 4,
+	fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+};
+
+function day(name: string, text: string): number {
+	const d = DAYS[name.toLowerCase()];
+	if (!d) throw new Error(`"${name}" is not a day of the week (in "${text}"); use Mon, Tue, Wed, Thu, Fri, Sat, Sun`);
+	return d;
+}
+
+function minutes(hhmm: string, text: string): number {
+	const m = /^(\d{1,2})(?::(\d{2}))?$/.exec(hhmm);
+	const h = m ? Number(m[1]) : NaN;
+	const min = m?.[2] ? Number(m[2]) : 0;
+	if (!m || h > 24 || min > 59 || (h === 24 && min > 0)) throw new Error(`"${hhmm}" is not a time of day (in "${text}"); use 24-hour HH:MM`);
+	return h * 60 + min;
+}
+
+/**
+ * Parses working hours such as `Mon-Fri 09:00-17:00`, `Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00`
+ * or `Sat,Sun 10:00-14:00`. Day ranges may wrap (`Fri-Mon`); a shift past midnight
+ * (`Mon-Fri 22:00-06:00`) continues on the next day. Empty or `24/7` means always.
+ */
+export function parseWorkingHours(text: string): WorkingHours | undefined {
+	const source = text.trim();
+	if (!source || /^(24\/7|always|any)$/i.test(source)) return undefined;
+	const hours: WorkingHours = new Map();
+	const add = (d: number, start: number, end: number) => {
+		const list = hours.get(d) ?? [];
+		list.push([start, end]);
+		hours.set(d, list);
+	};
+	for (const part of source.split(/[;\n]+/).map((p) => p.trim()).filter(Boolean)) {
+		const m = /^([A-Za-z]+(?:\s*-\s*[A-Za-z]+)?(?:\s*,\s*[A-Za-z]+(?:\s*-\s*[A-Za-z]+)?)*)\s+(.+)$/.exec(part);
+		if (!m) throw new Error(`"${part}" should look like "Mon-Fri 09:00-17:00"`);
+		const days = new Set<number>();
+		for (const spec of m[1].split(',').map((d) => d.trim())) {
+			const [a, b] = spec.split('-').map((d) => d.trim());
+			const from = day(a, part);
+			const to = b ? day(b, part) : from;
+			for (let d = from; ; d = (d % 7) + 1) {
+				days.add(d);
+				if (d === to) break;
+			}
+		}
+		for (const range of m[2].split(',').map((r) => r.trim()).filter(Boolean)) {
+			const [a, b, extra] = range.split('-').map((t) => t.trim());
+			if (!a || !b || extra !== undefined) throw new Error(`"${range}" should be a time range like 09:00-17:00 (in "${part}")`);
+			const start = minutes(a, part);
+			const end = minutes(b, part);
+			if (start === end) throw new Error(`"${range}" is an empty time range (in "${part}")`);
+			for (const d of days) {
+				if (end > start) add(d, start, end);
+				else {
+					add(d, start, 24 * 60);
+					if (end > 0) add((d % 7) + 1, 0, end);
+				}
+			}
+		}
+	}
+	return hours;
+}
+
+/** Whether `at` falls inside the working hours, read in `zone` (undefined hours: always). */
+export function isWithinWorkingHours(hours: WorkingHours | undefined, at: number, zone: string): boolean {
+	if (!hours) return true;
+	const d = DateTime.fromMillis(at, { zone });
+	const minute = d.hour * 60 + d.minute;
+	return (hours.get(d.weekday) ?? []).some(([start, end]) => minute >= start && minute < end);
+}
+
+/** Whole local days, inclusive: [first, last] as `yyyy-mm-dd`. */
+export type DateRange = [string, string];
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkDate(text: string, context: string): string {
+	if (!ISO_DATE.test(text) || !DateTime.fromISO(text).isValid) throw new Error(`"${text}" is not a date (in "${context}"); use YYYY-MM-DD`);
+	return text;
+}
+
+/**
+ * Parses out-of-office days: `2026-12-24..2027-01-02, 2026-11-27` (also `to` or `/` between two
+ * dates), or a list of such strings.
+ */
+export function parseDateRanges(value: unknown): DateRange[] {
+	const parts = (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[,;\n]+/) : value == null ? [] : [String(value)])
+		.map((p) => p.trim())
+		.filter(Boolean);
+	return parts.map((part) => {
+		const [a, b, extra] = part.split(/\s*(?:\.\.|\bto\b|\/)\s*/i).map((t) => t.trim());
+		if (extra !== undefined) throw new Error(`"${part}" should be a date or a range like 2026-12-24..2027-01-02`);
+		const first = checkDate(a, part);
+		const last = b ? checkDate(b, part) : first;
+		if (last < first) throw new Error(`"${part}" ends before it starts`);
+		return [first, last] as DateRange;
+	});
+}
+
+/** Whether the local date of `at` in `zone` falls in one of the ranges. */
+export function isInDateRanges(ranges: DateRange[], at: number, zone: string): boolean {
+	if (!ranges.length) return false;
+	const today = DateTime.fromMillis(at, { zone }).toFormat('yyyy-LL-dd');
+	return ranges.some(([first, last]) => today >= first && today <= last);
+}
