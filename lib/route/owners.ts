@@ -164,3 +164,25 @@ export function parseOwners(inputs: OwnerInput[]): Owner[] {
 	});
 	return owners;
 }
+
+const DOMAIN_COLUMNS = ['domain', 'company_domain', 'website', 'company_website', 'url', 'email'];
+const ACCOUNT_OWNER_COLUMNS = ['owner_id', 'account_owner_id', 'account_owner', 'owner', 'owner_email', 'hubspot_owner_id', 'salesforce_user_id'];
+
+/**
+ * Account owners from reference rows (a CRM export): company domain -> owner ID. Rows without a
+ * recognisable domain or owner are reported back by position rather than dropped silently.
+ */
+export function accountOwnersFromRows(rows: Array<Record<string, unknown>>, domainOf: (value: string) => string | null): { owners: Map<string, string>; skipped: number[] } {
+	const owners = new Map<string, string>();
+	const skipped: number[] = [];
+	rows.forEach((row, i) => {
+		const byKey = new Map(Object.entries(row).map(([k, v]) => [columnKey(k), v]));
+		const pick = (columns: string[]) => columns.map((c) => text(byKey.get(c))).find(Boolean);
+		const domainText = pick(DOMAIN_COLUMNS);
+		const domain = domainText ? domainOf(domainText) : null;
+		const owner = pick(ACCOUNT_OWNER_COLUMNS);
+		if (!domain || !owner) skipped.push(i);
+		else if (!owners.has(domain)) owners.set(domain, owner);
+	});
+	return { owners, skipped };
+}

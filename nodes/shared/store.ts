@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { openRedisStore, RedisStore } from '../../lib/store/redis';
 import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
-import type { LeadMemory, StateStore } from '../../lib/store/types';
+import type { KeyValueStore, LeadMemory, StateStore } from '../../lib/store/types';
 
 export const REDIS_CREDENTIAL = 'leadManagementRedisApi';
 
@@ -38,7 +38,7 @@ function redisOptions(c: ICredentialDataDecryptedObject) {
 }
 
 /** The store a node was configured with: SQLite beside n8n's data, or Redis from the credential. */
-export async function openStore(ctx: IExecuteFunctions | IWebhookFunctions, store: string, stateFile: string): Promise<StateStore & LeadMemory> {
+export async function openStore(ctx: IExecuteFunctions | IWebhookFunctions, store: string, stateFile: string): Promise<StateStore & LeadMemory & KeyValueStore> {
 	if (store === 'redis') return await openRedisStore(redisOptions(await ctx.getCredentials(REDIS_CREDENTIAL)));
 	return openSqliteStore(stateFile || defaultStorePath());
 }

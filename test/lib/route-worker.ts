@@ -7,8 +7,8 @@ import { openRedisStore } from '../../lib/store/redis';
 import { SqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore } from '../../lib/store/types';
 
-const base = { rules: [], timeZone: 'UTC', respectWorkingHours: true, whenNobodyAvailable: 'fallback', loadPeriod: 'all', accountOwnerFirst: false, rememberAccountOwners: false } as const;
-const make = (owners: object[], s: Partial<RouterSettings>) => new Router({ ...base, owners: parseOwners(owners), noMatch: { type: 'pool', pool: '*' }, defaultStrategy: 'roundRobin', ...s });
+const base = { timeZone: 'UTC', respectWorkingHours: true, whenNobodyAvailable: 'fallback', loadPeriod: 'all', accountOwnerFirst: false, rememberAccountOwners: false } as const;
+const make = (owners: object[], s: Partial<RouterSettings>) => new Router({ ...base, owners: parseOwners(owners), rules: [], noMatch: { type: 'pool', pool: '*' }, defaultStrategy: 'roundRobin', ...s });
 
 async function main(): Promise<void> {
 	const [kind, where, countText] = process.argv.slice(2);

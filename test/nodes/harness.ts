@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
 import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
+import { Route } from '../../nodes/Route/Route.node';
 import { FacebookLeadAdsGraphApi } from '../../credentials/FacebookLeadAdsGraphApi.credentials';
 
 const PACKAGE = 'n8n-nodes-lead-management';
@@ -48,9 +49,19 @@ class Collect implements INodeType {
 	}
 }
 
+/** A node that outputs nothing (an empty sheet, a search with no result). */
+class Drop extends Collect {
+	description = { ...new Collect().description, displayName: 'Drop', name: 'drop', defaults: { name: 'Drop' } };
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [[]];
+	}
+}
+
 const NODE_TYPES: Record<string, INodeType> = {
+	'test.drop': new Drop(),
 	[`${PACKAGE}.leadCaptureTrigger`]: new LeadCaptureTrigger(),
 	[`${PACKAGE}.dedupe`]: new Dedupe(),
+	[`${PACKAGE}.route`]: new Route(),
 	'test.collect': new Collect(),
 };
 

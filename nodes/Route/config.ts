@@ -1,0 +1,98 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { ownerInputFromRow, OwnerError, parseOwners, type OwnerField, type OwnerInput } from '../../lib/route/owners';
+import { RouteConfigError, Router, type PoolSpec, type RuleSpec, type Strategy, type Target } from '../../lib/route/router';
+import type { Period } from '../../lib/route/time';
+
+export interface RouteSettings {
+	router: Router;
+	namespace: string;
+	stateFile: string;
+	ownerField: string;
+	outputMode: 'single' | 'perRule';
+	/** Index of the Accounts input, when there is one. */
+	accountsInput?: number;
+}
+
+const list = (text: unknown) =>
+	String(text ?? '')
+		.split(/[,;\n]+/)
+		.map((s) => s.trim())
+		.filter(Boolean);
+
+function target(kind: string, pool: unknown, owner: unknown): Target {
+	if (kind === 'owner') return { type: 'owner', owner: String(owner ?? '').trim() };
+	if (kind === 'output') return { type: 'output' };
+	if (kind === 'unassigned') return { type: 'unassigned' };
+	return { type: 'pool', pool: String(pool ?? '').trim() || '*' };
+}
+
+/** The owners: from the node's list, or one per item of the Owners input (input 2). */
+export function readOwners(ctx: IExecuteFunctions): OwnerInput[] {
+	if (ctx.getNodeParameter('ownersSource', 0, 'node') === 'input') {
+		const mapping = ctx.getNodeParameter('ownerColumns', 0, {}) as Partial<Record<OwnerField, string>>;
+		return ctx.getInputData(1).map((item) => ownerInputFromRow(item.json as Record<string, unknown>, mapping));
+	}
+	return ((ctx.getNodeParameter('owners.owner', 0, []) as IDataObject[]) ?? []).map((o) => o as OwnerInput);
+}
+
+/** Reads the node's parameters into a validated router; errors name the owner, pool or rule. */
+export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
+	const o = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const rules: RuleSpec[] =
+		operation === 'route'
+			? ((ctx.getNodeParameter('rules.values', 0, []) as IDataObject[]) ?? []).map((r, i) => ({
+					name: String(r.name ?? '').trim() || `Rule ${i + 1}`,
+					target: target(String(r.ruleAssignTo ?? 'pool'), r.rulePool, r.ruleOwner),
+				}))
+			: [];
+	const pools: PoolSpec[] = ((ctx.getNodeParameter('pools.pool', 0, []) as IDataObject[]) ?? []).map((p) => ({
+		name: String(p.name ?? '').trim(),
+		strategy: (p.strategy as Strategy) ?? 'roundRobin',
+		members: list(p.members),
+	}));
+	const accountOwnerFirst = operation === 'route' && ctx.getNodeParameter('accountOwnerFirst', 0, false) === true;
+	const timeZone = String(o.timeZone ?? '').trim() || ctx.getTimezone();
+	const workflowId = ctx.getWorkflow().id ?? 'unsaved';
+	const owners = operation === 'reset' ? [] : readOwners(ctx);
+	if (!owners.length && operation !== 'reset') {
+		const fromInput = ctx.getNodeParameter('ownersSource', 0, 'node') === 'input';
+		throw new NodeOperationError(ctx.getNode(), fromInput ? 'No owners: the Owners input has no items' : 'No owners: add at least one owner', {
+			description: fromInput ? 'Connect the node that reads your team (a sheet, a table) to the Owners input; each item is one owner.' : undefined,
+		});
+	}
+	let router: Router;
+	try {
+		router = new Router({
+			owners: parseOwners(owners),
+			pools,
+			rules,
+			noMatch: operation === 'route' ? target(ctx.getNodeParameter('noMatchAssignTo', 0, 'pool') as string, ctx.getNodeParameter('noMatchPool', 0, '*'), ctx.getNodeParameter('noMatchOwner', 0, '')) : { type: 'unassigned' },
+			fallbackOwner: operation === 'route' ? String(ctx.getNodeParameter('fallbackOwner', 0, '') ?? '').trim() || undefined : undefined,
+			timeZone,
+			respectWorkingHours: o.respectWorkingHours !== false,
+			whenNobodyAvailable: o.whenNobodyAvailable === 'ignoreWorkingHours' ? 'ignoreWorkingHours' : 'fallback',
+			defaultStrategy: (o.defaultStrategy as Strategy) ?? 'roundRobin',
+			loadPeriod: (o.loadPeriod as Period | 'all') ?? 'day',
+			accountOwnerFirst,
+			rememberAccountOwners: o.rememberAccountOwners !== false,
+		});
+	} catch (e) {
+		if (e instanceof OwnerError || e instanceof RouteConfigError) {
+			const source = ctx.getNodeParameter('ownersSource', 0, 'node') === 'input' ? 'Owners are read from the Owners input (one item per owner).' : undefined;
+			throw new NodeOperationError(ctx.getNode(), e.message, { description: source });
+		}
+		throw new NodeOperationError(ctx.getNode(), e as Error);
+	}
+	const memoryName = String(o.memoryName ?? '').trim();
+	const ownersFromInput = ctx.getNodeParameter('ownersSource', 0, 'node') === 'input';
+	return {
+		router,
+		namespace: memoryName ? `route:shared:${memoryName}` : `route:${workflowId}`,
+		stateFile: String(o.stateFile ?? ''),
+		ownerField: String(o.ownerField ?? '').trim() || 'owner',
+		outputMode: ctx.getNodeParameter('outputMode', 0, 'single') === 'perRule' ? 'perRule' : 'single',
+		accountsInput: accountOwnerFirst && ctx.getNodeParameter('accountsInput', 0, false) === true ? (ownersFromInput ? 2 : 1) : undefined,
+	};
+}
