@@ -142,6 +142,19 @@ export class N8n {
 		return r.data;
 	}
 
+	/** Every stored execution of a workflow (the API pages by 250), without their data. */
+	async allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		for (let page = 0; page < 1000; page++) {
+			const r = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`);
+			all.push(...r.data);
+			if (!r.nextCursor) break;
+			cursor = r.nextCursor;
+		}
+		return all;
+	}
+
 	/** Waits until `count` executions of a workflow are stored and finished. */
 	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
