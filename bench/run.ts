@@ -12,6 +12,9 @@ import { prepareValue } from '../lib/dedupe/fields';
 import { DEFAULT_SOURCES, LEAD_FIELDS } from '../lib/dedupe/leads';
 import { DEFAULT_THRESHOLD, matchBatch } from '../lib/dedupe/matcher';
 import { SqliteStore } from '../lib/store/sqlite';
+import { parseOwners } from '../lib/route/owners';
+import { routeLeads } from '../lib/route/route';
+import { Router } from '../lib/route/router';
 import { RedisStore } from '../lib/store/redis';
 import type { LeadMemory } from '../lib/store/types';
 import { startRedis } from '../test/helpers/redisServer';
@@ -77,6 +80,48 @@ function memoryThroughput(n: number, kind: 'sqlite' | 'redis'): Case {
 	};
 }
 
+/**
+ * Routing throughput: 20 owners in 3 teams (working hours, caps, weights), leads spread over the
+ * teams, routed `batch` at a time (1 = one execution per form submission; 100 = a bulk import),
+ * each batch one transaction of the store.
+ */
+function routeThroughput(n: number, kind: 'sqlite' | 'redis', batch: number): Case {
+	return async () => {
+		const teams = ['EMEA', 'AMER', 'APAC'];
+		const owners = parseOwners(
+			Array.from({ length: 20 }, (_, i) => ({ id: `rep${i}`, teams: teams[i % 3], weight: 1 + (i % 3), working_hours: i % 4 === 0 ? 'Mon-Fri 09:00-17:00' : '', cap_day: i % 5 === 0 ? 50 : 0 })),
+		);
+		const router = new Router({
+			owners,
+			pools: [{ name: 'AMER', strategy: 'weighted' }, { name: 'APAC', strategy: 'lowestLoad' }],
+			rules: teams.map((t) => ({ name: t, target: { type: 'pool', pool: t } })),
+			noMatch: { type: 'pool', pool: '*' },
+			timeZone: 'UTC',
+			respectWorkingHours: true,
+			whenNobodyAvailable: 'fallback',
+			defaultStrategy: 'roundRobin',
+			loadPeriod: 'day',
+			accountOwnerFirst: true,
+			rememberAccountOwners: true,
+		});
+		const requests = Array.from({ length: n }, (_, i) => ({ ruleIndex: (i % 4) - 1, domain: `company${i % 5000}.example` }));
+		const server = kind === 'redis' ? await startRedis() : undefined;
+		const dir = mkdtempSync(join(tmpdir(), 'bench-route-'));
+		const store = server ? await RedisStore.open({ host: '127.0.0.1', port: server.port }) : new SqliteStore(join(dir, 'bench.sqlite'));
+		const now = Date.parse('2026-11-23T10:00:00Z');
+		const t0 = performance.now();
+		let assigned = 0;
+		for (let i = 0; i < n; i += batch) {
+			for (const d of await routeLeads(router, requests.slice(i, i + batch), store, 'bench', now)) if (d.status === 'assigned') assigned++;
+		}
+		const seconds = (performance.now() - t0) / 1000;
+		await store.close();
+		await server?.stop();
+		rmSync(dir, { recursive: true, force: true });
+		return { name: `route ${kind} batch_${batch}`, n, seconds, leadsPerSecond: Math.round(n / seconds), assigned };
+	};
+}
+
 const CASES: Record<string, Case> = {
 	...(datasetsAvailable()
 		? {
@@ -93,6 +138,10 @@ const CASES: Record<string, Case> = {
 	batch1m: batchSpeed(1_000_000),
 	memorySqlite10k: memoryThroughput(10_000, 'sqlite'),
 	memoryRedis10k: memoryThroughput(10_000, 'redis'),
+	routeSqlite1: routeThroughput(5_000, 'sqlite', 1),
+	routeSqlite100: routeThroughput(50_000, 'sqlite', 100),
+	routeRedis1: routeThroughput(5_000, 'redis', 1),
+	routeRedis100: routeThroughput(50_000, 'redis', 100),
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Route Leads in a real n8n: form submissions arrive 20 at a time, each starting its own
- * execution that captures the lead and routes it. Round robin over 4 equal owners must end
- * exactly even, a weighted pool must give its exact shares, and a capped owner must stop at the cap,
+ * execution that captures the lead and routes it. 1,000 leads by round robin over 4 equal owners
+ * must end exactly 250 each, a weighted pool must give its exact shares, and a capped owner must stop at the cap,
  * with the embedded SQLite store and with Redis.
  */
 import { readFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const fixture = () => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'workflows', 'e2e-route.json'), 'utf8'));
 
-it.each(['sqlite', 'redis'])('%s store: 400 leads in bursts of 20 give 80 to each of 4 owners, 3:1 weights until a cap of 30', async (store) => {
+it.each(['sqlite', 'redis'])('%s store: 1,200 leads in bursts of 20 give exactly 250 to each of 4 owners, 3:1 weights until a cap of 120', async (store) => {
 	const wf = fixture();
 	const path = `e2e-route-${store}`;
 	wf.name = `E2E route ${store}`;
@@ -38,10 +38,10 @@ it.each(['sqlite', 'redis'])('%s store: 400 leads in bursts of 20 give 80 to eac
 	}
 	const id = await n8n.deploy(wf, path);
 
-	// 320 leads outside the US (round robin over a, b, c, d), 80 from the US (weighted e:f = 3:1, e capped at 30 a month)
-	const submissions = Array.from({ length: 400 }, (_, i) => ({ email: `lead${i}@company${i}.example`, first_name: `Lead${i}`, country: i % 5 === 4 ? 'US' : 'FR' }));
+	// 1,000 leads outside the US (round robin over a, b, c, d), 200 from the US (weighted e:f = 3:1, e capped at 120 a month)
+	const submissions = Array.from({ length: 1200 }, (_, i) => ({ email: `lead${i}@company${i}.example`, first_name: `Lead${i}`, country: i % 6 === 5 ? 'US' : 'FR' }));
 	const answers: Array<{ status: number; owner?: string }> = [];
-	for (let batch = 0; batch < 20; batch++) {
+	for (let batch = 0; batch < 60; batch++) {
 		const slice = submissions.slice(batch * 20, batch * 20 + 20);
 		answers.push(
 			...(await Promise.all(
@@ -56,15 +56,15 @@ it.each(['sqlite', 'redis'])('%s store: 400 leads in bursts of 20 give 80 to eac
 	expect(answers.filter((a) => a.status !== 200)).toEqual([]);
 	const tally: Record<string, number> = {};
 	for (const a of answers) tally[a.owner ?? 'none'] = (tally[a.owner ?? 'none'] ?? 0) + 1;
-	expect(tally).toEqual({ a: 80, b: 80, c: 80, d: 80, e: 30, f: 50 });
+	expect(tally).toEqual({ a: 250, b: 250, c: 250, d: 250, e: 120, f: 80 });
 
 	// Read back: every execution finished, and the owner loads kept in the store agree.
 	let executions = await n8n.allExecutions(id);
-	for (let wait = 0; wait < 240 && executions.filter((e) => e.status !== 'running' && e.status !== 'new').length < 400; wait++) {
+	for (let wait = 0; wait < 360 && executions.filter((e) => e.status !== 'running' && e.status !== 'new').length < 1200; wait++) {
 		await new Promise((r) => setTimeout(r, 500));
 		executions = await n8n.allExecutions(id);
 	}
-	expect(executions).toHaveLength(400);
+	expect(executions).toHaveLength(1200);
 	expect(executions.filter((e) => e.status !== 'success')).toEqual([]);
 
 	const loads = fixture();
@@ -79,6 +79,6 @@ it.each(['sqlite', 'redis'])('%s store: 400 leads in bursts of 20 give 80 to eac
 	expect(res.status).toBe(200);
 	const [run] = await n8n.waitForExecutions(loadsId, 1, 30_000);
 	const counts = Object.fromEntries(nodeItems(run, 'Route Leads').map((i) => [i.json.id, (i.json.counts as { this_month: number }).this_month]));
-	expect(counts).toEqual({ a: 80, b: 80, c: 80, d: 80, e: 30, f: 50 });
-	expect(nodeItems(run, 'Route Leads').find((i) => i.json.id === 'e')?.json).toMatchObject({ available: false, unavailable_reason: 'monthly cap reached (30/30)' });
+	expect(counts).toEqual({ a: 250, b: 250, c: 250, d: 250, e: 120, f: 80 });
+	expect(nodeItems(run, 'Route Leads').find((i) => i.json.id === 'e')?.json).toMatchObject({ available: false, unavailable_reason: 'monthly cap reached (120/120)' });
 }, 300_000);

@@ -216,6 +216,17 @@ describe('strategies', () => {
 		}
 	});
 
+	it('resets a daily cap at local midnight on the night clocks go back (a 25-hour day)', async () => {
+		const r = router([{ id: 'a', cap_day: 1 }], { timeZone: 'Europe/Paris' });
+		const store = memoryStore();
+		const namespace = ns();
+		const route = async (iso: string) => (await routeMany(r, 1, store, namespace, at(iso)))[0].status;
+		// 25 October 2026 runs from 22:00 UTC on the 24th to 23:00 UTC on the 25th in Paris.
+		expect(await route('2026-10-24T22:30:00Z')).toBe('assigned');
+		expect(await route('2026-10-25T22:30:00Z')).toBe('unassigned'); // 23:30 the same local day
+		expect(await route('2026-10-25T23:00:00Z')).toBe('assigned'); // midnight of the 26th
+	});
+
 	it('with "ignore working hours", a lead at night goes to someone available rather than the fallback', async () => {
 		const owners = [{ id: 'a', working_hours: 'Mon-Fri 09:00-17:00' }, { id: 'b', working_hours: 'Mon-Fri 09:00-17:00', active: false }, { id: 'boss' }];
 		const night = at('2026-11-23T23:00:00Z');

@@ -54,3 +54,39 @@ describe('SqliteStore.claim', () => {
 		expect(new Set(wins).size).toBe(10);
 	}, 60_000);
 });
+
+describe('SqliteStore lead memory count', () => {
+	const decideNo = () => ({ match: false, score: 0, fields: [] });
+	const none = { maxEntries: 0, maxAgeMs: 0 };
+	it('keeps the count in step with records added, replaced, evicted, forgotten and cleared, also after reopening', async () => {
+		const path = join(dir, 'count.sqlite');
+		const store = new SqliteStore(path);
+		for (const id of ['a', 'b', 'c', 'a']) await store.recall('ns', { recordId: id, values: { email: `${id}@x.io` }, keys: [`e:${id}@x.io`] }, decideNo, none);
+		expect(await store.count('ns')).toBe(3);
+		await store.recall('ns', { recordId: 'd', values: {}, keys: ['e:d'] }, decideNo, { maxEntries: 3, maxAgeMs: 0 });
+		expect(await store.count('ns')).toBe(3);
+		expect(await store.forget('ns', ['c'])).toBe(1);
+		expect(await store.count('ns')).toBe(2);
+		await store.close();
+		const again = new SqliteStore(path);
+		expect(await again.count('ns')).toBe(2);
+		expect(await again.clear('ns')).toBe(2);
+		expect(await again.count('ns')).toBe(0);
+		await again.close();
+	});
+	it('counts once the records of a file written before the counter existed', async () => {
+		const path = join(dir, 'legacy.sqlite');
+		const store = new SqliteStore(path);
+		for (const id of ['a', 'b']) await store.recall('old', { recordId: id, values: {}, keys: [`e:${id}`] }, decideNo, none);
+		await store.close();
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+		const raw = new DatabaseSync(path);
+		raw.exec('DELETE FROM dedupe_counts');
+		raw.close();
+		const reopened = new SqliteStore(path);
+		expect(await reopened.count('old')).toBe(2);
+		await reopened.recall('old', { recordId: 'c', values: {}, keys: ['e:c'] }, decideNo, none);
+		expect(await reopened.count('old')).toBe(3);
+		await reopened.close();
+	});
+});

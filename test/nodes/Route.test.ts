@@ -51,6 +51,32 @@ describe('Route Leads in the n8n engine', () => {
 		expect(owner(out[5].json).routing).toMatchObject({ rule: null, pool: 'All Owners' });
 	});
 
+	it('routes territories by postal code prefix or numeric range', async () => {
+		const wf = workflow('route-basic.json');
+		const node = wf.nodes.find((n) => n.name === 'Route Leads')!;
+		const options = { caseSensitive: false, leftValue: '', typeValidation: 'loose', version: 3 };
+		node.parameters.rules = {
+			values: [
+				{ name: 'Paris', ruleAssignTo: 'owner', ruleOwner: 'ana', conditions: { options, combinator: 'and', conditions: [{ id: 'p1', leftValue: '={{ $json.custom.postal_code }}', rightValue: '75', operator: { type: 'string', operation: 'startsWith' } }] } },
+				{
+					name: 'Rhône-Alpes',
+					ruleAssignTo: 'owner',
+					ruleOwner: 'ben',
+					conditions: {
+						options,
+						combinator: 'and',
+						conditions: [
+							{ id: 'r1', leftValue: '={{ $json.custom.postal_code }}', rightValue: 69000, operator: { type: 'number', operation: 'gte' } },
+							{ id: 'r2', leftValue: '={{ $json.custom.postal_code }}', rightValue: 74999, operator: { type: 'number', operation: 'lte' } },
+						],
+					},
+				},
+			],
+		};
+		const r = await runWorkflow(wf, { Leads: items(['75011', '69003', '74000', '13001'].map((postal_code) => ({ custom: { postal_code } }))) });
+		expect(r.output('Routed').map((i) => [owner(i.json).id, owner(i.json).routing.rule])).toEqual([['ana', 'Paris'], ['ben', 'Rhône-Alpes'], ['ben', 'Rhône-Alpes'], ['ana', null]]);
+	});
+
 	it('continues the rotation in the next execution (state outlives the run)', async () => {
 		const wf = workflow('route-basic.json');
 		const first = await runWorkflow(wf, { Leads: items([{ country: 'FR' }]) });
