@@ -1,6 +1,7 @@
 /**
  * Demo: a local n8n 2.x with this package installed as a community package and the sample capture
- * workflow published; posts one sample submission and prints the lead n8n produced.
+ * workflow published (capture -> dedupe -> route); posts one sample person twice and prints the
+ * routed lead and the duplicate's match.
  * Keeps n8n running until Ctrl-C (or exits at once with DEMO_EXIT=1).
  */
 import { readFileSync } from 'node:fs';
@@ -27,8 +28,10 @@ async function main(): Promise<void> {
 	const executions = await n8n.waitForExecutions(id, 2);
 	const lead = executions.flatMap((e) => nodeItems(e, 'New lead'))[0]?.json;
 	const dup = executions.flatMap((e) => nodeItems(e, 'Already known'))[0]?.json;
-	console.log('First submission, as the canonical lead on "New lead":');
+	console.log('First submission, captured, checked for duplicates and routed, as the canonical lead on "New lead":');
 	console.log(JSON.stringify(lead, null, 2));
+	const owner = lead?.owner as { name?: string; routing?: { reason?: string } } | undefined;
+	console.log(`Routed to ${owner?.name ?? 'nobody'}: ${owner?.routing?.reason ?? ''}`);
 	console.log('Second submission (same person, typed differently) went to "Already known":');
 	console.log(JSON.stringify(dup?.dedupe, null, 2));
 	console.log(`
