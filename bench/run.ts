@@ -50,33 +50,34 @@ function batchSpeed(n: number): Case {
 	};
 }
 
-async function recallAll(store: LeadMemory, n: number): Promise<{ seconds: number; duplicates: number }> {
+async function recallAll(store: LeadMemory, n: number, batch: number): Promise<{ seconds: number; duplicates: number }> {
 	const leads = syntheticLeads(n);
 	const t0 = performance.now();
 	let duplicates = 0;
-	for (let i = 0; i < leads.length; i += 100) {
-		const out = await dedupeAgainstMemory(leads.slice(i, i + 100), { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} }, store, 'bench', { maxEntries: 0, maxAgeMs: 0 });
+	for (let i = 0; i < leads.length; i += batch) {
+		const out = await dedupeAgainstMemory(leads.slice(i, i + batch), { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} }, store, 'bench', { maxEntries: 0, maxAgeMs: 0 });
 		duplicates += out.duplicates.length;
 	}
 	return { seconds: (performance.now() - t0) / 1000, duplicates };
 }
 
-function memoryThroughput(n: number, kind: 'sqlite' | 'redis'): Case {
+/** Leads checked against earlier executions, `batch` per execution (1 = one form submission each). */
+function memoryThroughput(n: number, kind: 'sqlite' | 'redis', batch = 100): Case {
 	return async () => {
 		if (kind === 'sqlite') {
 			const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
 			const store = new SqliteStore(join(dir, 'bench.sqlite'));
-			const r = await recallAll(store, n);
+			const r = await recallAll(store, n, batch);
 			await store.close();
 			rmSync(dir, { recursive: true, force: true });
-			return { name: `dedupe memory sqlite synthetic_${n}`, n, ...r, leadsPerSecond: Math.round(n / r.seconds) };
+			return { name: `dedupe memory sqlite synthetic_${n} batch_${batch}`, n, ...r, leadsPerSecond: Math.round(n / r.seconds) };
 		}
 		const server = await startRedis();
 		const store = await RedisStore.open({ host: '127.0.0.1', port: server.port });
-		const r = await recallAll(store, n);
+		const r = await recallAll(store, n, batch);
 		await store.close();
 		await server.stop();
-		return { name: `dedupe memory redis synthetic_${n}`, n, ...r, leadsPerSecond: Math.round(n / r.seconds) };
+		return { name: `dedupe memory redis synthetic_${n} batch_${batch}`, n, ...r, leadsPerSecond: Math.round(n / r.seconds) };
 	};
 }
 
@@ -138,6 +139,8 @@ const CASES: Record<string, Case> = {
 	batch1m: batchSpeed(1_000_000),
 	memorySqlite10k: memoryThroughput(10_000, 'sqlite'),
 	memoryRedis10k: memoryThroughput(10_000, 'redis'),
+	memorySqlite10kSingle: memoryThroughput(10_000, 'sqlite', 1),
+	memoryRedis10kSingle: memoryThroughput(10_000, 'redis', 1),
 	routeSqlite1: routeThroughput(5_000, 'sqlite', 1),
 	routeSqlite100: routeThroughput(50_000, 'sqlite', 100),
 	routeRedis1: routeThroughput(5_000, 'redis', 1),

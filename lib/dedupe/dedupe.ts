@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LeadMemory, Retention } from '../store/types';
+import type { CandidateDecision, LeadMemory, RecallLead, Retention } from '../store/types';
 import type { Prepared, PrepareOptions } from './fields';
 import { prepareLead, hasComparableValues, type FieldSource } from './leads';
 import { blockingKeys, decide, matchBatch, type MatcherConfig } from './matcher';
@@ -123,42 +123,57 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 	return out;
 }
 
+/** Leads per store transaction (a Redis lock is held for one chunk, well within its 30 s expiry). */
+const MEMORY_CHUNK = 500;
+
 /**
  * Checks each item against the leads remembered from earlier executions (and earlier items of
- * this batch), recording it in the same transaction.
+ * this batch), recording it in the same transaction as its look-up; up to 500 items share one
+ * transaction.
  */
 export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, memory: LeadMemory, namespace: string, retention: Retention): Promise<DedupeOutcome> {
 	const now = config.now ?? new Date();
 	const out: DedupeOutcome = { kept: [], duplicates: [] };
+	const pending: Array<{ index: number; json: Json; id: string; lead: RecallLead; decide: CandidateDecision }> = [];
+	const unique = (id: string): DedupeInfo => ({ status: 'unique', cluster_id: id, duplicate_of: null, matched_id: null, matched_on: [], score: null, mode: 'memory', checked_at: now.toISOString() });
 	for (let index = 0; index < items.length; index++) {
 		const json = items[index];
 		const values = prepareLead(json, config.sources, config.prepare);
 		const id = leadIdOf(json, values);
-		const unique: DedupeInfo = { status: 'unique', cluster_id: id, duplicate_of: null, matched_id: null, matched_on: [], score: null, mode: 'memory', checked_at: now.toISOString() };
 		if (!hasComparableValues(values)) {
-			out.kept.push({ index, json: withInfo(json, { ...unique, unmatchable: true }) });
+			out.kept.push({ index, json: withInfo(json, { ...unique(id), unmatchable: true }) });
 			continue;
 		}
 		const keys = blockingKeys(values, config.matcher.fields);
-		const found = await memory.recall(namespace, { recordId: id, values, keys }, (c) => (c.recordId === id ? { match: true, score: Infinity, fields: ['id'] } : decide(values, c.values, config.matcher)), retention, now.getTime());
-		if (!found.duplicateOf) {
-			out.kept.push({ index, json: withInfo(json, unique) });
-			continue;
-		}
-		const original = found.duplicateOf.canonicalId;
-		const info: DedupeInfo = {
-			status: 'duplicate',
-			cluster_id: original,
-			duplicate_of: original,
-			matched_id: found.duplicateOf.recordId,
-			matched_on: found.fields ?? [],
-			score: Number.isFinite(found.score) ? (found.score ?? null) : null,
-			mode: 'memory',
-			checked_at: now.toISOString(),
-		};
-		// Earlier executions' leads are not kept whole, so "merge" re-labels this one with the original id.
-		const merged = config.onDuplicate === 'merge' ? { ...json, id: original } : json;
-		out.duplicates.push({ index, json: withInfo(merged, config.onDuplicate === 'merge' ? { ...info, merged_ids: [id] } : info) });
+		const decideFor: CandidateDecision = (c) => (c.recordId === id ? { match: true, score: Infinity, fields: ['id'] } : decide(values, c.values, config.matcher));
+		pending.push({ index, json, id, lead: { recordId: id, values, keys }, decide: decideFor });
 	}
+	for (let start = 0; start < pending.length; start += MEMORY_CHUNK) {
+		const chunk = pending.slice(start, start + MEMORY_CHUNK);
+		const results = await memory.recallMany(namespace, chunk, retention, now.getTime());
+		chunk.forEach(({ index, json, id }, k) => {
+			const found = results[k];
+			if (!found.duplicateOf) {
+				out.kept.push({ index, json: withInfo(json, unique(id)) });
+				return;
+			}
+			const original = found.duplicateOf.canonicalId;
+			const info: DedupeInfo = {
+				status: 'duplicate',
+				cluster_id: original,
+				duplicate_of: original,
+				matched_id: found.duplicateOf.recordId,
+				matched_on: found.fields ?? [],
+				score: Number.isFinite(found.score) ? (found.score ?? null) : null,
+				mode: 'memory',
+				checked_at: now.toISOString(),
+			};
+			// Earlier executions' leads are not kept whole, so "merge" re-labels this one with the original id.
+			const merged = config.onDuplicate === 'merge' ? { ...json, id: original } : json;
+			out.duplicates.push({ index, json: withInfo(merged, config.onDuplicate === 'merge' ? { ...info, merged_ids: [id] } : info) });
+		});
+	}
+	out.kept.sort((a, b) => a.index - b.index);
+	out.duplicates.sort((a, b) => a.index - b.index);
 	return out;
 }

@@ -89,32 +89,46 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		return ids.flatMap((id, i) => (raw[i] ? [[id, JSON.parse(raw[i]!) as StoredRecord] as [string, StoredRecord]] : []));
 	}
 
-	async recall(
-		namespace: string,
-		lead: RecallLead,
-		decide: CandidateDecision,
-		retention: Retention,
-		now = Date.now(),
-	): Promise<RecallResult> {
+	async recall(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now = Date.now()): Promise<RecallResult> {
+		return (await this.recallMany(namespace, [{ lead, decide }], retention, now))[0];
+	}
+
+	async recallMany(namespace: string, leads: Array<{ lead: RecallLead; decide: CandidateDecision }>, retention: Retention, now = Date.now()): Promise<RecallResult[]> {
+		if (!leads.length) return [];
 		return await this.locked(namespace, async () => {
-			await this.applyRetention(namespace, retention, now);
-			const keys = [...new Set(lead.keys)];
-			const ids = new Set<string>();
-			for (const key of keys) {
-				// identity keys: every holder; name-like keys: the 100 most recent
-				const members = (await this.cmd('ZREVRANGE', this.k(namespace, 'k', key), 0, STRONG_KEY.test(key) ? -1 : 99)) as string[];
-				for (const m of members) ids.add(m);
+			// Writes are pipelined, not awaited one by one: one connection keeps them in order, so
+			// the next lead's reads see them. All are awaited before the lock is released.
+			const writes: Array<Promise<RedisReply>> = [];
+			const results: RecallResult[] = [];
+			try {
+				for (const { lead, decide } of leads) results.push(await this.recallOne(namespace, lead, decide, retention, now, writes));
+			} finally {
+				await Promise.all(writes);
 			}
-			const found = await this.records(namespace, [...ids]);
-			const best = bestCandidate(found.map(([recordId, rec]) => ({ recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt })), decide);
-			const canonicalId = best.duplicateOf?.canonicalId ?? lead.recordId;
-			const rec: StoredRecord = { canonicalId, values: lead.values, seenAt: now, keys };
-			await this.cmd('HSET', this.k(namespace, 'rec'), lead.recordId, JSON.stringify(rec));
-			await this.cmd('ZADD', this.k(namespace, 'age'), now, lead.recordId);
-			await this.cmd('SADD', this.k(namespace, 'c', canonicalId), lead.recordId);
-			for (const key of keys) await this.cmd('ZADD', this.k(namespace, 'k', key), now, lead.recordId);
-			return best;
+			return results;
 		});
+	}
+
+	private async recallOne(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now: number, writes: Array<Promise<RedisReply>>): Promise<RecallResult> {
+		await this.applyRetention(namespace, retention, now);
+		const keys = [...new Set(lead.keys)];
+		// identity keys: every holder; name-like keys: the 100 most recent
+		const lists = await Promise.all(keys.map((key) => this.cmd('ZREVRANGE', this.k(namespace, 'k', key), 0, STRONG_KEY.test(key) ? -1 : 99) as Promise<string[]>));
+		const ids = new Set(lists.flat());
+		const found = await this.records(namespace, [...ids]);
+		const best = bestCandidate(found.map(([recordId, rec]) => ({ recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt })), decide);
+		const canonicalId = best.duplicateOf?.canonicalId ?? lead.recordId;
+		const rec: StoredRecord = { canonicalId, values: lead.values, seenAt: now, keys };
+		const write = (...args: Array<string | number>) => {
+			const reply = this.cmd(...args);
+			reply.catch(() => undefined); // handled: recallMany awaits every write and rethrows
+			writes.push(reply);
+		};
+		write('HSET', this.k(namespace, 'rec'), lead.recordId, JSON.stringify(rec));
+		write('ZADD', this.k(namespace, 'age'), now, lead.recordId);
+		write('SADD', this.k(namespace, 'c', canonicalId), lead.recordId);
+		for (const key of keys) write('ZADD', this.k(namespace, 'k', key), now, lead.recordId);
+		return best;
 	}
 
 	private async applyRetention(namespace: string, retention: Retention, now: number): Promise<void> {

@@ -106,28 +106,40 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		return [...out.values()];
 	}
 
-	async recall(
-		namespace: string,
-		lead: RecallLead,
-		decide: CandidateDecision,
-		retention: Retention,
-		now = Date.now(),
-	): Promise<RecallResult> {
-		return this.transaction(() => {
-			this.applyRetention(namespace, retention, now);
-			const keys = [...new Set(lead.keys)];
-			const rows = this.candidates(namespace, keys);
-			const best = bestCandidate(rows.map((row) => ({ recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) })), decide);
-			// Remember this record too (under the lead it duplicates), so later variants match it.
-			const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
-			if (!this.db.prepare('SELECT 1 FROM dedupe_records WHERE ns = ? AND record_id = ?').get(namespace, lead.recordId)) this.addCount(namespace, 1);
-			this.db
-				.prepare('INSERT OR REPLACE INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at) VALUES (?, ?, ?, ?, ?)')
-				.run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now);
-			const insertKey = this.db.prepare('INSERT OR IGNORE INTO dedupe_keys (ns, key, record_id) VALUES (?, ?, ?)');
-			for (const key of keys) insertKey.run(namespace, key, lead.recordId);
-			return best;
-		});
+	async recall(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now = Date.now()): Promise<RecallResult> {
+		return this.transaction(() => this.recallOne(namespace, lead, decide, retention, now));
+	}
+
+	async recallMany(namespace: string, leads: Array<{ lead: RecallLead; decide: CandidateDecision }>, retention: Retention, now = Date.now()): Promise<RecallResult[]> {
+		if (!leads.length) return [];
+		return this.transaction(() => leads.map(({ lead, decide }) => this.recallOne(namespace, lead, decide, retention, now)));
+	}
+
+	/** Look up, decide and record one lead; runs inside a transaction. */
+	private recallOne(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now: number): RecallResult {
+		this.applyRetention(namespace, retention, now);
+		const keys = [...new Set(lead.keys)];
+		const rows = this.candidates(namespace, keys);
+		const best = bestCandidate(rows.map((row) => ({ recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) })), decide);
+		// Remember this record too (under the lead it duplicates), so later variants match it.
+		const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
+		if (!this.statement('SELECT 1 FROM dedupe_records WHERE ns = ? AND record_id = ?').get(namespace, lead.recordId)) this.addCount(namespace, 1);
+		this.statement('INSERT OR REPLACE INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at) VALUES (?, ?, ?, ?, ?)').run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now);
+		const insertKey = this.statement('INSERT OR IGNORE INTO dedupe_keys (ns, key, record_id) VALUES (?, ?, ?)');
+		for (const key of keys) insertKey.run(namespace, key, lead.recordId);
+		return best;
+	}
+
+	private readonly statements = new Map<string, StatementSync>();
+
+	/** Prepared once per connection. */
+	private statement(sql: string): StatementSync {
+		let stmt = this.statements.get(sql);
+		if (!stmt) {
+			stmt = this.db.prepare(sql);
+			this.statements.set(sql, stmt);
+		}
+		return stmt;
 	}
 
 	private applyRetention(namespace: string, retention: Retention, now: number): void {
@@ -142,9 +154,9 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	private deleteRecords(namespace: string, where: string, params: Array<string | number>): number {
-		const ids = this.db.prepare(`SELECT record_id FROM dedupe_records WHERE ns = ? AND ${where}`).all(namespace, ...params) as Array<{ record_id: string }>;
-		const delKeys = this.db.prepare('DELETE FROM dedupe_keys WHERE ns = ? AND record_id = ?');
-		const delRecord = this.db.prepare('DELETE FROM dedupe_records WHERE ns = ? AND record_id = ?');
+		const ids = this.statement(`SELECT record_id FROM dedupe_records WHERE ns = ? AND ${where}`).all(namespace, ...params) as Array<{ record_id: string }>;
+		const delKeys = this.statement('DELETE FROM dedupe_keys WHERE ns = ? AND record_id = ?');
+		const delRecord = this.statement('DELETE FROM dedupe_records WHERE ns = ? AND record_id = ?');
 		for (const { record_id } of ids) {
 			delKeys.run(namespace, record_id);
 			delRecord.run(namespace, record_id);
@@ -159,7 +171,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	 * written before the counter existed.
 	 */
 	private recordCount(namespace: string): number {
-		const row = this.db.prepare('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as { n: number } | undefined;
+		const row = this.statement('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as { n: number } | undefined;
 		if (row) return Number(row.n);
 		const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number };
 		this.db.prepare('INSERT INTO dedupe_counts (ns, n) VALUES (?, ?)').run(namespace, Number(n));
@@ -168,7 +180,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 
 	private addCount(namespace: string, delta: number): void {
 		this.recordCount(namespace);
-		this.db.prepare('UPDATE dedupe_counts SET n = n + ? WHERE ns = ?').run(delta, namespace);
+		this.statement('UPDATE dedupe_counts SET n = n + ? WHERE ns = ?').run(delta, namespace);
 	}
 
 	async forget(namespace: string, leadIds: string[]): Promise<number> {

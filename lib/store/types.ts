@@ -56,6 +56,12 @@ export interface LeadMemory {
 		retention: Retention,
 		now?: number,
 	): Promise<RecallResult>;
+	/**
+	 * `recall` for several leads in order, in one transaction (SQLite) or under one lock with
+	 * pipelined commands (Redis): each lead sees the ones before it. Same results as calling
+	 * `recall` for each, with far fewer round trips.
+	 */
+	recallMany(namespace: string, leads: Array<{ lead: RecallLead; decide: CandidateDecision }>, retention: Retention, now?: number): Promise<RecallResult[]>;
 	/** GDPR erasure: forgets every record of these leads (by record or canonical id). Returns how many. */
 	forget(namespace: string, leadIds: string[]): Promise<number>;
 	/** Forgets every record remembered under a value key (e.g. an email), with its whole lead. */
