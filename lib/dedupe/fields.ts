@@ -4,7 +4,6 @@ import { foldText } from '../normalize/text';
 import { canonicalFirstName } from '../normalize/nicknames';
 import { normalizeCompany } from '../normalize/company';
 import { normalizeDomain } from '../normalize/domain';
-import { isFreeEmailDomain } from '../normalize/freeEmail';
 
 /** What a compared field holds; decides its normalizer, comparator and weights. */
 export const FIELD_KINDS = ['email', 'phone', 'first_name', 'last_name', 'company', 'domain', 'date', 'postcode', 'city', 'address', 'id', 'text'] as const;
@@ -70,10 +69,3 @@ export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOpti
 	return out ? out : undefined;
 }
 
-/** The company domain a lead's email or website reveals (free webmail says nothing). */
-export function companyDomain(email: unknown, website: unknown): string | undefined {
-	const fromSite = normalizeDomain(website);
-	if (fromSite) return fromSite;
-	const n = normalizeEmail(email);
-	return n && !isFreeEmailDomain(n.domain) ? n.domain : undefined;
-}

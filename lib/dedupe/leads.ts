@@ -1,5 +1,6 @@
 import { get } from 'lodash';
-import { companyDomain, prepareValue, type FieldKind, type FieldSpec, type Prepared, type PrepareOptions } from './fields';
+import { companyDomain } from '../normalize/domain';
+import { prepareValue, type FieldKind, type FieldSpec, type Prepared, type PrepareOptions } from './fields';
 
 /** The canonical lead's comparable fields; `domain` is derived from the website or a work email. */
 export const LEAD_FIELDS: FieldSpec[] = [
@@ -47,7 +48,7 @@ export function prepareLead(json: Record<string, unknown>, sources: FieldSource[
 	for (const s of sources) {
 		let raw = get(json, s.path);
 		if (s.kind === 'domain' && (raw === undefined || raw === null || raw === '')) {
-			raw = companyDomain(get(json, sources.find((x) => x.kind === 'email')?.path ?? 'email'), undefined);
+			raw = companyDomain({ email: get(json, sources.find((x) => x.kind === 'email')?.path ?? 'email') }) ?? undefined;
 		}
 		const v = prepareValue(s.kind, raw, options);
 		if (v) p[s.name] = v;

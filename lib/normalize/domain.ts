@@ -1,4 +1,5 @@
 import { isDisposableDomain } from './disposable';
+import { normalizeEmail } from './email';
 import { isFreeEmailDomain } from './freeEmail';
 
 /** Website / email domain normalization: "https://WWW.Acme.com/contact" → "acme.com". */
@@ -38,8 +39,7 @@ export function normalizeWebsite(raw: unknown): string | null {
 export function companyDomain(lead: { website?: unknown; email?: unknown }): string | null {
 	const site = normalizeDomain(lead.website);
 	if (site) return site;
-	const email = typeof lead.email === 'string' ? lead.email : '';
-	const domain = email.includes('@') ? normalizeDomain(email.slice(email.lastIndexOf('@') + 1)) : null;
-	if (!domain || isFreeEmailDomain(domain) || isDisposableDomain(domain)) return null;
-	return domain;
+	const email = normalizeEmail(lead.email);
+	if (!email || isFreeEmailDomain(email.domain) || isDisposableDomain(email.domain)) return null;
+	return email.domain;
 }
