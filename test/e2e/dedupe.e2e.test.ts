@@ -5,19 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { N8n, nodeItems, startN8nForTests } from './n8n';
-import { startRedis, type RedisServer } from '../helpers/redisServer';
+import { nodeItems, useN8nAndRedis } from './n8n';
 
-let n8n: N8n;
-let redis: RedisServer;
-beforeAll(async () => {
-	redis = await startRedis('e2e-redis-pass');
-	n8n = await startN8nForTests();
-}, 180_000);
-afterAll(async () => {
-	await n8n?.stop();
-	await redis?.stop();
-}, 60_000);
+const env = useN8nAndRedis('e2e-redis-pass');
 
 function variant(person: number, k: number): Record<string, string> {
 	const local = `person.${person}`;
@@ -32,20 +22,20 @@ it.each(['sqlite', 'redis'])('%s store: exactly one submission per person gets t
 	wf.nodes[0].parameters.path = path;
 	wf.nodes[0].webhookId = store === 'redis' ? 'f0000000-0000-4000-8000-0000000000c2' : 'f0000000-0000-4000-8000-0000000000c1';
 	if (store === 'redis') {
-		const cred = await n8n.createCredential('leadManagementRedisApi', 'Redis e2e', { host: '127.0.0.1', port: redis.port, password: 'e2e-redis-pass', database: 0, tls: false, keyPrefix: 'e2e:', user: '' });
+		const cred = await env.n8n.createCredential('leadManagementRedisApi', 'Redis e2e', { host: '127.0.0.1', port: env.redis.port, password: 'e2e-redis-pass', database: 0, tls: false, keyPrefix: 'e2e:', user: '' });
 		wf.nodes[1].parameters.store = 'redis';
 		wf.nodes[1].credentials = { leadManagementRedisApi: { id: cred.id, name: cred.name } };
 	}
-	const id = await n8n.deploy(wf, path);
+	const id = await env.n8n.deploy(wf, path);
 	const submissions = Array.from({ length: 200 }, (_, i) => variant(i % 10, Math.floor(i / 10)));
 	for (let batch = 0; batch < 10; batch++) {
 		const slice = submissions.slice(batch * 20, batch * 20 + 20);
 		const answers = await Promise.all(
-			slice.map((body) => fetch(`${n8n.base}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })),
+			slice.map((body) => fetch(`${env.n8n.base}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })),
 		);
 		expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
 	}
-	const executions = await n8n.waitForExecutions(id, 200, 120_000);
+	const executions = await env.n8n.waitForExecutions(id, 200, 120_000);
 	expect(executions.every((e) => e.status === 'success')).toBe(true);
 	const fresh = executions.flatMap((e) => nodeItems(e, 'New'));
 	const seen = executions.flatMap((e) => nodeItems(e, 'Seen before'));

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../helpers/net';
 import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { startRedis, type RedisServer } from '../helpers/redisServer';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -186,4 +187,18 @@ export async function startN8nForTests(): Promise<N8n> {
 	await n8n.start();
 	await n8n.setupOwner();
 	return n8n;
+}
+
+/** For a test file: a redis-server and a real n8n started before its tests and stopped after them. */
+export function useN8nAndRedis(redisPassword: string): { readonly n8n: N8n; readonly redis: RedisServer } {
+	const state = {} as { n8n: N8n; redis: RedisServer };
+	beforeAll(async () => {
+		state.redis = await startRedis(redisPassword);
+		state.n8n = await startN8nForTests();
+	}, 180_000);
+	afterAll(async () => {
+		await state.n8n?.stop();
+		await state.redis?.stop();
+	}, 60_000);
+	return state;
 }

@@ -6,19 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { N8n, nodeItems, startN8nForTests } from './n8n';
-import { startRedis, type RedisServer } from '../helpers/redisServer';
+import { nodeItems, useN8nAndRedis } from './n8n';
 
-let n8n: N8n;
-let redis: RedisServer;
-beforeAll(async () => {
-	redis = await startRedis('e2e-route-pass');
-	n8n = await startN8nForTests();
-}, 180_000);
-afterAll(async () => {
-	await n8n?.stop();
-	await redis?.stop();
-}, 60_000);
+const env = useN8nAndRedis('e2e-route-pass');
 
 const fixture = () => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'workflows', 'e2e-route.json'), 'utf8'));
 
@@ -31,12 +21,12 @@ it.each(['sqlite', 'redis'])('%s store: 1,200 leads in bursts of 20 give exactly
 	wf.nodes[1].parameters.options.memoryName = `e2e-${store}`;
 	let credentials: Record<string, unknown> | undefined;
 	if (store === 'redis') {
-		const cred = await n8n.createCredential('leadManagementRedisApi', 'Redis route e2e', { host: '127.0.0.1', port: redis.port, password: 'e2e-route-pass', database: 0, tls: false, keyPrefix: 'e2e-route:', user: '' });
+		const cred = await env.n8n.createCredential('leadManagementRedisApi', 'Redis route e2e', { host: '127.0.0.1', port: env.redis.port, password: 'e2e-route-pass', database: 0, tls: false, keyPrefix: 'e2e-route:', user: '' });
 		credentials = { leadManagementRedisApi: { id: cred.id, name: cred.name } };
 		wf.nodes[1].parameters.store = 'redis';
 		wf.nodes[1].credentials = credentials;
 	}
-	const id = await n8n.deploy(wf, path);
+	const id = await env.n8n.deploy(wf, path);
 
 	// 1,000 leads outside the US (round robin over a, b, c, d), 200 from the US (weighted e:f = 3:1, e capped at 120 a month)
 	const submissions = Array.from({ length: 1200 }, (_, i) => ({ email: `lead${i}@company${i}.example`, first_name: `Lead${i}`, country: i % 6 === 5 ? 'US' : 'FR' }));
@@ -46,7 +36,7 @@ it.each(['sqlite', 'redis'])('%s store: 1,200 leads in bursts of 20 give exactly
 		answers.push(
 			...(await Promise.all(
 				slice.map(async (body) => {
-					const res = await fetch(`${n8n.base}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+					const res = await fetch(`${env.n8n.base}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 					const json = (await res.json().catch(() => ({}))) as { owner?: { id?: string } };
 					return { status: res.status, owner: json.owner?.id };
 				}),
@@ -59,10 +49,10 @@ it.each(['sqlite', 'redis'])('%s store: 1,200 leads in bursts of 20 give exactly
 	expect(tally).toEqual({ a: 250, b: 250, c: 250, d: 250, e: 120, f: 80 });
 
 	// Read back: every execution finished, and the owner loads kept in the store agree.
-	let executions = await n8n.allExecutions(id);
+	let executions = await env.n8n.allExecutions(id);
 	for (let wait = 0; wait < 360 && executions.filter((e) => e.status !== 'running' && e.status !== 'new').length < 1200; wait++) {
 		await new Promise((r) => setTimeout(r, 500));
-		executions = await n8n.allExecutions(id);
+		executions = await env.n8n.allExecutions(id);
 	}
 	expect(executions).toHaveLength(1200);
 	expect(executions.filter((e) => e.status !== 'success')).toEqual([]);
@@ -74,10 +64,10 @@ it.each(['sqlite', 'redis'])('%s store: 1,200 leads in bursts of 20 give exactly
 	loads.nodes[0].webhookId = store === 'redis' ? 'f2000000-0000-4000-8000-0000000000d2' : 'f2000000-0000-4000-8000-0000000000d1';
 	loads.nodes[1].parameters = { ...wf.nodes[1].parameters, operation: 'loads' };
 	if (credentials) loads.nodes[1].credentials = credentials;
-	const loadsId = await n8n.deploy(loads, loadsPath);
-	const res = await fetch(`${n8n.base}/webhook/${loadsPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'report@x.example' }) });
+	const loadsId = await env.n8n.deploy(loads, loadsPath);
+	const res = await fetch(`${env.n8n.base}/webhook/${loadsPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'report@x.example' }) });
 	expect(res.status).toBe(200);
-	const [run] = await n8n.waitForExecutions(loadsId, 1, 30_000);
+	const [run] = await env.n8n.waitForExecutions(loadsId, 1, 30_000);
 	const counts = Object.fromEntries(nodeItems(run, 'Route Leads').map((i) => [i.json.id, (i.json.counts as { this_month: number }).this_month]));
 	expect(counts).toEqual({ a: 250, b: 250, c: 250, d: 250, e: 120, f: 80 });
 	expect(nodeItems(run, 'Route Leads').find((i) => i.json.id === 'e')?.json).toMatchObject({ available: false, unavailable_reason: 'monthly cap reached (120/120)' });
