@@ -161,6 +161,7 @@ export class Router {
 	}
 
 	private checkTarget(target: Target, label: string): void {
+		if (target.type === 'owner' && !target.owner) throw new RouteConfigError(`${label}: choose the owner ID to assign to`);
 		if (target.type === 'owner' && !this.owner(target.owner)) {
 			throw new RouteConfigError(`${label}: no owner with the ID "${target.owner}" (owners: ${this.ownerList()})`);
 		}

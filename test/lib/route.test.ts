@@ -142,6 +142,7 @@ describe('routing configuration errors', () => {
 		expect(() => router(owners, { pools: [{ name: 'X', strategy: 'roundRobin', members: ['a', 'nobody'] }] })).toThrow(/Pool "X": "nobody" is neither an owner ID nor a team/);
 		expect(() => router(owners, { fallbackOwner: 'boss' })).toThrow(/Fallback owner "boss" is not among the owners/);
 		expect(() => router(owners, { timeZone: 'Mars/Olympus' })).toThrow(/Time zone "Mars\/Olympus"/);
+		expect(() => router(owners, { rules: [{ name: 'VIP', target: { type: 'owner', owner: '' } }] })).toThrow('Rule 1 ("VIP"): choose the owner ID to assign to');
 		expect(() => router([], {})).toThrow(/When no rule matches: no pool or team named "\*"/);
 	});
 });
