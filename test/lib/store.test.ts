@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { RedisStore } from '../../lib/store/redis';
 import { defaultStorePath, openSqliteStore, SqliteStore } from '../../lib/store/sqlite';
+import type { KeyValueStore } from '../../lib/store/types';
+import { startRedis } from '../helpers/redisServer';
 
 const run = promisify(execFile);
 let dir: string;
@@ -88,5 +91,44 @@ describe('SqliteStore lead memory count', () => {
 		await reopened.recall('old', { recordId: 'c', values: {}, keys: ['e:c'] }, decideNo, none);
 		expect(await reopened.count('old')).toBe(3);
 		await reopened.close();
+	});
+});
+
+describe('key-value transactions', () => {
+	const kinds: Array<[string, () => Promise<{ store: KeyValueStore & { close(): Promise<void> }; stop?: () => Promise<void> }>]> = [
+		['SQLite', async () => ({ store: new SqliteStore(':memory:') })],
+		[
+			'Redis',
+			async () => {
+				const server = await startRedis();
+				return { store: await RedisStore.open({ host: '127.0.0.1', port: server.port, keyPrefix: 'kv-test:' }), stop: () => server.stop() };
+			},
+		],
+	];
+	it.each(kinds)('%s: reads what earlier transactions wrote, forgets expired keys, lists by prefix and clears', async (_, open) => {
+		const { store, stop } = await open();
+		try {
+			const now = Date.now();
+			await store.transact('ns', ['a'], (view) => {
+				expect(view.get('a')).toBeUndefined();
+				view.set('a', '1');
+				view.set('n:x:old', '5', now + 100);
+				view.set('n:x:new', '7', now + 60_000);
+			});
+			// Reading a key that was not loaded is refused rather than read outside the transaction.
+			await expect(store.transact('ns', ['a'], (view) => view.get('b'))).rejects.toThrow('State key "b" was read without being loaded first');
+			const seen = await store.transact('ns', ['a', 'n:x:old', 'n:x:new'], (view) => [view.get('a'), view.get('n:x:new')]);
+			expect(seen).toEqual(['1', '7']);
+			await new Promise((r) => setTimeout(r, 150));
+			expect(await store.transact('ns', ['n:x:old'], (view) => view.get('n:x:old'))).toBeUndefined();
+			expect(await store.entries('ns', 'n:')).toEqual({ 'n:x:new': '7' });
+			await store.transact('ns', [], (view) => view.delete('a'));
+			expect(await store.entries('ns')).toEqual({ 'n:x:new': '7' });
+			expect(await store.clearKeys('ns')).toBeGreaterThanOrEqual(1);
+			expect(await store.entries('ns')).toEqual({});
+		} finally {
+			await store.close();
+			await stop?.();
+		}
 	});
 });
