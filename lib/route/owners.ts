@@ -1,3 +1,4 @@
+import { foldText } from '../normalize/text';
 import { isValidTimeZone, parseDateRanges, parseWorkingHours, type DateRange, type Period, type WorkingHours } from './time';
 
 /** Someone leads can be assigned to (a rep, a dealer, a store, a queue). */
@@ -61,7 +62,8 @@ export const OWNER_COLUMN_ALIASES: Record<OwnerField, string[]> = {
 
 export class OwnerError extends Error {}
 
-const columnKey = (k: string) => k.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+/** A column name as the aliases spell it: `Owner ID` and `owner-id` both become `owner_id`. */
+const columnKey = (k: string) => foldText(k).replace(/ /g, '_');
 
 /**
  * Reads a row (a sheet line, a table record) into an owner definition: explicit column names

@@ -1,4 +1,11 @@
-import type { RouteDecision } from './router';
+import type { KvView } from '../store/types';
+import type { Owner } from './owners';
+import type { RouteDecision, Router } from './router';
+
+/** Who an owner is, as leads and load reports show them. */
+function ownerIdentity(o: Owner | undefined) {
+	return { id: o?.id ?? null, name: o?.name ?? null, email: o?.email ?? null, crm_owner_id: o?.crmOwnerId ?? null };
+}
 
 /** The `owner` section a routed lead carries: who, how, and the routing log. */
 export interface OwnerSection {
@@ -26,10 +33,7 @@ export function ownerSection(decision: RouteDecision, now: number): OwnerSection
 	const at = new Date(now).toISOString();
 	const o = decision.owner;
 	return {
-		id: o?.id ?? null,
-		name: o?.name ?? null,
-		email: o?.email ?? null,
-		crm_owner_id: o?.crmOwnerId ?? null,
+		...ownerIdentity(o),
 		status: decision.status,
 		method: decision.method ?? null,
 		assigned_at: o ? at : null,
@@ -65,4 +69,18 @@ export function withRouting(lead: Record<string, unknown>, decision: RouteDecisi
 		];
 	}
 	return out;
+}
+
+/** An owner's counts, caps and availability now (the Get Owner Loads operation). */
+export function ownerLoad(router: Router, o: Owner, view: KvView, now: number) {
+	const why = router.unavailable(o, view, now, { schedule: true, hours: true });
+	return {
+		...ownerIdentity(o),
+		teams: o.teams,
+		available: !why,
+		unavailable_reason: why ?? null,
+		counts: { today: router.count(view, o, 'day', now), this_week: router.count(view, o, 'week', now), this_month: router.count(view, o, 'month', now), all_time: router.count(view, o, 'all', now) },
+		caps: { day: o.caps.day ?? null, week: o.caps.week ?? null, month: o.caps.month ?? null },
+		time_zone: o.timeZone ?? router.settings.timeZone,
+	};
 }

@@ -88,6 +88,8 @@ interface Pool {
 }
 
 const DAY_MS = 86_400_000;
+/** Every assignment is counted per day, ISO week and month (for caps and loads) and for ever. */
+const COUNTED: Array<Period | 'all'> = [...PERIODS, 'all'];
 
 /** Pointer, weights and counter keys in the state store, per routing memory. */
 export const stateKey = {
@@ -137,17 +139,23 @@ export class Router {
 		return this.byId.get(id.trim().toLowerCase());
 	}
 
+	/** The owners in a team (names compared without case). */
+	private team(name: string): Owner[] {
+		const wanted = name.toLowerCase();
+		return this.owners.filter((o) => o.teams.some((t) => t.toLowerCase() === wanted));
+	}
+
 	private resolveMembers(spec: PoolSpec): Owner[] {
 		const names = (spec.members ?? []).map((m) => m.trim()).filter(Boolean);
 		if (!names.length) {
-			const members = this.owners.filter((o) => o.teams.some((t) => t.toLowerCase() === spec.name.toLowerCase()));
+			const members = this.team(spec.name);
 			if (!members.length) throw new RouteConfigError(`Pool "${spec.name}" has no members: list owner IDs or teams, or put owners in team "${spec.name}"`);
 			return members;
 		}
 		const members: Owner[] = [];
 		for (const name of names) {
 			const owner = this.owner(name);
-			const team = this.owners.filter((o) => o.teams.some((t) => t.toLowerCase() === name.toLowerCase()));
+			const team = this.team(name);
 			if (!owner && !team.length) throw new RouteConfigError(`Pool "${spec.name}": "${name}" is neither an owner ID nor a team (owners: ${this.ownerList()})`);
 			for (const o of owner ? [owner] : team) if (!members.includes(o)) members.push(o);
 		}
@@ -176,7 +184,7 @@ export class Router {
 	/** Every state key a batch of leads may read, so the store can load them in one go. */
 	keysFor(requests: RouteRequest[], now: number): string[] {
 		const keys = new Set<string>();
-		for (const o of this.owners) for (const p of this.countPeriods(now)) keys.add(stateKey.count(o.id, p));
+		for (const o of this.owners) for (const period of COUNTED) keys.add(this.countKey(o, period, now));
 		for (const pool of [...this.pools.values(), { name: 'All Owners' }]) {
 			keys.add(stateKey.pointer(pool.name));
 			keys.add(stateKey.weights(pool.name));
@@ -187,14 +195,21 @@ export class Router {
 		return [...keys];
 	}
 
-	private countPeriods(now: number): string[] {
-		return [...PERIODS.map((p) => periodKey(p, now, this.settings.timeZone)), 'all'];
+	private periodCache: { now: number; keys: Record<Period | 'all', string> } | undefined;
+
+	/** The counter key of an owner for the period containing `now` (quota zone), or for ever. */
+	private countKey(owner: Owner, period: Period | 'all', now: number): string {
+		// A batch routes at one instant: the period keys are worked out once, not per owner and lead.
+		if (this.periodCache?.now !== now) {
+			const zone = this.settings.timeZone;
+			this.periodCache = { now, keys: { day: periodKey('day', now, zone), week: periodKey('week', now, zone), month: periodKey('month', now, zone), all: 'all' } };
+		}
+		return stateKey.count(owner.id, this.periodCache.keys[period]);
 	}
 
 	/** How many leads an owner got in the period containing `now` (quota zone), or ever. */
 	count(view: KvView, owner: Owner, period: Period | 'all', now: number): number {
-		const key = stateKey.count(owner.id, period === 'all' ? 'all' : periodKey(period, now, this.settings.timeZone));
-		return Number(view.get(key) ?? 0);
+		return Number(view.get(this.countKey(owner, period, now)) ?? 0);
 	}
 
 	/** Why an owner cannot take a lead now, or undefined when they can. */
@@ -236,14 +251,15 @@ export class Router {
 		if (target.type === 'unassigned') return this.fallback(view, now, base, domain, `${where} and no owner is set for that case`);
 
 		const pool: Pool = target.type === 'owner' ? { name: '', strategy: 'roundRobin', members: [this.owner(target.owner)!] } : this.pool(target.pool)!;
+		const inPool = target.type === 'pool' ? { ...base, pool: pool.name, strategy: pool.strategy } : base;
 		const picked = this.pick(pool, view, now, skipped);
 		if (picked) {
 			const method: RouteMethod = target.type === 'owner' ? 'owner' : 'pool';
 			const reason = target.type === 'owner' ? `${where}: assigned to ${picked.name}` : `${where}: ${describe(pool.strategy)} in ${pool.name}`;
-			return this.assign(view, now, picked, { ...base, method, reason, ...(target.type === 'pool' ? { pool: pool.name, strategy: pool.strategy } : {}) }, domain);
+			return this.assign(view, now, picked, { ...inPool, method, reason }, domain);
 		}
 		const nobody = target.type === 'owner' ? `${pool.members[0].name} is not available` : `nobody in ${pool.name} is available`;
-		return this.fallback(view, now, { ...base, ...(target.type === 'pool' ? { pool: pool.name, strategy: pool.strategy } : {}) }, domain, `${where}, but ${nobody}`);
+		return this.fallback(view, now, inPool, domain, `${where}, but ${nobody}`);
 	}
 
 	private fallback(view: KvView, now: number, base: Omit<RouteDecision, 'status' | 'reason'>, domain: string | undefined, why: string): RouteDecision {
@@ -344,10 +360,9 @@ export class Router {
 		remember = true,
 	): RouteDecision {
 		const counts = {} as Record<Period | 'all', number>;
-		for (const period of [...PERIODS, 'all'] as Array<Period | 'all'>) {
+		for (const period of COUNTED) {
 			const n = this.count(view, owner, period, now) + 1;
-			const key = stateKey.count(owner.id, period === 'all' ? 'all' : periodKey(period, now, this.settings.timeZone));
-			view.set(key, String(n), period === 'all' ? undefined : periodEnd(period, now, this.settings.timeZone) + DAY_MS);
+			view.set(this.countKey(owner, period, now), String(n), period === 'all' ? undefined : periodEnd(period, now, this.settings.timeZone) + DAY_MS);
 			counts[period] = n;
 		}
 		if (remember && domain && this.settings.rememberAccountOwners && !view.get(stateKey.account(domain))) view.set(stateKey.account(domain), owner.id);

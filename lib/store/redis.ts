@@ -1,13 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RespClient, type RedisOptions, type RedisReply } from './resp';
-import { bestCandidate, BufferedView, type CandidateDecision, type KeyValueStore, type KvView, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
+import { bestCandidate, BufferedView, isIdentityKey, WEAK_KEY_CANDIDATES, type CandidateDecision, type KeyValueStore, type KvView, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
 
 const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-const STRONG_KEY = /^(e|el|p|i|d):/;
+/** The lock of a namespace's key-value transactions (apart from the lead memory's lock). */
+const KV_LOCK = 'kvlock';
 /**
  * Commits a transaction's writes only while its lock is still held (KEYS[1] = lock, ARGV[1] =
  * token): a worker that stalled past the lock's expiry cannot overwrite a newer state.
  * ARGV after the token: triples of op ('set' | 'del'), value, expiry in ms (0 = none) for KEYS[2..].
+ * Keys set are added to the namespace's key index, `<lock>:keys`.
  */
 const COMMIT_IF_LOCKED = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 for i = 2, #KEYS do
@@ -112,8 +114,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	private async recallOne(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now: number, writes: Array<Promise<RedisReply>>): Promise<RecallResult> {
 		await this.applyRetention(namespace, retention, now);
 		const keys = [...new Set(lead.keys)];
-		// identity keys: every holder; name-like keys: the 100 most recent
-		const lists = await Promise.all(keys.map((key) => this.cmd('ZREVRANGE', this.k(namespace, 'k', key), 0, STRONG_KEY.test(key) ? -1 : 99) as Promise<string[]>));
+		const lists = await Promise.all(keys.map((key) => this.cmd('ZREVRANGE', this.k(namespace, 'k', key), 0, isIdentityKey(key) ? -1 : WEAK_KEY_CANDIDATES - 1) as Promise<string[]>));
 		const ids = new Set(lists.flat());
 		const found = await this.records(namespace, [...ids]);
 		const best = bestCandidate(found.map(([recordId, rec]) => ({ recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt })), decide);
@@ -188,6 +189,11 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		return (await this.cmd('ZCARD', this.k(namespace, 'age'))) as number;
 	}
 
+	/** Every key-value key of a namespace, kept by the commit script (so listing needs no SCAN). */
+	private kvIndex(namespace: string): string {
+		return `${this.k(namespace, KV_LOCK)}:keys`;
+	}
+
 	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T): Promise<T> {
 		return await this.locked(
 			namespace,
@@ -212,17 +218,17 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				}
 				return out;
 			},
-			'kvlock',
+			KV_LOCK,
 		);
 	}
 
 	async entries(namespace: string, prefix = ''): Promise<Record<string, string>> {
-		const all = ((await this.cmd('SMEMBERS', `${this.k(namespace, 'kvlock')}:keys`)) as string[]).filter((k) => k.startsWith(this.k(namespace, 'kv', prefix)));
+		const all = ((await this.cmd('SMEMBERS', this.kvIndex(namespace))) as string[]).filter((k) => k.startsWith(this.k(namespace, 'kv', prefix)));
 		if (!all.length) return {};
 		const values = (await this.cmd('MGET', ...all)) as Array<string | null>;
 		// Expired counters of past periods leave the key index here.
 		const gone = all.filter((_, i) => values[i] === null);
-		if (gone.length) await this.cmd('SREM', `${this.k(namespace, 'kvlock')}:keys`, ...gone);
+		if (gone.length) await this.cmd('SREM', this.kvIndex(namespace), ...gone);
 		const base = this.k(namespace, 'kv', '');
 		const out: Record<string, string> = {};
 		all.forEach((k, i) => values[i] !== null && (out[k.slice(base.length)] = values[i]!));
@@ -233,14 +239,14 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		return await this.locked(
 			namespace,
 			async () => {
-				const index = `${this.k(namespace, 'kvlock')}:keys`;
+				const index = this.kvIndex(namespace);
 				const all = (await this.cmd('SMEMBERS', index)) as string[];
 				let n = 0;
 				for (let i = 0; i < all.length; i += 500) n += (await this.cmd('DEL', ...all.slice(i, i + 500))) as number;
 				await this.cmd('DEL', index);
 				return n;
 			},
-			'kvlock',
+			KV_LOCK,
 		);
 	}
 

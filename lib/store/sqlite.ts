@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
-import { bestCandidate, BufferedView, type CandidateDecision, type KeyValueStore, type KvView, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
+import { bestCandidate, BufferedView, isIdentityKey, WEAK_KEY_CANDIDATES, type CandidateDecision, type KeyValueStore, type KvView, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
 
 type SqliteModule = typeof import('node:sqlite');
 
@@ -76,9 +76,6 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		}
 	}
 
-	/** Candidates per lookup from unspecific keys (names by sound, company, city): the most recent. */
-	private readonly maxWeakCandidates = 100;
-	private readonly candidateStatements = new Map<string, StatementSync>();
 
 	/**
 	 * Remembered records sharing a key with the lead: all of those sharing an identity key (email,
@@ -86,22 +83,17 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	 * the same with a thousand or a million remembered leads.
 	 */
 	private candidates(namespace: string, keys: string[]): Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }> {
-		const strong = keys.filter((k) => /^(e|el|p|i|d):/.test(k));
-		const weak = keys.filter((k) => !/^(e|el|p|i|d):/.test(k));
+		const strong = keys.filter(isIdentityKey);
+		const weak = keys.filter((k) => !isIdentityKey(k));
 		const out = new Map<string, { record_id: string; canonical_id: string; vals: string; seen_at: number }>();
-		for (const [list, limit] of [[strong, -1], [weak, this.maxWeakCandidates]] as const) {
+		for (const [list, limit] of [[strong, -1], [weak, WEAK_KEY_CANDIDATES]] as const) {
 			if (!list.length) continue;
 			// Driven by the key index (ns, key, record_id), then records by primary key.
 			const sql = `SELECT r.record_id, r.canonical_id, r.vals, r.seen_at FROM dedupe_keys k
 				JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id
 				WHERE k.ns = ? AND k.key IN (${list.map(() => '?').join(',')})
 				ORDER BY r.seen_at DESC LIMIT ${limit}`;
-			let stmt = this.candidateStatements.get(sql);
-			if (!stmt) {
-				stmt = this.db.prepare(sql);
-				this.candidateStatements.set(sql, stmt);
-			}
-			for (const row of stmt.all(namespace, ...list) as Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }>) out.set(row.record_id, row);
+			for (const row of this.statement(sql).all(namespace, ...list) as Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }>) out.set(row.record_id, row);
 		}
 		return [...out.values()];
 	}
@@ -224,8 +216,8 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			}
 			const view = new BufferedView(unique, loaded);
 			const out = fn(view);
-			const put = this.db.prepare('INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at');
-			const del = this.db.prepare('DELETE FROM kv WHERE ns = ? AND key = ?');
+			const put = this.statement('INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at');
+			const del = this.statement('DELETE FROM kv WHERE ns = ? AND key = ?');
 			for (const [key, w] of view.writes) {
 				if (w.value === null) del.run(namespace, key);
 				else put.run(namespace, key, w.value, w.expiresAt ?? null);

@@ -70,6 +70,17 @@ export interface LeadMemory {
 	count(namespace: string): Promise<number>;
 }
 
+/**
+ * Keys of identity values (email, mailbox, phone, id, date): every remembered holder is a
+ * candidate. Other keys (names by sound, company) only bring the most recent holders
+ * (`WEAK_KEY_CANDIDATES`), so a look-up costs the same with a thousand or a million leads.
+ */
+export const WEAK_KEY_CANDIDATES = 100;
+
+export function isIdentityKey(key: string): boolean {
+	return /^(e|el|p|i|d):/.test(key);
+}
+
 export type CandidateDecision = (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] };
 
 /** The strongest matching candidate, or an empty result when none matches. */

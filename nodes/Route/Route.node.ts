@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeOperationError } from 'n8n-workflow';
 import { companyDomain, normalizeDomain } from '../../lib/normalize/domain';
 import { accountOwnersFromRows } from '../../lib/route/owners';
-import { withRouting } from '../../lib/route/result';
+import { ownerLoad, withRouting } from '../../lib/route/result';
 import { routeLeads } from '../../lib/route/route';
 import type { RouteRequest } from '../../lib/route/router';
-import { leadManagementRedisConnectionTest, openStore } from '../shared/store';
+import { leadManagementRedisConnectionTest, openStore, type OpenedStore } from '../shared/store';
 import { readRouteSettings, type RouteSettings } from './config';
 import { routeProperties } from './description';
 
@@ -52,31 +52,12 @@ export class Route implements INodeType {
 	}
 }
 
-async function ownerLoads(settings: RouteSettings, store: Awaited<ReturnType<typeof openStore>>, now: number): Promise<INodeExecutionData[]> {
+async function ownerLoads(settings: RouteSettings, store: OpenedStore, now: number): Promise<INodeExecutionData[]> {
 	const { router } = settings;
-	return await store.transact(settings.namespace, router.keysFor([], now), (view) =>
-		router.owners.map((o) => {
-			const why = router.unavailable(o, view, now, { schedule: true, hours: true });
-			return {
-				json: {
-					id: o.id,
-					name: o.name,
-					email: o.email ?? null,
-					crm_owner_id: o.crmOwnerId ?? null,
-					teams: o.teams,
-					available: !why,
-					unavailable_reason: why ?? null,
-					counts: { today: router.count(view, o, 'day', now), this_week: router.count(view, o, 'week', now), this_month: router.count(view, o, 'month', now), all_time: router.count(view, o, 'all', now) },
-					caps: { day: o.caps.day ?? null, week: o.caps.week ?? null, month: o.caps.month ?? null },
-					time_zone: o.timeZone ?? router.settings.timeZone,
-				},
-				pairedItem: { item: 0 },
-			};
-		}),
-	);
+	return await store.transact(settings.namespace, router.keysFor([], now), (view) => router.owners.map((o) => ({ json: ownerLoad(router, o, view, now), pairedItem: { item: 0 } })));
 }
 
-async function route(this: IExecuteFunctions, settings: RouteSettings, store: Awaited<ReturnType<typeof openStore>>, now: number): Promise<INodeExecutionData[][]> {
+async function route(this: IExecuteFunctions, settings: RouteSettings, store: OpenedStore, now: number): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData(0);
 	const { router } = settings;
 	const rules = router.settings.rules;

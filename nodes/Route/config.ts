@@ -28,8 +28,8 @@ function target(kind: string, pool: unknown, owner: unknown): Target {
 }
 
 /** The owners: from the node's list, or one per item of the Owners input (input 2). */
-export function readOwners(ctx: IExecuteFunctions): OwnerInput[] {
-	if (ctx.getNodeParameter('ownersSource', 0, 'node') === 'input') {
+export function readOwners(ctx: IExecuteFunctions, fromInput: boolean): OwnerInput[] {
+	if (fromInput) {
 		const mapping = ctx.getNodeParameter('ownerColumns', 0, {}) as Partial<Record<OwnerField, string>>;
 		return ctx.getInputData(1).map((item) => ownerInputFromRow(item.json as Record<string, unknown>, mapping));
 	}
@@ -40,6 +40,7 @@ export function readOwners(ctx: IExecuteFunctions): OwnerInput[] {
 export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 	const o = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const ownersFromInput = operation !== 'reset' && ctx.getNodeParameter('ownersSource', 0, 'node') === 'input';
 	const rules: RuleSpec[] =
 		operation === 'route'
 			? ((ctx.getNodeParameter('rules.values', 0, []) as IDataObject[]) ?? []).map((r, i) => ({
@@ -55,11 +56,10 @@ export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 	const accountOwnerFirst = operation === 'route' && ctx.getNodeParameter('accountOwnerFirst', 0, false) === true;
 	const timeZone = String(o.timeZone ?? '').trim() || ctx.getTimezone();
 	const workflowId = ctx.getWorkflow().id ?? 'unsaved';
-	const owners = operation === 'reset' ? [] : readOwners(ctx);
+	const owners = operation === 'reset' ? [] : readOwners(ctx, ownersFromInput);
 	if (!owners.length && operation !== 'reset') {
-		const fromInput = ctx.getNodeParameter('ownersSource', 0, 'node') === 'input';
-		throw new NodeOperationError(ctx.getNode(), fromInput ? 'No owners: the Owners input has no items' : 'No owners: add at least one owner', {
-			description: fromInput ? 'Connect the node that reads your team (a sheet, a table) to the Owners input; each item is one owner.' : undefined,
+		throw new NodeOperationError(ctx.getNode(), ownersFromInput ? 'No owners: the Owners input has no items' : 'No owners: add at least one owner', {
+			description: ownersFromInput ? 'Connect the node that reads your team (a sheet, a table) to the Owners input; each item is one owner.' : undefined,
 		});
 	}
 	let router: Router;
@@ -80,13 +80,11 @@ export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 		});
 	} catch (e) {
 		if (e instanceof OwnerError || e instanceof RouteConfigError) {
-			const source = ctx.getNodeParameter('ownersSource', 0, 'node') === 'input' ? 'Owners are read from the Owners input (one item per owner).' : undefined;
-			throw new NodeOperationError(ctx.getNode(), e.message, { description: source });
+			throw new NodeOperationError(ctx.getNode(), e.message, { description: ownersFromInput ? 'Owners are read from the Owners input (one item per owner).' : undefined });
 		}
 		throw new NodeOperationError(ctx.getNode(), e as Error);
 	}
 	const memoryName = String(o.memoryName ?? '').trim();
-	const ownersFromInput = ctx.getNodeParameter('ownersSource', 0, 'node') === 'input';
 	return {
 		router,
 		namespace: memoryName ? `route:shared:${memoryName}` : `route:${workflowId}`,

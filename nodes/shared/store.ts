@@ -37,8 +37,10 @@ function redisOptions(c: ICredentialDataDecryptedObject) {
 	};
 }
 
+export type OpenedStore = StateStore & LeadMemory & KeyValueStore;
+
 /** The store a node was configured with: SQLite beside n8n's data, or Redis from the credential. */
-export async function openStore(ctx: IExecuteFunctions | IWebhookFunctions, store: string, stateFile: string): Promise<StateStore & LeadMemory & KeyValueStore> {
+export async function openStore(ctx: IExecuteFunctions | IWebhookFunctions, store: string, stateFile: string): Promise<OpenedStore> {
 	if (store === 'redis') return await openRedisStore(redisOptions(await ctx.getCredentials(REDIS_CREDENTIAL)));
 	return openSqliteStore(stateFile || defaultStorePath());
 }
