@@ -56,15 +56,21 @@ export function termFrequencies(records: Prepared[], fields: FieldSpec[]): TermF
 	return { n: records.length, counts };
 }
 
+/** Whether the mailboxes (the parts before the @) of two prepared emails are the same, without slicing. */
+function sameMailbox(a: string, b: string, minLength: number): boolean {
+	const ia = a.indexOf('@');
+	if (ia < minLength || ia !== b.indexOf('@')) return false;
+	for (let i = 0; i < ia; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+	return true;
+}
+
 export function levelOf(kind: FieldKind, a: string, b: string): Level {
 	if (a === b) return 'exact';
 	switch (kind) {
 		case 'email': {
 			// A typo'd copy of an address (one side invalid, or the same mailbox at a misspelled domain).
-			const la = a.split('@')[0];
-			const lb = b.split('@')[0];
 			const oneInvalid = a[0] === INVALID_EMAIL_MARK || b[0] === INVALID_EMAIL_MARK;
-			if ((oneInvalid && editDistance(a, b, 3) <= 3) || (la === lb && la.length >= 5)) return 'fuzzy';
+			if ((oneInvalid && editDistance(a, b, 3) <= 3) || sameMailbox(a, b, 5)) return 'fuzzy';
 			return 'diff';
 		}
 		case 'first_name':
@@ -104,20 +110,35 @@ const FAR_DATE_WEIGHT = -8;
 /** Two valid addresses sharing neither mailbox nor domain. */
 const UNRELATED_EMAIL_WEIGHT = -3;
 
+/**
+ * Two different valid addresses: colleagues when they share a company domain, unrelated when
+ * neither domain nor the start of the mailbox agree. Index arithmetic only: this runs for most
+ * compared pairs.
+ */
+function emailDiffWeight(a: string, b: string, diff: number): number {
+	if (a[0] === INVALID_EMAIL_MARK || b[0] === INVALID_EMAIL_MARK) return diff;
+	const ia = a.indexOf('@');
+	const ib = b.indexOf('@');
+	let sameDomain = a.length - ia === b.length - ib;
+	for (let i = 1; sameDomain && ia + i < a.length; i++) sameDomain = a.charCodeAt(ia + i) === b.charCodeAt(ib + i);
+	if (sameDomain) {
+		// same domain, so the mailboxes differ (the addresses are not equal)
+		return isFreeEmailDomain(a.slice(ia + 1)) ? diff : COLLEAGUE_EMAIL_WEIGHT;
+	}
+	// different domain and a mailbox that does not even start alike
+	const prefix = Math.min(3, ia, ib);
+	let alike = Math.min(3, ia) === Math.min(3, ib);
+	for (let i = 0; alike && i < prefix; i++) alike = a.charCodeAt(i) === b.charCodeAt(i);
+	return alike ? diff : UNRELATED_EMAIL_WEIGHT;
+}
+
 function weightOf(field: FieldSpec, level: Level, value: string, other: string, tf?: TermFrequencies): number {
 	const w = WEIGHTS[field.kind];
 	if (level === 'fuzzy') return w.fuzzy;
 	if (level === 'near') return 0;
 	if (level === 'far') return FAR_DATE_WEIGHT;
 	if (level === 'diff') {
-		if (field.kind === 'email') {
-			const [la, da] = value.split('@');
-			const [lb, db] = other.split('@');
-			const valid = value[0] !== INVALID_EMAIL_MARK && other[0] !== INVALID_EMAIL_MARK;
-			if (valid && da === db && la !== lb && !isFreeEmailDomain(da)) return COLLEAGUE_EMAIL_WEIGHT;
-			// different domain and a mailbox that does not even start alike
-			if (valid && da !== db && la.slice(0, 3) !== lb.slice(0, 3)) return UNRELATED_EMAIL_WEIGHT;
-		}
+		if (field.kind === 'email') return emailDiffWeight(value, other, w.diff);
 		return w.diff;
 	}
 	if (w.tf && tf) {
@@ -139,49 +160,81 @@ export interface Comparison {
 
 type FieldVisitor = (field: FieldSpec, level: Level, weight: number) => void;
 
+/** The most one field can add to a score: its exact weight (rare values weigh more) or fuzzy one. */
+const MAX_WEIGHT = Object.fromEntries(
+	Object.entries(WEIGHTS).map(([kind, w]) => [kind, Math.max(w.exact, w.fuzzy, w.tf?.hi ?? -Infinity)]),
+) as Record<FieldKind, number>;
+
 /**
  * Scores a pair field by field; first and last names are also tried swapped and the better
  * reading counts (typed into the wrong boxes is common on forms). Without a visitor nothing is
  * allocated: this is the hot path of batch matching.
+ *
+ * With a `floor`, it stops as soon as the fields left could not lift the score to it (most pairs
+ * compared are different people, and the names, compared last, are the dearest part) and returns
+ * that upper bound instead: the result is exact when it reaches `floor`, and below `floor` otherwise.
  */
-function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], tf: TermFrequencies | undefined, visit?: FieldVisitor): number {
+function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], tf: TermFrequencies | undefined, visit?: FieldVisitor, floor = -Infinity): number {
 	let score = 0;
 	let first: FieldSpec | undefined;
 	let last: FieldSpec | undefined;
-	for (const f of fields) {
+	for (let i = 0; i < fields.length; i++) {
+		const f = fields[i];
 		if (f.kind === 'first_name' && !first) first = f;
 		else if (f.kind === 'last_name' && !last) last = f;
-		else {
-			const x = a[f.name];
-			const y = b[f.name];
-			if (!x || !y) continue;
-			const level = levelOf(f.kind, x, y);
-			const w = weightOf(f, level, x, y, tf);
-			visit?.(f, level, w);
-			score += w;
-		}
 	}
 	const af = first ? a[first.name] : undefined;
 	const al = last ? a[last.name] : undefined;
 	const bf = first ? b[first.name] : undefined;
 	const bl = last ? b[last.name] : undefined;
-	const one = (f: FieldSpec | undefined, mine: string | undefined, theirs: string | undefined, v?: FieldVisitor) => {
-		if (!f || !mine || !theirs) return 0;
-		const level = levelOf(f.kind, mine, theirs);
-		const w = weightOf(f, level, mine, theirs, tf);
-		v?.(f, level, w);
-		return w;
-	};
-	const names = (x: string | undefined, y: string | undefined, v?: FieldVisitor) => one(first, af, x, v) + one(last, al, y, v);
-	const straight = names(bf, bl);
-	const swapped = af && al && bf && bl && af !== bf ? names(bl, bf) : -Infinity;
-	if (visit) names(swapped > straight ? bl : bf, swapped > straight ? bf : bl, visit);
+	// What the fields both records hold could add at most.
+	let headroom = 0;
+	if (floor > -Infinity) {
+		if (bf || bl) headroom += (af ? MAX_WEIGHT.first_name : 0) + (al ? MAX_WEIGHT.last_name : 0);
+		for (let i = 0; i < fields.length; i++) {
+			const f = fields[i];
+			if (f !== first && f !== last && a[f.name] && b[f.name]) headroom += MAX_WEIGHT[f.kind];
+		}
+		if (headroom < floor) return headroom;
+	}
+	for (let i = 0; i < fields.length; i++) {
+		const f = fields[i];
+		if (f === first || f === last) continue;
+		const x = a[f.name];
+		const y = b[f.name];
+		if (!x || !y) continue;
+		const level = levelOf(f.kind, x, y);
+		const w = weightOf(f, level, x, y, tf);
+		if (visit) visit(f, level, w);
+		score += w;
+		headroom -= MAX_WEIGHT[f.kind];
+		if (score + headroom < floor) return score + headroom;
+	}
+	const straight = nameWeight(first, af, bf, tf) + nameWeight(last, al, bl, tf);
+	const swapped = af && al && bf && bl && af !== bf ? nameWeight(first, af, bl, tf) + nameWeight(last, al, bf, tf) : -Infinity;
+	if (visit) {
+		const asSwapped = swapped > straight;
+		nameWeight(first, af, asSwapped ? bl : bf, tf, visit);
+		nameWeight(last, al, asSwapped ? bf : bl, tf, visit);
+	}
 	return score + Math.max(straight, swapped);
 }
 
-/** The score alone (see walkPair). */
-export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies): number {
-	return walkPair(a, b, fields, tf);
+/** One name field's weight (0 when either side is empty). */
+function nameWeight(f: FieldSpec | undefined, mine: string | undefined, theirs: string | undefined, tf: TermFrequencies | undefined, visit?: FieldVisitor): number {
+	if (!f || !mine || !theirs) return 0;
+	const level = levelOf(f.kind, mine, theirs);
+	const w = weightOf(f, level, mine, theirs, tf);
+	if (visit) visit(f, level, w);
+	return w;
+}
+
+/**
+ * The score alone (see walkPair). With a `floor`, the score is exact when it reaches the floor;
+ * a pair that cannot reach it gets some value below it, found without comparing every field.
+ */
+export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies, floor?: number): number {
+	return walkPair(a, b, fields, tf, undefined, floor);
 }
 
 /** The score with each field's level and the agreeing fields, for match reasons and rules. */

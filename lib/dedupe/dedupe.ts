@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CandidateDecision, LeadMemory, RecallLead, Retention } from '../store/types';
 import type { Prepared, PrepareOptions } from './fields';
 import { prepareLead, hasComparableValues, type FieldSource } from './leads';
-import { blockingKeys, decide, matchBatch, type MatcherConfig } from './matcher';
+import { blockingKeys, decide, keyOptions, matchBatch, type MatcherConfig } from './matcher';
 import { mergeLeads, submittedAt } from './merge';
 
 type Json = Record<string, unknown>;
@@ -64,16 +64,9 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 	const ids = all.map((j, i) => leadIdOf(j, prepared[i]));
 	const { cluster, bestMatch } = matchBatch(prepared, config.matcher);
 	const mode: DedupeMode = reference.length ? 'reference' : 'batch';
-	const groups = new Map<number, number[]>();
-	for (let i = 0; i < all.length; i++) {
-		const c = cluster[i];
-		const g = groups.get(c);
-		if (g) g.push(i);
-		else groups.set(c, [i]);
-	}
 	const out: DedupeOutcome = { kept: [], duplicates: [] };
 	const R = reference.length;
-	for (const members of groups.values()) {
+	for (const members of clusterMembers(cluster)) {
 		const itemMembers = members.filter((m) => m >= R);
 		if (!itemMembers.length) continue;
 		const refMember = members.find((m) => m < R);
@@ -123,6 +116,27 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 	return out;
 }
 
+/**
+ * Each cluster's members in input order, clusters in order of their first member. Clusters are
+ * linked through typed arrays: no map or array per record, which matters at a million leads.
+ */
+function* clusterMembers(cluster: Int32Array): Generator<number[]> {
+	const n = cluster.length;
+	const next = new Int32Array(n).fill(-1);
+	const tail = new Int32Array(n).fill(-1);
+	for (let i = 0; i < n; i++) {
+		const c = cluster[i];
+		if (tail[c] >= 0) next[tail[c]] = i;
+		tail[c] = i;
+	}
+	for (let i = 0; i < n; i++) {
+		if (cluster[i] !== i) continue;
+		const members = [i];
+		for (let m = next[i]; m >= 0; m = next[m]) members.push(m);
+		yield members;
+	}
+}
+
 /** Leads per store transaction (a Redis lock is held for one chunk, well within its 30 s expiry). */
 const MEMORY_CHUNK = 500;
 
@@ -144,7 +158,7 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 			out.kept.push({ index, json: withInfo(json, { ...unique(id), unmatchable: true }) });
 			continue;
 		}
-		const keys = blockingKeys(values, config.matcher.fields);
+		const keys = blockingKeys(values, config.matcher.fields, keyOptions(config.matcher));
 		const decideFor: CandidateDecision = (c) => (c.recordId === id ? { match: true, score: Infinity, fields: ['id'] } : decide(values, c.values, config.matcher));
 		pending.push({ index, json, id, lead: { recordId: id, values, keys }, decide: decideFor });
 	}

@@ -1,4 +1,4 @@
-import { compareRecords, scoreRecords, termFrequencies, type Comparison, type TermFrequencies } from './compare';
+import { compareRecords, scoreRecords, termFrequencies, WEIGHTS, type Comparison, type TermFrequencies } from './compare';
 import type { FieldSpec, Prepared } from './fields';
 import { evalRule, type RuleExpr } from './rules';
 import { soundex } from './similarity';
@@ -26,6 +26,7 @@ export const DEFAULT_THRESHOLD = 9;
 
 export interface MatchDecision {
 	match: boolean;
+	/** The pair's score; for a non-match in score mode, a bound below the threshold (see scoreRecords). */
 	score: number;
 	/** Why: the rule's fields, or the agreeing fields in score mode. */
 	fields: string[];
@@ -38,7 +39,7 @@ export function decide(a: Prepared, b: Prepared, config: MatcherConfig, tf?: Ter
 	const round = (x: number) => Math.round(x * 100) / 100;
 	if (config.mode !== 'rules') {
 		// Cheap score first; the field-by-field account only for the few pairs that match.
-		const score = scoreRecords(a, b, config.fields, tf);
+		const score = scoreRecords(a, b, config.fields, tf, config.threshold);
 		if (score < config.threshold) return { match: false, score: round(score), fields: [] };
 	}
 	const cmp: Comparison = compareRecords(a, b, config.fields, tf);
@@ -62,20 +63,45 @@ export function emailBlockingKey(prepared: string): string {
 	return `e:${prepared}`;
 }
 
+export interface KeyOptions {
+	/**
+	 * Also key every record by first name + the sound of its surname (a typo in the surname).
+	 * When false, only records with neither email nor phone get that key.
+	 */
+	soundAlikeSurnames?: boolean;
+}
+
+/**
+ * Whether the names alone (an exact first name, a misspelt surname) can make a match. In score mode
+ * with the default threshold they cannot: such a pair also needs another agreeing field, and the
+ * usual ones (email mailbox, phone, company, city, date) have keys of their own. The surname-sound
+ * key then adds comparisons (half of them at 1M leads) and next to no matches (4 of 23,400 pairs on
+ * Splink's 20k set), so it is kept only for records without email or phone, whose other evidence
+ * (a website domain, a misspelt company) has no key.
+ */
+export function keyOptions(config: MatcherConfig): KeyOptions {
+	if (config.mode === 'rules') return { soundAlikeSurnames: true };
+	const first = WEIGHTS.first_name;
+	const namesAlone = (first.tf?.hi ?? first.exact) + WEIGHTS.last_name.fuzzy;
+	return { soundAlikeSurnames: config.threshold <= namesAlone };
+}
+
 /**
  * Candidate keys: records sharing none are never compared, which keeps cost near-linear. Each key
  * is specific enough that its group stays small (full email, mailbox, phone, date, id; names with
  * one of them allowed a typo, and in either order so swapped first/last names meet).
  */
-export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
+export function blockingKeys(r: Prepared, fields: FieldSpec[], options: KeyOptions = {}): string[] {
 	const keys: string[] = [];
 	let first: string | undefined;
 	let last: string | undefined;
+	let contact = false;
 	for (const f of fields) {
 		const v = r[f.name];
 		if (!v) continue;
 		switch (f.kind) {
 			case 'email': {
+				contact = true;
 				keys.push(emailBlockingKey(v));
 				// the same mailbox at a misspelled domain
 				const local = v.split('@')[0];
@@ -83,6 +109,7 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 				break;
 			}
 			case 'phone':
+				contact = true;
 				keys.push(`p:${v}`);
 				break;
 			case 'first_name':
@@ -105,7 +132,7 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[]): string[] {
 		// a typo in the first name, a typo in the last name (by sound), names swapped
 		keys.push(`n:${last}:${first ? first.slice(0, 3) : ''}`);
 		if (first) {
-			keys.push(`t:${first}:${soundex(last)}`);
+			if (options.soundAlikeSurnames !== false || !contact) keys.push(`t:${first}:${soundex(last)}`);
 			keys.push(`w:${[first, last].sort().join(':')}`);
 		}
 	} else if (first) keys.push(`f:${first}`);
@@ -127,105 +154,136 @@ export interface PairMatch {
 	fields: string[];
 }
 
-/** All matching pairs among the records (a < b), through blocking. */
-/** 31-bit FNV-1a hash of a blocking key. */
+/** 32-bit FNV-1a hash of a blocking key. */
 function hashKey(key: string): number {
 	let h = 0x811c9dc5;
 	for (let i = 0; i < key.length; i++) {
 		h ^= key.charCodeAt(i);
 		h = Math.imul(h, 0x01000193);
 	}
-	return (h >>> 1) & 0x7fffffff;
+	return h >>> 0;
 }
 
-const INDEX_BITS = 2 ** 21;
-const LOOSE = 0x80000000;
+/** The loosest name keys (typo in the last name, swapped names): compared in a narrower window. */
+function isLooseKey(key: string): boolean {
+	return key.startsWith('t:') || key.startsWith('w:');
+}
 
 /**
- * Groups records by blocking key. Keys are hashed and (hash, record) pairs sorted in one typed
- * array: no map of millions of strings, so the cost per record stays flat up to 2M records (a hash
- * collision only merges two groups, costing a few extra comparisons). Loose keys carry a flag.
+ * The blocks of a batch, in typed arrays (no map of millions of key strings, no array per block):
+ * `members` holds each block's records, blocks too large to sort (by name order) are sorted, and
+ * each record lists where it stands in the blocks it belongs to.
  */
-function* blockGroups(records: Prepared[], fields: FieldSpec[]): Generator<{ loose: boolean; members: number[] }> {
+interface BlockIndex {
+	/** Block b's members are members[start[b]] .. members[start[b + 1] - 1]. */
+	start: Int32Array;
+	members: Int32Array;
+	/** Block of each position in `members`. */
+	blockOf: Int32Array;
+	/** How many neighbours each side a member is compared with; 0 = every member. */
+	width: Int32Array;
+	/** Record r's positions in `members` are at[from[r]] .. at[from[r + 1] - 1]. */
+	from: Int32Array;
+	at: Int32Array;
+}
+
+function buildBlocks(records: Prepared[], config: MatcherConfig, order: (p: number, q: number) => number): BlockIndex {
 	const n = records.length;
-	if (n >= INDEX_BITS) {
-		const blocks = new Map<string, number[]>();
-		for (let i = 0; i < n; i++) {
-			for (const key of blockingKeys(records[i], fields)) {
-				const list = blocks.get(key);
-				if (list) list.push(i);
-				else blocks.set(key, [i]);
-			}
-		}
-		for (const [key, members] of blocks) yield { loose: isLooseKey(key), members };
-		return;
-	}
-	let entries = new Float64Array(n * 8);
+	const window = config.window ?? DEFAULT_WINDOW;
+	const options = keyOptions(config);
+	// One number per (key, record): the key's hash (with a loose flag on top) above the record's
+	// index, exact in a double's 53 bits; sorting them groups the records of each key. A hash
+	// collision only merges two blocks (a few extra comparisons, never a wrong match).
+	const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+	const hashBits = Math.min(32, 52 - indexBits);
+	const scale = 2 ** indexBits;
+	const loose = 2 ** hashBits;
+	let entries = new Float64Array(Math.max(16, n * 8));
 	let count = 0;
 	for (let i = 0; i < n; i++) {
-		for (const key of blockingKeys(records[i], fields)) {
+		for (const key of blockingKeys(records[i], config.fields, options)) {
 			if (count === entries.length) {
 				const bigger = new Float64Array(entries.length * 2);
 				bigger.set(entries);
 				entries = bigger;
 			}
-			const h = hashKey(key) + (isLooseKey(key) ? LOOSE : 0);
-			entries[count++] = h * INDEX_BITS + i;
+			const h = (hashBits < 32 ? hashKey(key) >>> (32 - hashBits) : hashKey(key)) + (isLooseKey(key) ? loose : 0);
+			entries[count++] = h * scale + i;
 		}
 	}
 	const sorted = entries.subarray(0, count).sort();
-	let start = 0;
-	while (start < count) {
-		const h = Math.floor(sorted[start] / INDEX_BITS);
-		let end = start + 1;
-		while (end < count && Math.floor(sorted[end] / INDEX_BITS) === h) end++;
-		if (end - start > 1) {
-			const members: number[] = [];
-			for (let j = start; j < end; j++) {
-				const idx = sorted[j] - h * INDEX_BITS;
-				if (members[members.length - 1] !== idx) members.push(idx);
-			}
-			if (members.length > 1) yield { loose: h >= LOOSE, members };
+	const members = new Int32Array(count);
+	const blockOf = new Int32Array(count);
+	const starts: number[] = [0];
+	const widths: number[] = [];
+	let m = 0;
+	for (let s = 0; s < count; ) {
+		const h = Math.floor(sorted[s] / scale);
+		let e = s + 1;
+		while (e < count && Math.floor(sorted[e] / scale) === h) e++;
+		const from = m;
+		for (let j = s; j < e; j++) {
+			const idx = sorted[j] - h * scale;
+			if (m === from || members[m - 1] !== idx) members[m++] = idx;
 		}
-		start = end;
+		const size = m - from;
+		if (size < 2 || size > config.maxBlockSize) m = from;
+		else {
+			// A narrow window on the loose keys keeps their cost flat as n grows.
+			const width = h >= loose ? Math.min(window, TYPO_KEY_WINDOW) : window;
+			if (size > width + 1) members.subarray(from, m).sort(order);
+			blockOf.fill(widths.length, from, m);
+			widths.push(size > width + 1 ? width : 0);
+			starts.push(m);
+		}
+		s = e;
 	}
+	const from = new Int32Array(n + 1);
+	for (let q = 0; q < m; q++) from[members[q] + 1]++;
+	for (let r = 0; r < n; r++) from[r + 1] += from[r];
+	const at = new Int32Array(m);
+	const fill = from.slice(0, n);
+	for (let q = 0; q < m; q++) at[fill[members[q]]++] = q;
+	return { start: Int32Array.from(starts), members: members.subarray(0, m), blockOf: blockOf.subarray(0, m), width: Int32Array.from(widths), from, at };
 }
 
-/** The loosest name keys (typo in the last name, swapped names). */
-function isLooseKey(key: string): boolean {
-	return key.startsWith('t:') || key.startsWith('w:');
-}
-
-/** All matching pairs among the records (a < b), through blocking. */
+/**
+ * All matching pairs among the records (a < b), through blocking. Candidates are gathered per
+ * record across all its blocks and each pair is compared once, however many keys it shares.
+ */
 export function findMatches(records: Prepared[], config: MatcherConfig, tf: TermFrequencies | undefined = termFrequencies(records, config.fields)): PairMatch[] {
 	const n = records.length;
-	const window = config.window ?? DEFAULT_WINDOW;
 	const matches: PairMatch[] = [];
-	// Pairs sharing several keys are compared again rather than remembered: a set of every
-	// compared pair costs more (tens of millions of entries at 1M leads) than the repeats.
-	const matched = new Set<number>();
-	const sortKeys: Array<string | undefined> = new Array(n);
-	const sortKey = (i: number) => (sortKeys[i] ??= config.fields.map((f) => records[i][f.name] ?? '').join('|'));
-	const compare = (a: number, b: number) => {
-		if (a > b) [a, b] = [b, a];
-		const d = decide(records[a], records[b], config, tf);
-		if (!d.match) return;
-		const id = a * n + b;
-		if (matched.has(id)) return;
-		matched.add(id);
-		matches.push({ a, b, score: d.score, fields: d.fields });
-	};
-	for (const { loose, members: list } of blockGroups(records, config.fields)) {
-		if (list.length > config.maxBlockSize) continue;
-		// A narrow window on the loose keys keeps their cost flat as n grows.
-		const width = loose ? Math.min(window, TYPO_KEY_WINDOW) : window;
-		if (list.length <= width + 1) {
-			for (let x = 0; x < list.length; x++) for (let y = x + 1; y < list.length; y++) compare(list[x], list[y]);
-			continue;
+	// Name order for the sorted neighbourhood: field by field, on the values themselves (building a
+	// joined key per record would allocate a string for every member of every big block).
+	const names = config.fields.map((f) => f.name);
+	const order = (p: number, q: number): number => {
+		const rp = records[p];
+		const rq = records[q];
+		for (let k = 0; k < names.length; k++) {
+			const x = rp[names[k]] ?? '';
+			const y = rq[names[k]] ?? '';
+			if (x !== y) return x < y ? -1 : 1;
 		}
-		const sorted = [...list].sort((p, q) => (sortKey(p) < sortKey(q) ? -1 : sortKey(p) > sortKey(q) ? 1 : p - q));
-		for (let x = 0; x < sorted.length; x++) {
-			for (let y = x + 1; y <= x + width && y < sorted.length; y++) compare(sorted[x], sorted[y]);
+		return p - q;
+	};
+	const { start, members, blockOf, width, from, at } = buildBlocks(records, config, order);
+	// seen[j] === a: record j was already a candidate of record a.
+	const seen = new Int32Array(n).fill(-1);
+	for (let a = 0; a < n; a++) {
+		for (let k = from[a]; k < from[a + 1]; k++) {
+			const q = at[k];
+			const block = blockOf[q];
+			const w = width[block];
+			const lo = w ? Math.max(start[block], q - w) : start[block];
+			const hi = w ? Math.min(start[block + 1] - 1, q + w) : start[block + 1] - 1;
+			for (let x = lo; x <= hi; x++) {
+				const b = members[x];
+				if (b <= a || seen[b] === a) continue;
+				seen[b] = a;
+				const d = decide(records[a], records[b], config, tf);
+				if (d.match) matches.push({ a, b, score: d.score, fields: d.fields });
+			}
 		}
 	}
 	return matches;
@@ -288,6 +346,6 @@ export function clusterMatches(n: number, matches: PairMatch[], veto?: (a: numbe
 export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterResult & { matches: PairMatch[] } {
 	const tf = termFrequencies(records, config.fields);
 	const matches = findMatches(records, config, tf);
-	const veto = config.mode === 'score' ? (a: number, b: number) => scoreRecords(records[a], records[b], config.fields, tf) < VETO_SCORE : undefined;
+	const veto = config.mode === 'score' ? (a: number, b: number) => scoreRecords(records[a], records[b], config.fields, tf, VETO_SCORE) < VETO_SCORE : undefined;
 	return { ...clusterMatches(records.length, matches, veto), matches };
 }

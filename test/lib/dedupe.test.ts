@@ -1,7 +1,9 @@
 import { jaroWinkler, editDistance, soundex, tokenSimilarity } from '../../lib/dedupe/similarity';
 import { parseRule, evalRule, RuleSyntaxError } from '../../lib/dedupe/rules';
 import { prepareValue } from '../../lib/dedupe/fields';
-import { DEFAULT_THRESHOLD, decide, matchBatch, type MatcherConfig } from '../../lib/dedupe/matcher';
+import { DEFAULT_THRESHOLD, blockingKeys, decide, findMatches, keyOptions, matchBatch, type MatcherConfig } from '../../lib/dedupe/matcher';
+import { scoreRecords } from '../../lib/dedupe/compare';
+import { syntheticLeads } from '../../bench/synthetic';
 import { LEAD_FIELDS, DEFAULT_SOURCES, prepareLead, fieldSources } from '../../lib/dedupe/leads';
 import { dedupeBatch, dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
 import { mergeLeads, mergeConsent } from '../../lib/dedupe/merge';
@@ -87,6 +89,89 @@ describe('default preset on leads', () => {
 	it('does not match on nothing', () => {
 		expect(same({ city: 'Paris' }, { city: 'Paris' })).toBe(false);
 		expect(same({}, {})).toBe(false);
+	});
+});
+
+describe('email evidence', () => {
+	const EMAIL = [{ name: 'email', kind: 'email' as const }];
+	const score = (a: string, b: string) => scoreRecords({ email: prepareValue('email', a) }, { email: prepareValue('email', b) }, EMAIL);
+	it('weighs two different addresses by what they share', () => {
+		expect(score('jane@acme.com', 'JANE@acme.com')).toBe(20);
+		// colleagues: same company domain, different mailboxes
+		expect(score('jane@acme.com', 'john@acme.com')).toBe(-8);
+		// same free webmail domain says nothing
+		expect(score('jane.doe@gmail.com', 'john.roe@gmail.com')).toBe(-1);
+		// the same mailbox at a misspelt domain
+		expect(score('jane.doe@acme.com', 'jane.doe@acme.co')).toBe(5);
+		// different domains, mailboxes starting alike / not alike
+		expect(score('jan@acme.com', 'jane.doe@globex.com')).toBe(-1);
+		expect(score('ja@acme.com', 'jane@globex.com')).toBe(-3);
+		expect(score('jane@acme.com', 'bob@globex.com')).toBe(-3);
+		// an invalid address is compared by edit distance, never as a colleague
+		expect(score('jane@acme,com', 'jane@acme.com')).toBe(5);
+		expect(score('zz@acme', 'jane@acme.com')).toBe(-1);
+	});
+});
+
+describe('blocking', () => {
+	const keys = (o: Record<string, unknown>, over: Partial<MatcherConfig> = {}) => blockingKeys(lead(o), LEAD_FIELDS, keyOptions(matcher(over)));
+	const soundKey = (k: string[]) => k.filter((x) => x.startsWith('t:'));
+	it('keys by surname sound only where names alone can match or nothing else can find the lead', () => {
+		const withEmail = { first_name: 'Anna', last_name: 'Smith', email: 'anna@acme.com' };
+		expect(soundKey(keys(withEmail))).toEqual([]);
+		expect(soundKey(keys({ first_name: 'Anna', last_name: 'Smith', company: 'Acme' }))).toEqual(['t:anna:S530']);
+		expect(soundKey(keys(withEmail, { threshold: 8 }))).toEqual(['t:anna:S530']);
+		expect(soundKey(keys(withEmail, { mode: 'rules', rule: parseRule('name', new Set(['name'])) }))).toEqual(['t:anna:S530']);
+		// the other name keys are always there
+		expect(keys(withEmail)).toEqual(expect.arrayContaining(['n:smith:ann', 'w:anna:smith', 'e:anna@acme.com']));
+	});
+
+	// Leads with typos of every kind the keys are for; blocks stay under the window, so the pairs
+	// found must be exactly the matching pairs among those sharing a key.
+	const people = syntheticLeads(1200, 7).map((l, i) => {
+		const o = { ...l } as Record<string, unknown>;
+		const f = String(o.first_name);
+		const last = String(o.last_name);
+		if (i % 7 === 1) o.first_name = f.slice(0, -1) + 'x';
+		if (i % 7 === 2) [o.first_name, o.last_name] = [last, f];
+		if (i % 7 === 3) Object.assign(o, { email: null, phone: null, last_name: last.slice(0, -1) + 'e' });
+		if (i % 7 === 4) o.company = String(o.company).toUpperCase();
+		return o;
+	});
+	const prepared = people.map(lead);
+	it('compares each pair sharing a key exactly once and finds every match among them', () => {
+		const config = matcher();
+		const found = findMatches(prepared, config);
+		const ids = found.map((m) => `${m.a}-${m.b}`);
+		expect(new Set(ids).size).toBe(ids.length);
+		expect(found.every((m) => m.a < m.b)).toBe(true);
+		const opts = keyOptions(config);
+		const keySets = prepared.map((p) => new Set(blockingKeys(p, config.fields, opts)));
+		const expected: string[] = [];
+		for (let a = 0; a < prepared.length; a++) {
+			for (let b = a + 1; b < prepared.length; b++) {
+				if (![...keySets[b]].some((k) => keySets[a].has(k))) continue;
+				if (decide(prepared[a], prepared[b], config).match) expected.push(`${a}-${b}`);
+			}
+		}
+		expect(expected.length).toBeGreaterThan(100);
+		expect(ids.sort()).toEqual(expected.sort());
+	});
+	it('compares only neighbours in name order inside a block larger than the window', () => {
+		// 30 records sharing one email: each is compared with its 8 neighbours either side, so the
+		// chain still links all 30 into one cluster.
+		const same = Array.from({ length: 30 }, (_, i) => lead({ email: 'shared@acme.com', first_name: `name${String(i).padStart(2, '0')}` }));
+		const found = findMatches(same, matcher());
+		expect(found.length).toBe(30 * 8 - (8 * 9) / 2);
+		const { cluster } = matchBatch(same, matcher());
+		expect(new Set(cluster).size).toBe(1);
+	});
+	it('indexes batches of over 2^21 records, where record numbers take more bits from the key hash', () => {
+		const n = 2 ** 21 + 1000;
+		const records = Array.from({ length: n }, (_, i) => ({ id: String(i % (n - 500)) }));
+		const found = findMatches(records, matcher({ fields: [{ name: 'id', kind: 'id' }] }), undefined);
+		expect(found.length).toBe(500);
+		expect(found.every((m) => m.b - m.a === n - 500 && m.fields[0] === 'id')).toBe(true);
 	});
 });
 
