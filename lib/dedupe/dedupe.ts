@@ -49,8 +49,10 @@ export function leadIdOf(json: Json, prepared: Prepared): string {
 	return `h:${createHash('sha256').update(JSON.stringify(prepared)).digest('hex').slice(0, 24)}`;
 }
 
+/** The item with its `dedupe` section (fields of an earlier section that this run does not set are kept). */
 function withInfo(json: Json, info: DedupeInfo): Json {
-	return { ...json, dedupe: { ...((json.dedupe as Json) ?? {}), ...info } };
+	const earlier = json.dedupe;
+	return { ...json, dedupe: earlier && typeof earlier === 'object' ? { ...(earlier as Json), ...info } : info };
 }
 
 /**
