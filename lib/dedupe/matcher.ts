@@ -171,20 +171,17 @@ function isLooseKey(key: string): boolean {
 
 /**
  * The blocks of a batch, in typed arrays (no map of millions of key strings, no array per block):
- * `members` holds each block's records, blocks too large to sort (by name order) are sorted, and
- * each record lists where it stands in the blocks it belongs to.
+ * `members` holds each block's records, blocks too large to compare whole are sorted in name
+ * order, and each record lists the ranges of `members` holding its candidates, one per block, in
+ * the order the record loop reads them (at a million leads these arrays outgrow the CPU caches,
+ * so the loop must not jump from a record to its blocks and back).
  */
 interface BlockIndex {
-	/** Block b's members are members[start[b]] .. members[start[b + 1] - 1]. */
-	start: Int32Array;
 	members: Int32Array;
-	/** Block of each position in `members`. */
-	blockOf: Int32Array;
-	/** How many neighbours each side a member is compared with; 0 = every member. */
-	width: Int32Array;
-	/** Record r's positions in `members` are at[from[r]] .. at[from[r + 1] - 1]. */
+	/** Record r's candidate ranges are members[lo[k]] .. members[hi[k]] for k in from[r] .. from[r + 1] - 1. */
 	from: Int32Array;
-	at: Int32Array;
+	lo: Int32Array;
+	hi: Int32Array;
 }
 
 function buildBlocks(records: Prepared[], config: MatcherConfig, order: (p: number, q: number) => number): BlockIndex {
@@ -213,38 +210,54 @@ function buildBlocks(records: Prepared[], config: MatcherConfig, order: (p: numb
 	}
 	const sorted = entries.subarray(0, count).sort();
 	const members = new Int32Array(count);
-	const blockOf = new Int32Array(count);
-	const starts: number[] = [0];
-	const widths: number[] = [];
+	// For each position in `members`: the range holding that record's candidates in its block
+	// (lo > hi: none).
+	const posLo = new Int32Array(count);
+	const posHi = new Int32Array(count);
 	let m = 0;
 	for (let s = 0; s < count; ) {
 		const h = Math.floor(sorted[s] / scale);
 		let e = s + 1;
 		while (e < count && Math.floor(sorted[e] / scale) === h) e++;
-		const from = m;
+		const first = m;
 		for (let j = s; j < e; j++) {
 			const idx = sorted[j] - h * scale;
-			if (m === from || members[m - 1] !== idx) members[m++] = idx;
+			if (m === first || members[m - 1] !== idx) members[m++] = idx;
 		}
-		const size = m - from;
-		if (size < 2 || size > config.maxBlockSize) m = from;
+		const size = m - first;
+		if (size < 2 || size > config.maxBlockSize) m = first;
 		else {
 			// A narrow window on the loose keys keeps their cost flat as n grows.
 			const width = h >= loose ? Math.min(window, TYPO_KEY_WINDOW) : window;
-			if (size > width + 1) members.subarray(from, m).sort(order);
-			blockOf.fill(widths.length, from, m);
-			widths.push(size > width + 1 ? width : 0);
-			starts.push(m);
+			if (size > width + 1) {
+				members.subarray(first, m).sort(order);
+				for (let q = first; q < m; q++) {
+					posLo[q] = Math.max(first, q - width);
+					posHi[q] = Math.min(m - 1, q + width);
+				}
+			} else {
+				// members are in record order here: the later ones are the candidates
+				for (let q = first; q < m; q++) {
+					posLo[q] = q + 1;
+					posHi[q] = m - 1;
+				}
+			}
 		}
 		s = e;
 	}
 	const from = new Int32Array(n + 1);
-	for (let q = 0; q < m; q++) from[members[q] + 1]++;
+	for (let q = 0; q < m; q++) if (posLo[q] <= posHi[q]) from[members[q] + 1]++;
 	for (let r = 0; r < n; r++) from[r + 1] += from[r];
-	const at = new Int32Array(m);
+	const lo = new Int32Array(from[n]);
+	const hi = new Int32Array(from[n]);
 	const fill = from.slice(0, n);
-	for (let q = 0; q < m; q++) at[fill[members[q]]++] = q;
-	return { start: Int32Array.from(starts), members: members.subarray(0, m), blockOf: blockOf.subarray(0, m), width: Int32Array.from(widths), from, at };
+	for (let q = 0; q < m; q++) {
+		if (posLo[q] > posHi[q]) continue;
+		const k = fill[members[q]]++;
+		lo[k] = posLo[q];
+		hi[k] = posHi[q];
+	}
+	return { members: members.subarray(0, m), from, lo, hi };
 }
 
 /**
@@ -267,17 +280,12 @@ export function findMatches(records: Prepared[], config: MatcherConfig, tf: Term
 		}
 		return p - q;
 	};
-	const { start, members, blockOf, width, from, at } = buildBlocks(records, config, order);
+	const { members, from, lo, hi } = buildBlocks(records, config, order);
 	// seen[j] === a: record j was already a candidate of record a.
 	const seen = new Int32Array(n).fill(-1);
 	for (let a = 0; a < n; a++) {
 		for (let k = from[a]; k < from[a + 1]; k++) {
-			const q = at[k];
-			const block = blockOf[q];
-			const w = width[block];
-			const lo = w ? Math.max(start[block], q - w) : start[block];
-			const hi = w ? Math.min(start[block + 1] - 1, q + w) : start[block + 1] - 1;
-			for (let x = lo; x <= hi; x++) {
+			for (let x = lo[k]; x <= hi[k]; x++) {
 				const b = members[x];
 				if (b <= a || seen[b] === a) continue;
 				seen[b] = a;
