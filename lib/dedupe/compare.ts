@@ -56,12 +56,16 @@ export function termFrequencies(records: Prepared[], fields: FieldSpec[]): TermF
 	return { n: records.length, counts };
 }
 
-/** Whether the mailboxes (the parts before the @) of two prepared emails are the same, without slicing. */
+/** Whether `length` characters of `a` from `atA` equal those of `b` from `atB` (no substrings made). */
+function sameChars(a: string, atA: number, b: string, atB: number, length: number): boolean {
+	for (let i = 0; i < length; i++) if (a.charCodeAt(atA + i) !== b.charCodeAt(atB + i)) return false;
+	return true;
+}
+
+/** Whether the mailboxes (the parts before the @) of two prepared emails are the same. */
 function sameMailbox(a: string, b: string, minLength: number): boolean {
 	const ia = a.indexOf('@');
-	if (ia < minLength || ia !== b.indexOf('@')) return false;
-	for (let i = 0; i < ia; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
-	return true;
+	return ia >= minLength && ia === b.indexOf('@') && sameChars(a, 0, b, 0, ia);
 }
 
 export function levelOf(kind: FieldKind, a: string, b: string): Level {
@@ -119,17 +123,14 @@ function emailDiffWeight(a: string, b: string, diff: number): number {
 	if (a[0] === INVALID_EMAIL_MARK || b[0] === INVALID_EMAIL_MARK) return diff;
 	const ia = a.indexOf('@');
 	const ib = b.indexOf('@');
-	let sameDomain = a.length - ia === b.length - ib;
-	for (let i = 1; sameDomain && ia + i < a.length; i++) sameDomain = a.charCodeAt(ia + i) === b.charCodeAt(ib + i);
-	if (sameDomain) {
+	const domainLength = a.length - ia;
+	if (domainLength === b.length - ib && sameChars(a, ia, b, ib, domainLength)) {
 		// same domain, so the mailboxes differ (the addresses are not equal)
 		return isFreeEmailDomain(a.slice(ia + 1)) ? diff : COLLEAGUE_EMAIL_WEIGHT;
 	}
-	// different domain and a mailbox that does not even start alike
-	const prefix = Math.min(3, ia, ib);
-	let alike = Math.min(3, ia) === Math.min(3, ib);
-	for (let i = 0; alike && i < prefix; i++) alike = a.charCodeAt(i) === b.charCodeAt(i);
-	return alike ? diff : UNRELATED_EMAIL_WEIGHT;
+	// different domain and a mailbox that does not even start alike (first three characters)
+	const start = Math.min(3, ia);
+	return start === Math.min(3, ib) && sameChars(a, 0, b, 0, start) ? diff : UNRELATED_EMAIL_WEIGHT;
 }
 
 function weightOf(field: FieldSpec, level: Level, value: string, other: string, tf?: TermFrequencies): number {

@@ -85,18 +85,17 @@ export function tokenSimilarity(a: string, b: string): number {
 	return common / (ta.size + tb.size - common);
 }
 
-/** American Soundex code, for blocking names that sound alike ("smith" / "smyth"). */
 const SOUNDEX_CODES: Record<string, string> = { b: '1', f: '1', p: '1', v: '1', c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2', d: '3', t: '3', l: '4', m: '5', n: '5', r: '6' };
 
+/** American Soundex code, for blocking names that sound alike ("smith" / "smyth"). */
 export function soundex(s: string): string {
-	const codes = SOUNDEX_CODES;
 	const letters = s.replace(/[^a-z]/g, '');
 	if (!letters) return '';
 	let out = letters[0].toUpperCase();
-	let last = codes[letters[0]] ?? '';
+	let last = SOUNDEX_CODES[letters[0]] ?? '';
 	for (let i = 1; i < letters.length && out.length < 4; i++) {
 		const ch = letters[i];
-		const code = codes[ch] ?? '';
+		const code = SOUNDEX_CODES[ch] ?? '';
 		if (code && code !== last) out += code;
 		if (ch !== 'h' && ch !== 'w') last = code;
 	}
