@@ -151,7 +151,9 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 	const now = config.now ?? new Date();
 	const out: DedupeOutcome = { kept: [], duplicates: [] };
 	const pending: Array<{ index: number; json: Json; id: string; lead: RecallLead; decide: CandidateDecision }> = [];
-	const unique = (id: string): DedupeInfo => ({ status: 'unique', cluster_id: id, duplicate_of: null, matched_id: null, matched_on: [], score: null, mode: 'memory', checked_at: now.toISOString() });
+	const checkedAt = now.toISOString();
+	const keyOpts = keyOptions(config.matcher);
+	const unique = (id: string): DedupeInfo => ({ status: 'unique', cluster_id: id, duplicate_of: null, matched_id: null, matched_on: [], score: null, mode: 'memory', checked_at: checkedAt });
 	for (let index = 0; index < items.length; index++) {
 		const json = items[index];
 		const values = prepareLead(json, config.sources, config.prepare);
@@ -160,7 +162,7 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 			out.kept.push({ index, json: withInfo(json, { ...unique(id), unmatchable: true }) });
 			continue;
 		}
-		const keys = blockingKeys(values, config.matcher.fields, keyOptions(config.matcher));
+		const keys = blockingKeys(values, config.matcher.fields, keyOpts);
 		const decideFor: CandidateDecision = (c) => (c.recordId === id ? { match: true, score: Infinity, fields: ['id'] } : decide(values, c.values, config.matcher));
 		pending.push({ index, json, id, lead: { recordId: id, values, keys }, decide: decideFor });
 	}
@@ -182,7 +184,7 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 				matched_on: found.fields ?? [],
 				score: Number.isFinite(found.score) ? (found.score ?? null) : null,
 				mode: 'memory',
-				checked_at: now.toISOString(),
+				checked_at: checkedAt,
 			};
 			// Earlier executions' leads are not kept whole, so "merge" re-labels this one with the original id.
 			const merged = config.onDuplicate === 'merge' ? { ...json, id: original } : json;
