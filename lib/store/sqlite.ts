@@ -170,8 +170,11 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		return Number(n);
 	}
 
+	/**
+	 * Moves the counter with the records. Without a counter row there is nothing to move: the next
+	 * `recordCount` counts the records themselves, this change included (same transaction).
+	 */
 	private addCount(namespace: string, delta: number): void {
-		this.recordCount(namespace);
 		this.statement('UPDATE dedupe_counts SET n = n + ? WHERE ns = ?').run(delta, namespace);
 	}
 

@@ -91,6 +91,14 @@ describe('SqliteStore lead memory count', () => {
 		await reopened.recall('old', { recordId: 'c', values: {}, keys: ['e:c'] }, decideNo, none);
 		expect(await reopened.count('old')).toBe(3);
 		await reopened.close();
+		// records added while there is no counter row are in the count made later
+		const raw2 = new DatabaseSync(path);
+		raw2.exec('DELETE FROM dedupe_counts');
+		raw2.close();
+		const third = new SqliteStore(path);
+		for (const id of ['d', 'e']) await third.recall('old', { recordId: id, values: {}, keys: [`e:${id}`] }, decideNo, none);
+		expect(await third.count('old')).toBe(5);
+		await third.close();
 	});
 });
 
