@@ -144,14 +144,17 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		}
 	}
 
+	/** Deletes records with their key entries; the commands are pipelined on the one connection. */
 	private async deleteRecords(namespace: string, ids: string[]): Promise<number> {
 		const found = await this.records(namespace, ids);
+		const deletes: Array<Promise<RedisReply>> = [];
 		for (const [id, rec] of found) {
-			for (const key of rec.keys) await this.cmd('ZREM', this.k(namespace, 'k', key), id);
-			await this.cmd('SREM', this.k(namespace, 'c', rec.canonicalId), id);
-			await this.cmd('HDEL', this.k(namespace, 'rec'), id);
-			await this.cmd('ZREM', this.k(namespace, 'age'), id);
+			for (const key of rec.keys) deletes.push(this.cmd('ZREM', this.k(namespace, 'k', key), id));
+			deletes.push(this.cmd('SREM', this.k(namespace, 'c', rec.canonicalId), id));
+			deletes.push(this.cmd('HDEL', this.k(namespace, 'rec'), id));
+			deletes.push(this.cmd('ZREM', this.k(namespace, 'age'), id));
 		}
+		await Promise.all(deletes);
 		return found.length;
 	}
 
@@ -230,9 +233,8 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		const gone = all.filter((_, i) => values[i] === null);
 		if (gone.length) await this.cmd('SREM', this.kvIndex(namespace), ...gone);
 		const base = this.k(namespace, 'kv', '');
-		const out: Record<string, string> = {};
-		all.forEach((k, i) => values[i] !== null && (out[k.slice(base.length)] = values[i]!));
-		return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+		const live = all.flatMap((k, i) => (values[i] !== null ? [[k.slice(base.length), values[i]!] as [string, string]] : []));
+		return Object.fromEntries(live.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 	}
 
 	async clearKeys(namespace: string): Promise<number> {
