@@ -1,4 +1,5 @@
 import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
+import regexp from 'eslint-plugin-regexp';
 
 // package.json has "strict": false: the embedded SQLite store needs process.env and node:sqlite,
 // so this package targets self-hosted n8n and uses the non-cloud rule set.
@@ -6,14 +7,25 @@ export default [
 	...configWithoutCloudSupport,
 	{ ignores: ['test/**', 'bench/**', 'scripts/**', 'jest.config.js', 'coverage/**', 'dist/**'] },
 	{
+		// Every regular expression that can meet user input must run in linear time: a form field
+		// of 100,000 dots must not stall n8n's event loop (issue #9).
+		files: ['lib/**/*.ts', 'nodes/**/*.ts', 'credentials/**/*.ts'],
+		plugins: { regexp },
+		rules: {
+			'regexp/no-super-linear-backtracking': 'error',
+			'regexp/no-super-linear-move': 'error',
+		},
+	},
+	{
 		// lib/ is the pure lead domain and imports nothing from n8n: it throws plain errors, which the
 		// node shells wrap in NodeOperationError with the item index.
 		files: ['lib/**/*.ts'],
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 	{
-		// Two runtime dependencies, justified in the README ("Runtime dependencies"):
-		// libphonenumber-js (E.164 phone parsing) and disposable-email-domains (spam check data).
+		// Three runtime dependencies, justified in the README ("Runtime dependencies"):
+		// libphonenumber-js (E.164 phone parsing), disposable-email-domains (spam check data) and
+		// ioredis (the Redis client n8n itself ships, for the Redis state store).
 		files: ['package.json'],
 		rules: { '@n8n/community-nodes/no-runtime-dependencies': 'off' },
 	},

@@ -8,6 +8,7 @@ import {
 	type IdentityField,
 	type Lead,
 } from '../lead/schema';
+import { ATTRIBUTION_LIMIT, FIELD_LIMITS, IP_LIMIT, LABEL_LIMIT, USER_AGENT_LIMIT } from '../lead/limits';
 import { cleanString, foldText } from '../normalize/text';
 import { normalizeEmail } from '../normalize/email';
 import { normalizePhone } from '../normalize/phone';
@@ -54,9 +55,11 @@ const CONTAINS: Partial<Record<IdentityField, RegExp>> = {
 const CONSENT_MARKETING = /(marketing|newsletter|subscribe|opt ?in|optin|communications?|gdpr|consent|updates|promotional)/;
 const CONSENT_TERMS = /(terms|privacy|agree|accept|tos|legal|conditions|datenschutz|cgu)/;
 
+/** A question's key and label as field names are compared (folded); overlong ones are no name. */
 function keyForms(key: string, label?: string | null): string[] {
-	const forms = [foldText(key.replace(/[_\-.]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2'))];
-	if (label) forms.push(foldText(label));
+	const forms: string[] = [];
+	if (key.length <= LABEL_LIMIT) forms.push(foldText(key.replace(/[_\-.]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2')));
+	if (label && label.length <= LABEL_LIMIT) forms.push(foldText(label));
 	return forms;
 }
 
@@ -144,25 +147,25 @@ function resolveConsent(sub: ParsedSubmission, ctx: BuildContext, submittedAt: s
 		if (!isBoolish) continue;
 		if (isMappedMarketing || (consent.marketing == null && !mapping.consent_marketing && forms.some((f) => CONSENT_MARKETING.test(f)) && !forms.some((f) => CONSENT_TERMS.test(f)))) {
 			consent.marketing = truthy(a.value) ?? consent.marketing;
-			if (!consent.text && a.label && a.label.length > 20) consent.text = a.label;
+			if (!consent.text && a.label && a.label.length > 20) consent.text = cleanString(a.label, ATTRIBUTION_LIMIT);
 		} else if (isMappedTerms || (consent.terms == null && !mapping.consent_terms && forms.some((f) => CONSENT_TERMS.test(f)))) {
 			consent.terms = truthy(a.value) ?? consent.terms;
-			if (!consent.text && a.label && a.label.length > 20) consent.text = a.label;
+			if (!consent.text && a.label && a.label.length > 20) consent.text = cleanString(a.label, ATTRIBUTION_LIMIT);
 		}
 	}
 	const any = consent.marketing === true || consent.terms === true;
 	return {
 		marketing: consent.marketing ?? null,
 		terms: consent.terms ?? null,
-		text: consent.text ?? null,
+		text: cleanString(consent.text, ATTRIBUTION_LIMIT),
 		at: any ? (consent.at ?? submittedAt) : (consent.at ?? null),
-		ip: any ? (consent.ip ?? sub.visitorIp ?? ctx.requestIp ?? null) : (consent.ip ?? null),
-		source: any ? (consent.source ?? sub.pageUrl ?? `${sub.provider}${sub.formId ? `:${sub.formId}` : ''}`) : (consent.source ?? null),
+		ip: cleanString(any ? (consent.ip ?? sub.visitorIp ?? ctx.requestIp) : consent.ip, IP_LIMIT),
+		source: sourceText(any ? (consent.source ?? sub.pageUrl ?? `${sub.provider}${sub.formId ? `:${sub.formId}` : ''}`) : consent.source),
 	};
 }
 
 function queryOf(url: string | undefined): URLSearchParams | undefined {
-	if (!url) return undefined;
+	if (!url || url.length > ATTRIBUTION_LIMIT) return undefined;
 	try {
 		return new URL(url, 'https://placeholder.invalid').searchParams;
 	} catch {
@@ -173,24 +176,28 @@ function queryOf(url: string | undefined): URLSearchParams | undefined {
 /** UTM and click ids from hidden fields, answers, the page URL, then the webhook's query string. */
 export function resolveAttribution(sub: ParsedSubmission, ctx: BuildContext): Attribution {
 	const out: Attribution = {};
+	// Attribution keys are short ("utm_source"): longer keys and labels are not compared.
+	const named = (name: string | null | undefined, k: string) => !!name && name.length === k.length && name.toLowerCase() === k;
+	const page = queryOf(sub.pageUrl);
+	const referrer = queryOf(sub.referrer);
 	const sources: Array<(k: string) => unknown> = [
-		(k) => Object.entries(sub.hidden).find(([hk]) => hk.toLowerCase() === k)?.[1],
-		(k) => sub.answers.find((a) => a.key.toLowerCase() === k || a.label?.toLowerCase() === k)?.value,
-		(k) => queryOf(sub.pageUrl)?.get(k) ?? undefined,
-		(k) => queryOf(sub.referrer)?.get(k) ?? undefined,
+		(k) => Object.entries(sub.hidden).find(([hk]) => named(hk, k))?.[1],
+		(k) => sub.answers.find((a) => named(a.key, k) || named(a.label, k))?.value,
+		(k) => page?.get(k) ?? undefined,
+		(k) => referrer?.get(k) ?? undefined,
 		(k) => (ctx.query ? ctx.query[k] : undefined),
 	];
 	for (const field of ATTRIBUTION_FIELDS) {
 		for (const src of sources) {
-			const v = cleanString(src(field), 2000);
+			const v = cleanString(src(field), ATTRIBUTION_LIMIT);
 			if (v) {
 				out[field] = v;
 				break;
 			}
 		}
 	}
-	out.landing_page = out.landing_page ?? cleanString(sub.pageUrl, 2000) ?? null;
-	out.referrer = out.referrer ?? cleanString(sub.referrer, 2000) ?? cleanString(ctx.requestReferrer, 2000) ?? null;
+	out.landing_page = out.landing_page ?? cleanString(sub.pageUrl, ATTRIBUTION_LIMIT) ?? null;
+	out.referrer = out.referrer ?? cleanString(sub.referrer, ATTRIBUTION_LIMIT) ?? cleanString(ctx.requestReferrer, ATTRIBUTION_LIMIT) ?? null;
 	for (const field of ATTRIBUTION_FIELDS) if (out[field] === undefined) out[field] = null;
 	return out;
 }
@@ -202,26 +209,27 @@ export function leadIdFor(sub: ParsedSubmission): string {
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * One canonical field's value: normalised when it reads as one (an address, E.164, a country
+ * code), else kept as typed; never longer than FIELD_LIMITS (the normalisers refuse overlong
+ * input before any pattern runs on it).
+ */
 function clean(field: IdentityField, raw: unknown, ctx: BuildContext): string | null {
 	const value = unwrap(raw);
-	if (field === 'email') {
-		const n = normalizeEmail(value);
-		return n ? n.email : cleanString(value, 320);
-	}
-	if (field === 'phone') {
-		const n = normalizePhone(value, ctx.defaultCountry);
-		return n ? n.e164 : cleanString(value, 64);
-	}
-	if (field === 'website') return normalizeWebsite(value) ?? cleanString(value, 2000);
-	if (field === 'country') {
-		const c = cleanString(value, 100);
-		return c ? (normalizeCountry(c) ?? c) : null;
-	}
-	if (field === 'first_name' || field === 'last_name' || field === 'full_name') {
-		const s = cleanString(value, 200);
-		return s ? tidyNameCase(s) : null;
-	}
-	return cleanString(value, field === 'message' ? 20000 : 500);
+	const limit = FIELD_LIMITS[field];
+	if (field === 'email') return normalizeEmail(value)?.email ?? cleanString(value, limit);
+	if (field === 'phone') return normalizePhone(value, ctx.defaultCountry)?.e164 ?? cleanString(value, limit);
+	if (field === 'website') return normalizeWebsite(value) ?? cleanString(value, limit);
+	const s = cleanString(value, limit);
+	if (!s) return null;
+	if (field === 'country') return normalizeCountry(s) ?? s;
+	if (field === 'first_name' || field === 'last_name' || field === 'full_name') return tidyNameCase(s);
+	return s;
+}
+
+/** A vendor-supplied id, name or address for the lead's source section, cut to the limit. */
+function sourceText(v: unknown): string | null {
+	return cleanString(v, ATTRIBUTION_LIMIT);
 }
 
 /** Turns a parsed submission into the canonical lead. */
@@ -230,11 +238,11 @@ export function buildLead(sub: ParsedSubmission, ctx: BuildContext): Lead {
 	const values = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, clean(f, identity[f], ctx)])) as Record<IdentityField, string | null>;
 	if (values.full_name && !values.first_name && !values.last_name) {
 		const split = splitFullName(values.full_name);
-		values.first_name = split.first_name;
-		values.last_name = split.last_name;
+		values.first_name = cleanString(split.first_name, FIELD_LIMITS.first_name);
+		values.last_name = cleanString(split.last_name, FIELD_LIMITS.last_name);
 	}
 	if (!values.full_name && (values.first_name || values.last_name)) {
-		values.full_name = [values.first_name, values.last_name].filter(Boolean).join(' ');
+		values.full_name = cleanString([values.first_name, values.last_name].filter(Boolean).join(' '), FIELD_LIMITS.full_name);
 	}
 	if (!values.country && values.phone) {
 		values.country = normalizePhone(values.phone)?.country ?? null;
@@ -256,13 +264,13 @@ export function buildLead(sub: ParsedSubmission, ctx: BuildContext): Lead {
 		attribution: resolveAttribution(sub, ctx),
 		source: {
 			provider: sub.provider,
-			form_id: sub.formId ?? null,
-			form_name: sub.formName ?? null,
-			submission_id: sub.submissionId ?? null,
+			form_id: sourceText(sub.formId),
+			form_name: sourceText(sub.formName),
+			submission_id: sourceText(sub.submissionId),
 			submitted_at: submittedAt,
 			received_at: receivedAt,
-			ip: sub.visitorIp ?? ctx.requestIp ?? null,
-			user_agent: cleanString(sub.visitorUserAgent ?? ctx.requestUserAgent, 1000),
+			ip: cleanString(sub.visitorIp ?? ctx.requestIp, IP_LIMIT),
+			user_agent: cleanString(sub.visitorUserAgent ?? ctx.requestUserAgent, USER_AGENT_LIMIT),
 		},
 		dedupe: null,
 		enrichment: null,
@@ -275,7 +283,7 @@ export function buildLead(sub: ParsedSubmission, ctx: BuildContext): Lead {
 				at: receivedAt,
 				node: ctx.nodeName ?? 'Lead Capture Trigger',
 				action: 'captured',
-				detail: { provider: sub.provider, ...(sub.formId ? { form_id: sub.formId } : {}) },
+				detail: { provider: sub.provider, ...(sub.formId ? { form_id: sourceText(sub.formId) } : {}) },
 			},
 		],
 	};

@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Lead, LeadIssue } from '../lead/schema';
 import { detectProvider, parseSubmission } from './adapters';
 import { buildLead, type FieldMapping } from './buildLead';
 import { ipAllowed, type Cidr } from './ip';
 import { BodyLimitError, expandBracketKeys, parseJsonSafely, sanitizeBody } from './safeBody';
-import { PROVIDER_SCHEME, verifySignature, type GenericHmacOptions, type SignatureScheme } from './signatures';
+import { PROVIDER_SCHEME, secretEquals, verifySignature, type GenericHmacOptions, type SignatureScheme } from './signatures';
 import { checkSpam, type SpamRules, type SpamVerdict } from './spam';
 import type { IncomingSubmission, ParsedSubmission, Provider } from './types';
 import { validateLead, type ValidationRules } from './validate';
@@ -57,26 +57,20 @@ function header(req: IncomingSubmission, name: string): string | undefined {
 	return Array.isArray(v) ? v[0] : v;
 }
 
-function safeEqual(a: string, b: string): boolean {
-	const x = Buffer.from(a);
-	const y = Buffer.from(b);
-	return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function checkAuth(req: IncomingSubmission, auth: CaptureAuth, provider: Provider, publicUrl: string, body: unknown): CaptureRefusal | null {
 	switch (auth.type) {
 		case 'none':
 			return null;
 		case 'headerAuth': {
 			const got = header(req, auth.name.toLowerCase());
-			return got !== undefined && safeEqual(got, auth.value) ? null : refuse(401, 'unauthorized', `Missing or wrong ${auth.name} header`);
+			return got !== undefined && secretEquals(got, auth.value) ? null : refuse(401, 'unauthorized', `Missing or wrong ${auth.name} header`);
 		}
 		case 'basicAuth': {
 			const h = header(req, 'authorization') ?? '';
-			const m = /^Basic\s+(.+)$/i.exec(h);
-			const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+			const isBasic = h.slice(0, 6).toLowerCase() === 'basic ';
+			const decoded = isBasic ? Buffer.from(h.slice(6).trim(), 'base64').toString('utf8') : '';
 			const expected = `${auth.user}:${auth.password}`;
-			return m && safeEqual(decoded, expected) ? null : refuse(401, 'unauthorized', 'Missing or wrong basic auth credentials');
+			return isBasic && secretEquals(decoded, expected) ? null : refuse(401, 'unauthorized', 'Missing or wrong basic auth credentials');
 		}
 		case 'signature': {
 			const scheme = auth.scheme === 'provider' ? PROVIDER_SCHEME[provider] : auth.scheme;
@@ -101,6 +95,11 @@ function checkAuth(req: IncomingSubmission, auth: CaptureAuth, provider: Provide
 	}
 }
 
+function isJsonRequest(req: IncomingSubmission): boolean {
+	const type = (header(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+	return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
 /** A text body: JSON, else urlencoded fields, else the text itself (refused later). */
 function parseText(text: string): unknown {
 	const parsed = parseJsonSafely(text);
@@ -108,12 +107,15 @@ function parseText(text: string): unknown {
 	return text.includes('=') ? Object.fromEntries(new URLSearchParams(text)) : text;
 }
 
-/** The body as data: n8n's parse, or our own when n8n left it unparsed. */
+/**
+ * The body as data: n8n's parse, or our own when n8n left it unparsed. A JSON string that n8n
+ * parsed (a body such as `"{\"email\": ...}"`) stays a string, and is refused as not an object.
+ */
 function readBody(req: IncomingSubmission): unknown {
 	let body = req.body;
 	const empty = body === undefined || body === null || (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body as object).length === 0);
-	if (empty && req.rawBody?.length) body = req.rawBody.toString('utf8');
-	if (typeof body === 'string') body = parseText(body);
+	if (empty && req.rawBody?.length) body = parseText(req.rawBody.toString('utf8'));
+	else if (typeof body === 'string' && !isJsonRequest(req)) body = parseText(body);
 	const safe = sanitizeBody(body ?? {});
 	if (safe && typeof safe === 'object' && !Array.isArray(safe) && Object.keys(safe).some((k) => k.includes('['))) {
 		return expandBracketKeys(safe as Record<string, unknown>);
@@ -137,7 +139,14 @@ export function receiveSubmission(req: IncomingSubmission, config: CaptureConfig
 	const provider = config.provider === 'auto' ? detectProvider(body, req.headers) : config.provider;
 	const denied = checkAuth(req, config.auth, provider, config.publicUrl, body);
 	if (denied) return denied;
-	const submissions = parseSubmission(provider, body);
+	let submissions: ParsedSubmission[];
+	try {
+		submissions = parseSubmission(provider, body);
+	} catch (e) {
+		// Limits crossed inside a vendor's payload (Jotform's rawRequest is JSON in a string).
+		if (e instanceof BodyLimitError) return refuse(e.status, 'body_too_large', e.message);
+		throw e;
+	}
 	if (submissions.length === 0) {
 		return refuse(400, 'no_submission', `The body is not a ${provider} submission this trigger can read`);
 	}

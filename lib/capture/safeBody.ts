@@ -1,7 +1,9 @@
 /**
  * Copies a client-sent value into plain data that is safe to hand to a workflow: no prototype
  * keys, bounded depth, key count and string length, well-formed UTF-16. Never throws on content;
- * throws BodyLimitError when a limit is crossed, which the trigger answers with a 4xx.
+ * throws BodyLimitError when a limit is crossed, which the trigger answers with a 4xx. Strings are
+ * refused, not cut, past the limit: a cut would silently corrupt JSON carried inside a string
+ * (Jotform's rawRequest).
  */
 export class BodyLimitError extends Error {
 	constructor(
@@ -18,27 +20,31 @@ export interface SafeBodyLimits {
 	maxStringLength: number;
 }
 
-export const DEFAULT_LIMITS: SafeBodyLimits = { maxDepth: 32, maxKeys: 10000, maxStringLength: 1_000_000 };
+/** 1 MiB of text per value: far beyond any form answer, well within n8n's 16 MB body limit. */
+export const DEFAULT_LIMITS: SafeBodyLimits = { maxDepth: 32, maxKeys: 10000, maxStringLength: 1_048_576 };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function sanitizeBody(value: unknown, limits: SafeBodyLimits = DEFAULT_LIMITS): unknown {
 	let keys = 0;
-	const walk = (v: unknown, depth: number): unknown => {
+	const walk = (v: unknown, depth: number, key = ''): unknown => {
 		if (depth > limits.maxDepth) {
 			throw new BodyLimitError(`Body is nested deeper than ${limits.maxDepth} levels`);
 		}
 		if (v === null || typeof v === 'boolean') return v;
 		if (typeof v === 'number') return Number.isFinite(v) ? v : null;
 		if (typeof v === 'string') {
-			const s = v.length > limits.maxStringLength ? v.slice(0, limits.maxStringLength) : v;
-			return s.toWellFormed();
+			if (v.length > limits.maxStringLength) {
+				const name = key.length > 64 ? `${key.slice(0, 61)}...` : key;
+				throw new BodyLimitError(`The value of "${name}" is longer than ${limits.maxStringLength} characters`, 413);
+			}
+			return v.toWellFormed();
 		}
 		if (typeof v === 'bigint') return v.toString();
 		if (Array.isArray(v)) {
 			keys += v.length;
 			if (keys > limits.maxKeys) throw new BodyLimitError(`Body has more than ${limits.maxKeys} values`);
-			return v.map((x) => walk(x, depth + 1));
+			return v.map((x) => walk(x, depth + 1, key));
 		}
 		if (Buffer.isBuffer(v)) return v;
 		if (typeof v === 'object') {
@@ -46,9 +52,10 @@ export function sanitizeBody(value: unknown, limits: SafeBodyLimits = DEFAULT_LI
 			for (const k of Object.keys(v as object)) {
 				if (FORBIDDEN_KEYS.has(k)) continue;
 				if (++keys > limits.maxKeys) throw new BodyLimitError(`Body has more than ${limits.maxKeys} values`);
+				if (k.length > limits.maxStringLength) throw new BodyLimitError(`A key is longer than ${limits.maxStringLength} characters`, 413);
 				const key = k.toWellFormed();
 				Object.defineProperty(out, key, {
-					value: walk((v as Record<string, unknown>)[k], depth + 1),
+					value: walk((v as Record<string, unknown>)[k], depth + 1, key),
 					enumerable: true,
 					writable: true,
 					configurable: true,

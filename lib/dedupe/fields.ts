@@ -28,15 +28,25 @@ export const INVALID_EMAIL_MARK = '!';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
+/**
+ * The longest text compared, in characters: items may come from anywhere, and the comparators
+ * (Jaro-Winkler, edit distance) cost the product of two lengths. Emails, phones and domains have
+ * shorter limits of their own in their normalisers.
+ */
+export const COMPARED_LENGTH_LIMIT = 256;
+
 /** Normalizes one raw value for comparison according to its kind. */
 export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOptions = {}): string | undefined {
 	if (raw === null || raw === undefined || raw === '') return undefined;
 	if (Array.isArray(raw)) return raw.length ? prepareValue(kind, raw[0], options) : undefined;
+	if (typeof raw === 'string' && raw.length > COMPARED_LENGTH_LIMIT && kind !== 'email' && kind !== 'domain') {
+		raw = raw.slice(0, COMPARED_LENGTH_LIMIT);
+	}
 	let out: string | undefined;
 	switch (kind) {
 		case 'email':
 			out = normalizeEmail(raw, { stripPlusEverywhere: options.stripPlusEverywhere })?.key;
-			if (!out && typeof raw === 'string' && raw.trim()) out = INVALID_EMAIL_MARK + raw.trim().toLowerCase();
+			if (!out && typeof raw === 'string' && raw.trim()) out = INVALID_EMAIL_MARK + raw.slice(0, COMPARED_LENGTH_LIMIT).trim().toLowerCase();
 			break;
 		case 'phone':
 			// Already E.164 (what the capture trigger stores): no need to parse it again.

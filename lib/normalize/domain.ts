@@ -2,9 +2,12 @@ import { isDisposableDomain } from './disposable';
 import { normalizeEmail } from './email';
 import { isFreeEmailDomain } from './freeEmail';
 
+/** The longest URL read as a website (browsers and CDNs commonly cap URLs near 2,048). */
+export const URL_LIMIT = 2048;
+
 /** Website / email domain normalization: "https://WWW.Acme.com/contact" → "acme.com". */
 export function normalizeDomain(raw: unknown): string | null {
-	if (typeof raw !== 'string') return null;
+	if (typeof raw !== 'string' || raw.length > URL_LIMIT) return null;
 	let s = raw.trim().toLowerCase();
 	if (!s) return null;
 	const at = s.lastIndexOf('@');
@@ -12,13 +15,15 @@ export function normalizeDomain(raw: unknown): string | null {
 	s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^\/\//, '');
 	s = s.split(/[/?#]/)[0].replace(/:\d+$/, '').replace(/\.$/, '');
 	s = s.replace(/^www\d*\./, '');
+	// A domain name is at most 253 characters.
+	if (s.length > 253) return null;
 	if (!/^[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(s)) return null;
 	return s;
 }
 
 /** "https://acme.com" style URL for a website answer, or null when it is not one. */
 export function normalizeWebsite(raw: unknown): string | null {
-	if (typeof raw !== 'string') return null;
+	if (typeof raw !== 'string' || raw.length > URL_LIMIT) return null;
 	const s = raw.trim();
 	if (!s) return null;
 	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `https://${s}`;

@@ -1,3 +1,5 @@
+import { trimTrailing } from './text';
+
 /**
  * Email normalization shared by every node: one normalizer, so Capture, Dedupe and Enrich
  * agree on what "the same address" means.
@@ -70,15 +72,22 @@ export function isValidEmailSyntax(address: string): boolean {
 	return TLD_RE.test(labels[labels.length - 1]);
 }
 
+/**
+ * The longest text read as an email: an address is at most 254 characters, plus room for a
+ * display name ("Jane Doe <jane@x.com>") or "mailto:". Anything longer is not an address, and is
+ * refused before any pattern runs on it.
+ */
+export const EMAIL_INPUT_LIMIT = 512;
+
 /** Returns null when the value is not a syntactically valid address. */
 export function normalizeEmail(raw: unknown, options: EmailOptions = {}): NormalizedEmail | null {
-	if (typeof raw !== 'string') return null;
+	if (typeof raw !== 'string' || raw.length > EMAIL_INPUT_LIMIT) return null;
 	let s = raw.normalize('NFC').trim();
 	if (/^mailto:/i.test(s)) s = s.slice(7);
 	// "Jane Doe <jane@x.com>" → jane@x.com
 	const angle = /<([^<>]+)>\s*$/.exec(s);
 	if (angle) s = angle[1].trim();
-	s = s.toLowerCase().replace(/\.+$/, '');
+	s = trimTrailing(s.toLowerCase(), '.');
 	if (!isValidEmailSyntax(s)) return null;
 	const at = s.lastIndexOf('@');
 	const local = s.slice(0, at);

@@ -22,6 +22,13 @@ export function foldText(raw: unknown): string {
 		.trim();
 }
 
+/** `s` without the run of `ch` at its end, in linear time (a regex like /\.+$/ is quadratic). */
+export function trimTrailing(s: string, ch: string): string {
+	let end = s.length;
+	while (end > 0 && s[end - 1] === ch) end--;
+	return end === s.length ? s : s.slice(0, end);
+}
+
 /** Trim, fold inner whitespace, drop control characters; null for empty. */
 export function cleanString(raw: unknown, maxLength = 10000): string | null {
 	if (raw === null || raw === undefined) return null;

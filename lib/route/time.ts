@@ -58,7 +58,7 @@ export function parseWorkingHours(text: string): WorkingHours | undefined {
 		hours.set(d, list);
 	};
 	for (const part of source.split(/[;\n]+/).map((p) => p.trim()).filter(Boolean)) {
-		const m = /^([A-Za-z]+(?:\s*-\s*[A-Za-z]+)?(?:\s*,\s*[A-Za-z]+(?:\s*-\s*[A-Za-z]+)?)*)\s+(.+)$/.exec(part);
+		const m = /^([A-Za-z]+(?:\s*-\s*[A-Za-z]+)?(?:\s*,\s*[A-Za-z]+(?:\s*-\s*[A-Za-z]+)?)*)\s+(\S.*)$/.exec(part);
 		if (!m) throw new Error(`"${part}" should look like "Mon-Fri 09:00-17:00"`);
 		const days = new Set<number>();
 		for (const spec of m[1].split(',').map((d) => d.trim())) {
@@ -115,7 +115,7 @@ export function parseDateRanges(value: unknown): DateRange[] {
 		.map((p) => p.trim())
 		.filter(Boolean);
 	return parts.map((part) => {
-		const [a, b, extra] = part.split(/\s*(?:\.\.|\bto\b|\/)\s*/i).map((t) => t.trim());
+		const [a, b, extra] = part.split(/\.\.|\bto\b|\//i).map((t) => t.trim());
 		if (extra !== undefined) throw new Error(`"${part}" should be a date or a range like 2026-12-24..2027-01-02`);
 		const first = checkDate(a, part);
 		const last = b ? checkDate(b, part) : first;

@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { applyFacebookLead } from '../../lib/capture/adapters';
 import { allowedOrigin, captureLead, receiveSubmission } from '../../lib/capture/capture';
 import { decideOutcome, type RejectedLead } from '../../lib/capture/outcome';
+import { secretEquals } from '../../lib/capture/signatures';
 import type { ParsedSubmission } from '../../lib/capture/types';
 import { openStore, REDIS_CREDENTIAL } from '../shared/store';
 import { readCaptureConfig } from './config';
@@ -159,7 +160,7 @@ async function answerVerification(ctx: IWebhookFunctions): Promise<IWebhookRespo
 		} catch {
 			verifyToken = '';
 		}
-		if (verifyToken && query['hub.verify_token'] === verifyToken) {
+		if (verifyToken && secretEquals(String(query['hub.verify_token'] ?? ''), verifyToken)) {
 			res.status(200).type('text/plain').send(String(query['hub.challenge']));
 		} else {
 			res.status(403).json({ ok: false, error: 'forbidden', message: 'hub.verify_token does not match the credential' });

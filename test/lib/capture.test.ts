@@ -66,9 +66,31 @@ describe('hostile and malformed input', () => {
 		expect(lead.answers.find((a) => a.key === 'x')?.value).toBe('\ufffd');
 		expect(() => JSON.stringify(lead)).not.toThrow();
 	});
-	it('truncates very long strings instead of failing', () => {
+	it('cuts long free text to its field limit; refuses values over 1 MiB naming the key', () => {
 		const { captured } = run({ email: 'a@b.example', message: 'x'.repeat(50000) });
 		expect(captured?.[0].lead.message).toHaveLength(20000);
+		expect(captured?.[0].lead.answers[1].value).toHaveLength(50000);
+		const { refusal } = run({ email: 'a@b.example', notes: 'x'.repeat(1_048_577) });
+		expect(refusal).toMatchObject({ status: 413, body: { error: 'body_too_large', message: 'The value of "notes" is longer than 1048576 characters' } });
+	});
+	it('a JSON body that is a string holding JSON is refused, not read as a lead', () => {
+		const raw = JSON.stringify(JSON.stringify({ email: 'a@b.example' }));
+		const req = jsonRequest({});
+		req.body = JSON.parse(raw);
+		req.rawBody = Buffer.from(raw);
+		expect(receiveSubmission(req, config())).toMatchObject({ ok: false, status: 400, body: { error: 'invalid_body' } });
+	});
+	it('a Jotform rawRequest nested past the limit is a 400 naming the problem, not a server error', () => {
+		let deep: unknown = 'x';
+		for (let i = 0; i < 40; i++) deep = { d: deep };
+		const req = jsonRequest({ formID: '1', submissionID: '2', rawRequest: JSON.stringify({ q3_email: 'a@b.example', deep }) });
+		expect(receiveSubmission(req, config())).toMatchObject({ ok: false, status: 400, body: { message: 'Body is nested deeper than 32 levels' } });
+	});
+	it('a key of 1 MB is kept as an answer but never read as a field name', () => {
+		const key = `email ${'x'.repeat(1_000_000)}`;
+		const { captured } = run({ [key]: 'a@b.example', email: 'c@d.example' });
+		expect(captured?.[0].lead.email).toBe('c@d.example');
+		expect(captured?.[0].lead.answers.map((a) => a.key.length)).toEqual([key.length, 5]);
 	});
 	it('expands PHP-style bracket keys safely', () => {
 		expect(expandBracketKeys({ 'a[b][c]': 1, 'a[d]': 2, 'tags[]': 'x', '__proto__[p]': 1, 'a[__proto__]': 2 })).toEqual({ a: { b: { c: 1 }, d: 2 }, tags: { '': ['x'] } });

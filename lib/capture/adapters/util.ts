@@ -27,6 +27,8 @@ export function str(v: unknown): string | undefined {
 /** ISO 8601 from seconds, milliseconds or a date string; undefined when unreadable. */
 export function toIso(v: unknown): string | undefined {
 	if (v === null || v === undefined || v === '') return undefined;
+	// No date is written in more than 64 characters.
+	if (typeof v === 'string' && v.length > 64) return undefined;
 	let d: Date;
 	if (typeof v === 'number' || (typeof v === 'string' && /^\d{9,13}$/.test(v.trim()))) {
 		const n = Number(v);
