@@ -9,17 +9,25 @@ type Json = Record<string, unknown>;
 
 export type OnDuplicate = 'keepFirst' | 'keepLatest' | 'merge';
 export type DedupeMode = 'batch' | 'memory' | 'reference';
+/**
+ * Where a repeat (the same lead arriving again: a re-delivered submission, a retried execution)
+ * goes: where it went the first time (Kept, unless it was a duplicate then), always Kept, always
+ * Duplicates, or an output of its own.
+ */
+export type RepeatRoute = 'asFirst' | 'kept' | 'duplicates' | 'separate';
 
 export interface DedupeConfig {
 	sources: FieldSource[];
 	matcher: MatcherConfig;
 	onDuplicate: OnDuplicate;
 	prepare: PrepareOptions;
+	/** Default 'asFirst'. */
+	repeats?: RepeatRoute;
 	now?: Date;
 }
 
 export interface DedupeInfo {
-	status: 'unique' | 'duplicate';
+	status: 'unique' | 'duplicate' | 'repeat';
 	/** Id of the lead this cluster is kept as. */
 	cluster_id: string;
 	duplicate_of: string | null;
@@ -32,12 +40,31 @@ export interface DedupeInfo {
 	merged_ids?: string[];
 	/** Set when the item had nothing to compare (no email, phone, name, ...). */
 	unmatchable?: boolean;
+	/** Repeats: when this lead was first seen, and whether it was unique or a duplicate then. */
+	first_seen_at?: string;
+	first_status?: 'unique' | 'duplicate';
 }
+
+type Emitted = { index: number; json: Json };
 
 export interface DedupeOutcome {
 	/** Input index and the item to emit (leads with their `dedupe` section). */
-	kept: Array<{ index: number; json: Json }>;
-	duplicates: Array<{ index: number; json: Json }>;
+	kept: Emitted[];
+	duplicates: Emitted[];
+	/** Repeats, when `repeats` is 'separate' (otherwise they are in kept or duplicates). */
+	repeats: Emitted[];
+}
+
+/** Puts a repeat on the output its route and first status call for. */
+function emitRepeat(out: DedupeOutcome, route: RepeatRoute | undefined, item: Emitted, firstStatus: 'unique' | 'duplicate'): void {
+	const target =
+		route === 'separate' ? out.repeats : route === 'kept' ? out.kept : route === 'duplicates' ? out.duplicates : firstStatus === 'unique' ? out.kept : out.duplicates;
+	target.push(item);
+}
+
+function byIndex(out: DedupeOutcome): DedupeOutcome {
+	for (const list of [out.kept, out.duplicates, out.repeats]) list.sort((a, b) => a.index - b.index);
+	return out;
 }
 
 /** The lead id of an item, or a stable id derived from its comparable values. */
@@ -61,13 +88,27 @@ function withInfo(json: Json, info: DedupeInfo): Json {
  */
 export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json[] = []): DedupeOutcome {
 	const checkedAt = (config.now ?? new Date()).toISOString();
-	const all = [...reference, ...items];
-	const prepared = all.map((j) => prepareLead(j, config.sources, config.prepare));
-	const ids = all.map((j, i) => leadIdOf(j, prepared[i]));
-	const { cluster, bestMatch } = matchBatch(prepared, config.matcher);
-	const mode: DedupeMode = reference.length ? 'reference' : 'batch';
-	const out: DedupeOutcome = { kept: [], duplicates: [] };
 	const R = reference.length;
+	const allItems = items.map((j) => ({ json: j, prepared: prepareLead(j, config.sources, config.prepare) }));
+	const itemIds = allItems.map((x) => leadIdOf(x.json, x.prepared));
+	// An item whose id an earlier item of the batch already has is that lead again: it takes the
+	// first one's outcome as a repeat and is not matched itself.
+	const firstOf = new Map<string, number>();
+	const repeatOf = itemIds.map((id, i) => {
+		const first = firstOf.get(id);
+		if (first === undefined) firstOf.set(id, i);
+		return first;
+	});
+	const fresh = allItems.flatMap((x, i) => (repeatOf[i] === undefined ? [i] : []));
+	const all = [...reference, ...fresh.map((i) => allItems[i].json)];
+	const prepared = [...reference.map((j) => prepareLead(j, config.sources, config.prepare)), ...fresh.map((i) => allItems[i].prepared)];
+	const ids = all.map((j, i) => leadIdOf(j, prepared[i]));
+	/** Input index of position `m` of `all` (an item). */
+	const inputIndex = (m: number) => fresh[m - R];
+	const { cluster, bestMatch } = matchBatch(prepared, config.matcher);
+	const mode: DedupeMode = R ? 'reference' : 'batch';
+	const out: DedupeOutcome = { kept: [], duplicates: [], repeats: [] };
+	const infoByInput = new Map<number, DedupeInfo>();
 	for (const members of clusterMembers(cluster)) {
 		const itemMembers = members.filter((m) => m >= R);
 		if (!itemMembers.length) continue;
@@ -97,25 +138,33 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 		const dupIdx = itemMembers.filter((m) => m !== keptIdx);
 		if (keptIdx !== undefined) {
 			let json = all[keptIdx];
+			let keptInfo = info(keptIdx, 'unique');
 			if (config.onDuplicate === 'merge' && dupIdx.length) {
 				const first = itemMembers[0];
 				json = { ...mergeLeads(all[first], itemMembers.filter((m) => m !== first).map((m) => all[m])) };
-				const merged = { ...info(keptIdx, 'unique'), merged_ids: dupIdx.map((m) => ids[m]) };
-				out.kept.push({ index: keptIdx - R, json: withInfo(json, merged) });
-			} else {
-				out.kept.push({ index: keptIdx - R, json: withInfo(json, info(keptIdx, 'unique')) });
+				keptInfo = { ...keptInfo, merged_ids: dupIdx.map((m) => ids[m]) };
 			}
+			infoByInput.set(inputIndex(keptIdx), keptInfo);
+			out.kept.push({ index: inputIndex(keptIdx), json: withInfo(json, keptInfo) });
 		}
 		for (const m of dupIdx) {
 			let json = all[m];
 			// Against a reference list, "merge" hands back the reference record completed by the item.
 			if (refMember !== undefined && config.onDuplicate === 'merge') json = mergeLeads(all[refMember], [all[m]]);
-			out.duplicates.push({ index: m - R, json: withInfo(json, info(m, 'duplicate')) });
+			const dupInfo = info(m, 'duplicate');
+			infoByInput.set(inputIndex(m), dupInfo);
+			out.duplicates.push({ index: inputIndex(m), json: withInfo(json, dupInfo) });
 		}
 	}
-	out.kept.sort((a, b) => a.index - b.index);
-	out.duplicates.sort((a, b) => a.index - b.index);
-	return out;
+	repeatOf.forEach((first, index) => {
+		if (first === undefined) return;
+		const earlier = infoByInput.get(first)!;
+		const firstStatus = earlier.status === 'unique' ? 'unique' : 'duplicate';
+		const info: DedupeInfo = { ...earlier, status: 'repeat', matched_id: itemIds[first], matched_on: [], score: null, first_seen_at: checkedAt, first_status: firstStatus };
+		delete info.merged_ids;
+		emitRepeat(out, config.repeats, { index, json: withInfo(items[index], info) }, firstStatus);
+	});
+	return byIndex(out);
 }
 
 /**
@@ -149,7 +198,7 @@ const MEMORY_CHUNK = 500;
  */
 export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, memory: LeadMemory, namespace: string, retention: Retention): Promise<DedupeOutcome> {
 	const now = config.now ?? new Date();
-	const out: DedupeOutcome = { kept: [], duplicates: [] };
+	const out: DedupeOutcome = { kept: [], duplicates: [], repeats: [] };
 	const pending: Array<{ index: number; json: Json; id: string; lead: RecallLead; decide: CandidateDecision }> = [];
 	const checkedAt = now.toISOString();
 	const keyOpts = keyOptions(config.matcher);
@@ -163,14 +212,27 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 			continue;
 		}
 		const keys = blockingKeys(values, config.matcher.fields, keyOpts);
-		const decideFor: CandidateDecision = (c) => (c.recordId === id ? { match: true, score: Infinity, fields: ['id'] } : decide(values, c.values, config.matcher));
-		pending.push({ index, json, id, lead: { recordId: id, values, keys }, decide: decideFor });
+		pending.push({ index, json, id, lead: { recordId: id, values, keys }, decide: (c) => decide(values, c.values, config.matcher) });
 	}
 	for (let start = 0; start < pending.length; start += MEMORY_CHUNK) {
 		const chunk = pending.slice(start, start + MEMORY_CHUNK);
 		const results = await memory.recallMany(namespace, chunk, retention, now.getTime());
 		chunk.forEach(({ index, json, id }, k) => {
 			const found = results[k];
+			if (found.repeat) {
+				const { canonicalId, firstSeenAt } = found.repeat;
+				const firstStatus = canonicalId === id ? 'unique' : 'duplicate';
+				const info: DedupeInfo = {
+					...unique(canonicalId),
+					status: 'repeat',
+					duplicate_of: firstStatus === 'duplicate' ? canonicalId : null,
+					matched_id: id,
+					first_seen_at: new Date(firstSeenAt).toISOString(),
+					first_status: firstStatus,
+				};
+				emitRepeat(out, config.repeats, { index, json: withInfo(json, info) }, firstStatus);
+				return;
+			}
 			if (!found.duplicateOf) {
 				out.kept.push({ index, json: withInfo(json, unique(id)) });
 				return;
@@ -182,7 +244,7 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 				duplicate_of: original,
 				matched_id: found.duplicateOf.recordId,
 				matched_on: found.fields ?? [],
-				score: Number.isFinite(found.score) ? (found.score ?? null) : null,
+				score: found.score ?? null,
 				mode: 'memory',
 				checked_at: checkedAt,
 			};
@@ -191,7 +253,5 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 			out.duplicates.push({ index, json: withInfo(merged, config.onDuplicate === 'merge' ? { ...info, merged_ids: [id] } : info) });
 		});
 	}
-	out.kept.sort((a, b) => a.index - b.index);
-	out.duplicates.sort((a, b) => a.index - b.index);
-	return out;
+	return byIndex(out);
 }

@@ -1,6 +1,7 @@
 import { compareRecords, scoreRecords, termFrequencies, WEIGHTS, type Comparison, type TermFrequencies } from './compare';
 import type { FieldSpec, Prepared } from './fields';
 import { evalRule, type RuleExpr } from './rules';
+import { isRoleAddress } from '../normalize/email';
 import { soundex } from './similarity';
 
 export interface MatcherConfig {
@@ -103,9 +104,11 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[], options: KeyOptio
 			case 'email': {
 				contact = true;
 				keys.push(emailBlockingKey(v));
-				// the same mailbox at a misspelled domain
-				const local = v.split('@')[0];
-				if (local.length >= 5) keys.push(`el:${local}`);
+				// The same mailbox at a misspelled domain; never a role or shared inbox (sales@, info@...),
+				// which thousands of different people's companies have.
+				const at = v.indexOf('@');
+				const local = at >= 0 ? v.slice(0, at) : v;
+				if (local.length >= 5 && !isRoleAddress(local)) keys.push(`el:${local}`);
 				break;
 			}
 			case 'phone':

@@ -109,14 +109,27 @@ function emailKey(local: string, domain: string, options: EmailOptions): string 
 	return `${box}@${DOMAIN_ALIASES[domain] ?? domain}`;
 }
 
-/** Local parts that name a role or a shared inbox rather than a person. */
+/**
+ * Local parts that name a role or a shared inbox rather than a person, in the languages the
+ * package's forms arrive in (English, French, German, Spanish, Italian, Portuguese, Dutch).
+ */
 const ROLE_LOCALS = new Set([
-	'admin', 'administrator', 'billing', 'careers', 'contact', 'enquiries', 'hello', 'help',
-	'hi', 'hr', 'info', 'inquiries', 'jobs', 'legal', 'marketing', 'media', 'noreply',
-	'no-reply', 'office', 'press', 'privacy', 'sales', 'support', 'team', 'webmaster',
-	'postmaster', 'abuse', 'accounts', 'accounting', 'finance', 'service', 'enquiry',
+	'abuse', 'accounting', 'accounts', 'admin', 'administrator', 'billing', 'bookings', 'booking', 'careers',
+	'contact', 'contacts', 'customerservice', 'enquiries', 'enquiry', 'feedback', 'finance', 'hello', 'help',
+	'helpdesk', 'hi', 'hr', 'info', 'information', 'inquiries', 'inquiry', 'invoices', 'jobs', 'legal', 'mail',
+	'marketing', 'media', 'newsletter', 'news', 'noreply', 'no-reply', 'donotreply', 'do-not-reply', 'office',
+	'orders', 'postmaster', 'press', 'privacy', 'recruiting', 'reception', 'sales', 'security', 'service',
+	'shop', 'store', 'support', 'team', 'webmaster', 'welcome',
+	// French, German, Spanish, Italian, Portuguese, Dutch
+	'accueil', 'bonjour', 'commercial', 'compta', 'comptabilite', 'direction', 'secretariat', 'ventes',
+	'kontakt', 'buero', 'buro', 'verkauf', 'vertrieb', 'rechnung', 'anfrage', 'zentrale', 'hallo',
+	'contacto', 'ventas', 'hola', 'administracion', 'facturacion', 'informacion', 'atencionalcliente',
+	'contatti', 'vendite', 'amministrazione', 'ciao', 'contato', 'vendas', 'atendimento', 'comercial',
+	'financeiro', 'verkoop', 'klantenservice', 'administratie',
 ]);
 
+/** Whether an address names a role or shared inbox (info@, sales@, kontakt@, ...), tags ignored. */
 export function isRoleAddress(local: string): boolean {
-	return ROLE_LOCALS.has(local.split('+')[0]);
+	const plus = local.indexOf('+');
+	return ROLE_LOCALS.has(plus > 0 ? local.slice(0, plus) : local);
 }

@@ -2,9 +2,66 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
-import { bestCandidate, BufferedView, isIdentityKey, WEAK_KEY_CANDIDATES, type CandidateDecision, type KeyValueStore, type KvView, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
+import {
+	bestCandidate,
+	BufferedView,
+	candidateLimit,
+	type CandidateDecision,
+	type KeyValueStore,
+	type KvView,
+	type LeadMemory,
+	type RecallLead,
+	type RecallResult,
+	type RememberedLead,
+	type Retention,
+	type StateStore,
+} from './types';
 
 type SqliteModule = typeof import('node:sqlite');
+
+/**
+ * A key's most recent holders with their records: the key's own index range (ns, key, seen_at),
+ * then each record by primary key. (Joining the tables with ORDER BY seen_at let SQLite walk every
+ * remembered record in age order when a lead had a single key.)
+ */
+export const CANDIDATES_SQL = `SELECT r.record_id, r.canonical_id, r.vals, r.seen_at
+	FROM (SELECT record_id FROM dedupe_keys WHERE ns = ?1 AND key = ?2 ORDER BY seen_at DESC LIMIT ?3) AS k
+	CROSS JOIN dedupe_records AS r ON r.ns = ?1 AND r.record_id = k.record_id`;
+
+/** The lead memory's schema version (PRAGMA user_version): 2 has per-key recency and first sightings. */
+const MEMORY_SCHEMA = 2;
+
+/**
+ * Creates the lead memory's tables, or brings a file from an earlier version up to date
+ * (version 1: key rows without their record's time, records without their first sighting).
+ * Runs in a transaction, so concurrent processes opening one file migrate it once.
+ */
+function migrateLeadMemory(db: DatabaseSyncType): void {
+	const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+	if (version >= MEMORY_SCHEMA) return;
+	const columns = (table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
+	db.exec(`CREATE TABLE IF NOT EXISTS dedupe_records (
+		ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL, vals TEXT NOT NULL,
+		seen_at INTEGER NOT NULL, first_seen_at INTEGER, PRIMARY KEY (ns, record_id))`);
+	if (!columns('dedupe_records').includes('first_seen_at')) {
+		db.exec('ALTER TABLE dedupe_records ADD COLUMN first_seen_at INTEGER');
+		db.exec('UPDATE dedupe_records SET first_seen_at = seen_at');
+	}
+	db.exec('CREATE INDEX IF NOT EXISTS dedupe_records_age ON dedupe_records (ns, seen_at)');
+	db.exec('CREATE INDEX IF NOT EXISTS dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
+	const keyColumns = columns('dedupe_keys');
+	if (keyColumns.length && !keyColumns.includes('seen_at')) db.exec('ALTER TABLE dedupe_keys RENAME TO dedupe_keys_v1');
+	db.exec(`CREATE TABLE IF NOT EXISTS dedupe_keys (
+		ns TEXT NOT NULL, key TEXT NOT NULL, seen_at INTEGER NOT NULL, record_id TEXT NOT NULL,
+		PRIMARY KEY (ns, key, seen_at, record_id)) WITHOUT ROWID`);
+	if (keyColumns.length && !keyColumns.includes('seen_at')) {
+		db.exec(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id)
+			SELECT k.ns, k.key, r.seen_at, k.record_id FROM dedupe_keys_v1 k JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id`);
+		db.exec('DROP TABLE dedupe_keys_v1');
+	}
+	db.exec('CREATE INDEX IF NOT EXISTS dedupe_keys_record ON dedupe_keys (ns, record_id)');
+	db.exec(`PRAGMA user_version = ${MEMORY_SCHEMA}`);
+}
 
 /** node:sqlite is built into Node >= 22.13 (always there in n8n 2.x, which needs Node 24). */
 function loadSqlite(): SqliteModule {
@@ -49,18 +106,11 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			ON CONFLICT (ns, key) DO UPDATE SET expires_at = excluded.expires_at WHERE claims.expires_at <= ?`);
 		this.releaseStmt = this.db.prepare('DELETE FROM claims WHERE ns = ? AND key = ?');
 		this.purgeStmt = this.db.prepare('DELETE FROM claims WHERE expires_at <= ?');
-		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_records (
-			ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL, vals TEXT NOT NULL,
-			seen_at INTEGER NOT NULL, PRIMARY KEY (ns, record_id))`);
-		this.db.exec('CREATE INDEX IF NOT EXISTS dedupe_records_age ON dedupe_records (ns, seen_at)');
-		this.db.exec('CREATE INDEX IF NOT EXISTS dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
-		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_keys (
-			ns TEXT NOT NULL, key TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (ns, key, record_id)) WITHOUT ROWID`);
-		this.db.exec('CREATE INDEX IF NOT EXISTS dedupe_keys_record ON dedupe_keys (ns, record_id)');
 		this.db.exec(`CREATE TABLE IF NOT EXISTS kv (
 			ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER,
 			PRIMARY KEY (ns, key)) WITHOUT ROWID`);
 		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_counts (ns TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`);
+		this.transaction(() => migrateLeadMemory(this.db));
 	}
 
 	/** Runs `fn` inside BEGIN IMMEDIATE: the write lock is taken up front, so readers cannot race. */
@@ -78,22 +128,19 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 
 
 	/**
-	 * Remembered records sharing a key with the lead: all of those sharing an identity key (email,
-	 * phone, id, date), and the most recent ones sharing only a name-like key, so a lookup costs
-	 * the same with a thousand or a million remembered leads.
+	 * Remembered records sharing a key with the lead: for each key, its most recent holders
+	 * (`candidateLimit`), each key read through its own index range, so a look-up costs the same
+	 * with a thousand or a million remembered leads, and a value shared by thousands of leads
+	 * (a switchboard phone) brings no more candidates than any other.
 	 */
-	private candidates(namespace: string, keys: string[]): Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }> {
-		const strong = keys.filter(isIdentityKey);
-		const weak = keys.filter((k) => !isIdentityKey(k));
-		const out = new Map<string, { record_id: string; canonical_id: string; vals: string; seen_at: number }>();
-		for (const [list, limit] of [[strong, -1], [weak, WEAK_KEY_CANDIDATES]] as const) {
-			if (!list.length) continue;
-			// Driven by the key index (ns, key, record_id), then records by primary key.
-			const sql = `SELECT r.record_id, r.canonical_id, r.vals, r.seen_at FROM dedupe_keys k
-				JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id
-				WHERE k.ns = ? AND k.key IN (${list.map(() => '?').join(',')})
-				ORDER BY r.seen_at DESC LIMIT ${limit}`;
-			for (const row of this.statement(sql).all(namespace, ...list) as Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }>) out.set(row.record_id, row);
+	private candidates(namespace: string, keys: string[]): RememberedLead[] {
+		const out = new Map<string, RememberedLead>();
+		const query = this.statement(CANDIDATES_SQL);
+		for (const key of keys) {
+			for (const row of query.all(namespace, key, candidateLimit(key)) as Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }>) {
+				if (out.has(row.record_id)) continue;
+				out.set(row.record_id, { recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) });
+			}
 		}
 		return [...out.values()];
 	}
@@ -111,15 +158,28 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	private recallOne(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now: number): RecallResult {
 		this.applyRetention(namespace, retention, now);
 		const keys = [...new Set(lead.keys)];
-		const rows = this.candidates(namespace, keys);
-		const best = bestCandidate(rows.map((row) => ({ recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) })), decide);
+		const known = this.statement('SELECT canonical_id, seen_at, first_seen_at FROM dedupe_records WHERE ns = ? AND record_id = ?').get(namespace, lead.recordId) as
+			| { canonical_id: string; seen_at: number; first_seen_at: number | null }
+			| undefined;
+		if (known) {
+			// The same lead again (a re-delivery, a retried execution): refreshed, not compared.
+			this.statement('UPDATE dedupe_records SET vals = ?, seen_at = ? WHERE ns = ? AND record_id = ?').run(JSON.stringify(lead.values), now, namespace, lead.recordId);
+			this.statement('DELETE FROM dedupe_keys WHERE ns = ? AND record_id = ?').run(namespace, lead.recordId);
+			this.insertKeys(namespace, lead.recordId, keys, now);
+			return { repeat: { canonicalId: known.canonical_id, firstSeenAt: Number(known.first_seen_at ?? known.seen_at) } };
+		}
+		const best = bestCandidate(this.candidates(namespace, keys), decide);
 		// Remember this record too (under the lead it duplicates), so later variants match it.
 		const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
-		if (!this.statement('SELECT 1 FROM dedupe_records WHERE ns = ? AND record_id = ?').get(namespace, lead.recordId)) this.addCount(namespace, 1);
-		this.statement('INSERT OR REPLACE INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at) VALUES (?, ?, ?, ?, ?)').run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now);
-		const insertKey = this.statement('INSERT OR IGNORE INTO dedupe_keys (ns, key, record_id) VALUES (?, ?, ?)');
-		for (const key of keys) insertKey.run(namespace, key, lead.recordId);
+		this.addCount(namespace, 1);
+		this.statement('INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at) VALUES (?, ?, ?, ?, ?, ?)').run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now, now);
+		this.insertKeys(namespace, lead.recordId, keys, now);
 		return best;
+	}
+
+	private insertKeys(namespace: string, recordId: string, keys: string[], now: number): void {
+		const insertKey = this.statement('INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id) VALUES (?, ?, ?, ?)');
+		for (const key of keys) insertKey.run(namespace, key, now, recordId);
 	}
 
 	private readonly statements = new Map<string, StatementSync>();

@@ -41,6 +41,11 @@ export interface RecallResult {
 	duplicateOf?: RememberedLead;
 	score?: number;
 	fields?: string[];
+	/**
+	 * Set when this very lead (same record id) was remembered before: a re-delivered submission or
+	 * a retried execution, not a duplicate of another lead. Nothing else is looked up for it.
+	 */
+	repeat?: { canonicalId: string; firstSeenAt: number };
 }
 
 /**
@@ -61,7 +66,12 @@ export interface LeadMemory {
 	 * pipelined commands (Redis): each lead sees the ones before it. Same results as calling
 	 * `recall` for each, with far fewer round trips.
 	 */
-	recallMany(namespace: string, leads: Array<{ lead: RecallLead; decide: CandidateDecision }>, retention: Retention, now?: number): Promise<RecallResult[]>;
+	recallMany(
+		namespace: string,
+		leads: Array<{ lead: RecallLead; decide: CandidateDecision }>,
+		retention: Retention,
+		now?: number,
+	): Promise<RecallResult[]>;
 	/** GDPR erasure: forgets every record of these leads (by record or canonical id). Returns how many. */
 	forget(namespace: string, leadIds: string[]): Promise<number>;
 	/** Forgets every record remembered under a value key (e.g. an email), with its whole lead. */
@@ -71,14 +81,20 @@ export interface LeadMemory {
 }
 
 /**
- * Keys of identity values (email, mailbox, phone, id, date): every remembered holder is a
- * candidate. Other keys (names by sound, company) only bring the most recent holders
- * (`WEAK_KEY_CANDIDATES`), so a look-up costs the same with a thousand or a million leads.
+ * Candidates read per key, most recent first, so a look-up costs the same with a thousand or a
+ * million remembered leads and no flood of leads sharing one value can slow it down. Identity keys
+ * (email, mailbox, phone, id, date) rarely have more than a few holders; name-like keys (names by
+ * sound, company, city) have many at scale and only their most recent holders are compared.
  */
-export const WEAK_KEY_CANDIDATES = 100;
+export const IDENTITY_KEY_CANDIDATES = 50;
+export const WEAK_KEY_CANDIDATES = 20;
 
 export function isIdentityKey(key: string): boolean {
-	return /^(e|el|p|i|d):/.test(key);
+	return /^(?:e|el|p|i|d):/.test(key);
+}
+
+export function candidateLimit(key: string): number {
+	return isIdentityKey(key) ? IDENTITY_KEY_CANDIDATES : WEAK_KEY_CANDIDATES;
 }
 
 export type CandidateDecision = (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] };

@@ -7,9 +7,29 @@ import { leadManagementRedisConnectionTest, openStore } from '../shared/store';
 import { readDedupeSettings } from './config';
 import { dedupeProperties } from './description';
 
-/** Inputs and outputs follow the mode and output choice (evaluated by n8n in the editor). */
-const inputsExpression = `={{ $parameter.operation === 'findDuplicates' && $parameter.mode === 'reference' ? [{ type: 'main', displayName: 'Leads' }, { type: 'main', displayName: 'Reference' }] : [{ type: 'main' }] }}`;
-const outputsExpression = `={{ $parameter.operation === 'findDuplicates' && $parameter.outputMode !== 'flag' ? [{ type: 'main', displayName: 'Kept' }, { type: 'main', displayName: 'Duplicates' }] : [{ type: 'main' }] }}`;
+/**
+ * Inputs and outputs follow the mode and output choice. Typed functions (as Switch v3 does) that
+ * the editor evaluates from their source: they must stay self-contained.
+ */
+export const configuredInputs = (parameters: { operation?: string; mode?: string }) =>
+	parameters.operation !== 'forget' && parameters.operation !== 'clearMemory' && parameters.mode === 'reference'
+		? [
+				{ type: 'main', displayName: 'Leads' },
+				{ type: 'main', displayName: 'Reference' },
+			]
+		: [{ type: 'main' }];
+
+export const configuredOutputs = (parameters: { operation?: string; outputMode?: string; options?: { repeats?: string } }) => {
+	if (parameters.operation === 'forget' || parameters.operation === 'clearMemory' || parameters.outputMode === 'flag') {
+		return [{ type: 'main' }];
+	}
+	const outputs = [
+		{ type: 'main', displayName: 'Kept' },
+		{ type: 'main', displayName: 'Duplicates' },
+	];
+	if (parameters.options?.repeats === 'separate') outputs.push({ type: 'main', displayName: 'Repeats' });
+	return outputs;
+};
 
 export class Dedupe implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,8 +41,8 @@ export class Dedupe implements INodeType {
 		subtitle: '={{ $parameter.operation === "findDuplicates" ? "against " + $parameter.mode : $parameter.operation }}',
 		description: 'Finds duplicate leads (normalized email, phone, fuzzy names, company) within items, against earlier executions or a reference list; merges or routes them',
 		defaults: { name: 'Dedupe Leads' },
-		inputs: inputsExpression,
-		outputs: outputsExpression,
+		inputs: `={{(${configuredInputs})($parameter)}}`,
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		usableAsTool: true,
 		credentials: [{ name: 'leadManagementRedisApi', required: true, testedBy: 'leadManagementRedisConnectionTest', displayOptions: { show: { store: ['redis'] } } }],
 		properties: dedupeProperties,
@@ -79,11 +99,12 @@ export class Dedupe implements INodeType {
 			...(items[index].binary ? { binary: items[index].binary } : {}),
 			pairedItem: { item: index },
 		});
-		const kept = outcome.kept.map((k) => toItem(k as { index: number; json: IDataObject }));
-		const duplicates = outcome.duplicates.map((d) => toItem(d as { index: number; json: IDataObject }));
+		const [kept, duplicates, repeats] = [outcome.kept, outcome.duplicates, outcome.repeats].map((list) =>
+			list.map((k) => toItem(k as { index: number; json: IDataObject })),
+		);
 		if (this.getNodeParameter('outputMode', 0) === 'flag') {
-			return [[...kept, ...duplicates].sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item)];
+			return [[...kept, ...duplicates, ...repeats].sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item)];
 		}
-		return [kept, duplicates];
+		return settings.config.repeats === 'separate' ? [kept, duplicates, repeats] : [kept, duplicates];
 	}
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { DedupeConfig, OnDuplicate } from '../../lib/dedupe/dedupe';
+import type { DedupeConfig, OnDuplicate, RepeatRoute } from '../../lib/dedupe/dedupe';
 import type { FieldKind } from '../../lib/dedupe/fields';
 import { fieldSources } from '../../lib/dedupe/leads';
 import { DEFAULT_THRESHOLD } from '../../lib/dedupe/matcher';
@@ -52,6 +52,7 @@ export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 				maxBlockSize: typeof o.maxBlockSize === 'number' && o.maxBlockSize > 1 ? o.maxBlockSize : 500,
 			},
 			onDuplicate: ctx.getNodeParameter('onDuplicate', 0, 'keepFirst') as OnDuplicate,
+			repeats: (o.repeats as RepeatRoute | undefined) ?? 'asFirst',
 			prepare: { defaultCountry: country, stripPlusEverywhere: o.stripPlusEverywhere === true },
 		},
 		namespace,

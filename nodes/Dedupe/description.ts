@@ -145,6 +145,20 @@ export const dedupeProperties: INodeProperties[] = [
 				{ name: 'This Node', value: 'node' },
 				{ name: 'Shared (Named)', value: 'shared', description: 'Shared by every workflow using the same memory name' },
 			] },
+			{
+				displayName: 'Repeated Leads',
+				name: 'repeats',
+				type: 'options',
+				default: 'asFirst',
+				description:
+					'A lead whose ID was already seen (a re-delivered submission, a retried execution) is not a duplicate of another lead: its status is "repeat". Choose where it goes.',
+				options: [
+					{ name: 'As the First Time', value: 'asFirst', description: 'Kept, unless it was a duplicate when first seen' },
+					{ name: 'Kept Output', value: 'kept' },
+					{ name: 'Duplicates Output', value: 'duplicates' },
+					{ name: 'Own Output (Repeats)', value: 'separate' },
+				],
+			},
 			{ displayName: 'State File', name: 'stateFile', type: 'string', default: '', description: 'SQLite file of the memory (embedded store); empty uses the default beside n8n\'s data' },
 			{ displayName: 'Strip +Tags on Every Domain', name: 'stripPlusEverywhere', type: 'boolean', default: false, description: 'Whether jane+news@acme.com equals jane@acme.com (always true for Gmail, Outlook, iCloud, ...)' },
 		],

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RedisStore } from '../../lib/store/redis';
-import { defaultStorePath, openSqliteStore, SqliteStore } from '../../lib/store/sqlite';
-import type { KeyValueStore } from '../../lib/store/types';
+import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/leads';
+import { blockingKeys } from '../../lib/dedupe/matcher';
+import { CANDIDATES_SQL, defaultStorePath, openSqliteStore, SqliteStore } from '../../lib/store/sqlite';
+import { IDENTITY_KEY_CANDIDATES, type KeyValueStore } from '../../lib/store/types';
 import { startRedis } from '../helpers/redisServer';
 
 const run = promisify(execFile);
@@ -138,5 +140,84 @@ describe('key-value transactions', () => {
 			await store.close();
 			await stop?.();
 		}
+	});
+});
+
+describe('SqliteStore lead memory look-ups', () => {
+	const none = { maxEntries: 0, maxAgeMs: 0 };
+	const keysOf = (lead: Record<string, unknown>) => {
+		const values = prepareLead(lead, DEFAULT_SOURCES);
+		return { values, keys: blockingKeys(values, LEAD_FIELDS) };
+	};
+	it('reads every key through its own index range, whatever the number of keys', () => {
+		const path = join(dir, 'plan.sqlite');
+		new SqliteStore(path).close();
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+		const raw = new DatabaseSync(path);
+		const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${CANDIDATES_SQL}`).all('ns', 'p:+33612345678', 50) as Array<{ detail: string }>).map((r) => r.detail);
+		raw.close();
+		// The key's range of the (ns, key, seen_at) primary key, then each record by its primary key;
+		// never a walk of the records in age order (what a one-key look-up did before).
+		expect(plan.some((d) => /SEARCH dedupe_keys USING PRIMARY KEY \(ns=\? AND key=\?\)/.test(d))).toBe(true);
+		expect(plan.some((d) => /SEARCH r USING INDEX sqlite_autoindex_dedupe_records_1 \(ns=\? AND record_id=\?\)/.test(d))).toBe(true);
+		// ("SCAN k" reads the at most `limit` rows the key's range gave, not a table.)
+		expect(plan.filter((d) => /SCAN (?:dedupe_|r\b)|dedupe_records_age/.test(d))).toEqual([]);
+	});
+	it('a role mailbox shared by 100,000 remembered leads is no key; a shared personal mailbox brings a bounded number of candidates', async () => {
+		const store = new SqliteStore(join(dir, 'flood.sqlite'));
+		const decideNo = () => ({ match: false, score: 0, fields: [] });
+		for (let start = 0; start < 100_000; start += 5000) {
+			const chunk = Array.from({ length: 5000 }, (_, k) => {
+				const i = start + k;
+				return { lead: { recordId: `s${i}`, ...keysOf({ email: `sales@r${i}x.example` }) }, decide: decideNo };
+			});
+			await store.recallMany('flood', chunk, none);
+		}
+		const shared = Array.from({ length: 2000 }, (_, i) => ({ lead: { recordId: `j${i}`, ...keysOf({ email: `jsmithson@d${i}.example` }) }, decide: decideNo }));
+		await store.recallMany('flood', shared, none);
+		expect(await store.count('flood')).toBe(102_000);
+		let compared = 0;
+		const counting = () => {
+			compared++;
+			return { match: false, score: 0, fields: [] };
+		};
+		await store.recall('flood', { recordId: 'new-sales', ...keysOf({ email: 'sales@another.example' }) }, counting, none);
+		expect(compared).toBe(0);
+		await store.recall('flood', { recordId: 'new-jsmith', ...keysOf({ email: 'jsmithson@another.example' }) }, counting, none);
+		expect(compared).toBe(IDENTITY_KEY_CANDIDATES);
+		await store.close();
+	}, 120_000);
+	it('the same lead again is a repeat with its first sighting, not a duplicate of itself', async () => {
+		const store = new SqliteStore(':memory:');
+		const lead = { recordId: 'lead-1', ...keysOf({ email: 'ann@acme.example' }) };
+		const decideYes = () => ({ match: true, score: 20, fields: ['email'] });
+		expect(await store.recall('ns', lead, decideYes, none, 1000)).toEqual({});
+		expect(await store.recall('ns', lead, decideYes, none, 5000)).toEqual({ repeat: { canonicalId: 'lead-1', firstSeenAt: 1000 } });
+		const dup = { recordId: 'lead-2', ...keysOf({ email: 'ANN@acme.example' }) };
+		expect((await store.recall('ns', dup, decideYes, none, 6000)).duplicateOf?.recordId).toBe('lead-1');
+		expect(await store.recall('ns', dup, decideYes, none, 7000)).toEqual({ repeat: { canonicalId: 'lead-1', firstSeenAt: 6000 } });
+		expect(await store.count('ns')).toBe(2);
+		await store.close();
+	});
+	it('a file from the previous version is migrated: its leads are still found, by key and as repeats', async () => {
+		const path = join(dir, 'v1.sqlite');
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+		const raw = new DatabaseSync(path);
+		raw.exec(`CREATE TABLE dedupe_records (ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL, vals TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (ns, record_id));
+			CREATE INDEX dedupe_records_age ON dedupe_records (ns, seen_at);
+			CREATE TABLE dedupe_keys (ns TEXT NOT NULL, key TEXT NOT NULL, record_id TEXT NOT NULL, PRIMARY KEY (ns, key, record_id)) WITHOUT ROWID;
+			CREATE INDEX dedupe_keys_record ON dedupe_keys (ns, record_id);
+			INSERT INTO dedupe_records VALUES ('ns', 'old-1', 'old-1', '{"email":"ann@acme.example"}', 1000);
+			INSERT INTO dedupe_keys VALUES ('ns', 'e:ann@acme.example', 'old-1');`);
+		raw.close();
+		const store = new SqliteStore(path);
+		const decideYes = () => ({ match: true, score: 20, fields: ['email'] });
+		const found = await store.recall('ns', { recordId: 'new-1', ...keysOf({ email: 'ann@acme.example' }) }, decideYes, none, 2000);
+		expect(found.duplicateOf).toMatchObject({ recordId: 'old-1', canonicalId: 'old-1', seenAt: 1000 });
+		expect((await store.recall('ns', { recordId: 'old-1', ...keysOf({ email: 'ann@acme.example' }) }, decideYes, none, 3000)).repeat).toEqual({ canonicalId: 'old-1', firstSeenAt: 1000 });
+		await store.close();
+		const check = new DatabaseSync(path);
+		expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
+		check.close();
 	});
 });
