@@ -1,17 +1,99 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { RespClient, type RedisOptions, type RedisReply } from './resp';
-import { bestCandidate, BufferedView, isIdentityKey, WEAK_KEY_CANDIDATES, type CandidateDecision, type KeyValueStore, type KvView, type RecallLead, type LeadMemory, type RecallResult, type Retention, type StateStore } from './types';
+import IORedis, { Cluster, type RedisOptions as IORedisOptions } from 'ioredis';
+import {
+	bestCandidate,
+	BufferedView,
+	candidateLimit,
+	type CandidateDecision,
+	type KeyValueStore,
+	type KvView,
+	type LeadMemory,
+	type RecallLead,
+	type RecallResult,
+	type Retention,
+	type StateStore,
+} from './types';
 
-const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-/** The lock of a namespace's key-value transactions (apart from the lead memory's lock). */
-const KV_LOCK = 'kvlock';
-/**
- * Commits a transaction's writes only while its lock is still held (KEYS[1] = lock, ARGV[1] =
- * token): a worker that stalled past the lock's expiry cannot overwrite a newer state.
- * ARGV after the token: triples of op ('set' | 'del'), value, expiry in ms (0 = none) for KEYS[2..].
- * Keys set are added to the namespace's key index, `<lock>:keys`.
- */
-const COMMIT_IF_LOCKED = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+/** How to reach Redis: one server, a Sentinel-managed primary, or a Cluster. */
+export interface RedisConnection {
+	mode?: 'standalone' | 'sentinel' | 'cluster';
+	host: string;
+	port: number;
+	/** Sentinels (sentinel mode) or seed nodes (cluster mode); `host:port` when absent. */
+	nodes?: Array<{ host: string; port: number }>;
+	/** Sentinel mode: the monitored primary's name. */
+	sentinelName?: string;
+	sentinelPassword?: string;
+	username?: string;
+	password?: string;
+	db?: number;
+	tls?: boolean;
+	/** Accept self-signed or otherwise unverifiable server certificates. */
+	tlsAllowUnauthorized?: boolean;
+	connectTimeoutMs?: number;
+	/** A command with no answer in this time fails (the node then fails its items: retry later). */
+	commandTimeoutMs?: number;
+}
+
+export interface RedisStoreOptions extends RedisConnection {
+	keyPrefix?: string;
+	/** How long a namespace lock lives before another worker may take it (default 30 s). */
+	lockTtlMs?: number;
+	/** Extend the lock while the work goes on (default true); tests turn it off to expire it. */
+	renewLock?: boolean;
+	/** How long to wait for a namespace lock held by another worker (default 30 s). */
+	lockWaitMs?: number;
+}
+
+/** The lock was lost before the work was saved: nothing past that point was written; retry. */
+export class LockLostError extends Error {}
+
+type Client = IORedis | Cluster;
+type Reply = string | number | null | Reply[];
+
+/** Scripts: every write of a transaction checks the lock token first (KEYS[1] = lock, ARGV[1] = token). */
+const SCRIPTS = {
+	/** Compare-and-delete: only the holder releases a lock. */
+	leadRelease: {
+		numberOfKeys: 1,
+		lua: "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+	},
+	/** Compare-and-extend: the holder keeps its lock alive while it works. */
+	leadRenew: {
+		numberOfKeys: 1,
+		lua: "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end",
+	},
+	/**
+	 * Records a lead while the lock is held. KEYS: lock, records hash, age index, cluster set, then
+	 * ARGV[5] key indexes to add the record to and the rest to remove it from (a repeat whose values
+	 * changed). ARGV: token, record id, record JSON, time, number of keys to add.
+	 */
+	leadRecord: {
+		lua: `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('hset', KEYS[2], ARGV[2], ARGV[3])
+redis.call('zadd', KEYS[3], ARGV[4], ARGV[2])
+redis.call('sadd', KEYS[4], ARGV[2])
+local n = tonumber(ARGV[5])
+for i = 5, 4 + n do redis.call('zadd', KEYS[i], ARGV[4], ARGV[2]) end
+for i = 5 + n, #KEYS do redis.call('zrem', KEYS[i], ARGV[2]) end
+return 1`,
+	},
+	/** Deletes a record and its index entries while the lock is held. KEYS: lock, records, age, cluster set, key indexes. */
+	leadDelete: {
+		lua: `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('hdel', KEYS[2], ARGV[2])
+redis.call('zrem', KEYS[3], ARGV[2])
+redis.call('srem', KEYS[4], ARGV[2])
+for i = 5, #KEYS do redis.call('zrem', KEYS[i], ARGV[2]) end
+return 1`,
+	},
+	/**
+	 * Commits a key-value transaction's writes while the lock is held. ARGV after the token: triples
+	 * of op ('set' | 'del'), value, expiry in ms (0 = none) for KEYS[2..]. Keys set are added to the
+	 * namespace's key index, `<lock>:keys`.
+	 */
+	leadCommit: {
+		lua: `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 for i = 2, #KEYS do
 	local op = ARGV[(i - 2) * 3 + 2]
 	if op == 'del' then redis.call('del', KEYS[i])
@@ -22,72 +104,177 @@ for i = 2, #KEYS do
 		redis.call('sadd', KEYS[1] .. ':keys', KEYS[i])
 	end
 end
-return 1`;
+return 1`,
+	},
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+type Scripted = { [K in ScriptName]: (...args: Array<string | number>) => Promise<Reply> };
 
 interface StoredRecord {
 	canonicalId: string;
 	values: Record<string, string | undefined>;
 	seenAt: number;
+	firstSeenAt?: number;
 	keys: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A command with no answer in this time fails: the node fails its items, and a retry can succeed. */
+const COMMAND_TIMEOUT_MS = 15_000;
+
+function clientOptions(c: RedisConnection): IORedisOptions {
+	return {
+		username: c.username || undefined,
+		password: c.password || undefined,
+		tls: c.tls ? { rejectUnauthorized: !c.tlsAllowUnauthorized } : undefined,
+		connectTimeout: c.connectTimeoutMs ?? 10_000,
+		// A dropped connection is re-established; commands meanwhile wait, then fail after a few
+		// attempts rather than hang: the node fails its items with a retryable error.
+		maxRetriesPerRequest: 3,
+		retryStrategy: (times) => Math.min(times * 200, 2000),
+		lazyConnect: true,
+	};
+}
+
+/** A connected ioredis client for the connection settings (the scripts defined on it). */
+export async function connectRedis(c: RedisConnection): Promise<Client> {
+	const seeds: Array<{ host: string; port: number }> = c.nodes?.length ? c.nodes : [{ host: c.host, port: c.port }];
+	let client: Client;
+	if (c.mode === 'cluster') {
+		client = new Cluster(seeds, {
+			redisOptions: { ...clientOptions(c), commandTimeout: c.commandTimeoutMs ?? COMMAND_TIMEOUT_MS },
+			lazyConnect: true,
+			clusterRetryStrategy: (times) => (times > 5 ? null : Math.min(times * 200, 2000)),
+		});
+	} else if (c.mode === 'sentinel') {
+		client = new IORedis({
+			...clientOptions(c),
+			sentinels: seeds,
+			name: c.sentinelName || 'mymaster',
+			sentinelPassword: c.sentinelPassword || undefined,
+			db: c.db ?? 0,
+			...(c.tls ? { enableTLSForSentinelMode: true, sentinelTLS: { rejectUnauthorized: !c.tlsAllowUnauthorized } } : {}),
+		});
+	} else {
+		client = new IORedis({ ...clientOptions(c), host: c.host, port: c.port, db: c.db ?? 0 });
+	}
+	// Errors surface through the commands that hit them; without a listener ioredis would print them.
+	// The last one explains a failed connection better than "Connection is closed" (WRONGPASS...).
+	let lastError: Error | undefined;
+	client.on('error', (e: Error) => (lastError = e));
+	for (const [name, script] of Object.entries(SCRIPTS)) {
+		client.defineCommand(name, 'numberOfKeys' in script ? { lua: script.lua, numberOfKeys: script.numberOfKeys } : { lua: script.lua });
+	}
+	const limit = c.connectTimeoutMs ?? 10_000;
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		// A port that accepts connections but never answers (not Redis) must fail too, in time.
+		const silence = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`no Redis answer within ${Math.round(limit / 1000)} s`)), limit);
+		});
+		await Promise.race([
+			(async () => {
+				await client.connect();
+				if ((await client.ping()) !== 'PONG') throw new Error('the server did not answer PING with PONG');
+			})(),
+			silence,
+		]);
+	} catch (error) {
+		client.disconnect();
+		const reason = lastError && /closed/i.test((error as Error).message) ? lastError.message : (error as Error).message;
+		const where = c.mode === 'cluster' || c.mode === 'sentinel' ? `the ${c.mode} at ${seeds.map((s) => `${s.host}:${s.port}`).join(', ')}` : `${c.host}:${c.port}`;
+		throw new Error(`Cannot connect to Redis (${where}): ${reason}`);
+	} finally {
+		clearTimeout(timer);
+	}
+	// Set once connected: ioredis clears a command's timer only when it succeeds, so a timeout on
+	// the commands of a failed connection would keep a timer running after the failure.
+	if (!(client instanceof Cluster)) client.options.commandTimeout = c.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
+	return client;
+}
+
 /**
- * State in Redis, for n8n queue mode where executions run on workers on several hosts.
- * Claims are one `SET NX PX`. Lead memory updates hold a per-namespace lock (`SET NX PX`, released
- * by a compare-and-delete script), so look-up, decision and record are one atomic step for every
- * worker: fuzzy duplicates sharing no exact key are caught too.
+ * State in Redis, for n8n queue mode where executions run on workers on several hosts. All keys of
+ * a namespace share one hash tag (`{namespace}`), so the scripts work on a Redis Cluster too.
+ * Claims are one `SET NX PX`. Lead memory and key-value updates hold a per-namespace lock
+ * (`SET NX PX`, renewed while the work goes on) and every write checks the lock's token in the
+ * same script: a worker that stalled past the lock's expiry cannot write over a newer state.
  */
 export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
+	private readonly lockTtlMs: number;
+	private readonly lockWaitMs: number;
+	private readonly renewLock: boolean;
+
 	private constructor(
-		private readonly client: RespClient,
+		private readonly client: Client,
 		private readonly prefix: string,
-	) {}
-
-	static async open(options: RedisOptions & { keyPrefix?: string }): Promise<RedisStore> {
-		const client = new RespClient(options);
-		await client.connect();
-		return new RedisStore(client, options.keyPrefix ?? 'lead-management:');
+		options: RedisStoreOptions,
+	) {
+		this.lockTtlMs = options.lockTtlMs ?? 30_000;
+		this.lockWaitMs = options.lockWaitMs ?? 30_000;
+		this.renewLock = options.renewLock ?? true;
 	}
 
+	static async open(options: RedisStoreOptions): Promise<RedisStore> {
+		return new RedisStore(await connectRedis(options), options.keyPrefix ?? 'lead-management:', options);
+	}
+
+	private get scripts(): Scripted {
+		return this.client as unknown as Scripted;
+	}
+
+	/** A namespace's key: its name is the hash tag (braces inside it would cut the tag short). */
 	private k(namespace: string, ...parts: string[]): string {
-		return [`${this.prefix}${namespace}`, ...parts].join(':');
-	}
-
-	private async cmd(...args: Array<string | number>): Promise<RedisReply> {
-		return await this.client.command(args);
+		return [`${this.prefix}{${namespace.replace(/[{}]/g, '_')}}`, ...parts].join(':');
 	}
 
 	async claim(namespace: string, key: string, ttlMs: number): Promise<boolean> {
-		return (await this.cmd('SET', this.k(namespace, 'claim', key), '1', 'NX', 'PX', Math.max(1, Math.round(ttlMs)))) === 'OK';
+		return (await this.client.set(this.k(namespace, 'claim', key), '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
 	}
 
 	async release(namespace: string, key: string): Promise<void> {
-		await this.cmd('DEL', this.k(namespace, 'claim', key));
+		await this.client.del(this.k(namespace, 'claim', key));
 	}
 
-	/** Runs `fn` holding the namespace's lock; waits for it up to 30 s. */
-	private async locked<T>(namespace: string, fn: (token: string, lock: string) => Promise<T>, lockName = 'lock'): Promise<T> {
+	/**
+	 * Runs `fn` holding the namespace's lock, renewed every third of its life while `fn` works.
+	 * `fn` gets the token its writes must present; a renewal that finds the lock gone marks it lost.
+	 */
+	private async locked<T>(namespace: string, fn: (token: string, lock: string, lost: () => boolean) => Promise<T>, lockName = 'lock'): Promise<T> {
 		const lock = this.k(namespace, lockName);
 		const token = randomUUID();
-		const deadline = Date.now() + 30_000;
+		const deadline = Date.now() + this.lockWaitMs;
 		let wait = 2;
-		while ((await this.cmd('SET', lock, token, 'NX', 'PX', 30_000)) !== 'OK') {
-			if (Date.now() > deadline) throw new Error(`Timed out waiting for the Redis lock of ${namespace}`);
+		while ((await this.client.set(lock, token, 'PX', this.lockTtlMs, 'NX')) !== 'OK') {
+			if (Date.now() > deadline) {
+				throw new Error(`Timed out after ${Math.round(this.lockWaitMs / 1000)} s waiting for the Redis lock of ${namespace} (another execution holds it); retry the execution`);
+			}
 			await sleep(wait);
 			wait = Math.min(wait * 2, 50);
 		}
+		let lost = false;
+		const timer = this.renewLock
+			? setInterval(() => {
+					this.scripts.leadRenew(lock, token, this.lockTtlMs).then(
+						(ok) => (lost ||= ok !== 1),
+						() => undefined,
+					);
+				}, Math.max(10, Math.floor(this.lockTtlMs / 3)))
+			: undefined;
+		timer?.unref?.();
 		try {
-			return await fn(token, lock);
+			return await fn(token, lock, () => lost);
 		} finally {
-			await this.cmd('EVAL', RELEASE_LOCK, 1, lock, token);
+			if (timer) clearInterval(timer);
+			await this.scripts.leadRelease(lock, token).catch(() => undefined);
 		}
 	}
 
 	private async records(namespace: string, ids: string[]): Promise<Array<[string, StoredRecord]>> {
 		if (!ids.length) return [];
-		const raw = (await this.cmd('HMGET', this.k(namespace, 'rec'), ...ids)) as Array<string | null>;
+		const raw = await this.client.hmget(this.k(namespace, 'rec'), ...ids);
 		return ids.flatMap((id, i) => (raw[i] ? [[id, JSON.parse(raw[i]!) as StoredRecord] as [string, StoredRecord]] : []));
 	}
 
@@ -97,65 +284,146 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 
 	async recallMany(namespace: string, leads: Array<{ lead: RecallLead; decide: CandidateDecision }>, retention: Retention, now = Date.now()): Promise<RecallResult[]> {
 		if (!leads.length) return [];
-		return await this.locked(namespace, async () => {
-			// Writes are pipelined, not awaited one by one: one connection keeps them in order, so
-			// the next lead's reads see them. All are awaited before the lock is released.
-			const writes: Array<Promise<RedisReply>> = [];
+		return await this.locked(namespace, async (token, lock) => {
+			// Writes are fenced scripts sent without waiting: the connection keeps them in order, so
+			// the next lead's reads see them. All are checked before the lock is released.
+			const writes: Array<Promise<Reply>> = [];
+			const write = (reply: Promise<Reply>) => {
+				reply.catch(() => undefined); // awaited below
+				writes.push(reply);
+			};
 			const results: RecallResult[] = [];
+			let failure: unknown;
 			try {
-				for (const { lead, decide } of leads) results.push(await this.recallOne(namespace, lead, decide, retention, now, writes));
-			} finally {
-				await Promise.all(writes);
+				const room = await this.retention(namespace, retention, now, token, lock, write);
+				for (const { lead, decide } of leads) results.push(await this.recallOne(namespace, lead, decide, now, token, lock, write, room));
+			} catch (e) {
+				failure = e;
 			}
+			const outcomes = await Promise.allSettled(writes);
+			if (failure) throw failure;
+			const refused = outcomes.findIndex((o) => o.status === 'fulfilled' && o.value !== 1);
+			const broken = outcomes.find((o) => o.status === 'rejected');
+			if (refused >= 0) {
+				throw new LockLostError(
+					`The Redis lock of ${namespace} expired before every lead was saved (a worker stalled for more than ${Math.round(this.lockTtlMs / 1000)} s); the leads after that point were not recorded: retry the execution`,
+				);
+			}
+			if (broken) throw (broken as PromiseRejectedResult).reason;
 			return results;
 		});
 	}
 
-	private async recallOne(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now: number, writes: Array<Promise<RedisReply>>): Promise<RecallResult> {
-		await this.applyRetention(namespace, retention, now);
+	private async recallOne(
+		namespace: string,
+		lead: RecallLead,
+		decide: CandidateDecision,
+		now: number,
+		token: string,
+		lock: string,
+		write: (reply: Promise<Reply>) => void,
+		room: () => Promise<void>,
+	): Promise<RecallResult> {
 		const keys = [...new Set(lead.keys)];
-		const lists = await Promise.all(keys.map((key) => this.cmd('ZREVRANGE', this.k(namespace, 'k', key), 0, isIdentityKey(key) ? -1 : WEAK_KEY_CANDIDATES - 1) as Promise<string[]>));
-		const ids = new Set(lists.flat());
-		const found = await this.records(namespace, [...ids]);
-		const best = bestCandidate(found.map(([recordId, rec]) => ({ recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt })), decide);
-		const canonicalId = best.duplicateOf?.canonicalId ?? lead.recordId;
-		const rec: StoredRecord = { canonicalId, values: lead.values, seenAt: now, keys };
-		const write = (...args: Array<string | number>) => {
-			const reply = this.cmd(...args);
-			reply.catch(() => undefined); // handled: recallMany awaits every write and rethrows
-			writes.push(reply);
+		const [own, lists] = await Promise.all([
+			this.records(namespace, [lead.recordId]),
+			Promise.all(keys.map((key) => this.client.zrevrange(this.k(namespace, 'k', key), 0, candidateLimit(key) - 1))),
+		]);
+		const record = (canonicalId: string, firstSeenAt: number, stale: string[] = []) => {
+			const rec: StoredRecord = { canonicalId, values: lead.values, seenAt: now, firstSeenAt, keys };
+			const keyIndexes = [...keys, ...stale].map((key) => this.k(namespace, 'k', key));
+			write(
+				this.scripts.leadRecord(
+					4 + keyIndexes.length,
+					lock,
+					this.k(namespace, 'rec'),
+					this.k(namespace, 'age'),
+					this.k(namespace, 'c', canonicalId),
+					...keyIndexes,
+					token,
+					lead.recordId,
+					JSON.stringify(rec),
+					now,
+					keys.length,
+				),
+			);
 		};
-		write('HSET', this.k(namespace, 'rec'), lead.recordId, JSON.stringify(rec));
-		write('ZADD', this.k(namespace, 'age'), now, lead.recordId);
-		write('SADD', this.k(namespace, 'c', canonicalId), lead.recordId);
-		for (const key of keys) write('ZADD', this.k(namespace, 'k', key), now, lead.recordId);
+		if (own.length) {
+			// The same lead again (a re-delivery, a retried execution): refreshed, not compared.
+			const known = own[0][1];
+			const firstSeenAt = known.firstSeenAt ?? known.seenAt;
+			record(known.canonicalId, firstSeenAt, known.keys.filter((key) => !keys.includes(key)));
+			return { repeat: { canonicalId: known.canonicalId, firstSeenAt } };
+		}
+		await room();
+		const found = await this.records(namespace, [...new Set(lists.flat())]);
+		const best = bestCandidate(
+			found.map(([recordId, rec]) => ({ recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt })),
+			decide,
+		);
+		record(best.duplicateOf?.canonicalId ?? lead.recordId, now);
 		return best;
 	}
 
-	private async applyRetention(namespace: string, retention: Retention, now: number): Promise<void> {
+	/**
+	 * Forgets the records past their age, and returns the step that makes room for one more record
+	 * (the oldest go first when full): the count is read once and kept here, so a lead costs no
+	 * extra round trip until the memory is full.
+	 */
+	private async retention(
+		namespace: string,
+		retention: Retention,
+		now: number,
+		token: string,
+		lock: string,
+		write: (reply: Promise<Reply>) => void,
+	): Promise<() => Promise<void>> {
+		const age = this.k(namespace, 'age');
 		if (retention.maxAgeMs > 0) {
-			const old = (await this.cmd('ZRANGEBYSCORE', this.k(namespace, 'age'), '-inf', `(${now - retention.maxAgeMs}`)) as string[];
-			await this.deleteRecords(namespace, old);
+			const old = await this.client.zrangebyscore(age, '-inf', `(${now - retention.maxAgeMs}`);
+			await this.deleteRecords(namespace, old, token, lock, write);
 		}
-		if (retention.maxEntries > 0) {
-			const count = (await this.cmd('ZCARD', this.k(namespace, 'age'))) as number;
-			const excess = count - retention.maxEntries + 1;
-			if (excess > 0) await this.deleteRecords(namespace, (await this.cmd('ZRANGE', this.k(namespace, 'age'), 0, excess - 1)) as string[]);
-		}
+		if (retention.maxEntries <= 0) return async () => undefined;
+		let count = await this.client.zcard(age);
+		return async () => {
+			const excess = count + 1 - retention.maxEntries;
+			// The deletions pipelined before this read are applied before it (one connection, in order).
+			if (excess > 0) count -= await this.deleteRecords(namespace, await this.client.zrange(age, 0, excess - 1), token, lock, write);
+			count++;
+		};
 	}
 
-	/** Deletes records with their key entries; the commands are pipelined on the one connection. */
-	private async deleteRecords(namespace: string, ids: string[]): Promise<number> {
+	/** Deletes records with their index entries, each in one fenced script. */
+	private async deleteRecords(namespace: string, ids: string[], token: string, lock: string, write: (reply: Promise<Reply>) => void): Promise<number> {
 		const found = await this.records(namespace, ids);
-		const deletes: Array<Promise<RedisReply>> = [];
 		for (const [id, rec] of found) {
-			for (const key of rec.keys) deletes.push(this.cmd('ZREM', this.k(namespace, 'k', key), id));
-			deletes.push(this.cmd('SREM', this.k(namespace, 'c', rec.canonicalId), id));
-			deletes.push(this.cmd('HDEL', this.k(namespace, 'rec'), id));
-			deletes.push(this.cmd('ZREM', this.k(namespace, 'age'), id));
+			const keyIndexes = rec.keys.map((key) => this.k(namespace, 'k', key));
+			write(
+				this.scripts.leadDelete(
+					4 + keyIndexes.length,
+					lock,
+					this.k(namespace, 'rec'),
+					this.k(namespace, 'age'),
+					this.k(namespace, 'c', rec.canonicalId),
+					...keyIndexes,
+					token,
+					id,
+				),
+			);
 		}
-		await Promise.all(deletes);
 		return found.length;
+	}
+
+	/** Runs deletions under the namespace lock and checks that every one was written. */
+	private async deleting(namespace: string, pick: () => Promise<string[]>): Promise<number> {
+		return await this.locked(namespace, async (token, lock) => {
+			const writes: Array<Promise<Reply>> = [];
+			const n = await this.deleteRecords(namespace, await pick(), token, lock, (w) => writes.push(w));
+			if ((await Promise.all(writes)).some((r) => r !== 1)) {
+				throw new LockLostError(`The Redis lock of ${namespace} expired before every record was deleted; retry`);
+			}
+			return n;
+		});
 	}
 
 	/** Every record of the leads these ids belong to (as record or as canonical lead). */
@@ -163,33 +431,30 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		const own = await this.records(namespace, [id]);
 		const canonicals = new Set([id, ...own.map(([, r]) => r.canonicalId)]);
 		const ids = new Set<string>([id]);
-		for (const c of canonicals) for (const m of (await this.cmd('SMEMBERS', this.k(namespace, 'c', c))) as string[]) ids.add(m);
+		for (const c of canonicals) for (const m of await this.client.smembers(this.k(namespace, 'c', c))) ids.add(m);
 		return [...ids];
 	}
 
 	async forget(namespace: string, leadIds: string[]): Promise<number> {
-		return await this.locked(namespace, async () => {
-			let n = 0;
-			for (const id of leadIds) n += await this.deleteRecords(namespace, await this.groupOf(namespace, id));
-			return n;
+		return await this.deleting(namespace, async () => {
+			const ids = new Set<string>();
+			for (const id of leadIds) for (const m of await this.groupOf(namespace, id)) ids.add(m);
+			return [...ids];
 		});
 	}
 
 	async forgetByKey(namespace: string, key: string): Promise<number> {
-		const holders = (await this.cmd('ZRANGE', this.k(namespace, 'k', key), 0, -1)) as string[];
+		const holders = await this.client.zrange(this.k(namespace, 'k', key), 0, -1);
 		const canonicals = (await this.records(namespace, holders)).map(([, r]) => r.canonicalId);
 		return await this.forget(namespace, [...new Set(canonicals)]);
 	}
 
 	async clear(namespace: string): Promise<number> {
-		return await this.locked(namespace, async () => {
-			const all = (await this.cmd('ZRANGE', this.k(namespace, 'age'), 0, -1)) as string[];
-			return await this.deleteRecords(namespace, all);
-		});
+		return await this.deleting(namespace, async () => await this.client.zrange(this.k(namespace, 'age'), 0, -1));
 	}
 
 	async count(namespace: string): Promise<number> {
-		return (await this.cmd('ZCARD', this.k(namespace, 'age'))) as number;
+		return await this.client.zcard(this.k(namespace, 'age'));
 	}
 
 	/** Every key-value key of a namespace, kept by the commit script (so listing needs no SCAN). */
@@ -200,11 +465,11 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T): Promise<T> {
 		return await this.locked(
 			namespace,
-			async (token, lock) => {
+			async (token, lock, lost) => {
 				const unique = [...new Set(keys)];
 				const loaded = new Map<string, string>();
 				if (unique.length) {
-					const values = (await this.cmd('MGET', ...unique.map((key) => this.k(namespace, 'kv', key)))) as Array<string | null>;
+					const values = await this.client.mget(...unique.map((key) => this.k(namespace, 'kv', key)));
 					unique.forEach((key, i) => values[i] !== null && loaded.set(key, values[i]!));
 				}
 				const view = new BufferedView(unique, loaded);
@@ -216,8 +481,8 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 						writeKeys.push(this.k(namespace, 'kv', key));
 						args.push(w.value === null ? 'del' : 'set', w.value ?? '', w.expiresAt ? Math.round(w.expiresAt) : 0);
 					}
-					const committed = await this.cmd('EVAL', COMMIT_IF_LOCKED, writeKeys.length + 1, lock, ...writeKeys, ...args);
-					if (committed !== 1) throw new Error(`The Redis lock of ${namespace} expired before the update was saved; nothing was written`);
+					const committed = lost() ? 0 : await this.scripts.leadCommit(writeKeys.length + 1, lock, ...writeKeys, ...args);
+					if (committed !== 1) throw new LockLostError(`The Redis lock of ${namespace} expired before the update was saved; nothing was written: retry the execution`);
 				}
 				return out;
 			},
@@ -226,12 +491,12 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async entries(namespace: string, prefix = ''): Promise<Record<string, string>> {
-		const all = ((await this.cmd('SMEMBERS', this.kvIndex(namespace))) as string[]).filter((k) => k.startsWith(this.k(namespace, 'kv', prefix)));
+		const all = (await this.client.smembers(this.kvIndex(namespace))).filter((k) => k.startsWith(this.k(namespace, 'kv', prefix)));
 		if (!all.length) return {};
-		const values = (await this.cmd('MGET', ...all)) as Array<string | null>;
+		const values = await this.client.mget(...all);
 		// Expired counters of past periods leave the key index here.
 		const gone = all.filter((_, i) => values[i] === null);
-		if (gone.length) await this.cmd('SREM', this.kvIndex(namespace), ...gone);
+		if (gone.length) await this.client.srem(this.kvIndex(namespace), ...gone);
 		const base = this.k(namespace, 'kv', '');
 		const live = all.flatMap((k, i) => (values[i] !== null ? [[k.slice(base.length), values[i]!] as [string, string]] : []));
 		return Object.fromEntries(live.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -242,32 +507,53 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 			namespace,
 			async () => {
 				const index = this.kvIndex(namespace);
-				const all = (await this.cmd('SMEMBERS', index)) as string[];
+				const all = await this.client.smembers(index);
 				let n = 0;
-				for (let i = 0; i < all.length; i += 500) n += (await this.cmd('DEL', ...all.slice(i, i + 500))) as number;
-				await this.cmd('DEL', index);
+				for (let i = 0; i < all.length; i += 500) n += await this.client.del(...all.slice(i, i + 500));
+				await this.client.del(index);
 				return n;
 			},
 			KV_LOCK,
 		);
 	}
 
+	private ended = false;
+
 	get closed(): boolean {
-		return this.client.closed;
+		return this.ended || this.client.status === 'end';
 	}
 
 	async close(): Promise<void> {
-		await this.client.close();
+		if (this.closed) return;
+		this.ended = true;
+		await this.client.quit().catch(() => this.client.disconnect());
 	}
 }
 
+/** The lock of a namespace's key-value transactions (apart from the lead memory's lock). */
+const KV_LOCK = 'kvlock';
+
 const openStores = new Map<string, Promise<RedisStore>>();
 
-/** One connection per server, database and prefix per process; a dropped one is reopened. */
-export async function openRedisStore(options: RedisOptions & { keyPrefix?: string }): Promise<RedisStore> {
-	// The password is part of the identity: another credential must never reuse this connection.
-	const secret = createHash('sha256').update(options.password ?? '').digest('hex');
-	const id = JSON.stringify([options.host, options.port, options.db ?? 0, options.username ?? '', secret, options.keyPrefix ?? '', !!options.tls]);
+/** One connection per server, database and prefix per process; a closed one is reopened. */
+export async function openRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
+	// The passwords are part of the identity: another credential must never reuse this connection.
+	const secret = createHash('sha256')
+		.update(`${options.password ?? ''}\u0000${options.sentinelPassword ?? ''}`)
+		.digest('hex');
+	const id = JSON.stringify([
+		options.mode ?? 'standalone',
+		options.host,
+		options.port,
+		options.nodes ?? [],
+		options.sentinelName ?? '',
+		options.db ?? 0,
+		options.username ?? '',
+		secret,
+		options.keyPrefix ?? '',
+		!!options.tls,
+		!!options.tlsAllowUnauthorized,
+	]);
 	const cached = openStores.get(id);
 	if (cached) {
 		const store = await cached.catch(() => undefined);

@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { openRedisStore, RedisStore } from '../../lib/store/redis';
+import { connectRedis, openRedisStore, type RedisStoreOptions } from '../../lib/store/redis';
 import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore, LeadMemory, StateStore } from '../../lib/store/types';
 
@@ -25,14 +25,33 @@ export const storeProperty: INodeProperties = {
 	],
 };
 
-function redisOptions(c: ICredentialDataDecryptedObject) {
+/** "host:port, host:port" → nodes; a missing port is Redis's (or Sentinel's) default. */
+function parseNodes(text: unknown, defaultPort: number): Array<{ host: string; port: number }> {
+	return String(text ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean)
+		.map((part) => {
+			const colon = part.lastIndexOf(':');
+			const port = colon > 0 ? Number(part.slice(colon + 1)) : NaN;
+			return Number.isInteger(port) && port > 0 ? { host: part.slice(0, colon), port } : { host: part, port: defaultPort };
+		});
+}
+
+export function redisOptions(c: ICredentialDataDecryptedObject): RedisStoreOptions {
+	const mode = c.mode === 'sentinel' || c.mode === 'cluster' ? c.mode : 'standalone';
 	return {
+		mode,
 		host: String(c.host ?? 'localhost'),
 		port: Number(c.port ?? 6379),
+		nodes: mode === 'standalone' ? undefined : parseNodes(c.nodes, mode === 'sentinel' ? 26379 : 6379),
+		sentinelName: c.sentinelName ? String(c.sentinelName) : undefined,
+		sentinelPassword: c.sentinelPassword ? String(c.sentinelPassword) : undefined,
 		username: c.user ? String(c.user) : undefined,
 		password: c.password ? String(c.password) : undefined,
 		db: Number(c.database ?? 0),
 		tls: c.tls === true,
+		tlsAllowUnauthorized: c.tlsAllowUnauthorized === true,
 		keyPrefix: String(c.keyPrefix ?? 'lead-management:'),
 	};
 }
@@ -45,11 +64,11 @@ export async function openStore(ctx: IExecuteFunctions | IWebhookFunctions, stor
 	return openSqliteStore(stateFile || defaultStorePath());
 }
 
-/** Credential test: connect, authenticate and select the database. */
+/** Credential test: connect (any mode), authenticate, select the database and PING. */
 export async function leadManagementRedisConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	try {
-		const store = await RedisStore.open({ ...redisOptions(credential.data ?? {}), connectTimeoutMs: 5000 });
-		await store.close();
+		const client = await connectRedis({ ...redisOptions(credential.data ?? {}), connectTimeoutMs: 5000, commandTimeoutMs: 5000 });
+		client.disconnect();
 		return { status: 'OK', message: 'Connection successful' };
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };

@@ -1,38 +1,99 @@
-/** A throw-away redis-server on 127.0.0.1 for tests (.ci/run installs the Debian package). */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Throw-away redis-servers on 127.0.0.1 for tests (.ci/run installs the Debian package). */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from './net';
+
+const run = promisify(execFile);
 
 export interface RedisServer {
 	port: number;
 	stop(): Promise<void>;
 }
 
-export async function startRedis(password?: string): Promise<RedisServer> {
-	const port = await freePort();
-	const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
+async function listening(port: number): Promise<void> {
+	for (let i = 0; i < 100; i++) {
+		const ok = await new Promise<boolean>((resolve) => {
+			const c = createConnection({ host: '127.0.0.1', port }, () => {
+				c.end();
+				resolve(true);
+			});
+			c.once('error', () => resolve(false));
+		});
+		if (ok) return;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	throw new Error(`redis-server did not start listening on ${port} in 5 s`);
+}
+
+/** Starts `redis-server` with these arguments on a free port; stopped by the PID it started. */
+async function spawnRedis(args: string[], port: number): Promise<RedisServer> {
 	const proc: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
 	const failed = new Promise<never>((_, reject) => proc.once('error', (e) => reject(new Error(`redis-server could not start (${e.message}); install it: apt-get install redis-server`))));
-	const ready = (async () => {
-		for (let i = 0; i < 100; i++) {
-			const ok = await new Promise<boolean>((resolve) => {
-				const c = createConnection({ host: '127.0.0.1', port }, () => {
-					c.end();
-					resolve(true);
-				});
-				c.once('error', () => resolve(false));
-			});
-			if (ok) return;
-			await new Promise((r) => setTimeout(r, 50));
-		}
-		throw new Error('redis-server did not start listening in 5 s');
-	})();
-	await Promise.race([ready, failed]);
+	await Promise.race([listening(port), failed]);
 	return {
 		port,
 		stop: async () => {
+			if (proc.exitCode !== null) return;
 			proc.kill('SIGTERM');
 			await new Promise((r) => proc.once('exit', r));
+		},
+	};
+}
+
+export async function startRedis(password?: string): Promise<RedisServer> {
+	const port = await freePort();
+	return await spawnRedis(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])], port);
+}
+
+/** A Redis Cluster of `size` primaries (no replicas) on 127.0.0.1, every slot assigned. */
+export async function startRedisCluster(size = 3): Promise<{ ports: number[]; stop(): Promise<void> }> {
+	const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+	const servers: RedisServer[] = [];
+	try {
+		for (let i = 0; i < size; i++) {
+			const port = await freePort();
+			servers.push(
+				await spawnRedis(
+					['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir],
+					port,
+				),
+			);
+		}
+		await run('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes']);
+		for (let i = 0; i < 100; i++) {
+			const { stdout } = await run('redis-cli', ['-p', String(servers[0].port), 'cluster', 'info']);
+			if (stdout.includes('cluster_state:ok')) break;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	} catch (e) {
+		for (const s of servers) await s.stop();
+		throw e;
+	}
+	return {
+		ports: servers.map((s) => s.port),
+		stop: async () => {
+			for (const s of servers) await s.stop();
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+/** One Sentinel watching the primary on `primaryPort` under the name `mymaster`. */
+export async function startSentinel(primaryPort: number): Promise<RedisServer> {
+	const dir = mkdtempSync(join(tmpdir(), 'redis-sentinel-'));
+	const port = await freePort();
+	const conf = join(dir, 'sentinel.conf');
+	writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${primaryPort} 1\n`);
+	const server = await spawnRedis([conf, '--sentinel'], port);
+	return {
+		port,
+		stop: async () => {
+			await server.stop();
+			rmSync(dir, { recursive: true, force: true });
 		},
 	};
 }

@@ -1,11 +1,16 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { RedisStore, openRedisStore } from '../../lib/store/redis';
-import { parseReply, RedisReplyError } from '../../lib/store/resp';
+import { createServer, type Socket } from 'node:net';
+import IORedis from 'ioredis';
+import { LockLostError, RedisStore, openRedisStore, type RedisStoreOptions } from '../../lib/store/redis';
+import { IDENTITY_KEY_CANDIDATES } from '../../lib/store/types';
 import { dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
-import { DEFAULT_SOURCES, LEAD_FIELDS } from '../../lib/dedupe/leads';
-import { startRedis, type RedisServer } from '../helpers/redisServer';
+import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/leads';
+import { blockingKeys } from '../../lib/dedupe/matcher';
+import { leadManagementRedisConnectionTest } from '../../nodes/shared/store';
+import { startRedis, startRedisCluster, startSentinel, type RedisServer } from '../helpers/redisServer';
+import { freePort } from '../helpers/net';
 
 const run = promisify(execFile);
 let server: RedisServer;
@@ -15,20 +20,9 @@ afterAll(async () => await server?.stop());
 const config: DedupeConfig = { sources: DEFAULT_SOURCES, matcher: { fields: LEAD_FIELDS, mode: 'score', threshold: 9, maxBlockSize: 500 }, onDuplicate: 'keepFirst', prepare: {} };
 const open = (prefix = 'unit:') => RedisStore.open({ host: '127.0.0.1', port: server.port, password: 't3st-pass', keyPrefix: prefix });
 
-describe('RESP parsing', () => {
-	it('reads every reply type, incomplete buffers and errors', () => {
-		expect(parseReply(Buffer.from('+OK\r\n'), 0)?.value).toBe('OK');
-		expect(parseReply(Buffer.from(':42\r\n'), 0)?.value).toBe(42);
-		expect(parseReply(Buffer.from('$-1\r\n'), 0)?.value).toBeNull();
-		expect(parseReply(Buffer.from('*2\r\n$3\r\nfoo\r\n:1\r\n'), 0)?.value).toEqual(['foo', 1]);
-		expect(parseReply(Buffer.from('$5\r\nhel'), 0)).toBeUndefined();
-		expect(parseReply(Buffer.from('-ERR nope\r\n'), 0)?.value).toBeInstanceOf(RedisReplyError);
-	});
-});
-
 describe('RedisStore', () => {
 	it('refuses a wrong password with a readable error', async () => {
-		await expect(RedisStore.open({ host: '127.0.0.1', port: server.port, password: 'wrong' })).rejects.toThrow(/WRONGPASS|invalid/i);
+		await expect(RedisStore.open({ host: '127.0.0.1', port: server.port, password: 'wrong' })).rejects.toThrow(/Cannot connect to Redis \(127\.0\.0\.1:\d+\): WRONGPASS/);
 	});
 	it('claims with SET NX PX and forgets', async () => {
 		const store = await open();
@@ -84,4 +78,150 @@ describe('RedisStore across processes', () => {
 			await plain.stop();
 		}
 	}, 60_000);
+});
+
+const keysOf = (lead: Record<string, unknown>) => {
+	const values = prepareLead(lead, DEFAULT_SOURCES);
+	return { values, keys: blockingKeys(values, LEAD_FIELDS) };
+};
+const none = { maxEntries: 0, maxAgeMs: 0 };
+const busy = (ms: number) => {
+	const end = Date.now() + ms;
+	while (Date.now() < end) {
+		// a worker stalled (a long event-loop block): the lock may expire meanwhile
+	}
+};
+
+describe('RedisStore lead memory', () => {
+	it('the same lead again is a repeat with its first sighting; a shared mailbox brings a bounded number of candidates', async () => {
+		const store = await open('repeat:');
+		const decideNo = () => ({ match: false, score: 0, fields: [] });
+		const lead = { recordId: 'lead-1', ...keysOf({ email: 'ann@acme.example' }) };
+		expect(await store.recall('ns', lead, decideNo, none, 1000)).toEqual({});
+		expect(await store.recall('ns', lead, decideNo, none, 5000)).toEqual({ repeat: { canonicalId: 'lead-1', firstSeenAt: 1000 } });
+		await store.recallMany('ns', Array.from({ length: 300 }, (_, i) => ({ lead: { recordId: `j${i}`, ...keysOf({ email: `jsmithson@d${i}.example` }) }, decide: decideNo })), none);
+		let compared = 0;
+		await store.recall('ns', { recordId: 'new', ...keysOf({ email: 'jsmithson@another.example' }) }, () => (compared++, { match: false, score: 0, fields: [] }), none);
+		expect(compared).toBe(IDENTITY_KEY_CANDIDATES);
+		expect(await store.count('ns')).toBe(302);
+		await store.clear('ns');
+		await store.close();
+	});
+
+	it('a lock that expires mid-batch never lets two workers record the same person as new', async () => {
+		// Worker A holds a 150 ms lock without renewal and stalls 40 ms per lead; worker B checks the
+		// same ten people meanwhile and takes the lock once A's expires. A's writes after that are
+		// refused and A fails with a retryable error: in the memory, one "new" per person.
+		const opts: RedisStoreOptions = { host: '127.0.0.1', port: server.port, password: 't3st-pass', keyPrefix: 'fence:', lockTtlMs: 150, renewLock: false, lockWaitMs: 10_000 };
+		const a = await RedisStore.open(opts);
+		// B runs in the same process, so A's stalls stall it too: B keeps the default, renewed lock.
+		const b = await RedisStore.open({ ...opts, lockTtlMs: undefined, renewLock: undefined });
+		const people = Array.from({ length: 10 }, (_, i) => `person${i}@acme.example`);
+		const decideEmail = (email: string) => (c: { values: Record<string, string | undefined> }) =>
+			c.values.email === email ? { match: true, score: 20, fields: ['email'] } : { match: false, score: 0, fields: [] };
+		// Every lead shares a key with an unrelated seed record, so each look-up compares (and stalls).
+		const lead = (recordId: string, email: string) => ({ recordId, values: { email }, keys: [`e:${email}`, 'c:common'] });
+		await b.recall('ns', lead('seed', 'someone@else.example'), () => ({ match: false, score: 0, fields: [] }), none);
+		const batch = (who: string, stall: number) =>
+			people.map((email) => ({
+				lead: lead(`${who}-${email}`, email),
+				decide: (c: { recordId: string; values: Record<string, string | undefined> }) => (c.recordId === 'seed' && busy(stall), decideEmail(email)(c)),
+			}));
+		const aRun = a.recallMany('ns', batch('a', 40), none).then(
+			(r) => ({ ok: true as const, r }),
+			(e: Error) => ({ ok: false as const, e }),
+		);
+		await new Promise((r) => setTimeout(r, 60));
+		const bRun = await b.recallMany('ns', batch('b', 0), none);
+		const aOut = await aRun;
+		expect(aOut.ok).toBe(false);
+		if (!aOut.ok) {
+			expect(aOut.e).toBeInstanceOf(LockLostError);
+			expect(aOut.e.message).toMatch(/expired before every lead was saved .* retry the execution/);
+		}
+		// What is remembered: each person's records, and which of them is its own cluster ("new").
+		const raw = new IORedis({ host: '127.0.0.1', port: server.port, password: 't3st-pass' });
+		const records = Object.entries(await raw.hgetall('fence:{ns}:rec'))
+			.filter(([id]) => id !== 'seed')
+			.map(([id, json]) => ({ id, ...(JSON.parse(json) as { canonicalId: string; values: { email: string } }) }));
+		await raw.quit();
+		for (const email of people) {
+			const mine = records.filter((r) => r.values.email === email);
+			expect([email, mine.filter((r) => r.canonicalId === r.id).length]).toEqual([email, 1]);
+			expect(new Set(mine.map((r) => r.canonicalId)).size).toBe(1);
+		}
+		// B's answers agree with the memory: new exactly where it holds B's own record as the cluster.
+		bRun.forEach((result, i) => {
+			const own = records.find((r) => r.id === `b-${people[i]}`)!;
+			expect(!result.duplicateOf).toBe(own.canonicalId === own.id);
+		});
+		await a.clear('ns');
+		await Promise.all([a.close(), b.close()]);
+	}, 30_000);
+
+	it('with renewal on, a worker slower than the lock keeps it and saves everything', async () => {
+		const store = await RedisStore.open({ host: '127.0.0.1', port: server.port, password: 't3st-pass', keyPrefix: 'renew:', lockTtlMs: 150 });
+		await store.recall('ns', { recordId: 'seed', values: {}, keys: ['c:common'] }, () => ({ match: false, score: 0, fields: [] }), none);
+		const leads = Array.from({ length: 10 }, (_, i) => ({ lead: { recordId: `r${i}`, values: {}, keys: [`e:p${i}`, 'c:common'] }, decide: (c: { recordId: string }) => (c.recordId === 'seed' && busy(40), { match: false, score: 0, fields: [] }) }));
+		expect(await store.recallMany('ns', leads, none)).toHaveLength(10);
+		expect(await store.count('ns')).toBe(11);
+		await store.clear('ns');
+		await store.close();
+	});
+});
+
+describe('Redis deployments', () => {
+	it('Cluster: memory, claims and key-value transactions (every key of a namespace in one slot)', async () => {
+		const cluster = await startRedisCluster(3);
+		try {
+			const store = await RedisStore.open({ mode: 'cluster', host: '', port: 0, nodes: cluster.ports.map((port) => ({ host: '127.0.0.1', port })), keyPrefix: 'c:' });
+			for (const ns of ['dedupe:w1', 'dedupe:w2', 'dedupe:shared:{odd}']) {
+				const first = await dedupeAgainstMemory([{ id: 'a', email: 'jane@acme.com' }], config, store, ns, { maxEntries: 2, maxAgeMs: 0 });
+				expect(first.kept).toHaveLength(1);
+				const second = await dedupeAgainstMemory([{ id: 'b', email: 'JANE@acme.com' }, { id: 'c', email: 'c@x.io' }, { id: 'a', email: 'jane@acme.com' }], config, store, ns, { maxEntries: 2, maxAgeMs: 0 });
+				expect(second.duplicates.map((d) => d.json.dedupe)).toMatchObject([{ duplicate_of: 'a' }]);
+				expect(await store.count(ns)).toBe(2);
+				expect(await store.claim(ns, 'k', 60_000)).toBe(true);
+				expect(await store.claim(ns, 'k', 60_000)).toBe(false);
+				await store.transact(ns, ['x'], (v) => v.set('x', String(Number(v.get('x') ?? 0) + 1)));
+				expect(await store.entries(ns)).toEqual({ x: '1' });
+				expect(await store.clear(ns)).toBe(2);
+			}
+			await store.close();
+		} finally {
+			await cluster.stop();
+		}
+	}, 60_000);
+
+	it('Sentinel: finds the primary through the sentinel', async () => {
+		const primary = await startRedis();
+		const sentinel = await startSentinel(primary.port);
+		try {
+			const store = await RedisStore.open({ mode: 'sentinel', host: '', port: 0, nodes: [{ host: '127.0.0.1', port: sentinel.port }], sentinelName: 'mymaster', keyPrefix: 's:' });
+			expect(await store.claim('ns', 'k', 60_000)).toBe(true);
+			const direct = new IORedis({ host: '127.0.0.1', port: primary.port });
+			expect(await direct.exists('s:{ns}:claim:k')).toBe(1);
+			await direct.quit();
+			await store.close();
+		} finally {
+			await sentinel.stop();
+			await primary.stop();
+		}
+	}, 30_000);
+
+	it('the credential test PINGs: an open port that is not Redis fails, a wrong password fails, the right one passes', async () => {
+		const port = await freePort();
+		const sockets: Socket[] = [];
+		const silent = createServer((s) => sockets.push(s));
+		await new Promise<void>((r) => silent.listen(port, '127.0.0.1', () => r()));
+		const test = (data: Record<string, unknown>) => leadManagementRedisConnectionTest.call({} as never, { id: 'x', name: 'x', type: 'leadManagementRedisApi', data } as never);
+		try {
+			expect(await test({ host: '127.0.0.1', port })).toMatchObject({ status: 'Error' });
+			expect(await test({ host: '127.0.0.1', port: server.port, password: 'nope' })).toMatchObject({ status: 'Error', message: expect.stringMatching(/WRONGPASS/) });
+			expect(await test({ host: '127.0.0.1', port: server.port, password: 't3st-pass' })).toEqual({ status: 'OK', message: 'Connection successful' });
+		} finally {
+			for (const s of sockets) s.destroy();
+			silent.close();
+		}
+	}, 30_000);
 });

@@ -1,5 +1,0 @@
-export * from './time';
-export * from './owners';
-export * from './router';
-export * from './result';
-export * from './route';

@@ -1,4 +1,0 @@
-export * from './types';
-export * from './sqlite';
-export * from './redis';
-export * from './resp';
