@@ -1,5 +1,5 @@
 import { compareRecords, scoreRecords, termFrequencies, WEIGHTS, type Comparison, type TermFrequencies } from './compare';
-import type { FieldSpec, Prepared } from './fields';
+import type { FieldKind, FieldSpec, Prepared } from './fields';
 import { evalRule, type RuleExpr } from './rules';
 import { isRoleAddress } from '../normalize/email';
 import { soundex } from './similarity';
@@ -70,6 +70,8 @@ export interface KeyOptions {
 	 * When false, only records with neither email nor phone get that key.
 	 */
 	soundAlikeSurnames?: boolean;
+	/** Rules mode: the match rule, whose every AND-term gets keys of its own (see ruleKeys). */
+	rule?: RuleExpr;
 }
 
 /**
@@ -81,7 +83,7 @@ export interface KeyOptions {
  * (a website domain, a misspelt company) has no key.
  */
 export function keyOptions(config: MatcherConfig): KeyOptions {
-	if (config.mode === 'rules') return { soundAlikeSurnames: true };
+	if (config.mode === 'rules') return { soundAlikeSurnames: true, rule: config.rule };
 	const first = WEIGHTS.first_name;
 	const namesAlone = (first.tf?.hi ?? first.exact) + WEIGHTS.last_name.fuzzy;
 	return { soundAlikeSurnames: config.threshold <= namesAlone };
@@ -147,7 +149,94 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[], options: KeyOptio
 		if (f.kind === 'date' && first) keys.push(`df:${v.slice(0, 4)}:${first.slice(0, 3)}`);
 		if (f.kind === 'company' && (last || first)) keys.push(`c:${v}:${soundex((last ?? first)!)}`);
 	}
+	if (options.rule) keys.push(...ruleKeys(r, fields, options.rule));
 	return keys;
+}
+
+/** Variants of a value that two values agreeing on the field (exactly or fuzzily) share. */
+function fieldVariants(kind: FieldKind, v: string): string[] {
+	switch (kind) {
+		case 'email':
+		case 'phone':
+		case 'domain':
+			// Agreement on these is (nearly) exact; emails also agree on their mailbox.
+			return kind === 'email' && v.includes('@') ? [v, `@${v.slice(0, v.indexOf('@'))}`] : [v];
+		case 'postcode':
+		case 'id':
+		case 'date': {
+			// Edit distance 1: two such values share a one-character deletion, or one is the other
+			// with a character deleted; dates also agree with day and month swapped.
+			const out = [`~${v}`, ...Array.from({ length: Math.min(v.length, 16) }, (_, i) => `~${v.slice(0, i)}${v.slice(i + 1)}`)];
+			if (kind === 'date' && v.length === 8) out.push(`%${v.slice(0, 4)}${[v.slice(4, 6), v.slice(6, 8)].sort().join('')}`);
+			return out;
+		}
+		case 'company':
+		case 'address':
+			// Half the words in common (token similarity) or a typo (prefix or suffix kept).
+			return [...new Set([...v.split(' ').filter((w) => w.length > 1), `^${v.slice(0, 3)}`, `$${v.slice(-3)}`])];
+		default:
+			// Names, cities, text: Jaro-Winkler agreement keeps the sound, the start or the end.
+			return [...new Set([soundex(v), `^${v.slice(0, 3)}`, `$${v.slice(-3)}`])];
+	}
+}
+
+/** How specific a field's keys are: the most specific field of a term keys it. */
+const SPECIFICITY: FieldKind[] = ['email', 'phone', 'id', 'date', 'domain', 'postcode', 'address', 'last_name', 'company', 'first_name', 'city', 'text'];
+const MAX_TERMS = 32;
+
+/** The rule as OR of AND-terms of the fields that must agree (NOT parts cannot key anything). */
+export function ruleTerms(rule: RuleExpr): string[][] {
+	const dnf = (e: RuleExpr): string[][] => {
+		switch (e.op) {
+			case 'field':
+				return [[e.name]];
+			case 'not':
+				return [[]];
+			case 'or':
+				return [...dnf(e.left), ...dnf(e.right)];
+			case 'and': {
+				const out: string[][] = [];
+				for (const l of dnf(e.left)) for (const r of dnf(e.right)) out.push([...new Set([...l, ...r])]);
+				if (out.length > MAX_TERMS) throw new Error(`The match rule is too complex to block on (more than ${MAX_TERMS} alternatives)`);
+				return out;
+			}
+		}
+	};
+	return dnf(rule);
+}
+
+/**
+ * Keys for rules mode: for each AND-term of the rule, records agreeing on every field of the
+ * term share a key, made from the term's two most specific fields (`name` uses the name keys
+ * above). A term with only NOT parts can match any two records and has no key.
+ */
+export function ruleKeys(r: Prepared, fields: FieldSpec[], rule: RuleExpr): string[] {
+	const keys = new Set<string>();
+	const first = fields.find((f) => f.kind === 'first_name');
+	const last = fields.find((f) => f.kind === 'last_name');
+	for (const term of ruleTerms(rule)) {
+		if (term.length && term.every((name) => name === 'name')) {
+			// First and last name agree, possibly typed into each other's box: keys that do not say
+			// which name is which.
+			const a = first && r[first.name];
+			const b = last && r[last.name];
+			if (!a || !b) continue;
+			for (const x of fieldVariants('first_name', a)) for (const y of fieldVariants('last_name', b)) keys.add(`r:name=${[x, y].sort().join('|')}`);
+			continue;
+		}
+		const parts = term
+			.filter((name) => name !== 'name')
+			.map((name) => fields.find((f) => f.name === name))
+			.filter((f): f is FieldSpec => !!f)
+			.sort((a, b) => SPECIFICITY.indexOf(a.kind) - SPECIFICITY.indexOf(b.kind))
+			.slice(0, 2);
+		if (!parts.length) continue;
+		if (parts.some((f) => !r[f.name])) continue;
+		let combos = [''];
+		for (const f of parts) combos = combos.flatMap((c) => fieldVariants(f.kind, r[f.name]!).map((v) => `${c}|${f.name}=${v}`));
+		for (const c of combos) keys.add(`r:${c}`);
+	}
+	return [...keys];
 }
 
 export interface PairMatch {

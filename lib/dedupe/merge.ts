@@ -18,13 +18,24 @@ export function submittedAt(lead: Json): number {
 /**
  * Consent is never widened by a merge: a flag is true only if the kept lead already gave it; any
  * explicit refusal (false) in a duplicate wins. (Merging must not subscribe someone who did not
- * subscribe on this record, as Mautic's auto-merge once did.)
+ * subscribe on this record, as Mautic's auto-merge once did.) When a refusal wins, the record of
+ * consent (when, from which IP, on which page, with which wording) is the refusal's, so it
+ * describes the state that is kept, not the earlier grant.
  */
 export function mergeConsent(kept: Partial<Consent> | undefined, others: Array<Partial<Consent> | undefined>): Partial<Consent> | undefined {
 	if (!kept && !others.length) return undefined;
 	const out: Partial<Consent> = { ...(kept ?? {}) };
+	const refusals: Array<Partial<Consent>> = [];
 	for (const flag of ['marketing', 'terms'] as const) {
-		if (others.some((o) => o?.[flag] === false)) out[flag] = false;
+		const refusing = others.filter((o): o is Partial<Consent> => o?.[flag] === false);
+		if (!refusing.length) continue;
+		if (out[flag] !== false) refusals.push(...refusing);
+		out[flag] = false;
+	}
+	if (refusals.length) {
+		// The latest refusal (by its time, else the last in order) describes the kept state.
+		const latest = refusals.reduce((a, b) => (Date.parse(String(b.at ?? '')) >= Date.parse(String(a.at ?? '')) || !a.at ? b : a));
+		for (const field of ['at', 'ip', 'source', 'text'] as const) out[field] = latest[field] ?? null;
 	}
 	return out;
 }

@@ -2,7 +2,7 @@ import { jaroWinkler, editDistance, soundex, tokenSimilarity } from '../../lib/d
 import { parseRule, evalRule, RuleSyntaxError } from '../../lib/dedupe/rules';
 import { prepareValue } from '../../lib/dedupe/fields';
 import { DEFAULT_THRESHOLD, blockingKeys, decide, findMatches, keyOptions, matchBatch, type MatcherConfig } from '../../lib/dedupe/matcher';
-import { scoreRecords } from '../../lib/dedupe/compare';
+import { compareRecords, scoreRecords } from '../../lib/dedupe/compare';
 import { syntheticLeads } from '../../bench/synthetic';
 import { LEAD_FIELDS, DEFAULT_SOURCES, prepareLead, fieldSources } from '../../lib/dedupe/leads';
 import { dedupeBatch, dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
@@ -65,6 +65,81 @@ describe('rules mode', () => {
 		const b = lead({ first_name: 'John', last_name: 'Smith', company: 'ACME' });
 		expect(decide(a, b, matcher({ mode: 'rules', rule })).match).toBe(true);
 		expect(decide(a, lead({ first_name: 'John', last_name: 'Smith', company: 'Globex' }), matcher({ mode: 'rules', rule })).match).toBe(false);
+	});
+});
+
+describe('rules mode blocking: every field the UI offers, alone and combined', () => {
+	// One field of each kind the Fields parameter offers.
+	const FIELDS = [
+		...LEAD_FIELDS,
+		{ name: 'dob', kind: 'date' as const },
+		{ name: 'zip', kind: 'postcode' as const },
+		{ name: 'street', kind: 'address' as const },
+		{ name: 'customer', kind: 'id' as const },
+		{ name: 'notes', kind: 'text' as const },
+	];
+	const SOURCES = FIELDS.map((f) => ({ ...f, path: f.name }));
+	const pick = <T,>(list: T[], i: number) => list[i % list.length];
+	const FIRST = ['anna', 'bruno', 'chiara', 'dmitri', 'emeka', 'fatima', 'gustav', 'hana'];
+	const LAST = ['okonkwo', 'lindqvist', 'moreau', 'castellano', 'nakamura', 'petrov', 'fischer'];
+	const COMPANY = ['globex logistics', 'initech software', 'umbrella pharma', 'stark industries', 'wayne enterprises'];
+	const CITY = ['rotterdam', 'valencia', 'bordeaux', 'hamburg', 'krakow', 'porto'];
+	const typo = (s: string, i: number) => (s.length < 4 ? s : i % 3 === 0 ? s.slice(0, -2) + s.slice(-1) + s.slice(-2, -1) : i % 3 === 1 ? s.slice(0, 2) + 'x' + s.slice(3) : s + 'e');
+	// 240 people; each second one has a near copy: one or two fields typed differently, and some
+	// fields left empty, so every field agrees exactly, fuzzily or not at all across pairs.
+	const people: Array<Record<string, unknown>> = [];
+	for (let i = 0; i < 240; i++) {
+		const p: Record<string, unknown> = {
+			email: `${pick(FIRST, i)}.${pick(LAST, i * 7)}${i % 40}@${pick(['gmail.com', 'acme.example', 'globex.example'], i)}`,
+			phone: i % 5 === 0 ? null : `+3161234${String(i % 97).padStart(4, '0')}`,
+			first_name: pick(FIRST, i * 3),
+			last_name: pick(LAST, i * 5),
+			company: pick(COMPANY, i),
+			website: pick(['acme.example', 'globex.example', 'initech.example', ''], i * 11),
+			city: pick(CITY, i * 13),
+			dob: `19${60 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}`,
+			zip: `${1000 + ((i * 37) % 90)}AB`,
+			street: `${1 + (i % 50)} ${pick(['harbour road', 'station street', 'market square', 'canal lane'], i)}`,
+			customer: `C${10000 + (i % 150)}`,
+			notes: pick(['wants a demo', 'pricing question', 'partner enquiry', 'support request'], i * 17),
+		};
+		people.push(p);
+		if (i % 2) {
+			const copy = { ...p };
+			const fields = Object.keys(copy);
+			for (const k of [pick(fields, i), pick(fields, i * 7 + 3)]) if (typeof copy[k] === 'string' && k !== 'phone' && k !== 'email') copy[k] = typo(String(copy[k]), i);
+			if (i % 3 === 0) copy.email = String(copy.email).toUpperCase();
+			people.push(copy);
+		}
+	}
+	const prepared = people.map((p) => prepareLead(p, SOURCES));
+	const known = new Set([...FIELDS.map((f) => f.name), 'name']);
+	const RULES = [
+		...FIELDS.map((f) => f.name),
+		'name',
+		'company AND city',
+		'domain AND last_name',
+		'zip AND street',
+		'first_name AND dob',
+		'name AND company',
+		'email OR (company AND city AND NOT phone)',
+		'(notes OR customer) AND first_name',
+	];
+	// Every pair compared once, field by field; each rule is then judged on these comparisons
+	// exactly as `decide` judges it (a field agrees exactly or fuzzily; `name` is both names).
+	const pairs: Array<{ id: string; levels: Record<string, string> }> = [];
+	for (let a = 0; a < prepared.length; a++) {
+		for (let b = a + 1; b < prepared.length; b++) pairs.push({ id: `${a}-${b}`, levels: compareRecords(prepared[a], prepared[b], FIELDS).levels });
+	}
+	const agrees = (levels: Record<string, string>) => (name: string) =>
+		name === 'name' ? ['exact', 'fuzzy'].includes(levels.first_name) && ['exact', 'fuzzy'].includes(levels.last_name) : ['exact', 'fuzzy'].includes(levels[name]);
+	it.each(RULES)('%s: blocking finds exactly the pairs the rule matches among all pairs', (text) => {
+		const rule = parseRule(text, known);
+		const config: MatcherConfig = { fields: FIELDS, mode: 'rules', rule, threshold: DEFAULT_THRESHOLD, maxBlockSize: 100_000, window: 100_000 };
+		const expected = pairs.filter((p) => evalRule(rule, agrees(p.levels)) !== null).map((p) => p.id);
+		expect(expected.length).toBeGreaterThan(0);
+		const found = findMatches(prepared, config).map((m) => `${m.a}-${m.b}`);
+		expect(found.sort()).toEqual(expected.sort());
 	});
 });
 
@@ -200,7 +275,7 @@ describe('batch dedupe', () => {
 		const out = dedupeBatch(items, config({ onDuplicate: 'merge' }));
 		const merged = out.kept[0].json;
 		expect(merged).toMatchObject({ id: 'a', email: 'JANE@ACME.COM', phone: '+33612345678', first_name: 'Jane', last_name: 'Doe' });
-		expect(merged.consent).toEqual({ marketing: false });
+		expect(merged.consent).toEqual({ marketing: false, at: null, ip: null, source: null, text: null });
 		expect(merged.dedupe).toMatchObject({ merged_ids: ['b', 'c'] });
 	});
 	it('matches against a reference list given first', () => {
@@ -217,12 +292,49 @@ describe('batch dedupe', () => {
 	});
 });
 
+describe('repeats: the same lead again is not a duplicate of another', () => {
+	const jane = { id: 'a', email: 'jane@acme.com', first_name: 'Jane' };
+	const janeAgain = { id: 'b', email: 'JANE@acme.com' };
+	it('in a batch, a second item with the same id follows the first one, as a repeat', () => {
+		const out = dedupeBatch([jane, janeAgain, { ...jane }, { ...janeAgain }], config());
+		expect(out.kept.map((k) => [k.index, (k.json.dedupe as Record<string, unknown>).status])).toEqual([[0, 'unique'], [2, 'repeat']]);
+		expect(out.duplicates.map((k) => [k.index, (k.json.dedupe as Record<string, unknown>).status])).toEqual([[1, 'duplicate'], [3, 'repeat']]);
+		expect(out.duplicates[1].json.dedupe).toMatchObject({ status: 'repeat', first_status: 'duplicate', duplicate_of: 'a', cluster_id: 'a' });
+		const separate = dedupeBatch([jane, { ...jane }], config({ repeats: 'separate' }));
+		expect([separate.kept.length, separate.duplicates.length, separate.repeats.length]).toEqual([1, 0, 1]);
+	});
+	it('against earlier executions, a retried execution sends each lead where it went first', async () => {
+		const store = new SqliteStore(':memory:');
+		const run = async (over: Partial<DedupeConfig> = {}) => await dedupeAgainstMemory([jane, janeAgain], config(over), store, 'retry', { maxEntries: 0, maxAgeMs: 0 });
+		const first = await run();
+		expect([first.kept.map((k) => k.json.id), first.duplicates.map((k) => k.json.id)]).toEqual([['a'], ['b']]);
+		const retried = await run();
+		expect(retried.kept.map((k) => [k.json.id, k.json.dedupe])).toEqual([
+			['a', expect.objectContaining({ status: 'repeat', first_status: 'unique', cluster_id: 'a', duplicate_of: null, first_seen_at: '2026-11-20T12:00:00.000Z' })],
+		]);
+		expect(retried.duplicates.map((k) => [k.json.id, k.json.dedupe])).toEqual([['b', expect.objectContaining({ status: 'repeat', first_status: 'duplicate', duplicate_of: 'a' })]]);
+		const toKept = await run({ repeats: 'kept' });
+		expect(toKept.kept.map((k) => k.json.id)).toEqual(['a', 'b']);
+		expect(await store.count('retry')).toBe(2);
+		await store.close();
+	});
+});
+
 describe('consent merge', () => {
 	it('never turns a missing or refused consent into a granted one', () => {
 		expect(mergeConsent({ marketing: null }, [{ marketing: true }])).toEqual({ marketing: null });
-		expect(mergeConsent({ marketing: true }, [{ marketing: false }])).toEqual({ marketing: false });
+		expect(mergeConsent({ marketing: true }, [{ marketing: false }])).toEqual({ marketing: false, at: null, ip: null, source: null, text: null });
 		expect(mergeConsent({ marketing: true, terms: true }, [{}])).toEqual({ marketing: true, terms: true });
 		expect(mergeLeads({ id: 'x', consent: { marketing: false } }, [{ id: 'y', consent: { marketing: true } }]).consent).toEqual({ marketing: false });
+	});
+	it('when a refusal wins, when, where and how consent was recorded are the refusal\'s', () => {
+		const grant = { marketing: true, terms: true, text: 'Send me news', at: '2026-10-01T09:00:00.000Z', ip: '203.0.113.1', source: 'https://acme.example/demo' };
+		const refusal = { marketing: false, terms: true, text: 'Keep me posted', at: '2026-11-02T10:00:00.000Z', ip: '198.51.100.7', source: 'https://acme.example/unsubscribe' };
+		expect(mergeConsent(grant, [refusal])).toEqual({ ...refusal, terms: true });
+		// a later grant elsewhere does not bring the old record of consent back
+		expect(mergeConsent(grant, [{ ...grant, at: '2026-12-01T00:00:00.000Z' }, refusal])).toEqual({ ...refusal, terms: true });
+		// the kept lead's own refusal already describes itself
+		expect(mergeConsent(refusal, [{ marketing: false, at: '2026-12-01T00:00:00.000Z', ip: '192.0.2.9' }])).toEqual(refusal);
 	});
 });
 
