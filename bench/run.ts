@@ -6,7 +6,7 @@
  * followed by a line with the 100k -> 1M time ratio of the medians.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dedupeAgainstMemory, dedupeBatch } from '../lib/dedupe/dedupe';
@@ -20,6 +20,7 @@ import { Router } from '../lib/route/router';
 import { RedisStore } from '../lib/store/redis';
 import type { LeadMemory } from '../lib/store/types';
 import { startRedis } from '../test/helpers/redisServer';
+import { startN8nForTests } from '../test/e2e/n8n';
 import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from './datasets';
 import { syntheticLeads } from './synthetic';
 
@@ -83,6 +84,68 @@ function memoryThroughput(n: number, kind: 'sqlite' | 'redis', batch = 100): Cas
 	};
 }
 
+/** A remembered person of one of four shapes: email only, phone only, both, or neither (name and company). */
+function personOfShape(i: number): Record<string, unknown> {
+	const first = ['anna', 'bruno', 'chiara', 'dmitri', 'emeka', 'fatima', 'gustav', 'hana', 'ivan', 'julia'][i % 10];
+	const last = `${['okon', 'lind', 'mor', 'cast', 'naka', 'petr', 'fisch'][i % 7]}${(i * 7919) % 100003}`;
+	const company = `company${(i * 31) % 50021}`;
+	const shape = i % 4;
+	return {
+		id: `p-${i}`,
+		first_name: first,
+		last_name: last,
+		company,
+		email: shape === 0 || shape === 2 ? `${first}.${last}@${company}.example` : null,
+		phone: shape === 1 || shape === 2 ? `+1415${String(1_000_000 + i).slice(-7)}` : null,
+	};
+}
+
+/**
+ * Look-ups against a large memory: `remembered` people (a quarter of each shape) are recorded,
+ * then 10,000 of them return (new ids, typed differently), 100 per execution. The look-up rate
+ * must not fall as the memory grows (each key is read through its own index range).
+ */
+function memoryLookups(remembered: number): Case {
+	return async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'bench-lookup-'));
+		const path = join(dir, 'bench.sqlite');
+		const config = { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst' as const, prepare: {} };
+		const none = { maxEntries: 0, maxAgeMs: 0 };
+		const f0 = performance.now();
+		// BENCH_MEMORY_FILE keeps a filled memory between runs (it is copied, never written).
+		const kept = process.env.BENCH_MEMORY_FILE ? `${process.env.BENCH_MEMORY_FILE}.${remembered}` : undefined;
+		if (kept && existsSync(kept)) copyFileSync(kept, path);
+		let store = new SqliteStore(path);
+		if (!kept || !existsSync(kept)) {
+			for (let i = 0; i < remembered; i += 5000) {
+				await dedupeAgainstMemory(Array.from({ length: Math.min(5000, remembered - i) }, (_, k) => personOfShape(i + k)), config, store, 'bench', none);
+			}
+			if (kept) {
+				await store.close();
+				copyFileSync(path, kept);
+			}
+		}
+		const fillSeconds = (performance.now() - f0) / 1000;
+		// Remembered by earlier executions: the file as a later n8n process opens it (closing the
+		// last connection checkpoints the write-ahead log of the fill).
+		await store.close();
+		store = new SqliteStore(path);
+		const returning = Array.from({ length: 10_000 }, (_, k) => {
+			const p = personOfShape(Math.floor((k * remembered) / 10_000));
+			return { ...p, id: `again-${k}`, email: typeof p.email === 'string' ? p.email.toUpperCase() : null, phone: typeof p.phone === 'string' ? `(415) ${p.phone.slice(5, 8)}-${p.phone.slice(8)}` : null };
+		});
+		const t0 = performance.now();
+		let found = 0;
+		for (let i = 0; i < returning.length; i += 100) {
+			found += (await dedupeAgainstMemory(returning.slice(i, i + 100), { ...config, prepare: { defaultCountry: 'US' } }, store, 'bench', none)).duplicates.length;
+		}
+		const seconds = (performance.now() - t0) / 1000;
+		await store.close();
+		rmSync(dir, { recursive: true, force: true });
+		return { name: `dedupe memory sqlite lookups remembered_${remembered} batch_100`, n: returning.length, seconds, lookupsPerSecond: Math.round(returning.length / seconds), found, fillSeconds: Math.round(fillSeconds) };
+	};
+}
+
 /**
  * Routing throughput: 20 owners in 3 teams (working hours, caps, weights), leads spread over the
  * teams, routed `batch` at a time (1 = one execution per form submission; 100 = a bulk import),
@@ -125,6 +188,56 @@ function routeThroughput(n: number, kind: 'sqlite' | 'redis', batch: number): Ca
 	};
 }
 
+/**
+ * The end-to-end routing run too big for the test suite: a real n8n with the packed package,
+ * `n` submissions posted 20 at a time, each its own execution; the shares must come out exact.
+ */
+function routeThroughN8n(n: number, kind: 'sqlite' | 'redis'): Case {
+	return async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'bench-n8n-'));
+		execFileSync('bash', [join(__dirname, '..', 'scripts', 'install-package.sh'), folder], { stdio: 'ignore' });
+		process.env.E2E_N8N_USER_FOLDER = folder;
+		const redis = kind === 'redis' ? await startRedis() : undefined;
+		const n8n = await startN8nForTests();
+		try {
+			const wf = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'fixtures', 'workflows', 'e2e-route.json'), 'utf8'));
+			wf.nodes[0].parameters.path = 'bench-route';
+			wf.nodes[1].parameters.options.memoryName = `bench-${kind}`;
+			const us = Math.round(n / 6);
+			const owners = wf.nodes[1].parameters.owners.owner as Array<Record<string, unknown>>;
+			owners.find((o) => o.id === 'e')!.cap_month = Math.round(us * 0.6);
+			if (redis) {
+				const cred = await n8n.createCredential('leadManagementRedisApi', 'Redis bench', { host: '127.0.0.1', port: redis.port, database: 0, tls: false, keyPrefix: 'bench:', user: '', password: '' });
+				wf.nodes[1].parameters.store = 'redis';
+				wf.nodes[1].credentials = { leadManagementRedisApi: { id: cred.id, name: cred.name } };
+			}
+			await n8n.deploy(wf, 'bench-route');
+			const owner: Record<string, number> = {};
+			const t0 = performance.now();
+			for (let i = 0; i < n; i += 20) {
+				const answers = await Promise.all(
+					Array.from({ length: Math.min(20, n - i) }, async (_, k) => {
+						const j = i + k;
+						const body = { email: `lead${j}@company${j}.example`, first_name: `Lead${j}`, country: j % 6 === 5 ? 'US' : 'FR' };
+						const res = await fetch(`${n8n.base}/webhook/bench-route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+						return ((await res.json()) as { owner?: { id?: string } }).owner?.id ?? `status ${res.status}`;
+					}),
+				);
+				for (const a of answers) owner[a] = (owner[a] ?? 0) + 1;
+			}
+			const seconds = (performance.now() - t0) / 1000;
+			const rest = n - us;
+			const expected = { a: rest / 4, b: rest / 4, c: rest / 4, d: rest / 4, e: Math.round(us * 0.6), f: us - Math.round(us * 0.6) };
+			const exact = JSON.stringify(Object.fromEntries(Object.entries(owner).sort())) === JSON.stringify(expected);
+			return { name: `route n8n ${kind} submissions_${n} bursts_20`, n, seconds, submissionsPerSecond: Math.round(n / seconds), exact, owners: owner };
+		} finally {
+			await n8n.stop();
+			await redis?.stop();
+			rmSync(folder, { recursive: true, force: true });
+		}
+	};
+}
+
 const CASES: Record<string, Case> = {
 	...(datasetsAvailable()
 		? {
@@ -142,11 +255,15 @@ const CASES: Record<string, Case> = {
 	memorySqlite10k: memoryThroughput(10_000, 'sqlite'),
 	memoryRedis10k: memoryThroughput(10_000, 'redis'),
 	memorySqlite10kSingle: memoryThroughput(10_000, 'sqlite', 1),
+	lookups10k: memoryLookups(10_000),
+	lookups1m: memoryLookups(1_000_000),
 	memoryRedis10kSingle: memoryThroughput(10_000, 'redis', 1),
 	routeSqlite1: routeThroughput(5_000, 'sqlite', 1),
 	routeSqlite100: routeThroughput(50_000, 'sqlite', 100),
 	routeRedis1: routeThroughput(5_000, 'redis', 1),
 	routeRedis100: routeThroughput(50_000, 'redis', 100),
+	routeN8nSqlite1200: routeThroughN8n(1200, 'sqlite'),
+	routeN8nRedis1200: routeThroughN8n(1200, 'redis'),
 };
 
 async function main(): Promise<void> {
@@ -168,6 +285,11 @@ async function main(): Promise<void> {
 		medians[name] = median.seconds;
 		process.stdout.write(JSON.stringify(runs.length > 1 ? { ...median, runs: runs.map((r) => r.seconds) } : median) + '\n');
 	}
+	if (medians.lookups10k && medians.lookups1m) {
+		// Same number of look-ups in both cases: the ratio of times is the slowdown from 10k to 1M remembered.
+		const ratio = Math.round((medians.lookups1m / medians.lookups10k) * 100) / 100;
+		process.stdout.write(JSON.stringify({ name: 'dedupe memory lookups remembered_10000 to remembered_1000000', n: 10_000, seconds: medians.lookups1m, timeRatio: ratio }) + '\n');
+	}
 	if (medians.batch100k && medians.batch1m) {
 		const ratio = Math.round((medians.batch1m / medians.batch100k) * 100) / 100;
 		process.stdout.write(JSON.stringify({ name: 'dedupe batch growth synthetic_100000 to synthetic_1000000', n: 1_000_000, seconds: medians.batch1m, timeRatio: ratio }) + '\n');
@@ -175,7 +297,7 @@ async function main(): Promise<void> {
 }
 
 /** Cases timed several times (each in a fresh process); their line is the median run. */
-const REPEATED = new Set(['batch10k', 'batch100k', 'batch1m']);
+const REPEATED = new Set(['batch10k', 'batch100k', 'batch1m', 'lookups10k']);
 const RUNS = 3;
 
 void main();

@@ -6,7 +6,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-/** Page access token to read Lead Ads leads from the Graph API, and the webhook verify token. */
+/**
+ * Page access token to read Lead Ads leads from the Graph API, the app secret that signs the
+ * webhooks, and the webhook verify token.
+ */
 export class FacebookLeadAdsGraphApi implements ICredentialType {
 	name = 'facebookLeadAdsGraphApi';
 
@@ -25,6 +28,15 @@ export class FacebookLeadAdsGraphApi implements ICredentialType {
 			default: '',
 			required: true,
 			description: 'A page access token with the leads_retrieval and pages_manage_metadata permissions',
+		},
+		{
+			displayName: 'App Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Your Meta app's secret (App settings > Basic): every Lead Ads webhook is checked against its X-Hub-Signature-256, so only Meta can make the node fetch leads",
 		},
 		{
 			displayName: 'Verify Token',

@@ -32,6 +32,13 @@ export interface CaptureConfig {
 	spam: SpamRules;
 	/** The URL the vendor was given (HubSpot signs it). */
 	publicUrl: string;
+	/**
+	 * Lead Ads: the app secret Meta signs its webhooks with (X-Hub-Signature-256). A Lead Ads post
+	 * makes the node fetch the lead with the page token, so it must be signed whatever the
+	 * Authentication choice, unless `acceptUnsignedLeadAds` says otherwise.
+	 */
+	leadAdsAppSecret?: string;
+	acceptUnsignedLeadAds?: boolean;
 	nodeName?: string;
 }
 
@@ -100,6 +107,38 @@ function isJsonRequest(req: IncomingSubmission): boolean {
 	return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
+/**
+ * A Lead Ads webhook carries lead ids the node then fetches with the page's token: only Meta may
+ * send one. Under Auto-Detect there is no Lead Ads credential to check or fetch with.
+ */
+function checkLeadAds(req: IncomingSubmission, config: CaptureConfig, provider: Provider, body: unknown): CaptureRefusal | null {
+	if (provider !== 'facebook') return null;
+	if (config.provider === 'auto') {
+		return refuse(400, 'provider_not_set', 'Lead Ads webhooks need Form Provider set to Facebook / Instagram Lead Ads, with its credential');
+	}
+	// Already checked by the Authentication choice.
+	if (config.auth.type === 'signature') return null;
+	if (config.leadAdsAppSecret) {
+		const result = verifySignature({
+			scheme: 'facebook',
+			secret: config.leadAdsAppSecret,
+			rawBody: req.rawBody ?? Buffer.alloc(0),
+			headers: req.headers,
+			method: req.method,
+			url: config.publicUrl,
+			body,
+			now: req.receivedAt,
+		});
+		return result.ok ? null : refuse(401, 'invalid_signature', `Signature check failed: ${result.reason}`);
+	}
+	if (config.acceptUnsignedLeadAds) return null;
+	return refuse(
+		401,
+		'signature_required',
+		"Lead Ads webhooks must be signed: add the app's App Secret to the Facebook Lead Ads credential",
+	);
+}
+
 /** A text body: JSON, else urlencoded fields, else the text itself (refused later). */
 function parseText(text: string): unknown {
 	const parsed = parseJsonSafely(text);
@@ -137,7 +176,7 @@ export function receiveSubmission(req: IncomingSubmission, config: CaptureConfig
 		return refuse(400, 'invalid_body', 'The body must be a JSON object or form fields');
 	}
 	const provider = config.provider === 'auto' ? detectProvider(body, req.headers) : config.provider;
-	const denied = checkAuth(req, config.auth, provider, config.publicUrl, body);
+	const denied = checkAuth(req, config.auth, provider, config.publicUrl, body) ?? checkLeadAds(req, config, provider, body);
 	if (denied) return denied;
 	let submissions: ParsedSubmission[];
 	try {

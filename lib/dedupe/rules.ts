@@ -9,17 +9,23 @@ export type RuleExpr =
 
 export class RuleSyntaxError extends Error {}
 
+/**
+ * Parses a match rule. Errors name the problem and its position (1-based character), so the
+ * editor message can point at it: `unexpected "phone" at position 7`.
+ */
 export function parseRule(text: string, known: Set<string>): RuleExpr {
-	const tokens = text.match(/\(|\)|[A-Za-z_][A-Za-z0-9_]*|\S/g) ?? [];
+	const tokens = [...text.matchAll(/\(|\)|[A-Za-z_][A-Za-z0-9_]*|\S/g)].map((m) => ({ t: m[0], at: m.index + 1 }));
 	let pos = 0;
-	const peek = () => tokens[pos]?.toUpperCase();
+	const peek = () => tokens[pos]?.t.toUpperCase();
+	const where = () => (pos < tokens.length ? `at position ${tokens[pos].at}` : `at the end (position ${text.trimEnd().length + 1})`);
 	const expect = (t: string) => {
-		if (peek() !== t) throw new RuleSyntaxError(`expected "${t}" at "${tokens.slice(pos).join(' ') || 'end'}"`);
+		if (peek() !== t) throw new RuleSyntaxError(`expected "${t}" ${where()}${pos < tokens.length ? `, found "${tokens[pos].t}"` : ''}`);
 		pos++;
 	};
 	const primary = (): RuleExpr => {
-		const t = tokens[pos];
-		if (t === undefined) throw new RuleSyntaxError('the rule ends too early');
+		const token = tokens[pos];
+		if (token === undefined) throw new RuleSyntaxError(`the rule ends too early: a field is missing ${where()}`);
+		const t = token.t;
 		if (t === '(') {
 			pos++;
 			const e = or();
@@ -30,10 +36,10 @@ export function parseRule(text: string, known: Set<string>): RuleExpr {
 			pos++;
 			return { op: 'not', expr: primary() };
 		}
-		if (!/^[A-Za-z_]/.test(t)) throw new RuleSyntaxError(`unexpected "${t}"`);
-		pos++;
+		if (!/^[A-Za-z_]/.test(t)) throw new RuleSyntaxError(`unexpected "${t}" ${where()}`);
 		const name = t.toLowerCase();
-		if (!known.has(name)) throw new RuleSyntaxError(`unknown field "${t}" (known: ${[...known].sort().join(', ')})`);
+		if (!known.has(name)) throw new RuleSyntaxError(`unknown field "${t}" ${where()} (known: ${[...known].sort().join(', ')})`);
+		pos++;
 		return { op: 'field', name };
 	};
 	const and = (): RuleExpr => {
@@ -53,7 +59,7 @@ export function parseRule(text: string, known: Set<string>): RuleExpr {
 		return left;
 	};
 	const expr = or();
-	if (pos !== tokens.length) throw new RuleSyntaxError(`unexpected "${tokens[pos]}"`);
+	if (pos !== tokens.length) throw new RuleSyntaxError(`unexpected "${tokens[pos].t}" ${where()} (join fields with AND or OR)`);
 	return expr;
 }
 
@@ -71,16 +77,5 @@ export function evalRule(expr: RuleExpr, agrees: (name: string) => boolean): str
 		}
 		case 'or':
 			return evalRule(expr.left, agrees) ?? evalRule(expr.right, agrees);
-	}
-}
-
-export function ruleToString(expr: RuleExpr): string {
-	switch (expr.op) {
-		case 'field':
-			return expr.name;
-		case 'not':
-			return `NOT ${ruleToString(expr.expr)}`;
-		default:
-			return `(${ruleToString(expr.left)} ${expr.op.toUpperCase()} ${ruleToString(expr.right)})`;
 	}
 }

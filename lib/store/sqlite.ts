@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
@@ -17,50 +18,93 @@ import {
 	type StateStore,
 } from './types';
 
+import { DEFAULT_STORE_FILE } from './path';
+
 type SqliteModule = typeof import('node:sqlite');
 
 /**
- * A key's most recent holders with their records: the key's own index range (ns, key, seen_at),
- * then each record by primary key. (Joining the tables with ORDER BY seen_at let SQLite walk every
- * remembered record in age order when a lead had a single key.)
+ * The most recent holders of each key, each key read through its own range of the
+ * (ns, key, seen_at) primary key: one subquery per key, its limit written into the statement
+ * (with a bound LIMIT, SQLite sorts instead of stopping early, several times slower).
+ * Parameters: ?1 the namespace, then one per key.
  */
-export const CANDIDATES_SQL = `SELECT r.record_id, r.canonical_id, r.vals, r.seen_at
-	FROM (SELECT record_id FROM dedupe_keys WHERE ns = ?1 AND key = ?2 ORDER BY seen_at DESC LIMIT ?3) AS k
-	CROSS JOIN dedupe_records AS r ON r.ns = ?1 AND r.record_id = k.record_id`;
+export function candidatesSql(keys: string[]): string {
+	return keys
+		.map((key, i) => `SELECT record_id FROM (SELECT record_id FROM dedupe_keys WHERE ns = ?1 AND key = ?${i + 2} ORDER BY seen_at DESC LIMIT ${candidateLimit(key)})`)
+		.join(' UNION ALL ');
+}
 
 /** The lead memory's schema version (PRAGMA user_version): 2 has per-key recency and first sightings. */
 const MEMORY_SCHEMA = 2;
 
 /**
- * Creates the lead memory's tables, or brings a file from an earlier version up to date
- * (version 1: key rows without their record's time, records without their first sighting).
- * Runs in a transaction, so concurrent processes opening one file migrate it once.
+ * Creates the lead memory's tables (version 2), or brings a file from version 1 up to date: there,
+ * key rows had no time (so a key's recent holders could not be read in order) and a secondary
+ * index per key row; records had no first sighting. Now each record lists its own keys (so its key
+ * rows are deleted by primary key) and records are clustered by (ns, record_id). Runs in a
+ * transaction, so concurrent processes opening one file migrate it once.
  */
 function migrateLeadMemory(db: DatabaseSyncType): void {
 	const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
 	if (version >= MEMORY_SCHEMA) return;
-	const columns = (table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
-	db.exec(`CREATE TABLE IF NOT EXISTS dedupe_records (
-		ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL, vals TEXT NOT NULL,
-		seen_at INTEGER NOT NULL, first_seen_at INTEGER, PRIMARY KEY (ns, record_id))`);
-	if (!columns('dedupe_records').includes('first_seen_at')) {
-		db.exec('ALTER TABLE dedupe_records ADD COLUMN first_seen_at INTEGER');
-		db.exec('UPDATE dedupe_records SET first_seen_at = seen_at');
+	const exists = (table: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+	const legacy = exists('dedupe_records');
+	if (legacy) {
+		db.exec('ALTER TABLE dedupe_records RENAME TO dedupe_records_v1');
+		db.exec('DROP INDEX IF EXISTS dedupe_records_age');
+		db.exec('DROP INDEX IF EXISTS dedupe_records_canonical');
 	}
-	db.exec('CREATE INDEX IF NOT EXISTS dedupe_records_age ON dedupe_records (ns, seen_at)');
-	db.exec('CREATE INDEX IF NOT EXISTS dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
-	const keyColumns = columns('dedupe_keys');
-	if (keyColumns.length && !keyColumns.includes('seen_at')) db.exec('ALTER TABLE dedupe_keys RENAME TO dedupe_keys_v1');
-	db.exec(`CREATE TABLE IF NOT EXISTS dedupe_keys (
+	if (exists('dedupe_keys')) {
+		db.exec('ALTER TABLE dedupe_keys RENAME TO dedupe_keys_v1');
+		db.exec('DROP INDEX IF EXISTS dedupe_keys_record');
+	}
+	db.exec(`CREATE TABLE dedupe_records (
+		ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL, vals TEXT NOT NULL,
+		seen_at INTEGER NOT NULL, first_seen_at INTEGER NOT NULL, keys TEXT NOT NULL,
+		PRIMARY KEY (ns, record_id)) WITHOUT ROWID`);
+	db.exec('CREATE INDEX dedupe_records_age ON dedupe_records (ns, seen_at)');
+	db.exec('CREATE INDEX dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
+	db.exec(`CREATE TABLE dedupe_keys (
 		ns TEXT NOT NULL, key TEXT NOT NULL, seen_at INTEGER NOT NULL, record_id TEXT NOT NULL,
 		PRIMARY KEY (ns, key, seen_at, record_id)) WITHOUT ROWID`);
-	if (keyColumns.length && !keyColumns.includes('seen_at')) {
-		db.exec(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id)
-			SELECT k.ns, k.key, r.seen_at, k.record_id FROM dedupe_keys_v1 k JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id`);
-		db.exec('DROP TABLE dedupe_keys_v1');
+	if (legacy) {
+		db.exec(`INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys)
+			SELECT r.ns, r.record_id, r.canonical_id, r.vals, r.seen_at, r.seen_at,
+				COALESCE((SELECT json_group_array(k.key) FROM dedupe_keys_v1 k WHERE k.ns = r.ns AND k.record_id = r.record_id), '[]')
+			FROM dedupe_records_v1 r`);
+		if (exists('dedupe_keys_v1')) {
+			db.exec(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id)
+				SELECT k.ns, k.key, r.seen_at, k.record_id FROM dedupe_keys_v1 k JOIN dedupe_records_v1 r ON r.ns = k.ns AND r.record_id = k.record_id`);
+		}
+		db.exec('DROP TABLE dedupe_records_v1');
 	}
-	db.exec('CREATE INDEX IF NOT EXISTS dedupe_keys_record ON dedupe_keys (ns, record_id)');
+	db.exec('DROP TABLE IF EXISTS dedupe_keys_v1');
 	db.exec(`PRAGMA user_version = ${MEMORY_SCHEMA}`);
+}
+
+/** Beyond this much write-ahead log, a commit checkpoints it itself. */
+const WAL_LIMIT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A worker thread with its own connection that checkpoints the write-ahead log once it holds more
+ * than 4 MB (PASSIVE: it never waits for, nor blocks, the writers). Unreferenced, so it never
+ * keeps n8n alive.
+ */
+function startCheckpointer(path: string): Worker {
+	const code = `
+		const { workerData } = require('node:worker_threads');
+		const { statSync } = require('node:fs');
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
+		const db = new DatabaseSync(workerData.path, { timeout: 0 });
+		setInterval(() => {
+			try {
+				if (statSync(workerData.path + '-wal').size > 4 * 1024 * 1024) db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+			} catch {}
+		}, 250);`;
+	const worker = new Worker(code, { eval: true, workerData: { path } });
+	worker.on('error', () => undefined);
+	worker.unref();
+	return worker;
 }
 
 /** node:sqlite is built into Node >= 22.13 (always there in n8n 2.x, which needs Node 24). */
@@ -81,7 +125,7 @@ function loadSqlite(): SqliteModule {
  */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 	if (env.LEAD_MANAGEMENT_DB) return env.LEAD_MANAGEMENT_DB;
-	return join(env.N8N_USER_FOLDER || homedir(), '.n8n', 'lead-management.sqlite');
+	return join(env.N8N_USER_FOLDER || homedir(), '.n8n', DEFAULT_STORE_FILE);
 }
 
 export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
@@ -96,6 +140,12 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		const { DatabaseSync } = loadSqlite();
 		this.db = new DatabaseSync(path, { timeout: 10000 });
 		this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+		if (path !== ':memory:') {
+			// Checkpoints (copying the write-ahead log into the file, with two fsyncs) run on a worker
+			// thread, not inside the commits that hold n8n's event loop (tens of ms each on slow disks).
+			this.db.exec('PRAGMA wal_autocheckpoint = 0');
+			this.checkpointer = startCheckpointer(path);
+		}
 		this.db.exec(`CREATE TABLE IF NOT EXISTS claims (
 			ns TEXT NOT NULL, key TEXT NOT NULL, expires_at INTEGER NOT NULL,
 			PRIMARY KEY (ns, key)) WITHOUT ROWID`);
@@ -113,36 +163,48 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		this.transaction(() => migrateLeadMemory(this.db));
 	}
 
+	private readonly checkpointer?: Worker;
+	private commits = 0;
+
 	/** Runs `fn` inside BEGIN IMMEDIATE: the write lock is taken up front, so readers cannot race. */
 	private transaction<T>(fn: () => T): T {
 		this.db.exec('BEGIN IMMEDIATE');
+		let out: T;
 		try {
-			const out = fn();
+			out = fn();
+			this.flushCounts();
 			this.db.exec('COMMIT');
-			return out;
 		} catch (e) {
+			this.counts.clear();
 			this.db.exec('ROLLBACK');
 			throw e;
+		}
+		if (this.checkpointer && ++this.commits % 256 === 0) this.checkpointIfBehind();
+		return out;
+	}
+
+	/** Should the checkpoint thread fall behind (or be gone), the log is checkpointed here. */
+	private checkpointIfBehind(): void {
+		try {
+			if (statSync(`${this.path}-wal`).size > WAL_LIMIT_BYTES) this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+		} catch {
+			// no log file yet
 		}
 	}
 
 
 	/**
 	 * Remembered records sharing a key with the lead: for each key, its most recent holders
-	 * (`candidateLimit`), each key read through its own index range, so a look-up costs the same
-	 * with a thousand or a million remembered leads, and a value shared by thousands of leads
-	 * (a switchboard phone) brings no more candidates than any other.
+	 * (`candidateLimit`), so a look-up costs the same with a thousand or a million remembered
+	 * leads, and a value shared by thousands of leads (a switchboard phone) brings no more
+	 * candidates than any other. Two statements: the ids, then their records.
 	 */
 	private candidates(namespace: string, keys: string[]): RememberedLead[] {
-		const out = new Map<string, RememberedLead>();
-		const query = this.statement(CANDIDATES_SQL);
-		for (const key of keys) {
-			for (const row of query.all(namespace, key, candidateLimit(key)) as Array<{ record_id: string; canonical_id: string; vals: string; seen_at: number }>) {
-				if (out.has(row.record_id)) continue;
-				out.set(row.record_id, { recordId: row.record_id, canonicalId: row.canonical_id, values: JSON.parse(row.vals), seenAt: Number(row.seen_at) });
-			}
-		}
-		return [...out.values()];
+		if (!keys.length) return [];
+		const sql = `SELECT DISTINCT r.record_id, r.canonical_id, r.vals, r.seen_at FROM (${candidatesSql(keys)}) AS k
+			CROSS JOIN dedupe_records AS r ON r.ns = ?1 AND r.record_id = k.record_id`;
+		const rows = this.statement(sql, true).all(namespace, ...keys) as unknown as Array<[string, string, string, number]>;
+		return rows.map(([recordId, canonicalId, vals, seenAt]) => ({ recordId, canonicalId, values: JSON.parse(vals), seenAt: Number(seenAt) }));
 	}
 
 	async recall(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now = Date.now()): Promise<RecallResult> {
@@ -158,37 +220,56 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	private recallOne(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now: number): RecallResult {
 		this.applyRetention(namespace, retention, now);
 		const keys = [...new Set(lead.keys)];
-		const known = this.statement('SELECT canonical_id, seen_at, first_seen_at FROM dedupe_records WHERE ns = ? AND record_id = ?').get(namespace, lead.recordId) as
-			| { canonical_id: string; seen_at: number; first_seen_at: number | null }
+		const known = this.statement('SELECT canonical_id, first_seen_at, keys, seen_at FROM dedupe_records WHERE ns = ? AND record_id = ?', true).get(namespace, lead.recordId) as
+			| [string, number, string, number]
 			| undefined;
 		if (known) {
 			// The same lead again (a re-delivery, a retried execution): refreshed, not compared.
-			this.statement('UPDATE dedupe_records SET vals = ?, seen_at = ? WHERE ns = ? AND record_id = ?').run(JSON.stringify(lead.values), now, namespace, lead.recordId);
-			this.statement('DELETE FROM dedupe_keys WHERE ns = ? AND record_id = ?').run(namespace, lead.recordId);
+			const [canonicalId, firstSeenAt, oldKeys, seenAt] = known;
+			this.deleteKeys(namespace, lead.recordId, oldKeys, seenAt);
+			this.statement('UPDATE dedupe_records SET vals = ?, seen_at = ?, keys = ? WHERE ns = ? AND record_id = ?').run(JSON.stringify(lead.values), now, JSON.stringify(keys), namespace, lead.recordId);
 			this.insertKeys(namespace, lead.recordId, keys, now);
-			return { repeat: { canonicalId: known.canonical_id, firstSeenAt: Number(known.first_seen_at ?? known.seen_at) } };
+			return { repeat: { canonicalId, firstSeenAt: Number(firstSeenAt) } };
 		}
 		const best = bestCandidate(this.candidates(namespace, keys), decide);
 		// Remember this record too (under the lead it duplicates), so later variants match it.
 		const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
 		this.addCount(namespace, 1);
-		this.statement('INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at) VALUES (?, ?, ?, ?, ?, ?)').run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now, now);
+		this.statement('INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+			namespace,
+			lead.recordId,
+			canonical,
+			JSON.stringify(lead.values),
+			now,
+			now,
+			JSON.stringify(keys),
+		);
 		this.insertKeys(namespace, lead.recordId, keys, now);
 		return best;
 	}
 
+	/** A record's key rows, in one statement. */
 	private insertKeys(namespace: string, recordId: string, keys: string[], now: number): void {
-		const insertKey = this.statement('INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id) VALUES (?, ?, ?, ?)');
-		for (const key of keys) insertKey.run(namespace, key, now, recordId);
+		if (!keys.length) return;
+		const values = keys.map((_, i) => `(?1, ?${i + 4}, ?2, ?3)`).join(', ');
+		this.statement(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id) VALUES ${values}`).run(namespace, now, recordId, ...keys);
+	}
+
+	/** A record's key rows, found by primary key from the keys the record lists. */
+	private deleteKeys(namespace: string, recordId: string, keysJson: string, seenAt: number): void {
+		const del = this.statement('DELETE FROM dedupe_keys WHERE ns = ? AND key = ? AND seen_at = ? AND record_id = ?');
+		for (const key of JSON.parse(keysJson) as string[]) del.run(namespace, key, seenAt, recordId);
 	}
 
 	private readonly statements = new Map<string, StatementSync>();
 
-	/** Prepared once per connection. */
-	private statement(sql: string): StatementSync {
+	/** Prepared once per connection (a bounded cache: look-up statements vary with the lead's keys). */
+	private statement(sql: string, arrays = false): StatementSync {
 		let stmt = this.statements.get(sql);
 		if (!stmt) {
+			if (this.statements.size >= 1000) this.statements.clear();
 			stmt = this.db.prepare(sql);
+			if (arrays) stmt.setReturnArrays(true);
 			this.statements.set(sql, stmt);
 		}
 		return stmt;
@@ -200,17 +281,16 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			// Evict the oldest, making room for the record about to be added: never refuse to work when full.
 			const excess = this.recordCount(namespace) - retention.maxEntries + 1;
 			if (excess > 0) {
-				this.deleteRecords(namespace, `record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, rowid ASC LIMIT ?)`, [namespace, excess]);
+				this.deleteRecords(namespace, `record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, record_id ASC LIMIT ?)`, [namespace, excess]);
 			}
 		}
 	}
 
 	private deleteRecords(namespace: string, where: string, params: Array<string | number>): number {
-		const ids = this.statement(`SELECT record_id FROM dedupe_records WHERE ns = ? AND ${where}`).all(namespace, ...params) as Array<{ record_id: string }>;
-		const delKeys = this.statement('DELETE FROM dedupe_keys WHERE ns = ? AND record_id = ?');
+		const ids = this.statement(`SELECT record_id, keys, seen_at FROM dedupe_records WHERE ns = ? AND ${where}`).all(namespace, ...params) as Array<{ record_id: string; keys: string; seen_at: number }>;
 		const delRecord = this.statement('DELETE FROM dedupe_records WHERE ns = ? AND record_id = ?');
-		for (const { record_id } of ids) {
-			delKeys.run(namespace, record_id);
+		for (const { record_id, keys, seen_at } of ids) {
+			this.deleteKeys(namespace, record_id, keys, seen_at);
 			delRecord.run(namespace, record_id);
 		}
 		if (ids.length) this.addCount(namespace, -ids.length);
@@ -219,23 +299,45 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 
 	/**
 	 * Records remembered in a namespace, kept in a counter row updated in the same transactions as
-	 * the records (a COUNT(*) per lookup would grow with the memory). Counted once for files
-	 * written before the counter existed.
+	 * the records (a COUNT(*) per lookup would grow with the memory). Within a transaction the row
+	 * is read once and its changes are written once, at the commit. Counted once for files written
+	 * before the counter existed.
 	 */
 	private recordCount(namespace: string): number {
-		const row = this.statement('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as { n: number } | undefined;
-		if (row) return Number(row.n);
-		const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number };
-		this.db.prepare('INSERT INTO dedupe_counts (ns, n) VALUES (?, ?)').run(namespace, Number(n));
-		return Number(n);
+		const c = this.pendingCount(namespace);
+		if (c.base === undefined) {
+			const row = this.statement('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as { n: number } | undefined;
+			if (row) c.base = Number(row.n);
+			else {
+				// No counter row: the records are counted, this transaction's included.
+				c.base = Number((this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number }).n);
+				this.db.prepare('INSERT INTO dedupe_counts (ns, n) VALUES (?, ?)').run(namespace, c.base);
+				c.delta = 0;
+			}
+		}
+		return c.base + c.delta;
+	}
+
+	private readonly counts = new Map<string, { base?: number; delta: number }>();
+
+	private pendingCount(namespace: string): { base?: number; delta: number } {
+		let c = this.counts.get(namespace);
+		if (!c) this.counts.set(namespace, (c = { delta: 0 }));
+		return c;
+	}
+
+	/** Moves the counter with the records (written at the commit, see `flushCounts`). */
+	private addCount(namespace: string, delta: number): void {
+		this.pendingCount(namespace).delta += delta;
 	}
 
 	/**
-	 * Moves the counter with the records. Without a counter row there is nothing to move: the next
-	 * `recordCount` counts the records themselves, this change included (same transaction).
+	 * Writes the counters' changes of the transaction. Without a counter row there is nothing to
+	 * move: the next `recordCount` counts the records themselves.
 	 */
-	private addCount(namespace: string, delta: number): void {
-		this.statement('UPDATE dedupe_counts SET n = n + ? WHERE ns = ?').run(delta, namespace);
+	private flushCounts(): void {
+		for (const [namespace, c] of this.counts) if (c.delta) this.statement('UPDATE dedupe_counts SET n = n + ? WHERE ns = ?').run(c.delta, namespace);
+		this.counts.clear();
 	}
 
 	async forget(namespace: string, leadIds: string[]): Promise<number> {
@@ -313,6 +415,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async close(): Promise<void> {
+		if (this.checkpointer) await this.checkpointer.terminate();
 		if (this.db.isOpen) this.db.close();
 		openStores.delete(this.path);
 	}

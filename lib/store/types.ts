@@ -87,7 +87,7 @@ export interface LeadMemory {
  * sound, company, city) have many at scale and only their most recent holders are compared.
  */
 export const IDENTITY_KEY_CANDIDATES = 50;
-export const WEAK_KEY_CANDIDATES = 20;
+export const WEAK_KEY_CANDIDATES = 10;
 
 export function isIdentityKey(key: string): boolean {
 	return /^(?:e|el|p|i|d):/.test(key);

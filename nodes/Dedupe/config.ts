@@ -33,7 +33,9 @@ export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 			rule = parseRule(text, new Set([...fields.map((f) => f.name), 'name']));
 		} catch (e) {
 			const message = e instanceof RuleSyntaxError ? `Match Rule: ${e.message}` : (e as Error).message;
-			throw new NodeOperationError(ctx.getNode(), message, { description: `Rule: ${text}` });
+			const at = /position (\d+)/.exec(message);
+			const pointer = at ? `\n${' '.repeat(Number(at[1]) - 1 + 'Rule: '.length)}^` : '';
+			throw new NodeOperationError(ctx.getNode(), message, { description: `Rule: ${text}${pointer}` });
 		}
 	}
 	const workflowId = ctx.getWorkflow().id ?? 'unsaved';

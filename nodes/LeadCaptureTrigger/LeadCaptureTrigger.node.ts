@@ -36,7 +36,7 @@ export class LeadCaptureTrigger implements INodeType {
 			{ name: 'leadCaptureHeaderAuthApi', required: true, displayOptions: { show: { authentication: ['headerAuth'] } } },
 			{ name: 'leadCaptureBasicAuthApi', required: true, displayOptions: { show: { authentication: ['basicAuth'] } } },
 			{ name: 'leadCaptureSignatureApi', required: true, displayOptions: { show: { authentication: ['signature'] } } },
-			{ name: FACEBOOK_CREDENTIAL, required: false, displayOptions: { show: { provider: ['facebook', 'auto'] } } },
+			{ name: FACEBOOK_CREDENTIAL, required: true, displayOptions: { show: { provider: ['facebook'] } } },
 			{ name: REDIS_CREDENTIAL, required: true, displayOptions: { show: { store: ['redis'] } } },
 		],
 		webhooks: [
@@ -104,10 +104,15 @@ export class LeadCaptureTrigger implements INodeType {
 			try {
 				submissions.push(applyFacebookLead(sub, await fetchFacebookLead(this, sub.fetchLeadId)));
 			} catch (error) {
-				const message = `Could not fetch lead ${sub.fetchLeadId} from the Graph API: ${(error as Error).message}`;
+				// The Graph API's own words stay inside the workflow (Rejected output, n8n's log);
+				// the caller learns only that the fetch failed.
+				const detail = `Could not fetch lead ${sub.fetchLeadId} from the Graph API: ${(error as Error).message}`;
 				// Without a review output, fail the delivery so Meta retries it: nothing is lost.
-				if (!options.rejectedOutput) return reply(502, { ok: false, error: 'lead_fetch_failed', message });
-				fetchFailures.push({ rejected: true, reason: 'fetch_failed', reasons: [message], issues: [], lead: null, source_ids: { leadgen_id: sub.fetchLeadId, form_id: sub.formId, ...sub.meta } });
+				if (!options.rejectedOutput) {
+					this.logger.warn(detail);
+					return reply(502, { ok: false, error: 'lead_fetch_failed', message: 'The lead could not be fetched from Facebook; the delivery will be retried' });
+				}
+				fetchFailures.push({ rejected: true, reason: 'fetch_failed', reasons: [detail], issues: [], lead: null, source_ids: { leadgen_id: sub.fetchLeadId, form_id: sub.formId, ...sub.meta } });
 			}
 		}
 

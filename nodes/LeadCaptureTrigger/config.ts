@@ -6,6 +6,7 @@ import { parseCidr } from '../../lib/capture/ip';
 import type { SignatureScheme } from '../../lib/capture/signatures';
 import type { Provider } from '../../lib/capture/types';
 import type { RequirableField } from '../../lib/capture/validate';
+import { FACEBOOK_CREDENTIAL } from './transport';
 
 export interface TriggerOptions {
 	rejectedOutput: boolean;
@@ -51,6 +52,14 @@ async function readAuth(ctx: IWebhookFunctions): Promise<CaptureAuth> {
 	return { type: 'none' };
 }
 
+async function leadAdsAppSecret(ctx: IWebhookFunctions): Promise<string | undefined> {
+	try {
+		return (await ctx.getCredentials<{ appSecret?: string }>(FACEBOOK_CREDENTIAL)).appSecret || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Reads the trigger's parameters and credentials into the pure capture configuration. */
 export async function readCaptureConfig(ctx: IWebhookFunctions): Promise<{ config: CaptureConfig; options: TriggerOptions }> {
 	const o = ctx.getNodeParameter('options', {}) as IDataObject;
@@ -64,8 +73,9 @@ export async function readCaptureConfig(ctx: IWebhookFunctions): Promise<{ confi
 		throw new NodeOperationError(ctx.getNode(), `IP Allowlist: ${(e as Error).message}`);
 	}
 	const defaultCountry = typeof o.defaultCountry === 'string' && o.defaultCountry.trim() ? o.defaultCountry.trim().toUpperCase() : undefined;
+	const provider = ctx.getNodeParameter('provider', 'auto') as Provider | 'auto';
 	const config: CaptureConfig = {
-		provider: ctx.getNodeParameter('provider', 'auto') as Provider | 'auto',
+		provider,
 		auth: await readAuth(ctx),
 		ipAllowlist,
 		mapping,
@@ -85,6 +95,8 @@ export async function readCaptureConfig(ctx: IWebhookFunctions): Promise<{ confi
 		},
 		publicUrl: ctx.getNodeWebhookUrl('default') ?? '',
 		nodeName: ctx.getNode().name,
+		leadAdsAppSecret: provider === 'facebook' ? await leadAdsAppSecret(ctx) : undefined,
+		acceptUnsignedLeadAds: o.acceptUnsignedLeadAds === true,
 	};
 	return {
 		config,

@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { stateFileProblem } from '../../lib/store/path';
 import { connectRedis, openRedisStore, type RedisStoreOptions } from '../../lib/store/redis';
 import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore, LeadMemory, StateStore } from '../../lib/store/types';
@@ -61,6 +63,8 @@ export type OpenedStore = StateStore & LeadMemory & KeyValueStore;
 /** The store a node was configured with: SQLite beside n8n's data, or Redis from the credential. */
 export async function openStore(ctx: IExecuteFunctions | IWebhookFunctions, store: string, stateFile: string): Promise<OpenedStore> {
 	if (store === 'redis') return await openRedisStore(redisOptions(await ctx.getCredentials(REDIS_CREDENTIAL)));
+	const problem = stateFile ? stateFileProblem(stateFile) : undefined;
+	if (problem) throw new NodeOperationError(ctx.getNode(), problem);
 	return openSqliteStore(stateFile || defaultStorePath());
 }
 

@@ -195,14 +195,18 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		expect(missing.status).toBe(401);
 	});
 
-	it('Facebook Lead Ads: answers hub.challenge and fetches leads from a Graph API on 127.0.0.1', async () => {
+	it('Facebook Lead Ads: answers hub.challenge, refuses unsigned posts, fetches signed ones from a Graph API on 127.0.0.1', async () => {
 		const graphUrl = await graph.start();
-		const cred = await n8n.createCredential('facebookLeadAdsGraphApi', 'Graph mock', { accessToken: 'page-token', verifyToken: 'e2e-verify', apiVersion: 'v23.0', baseUrl: graphUrl });
+		const cred = await n8n.createCredential('facebookLeadAdsGraphApi', 'Graph mock', { accessToken: 'page-token', appSecret: 'fb-app-secret', verifyToken: 'e2e-verify', apiVersion: 'v23.0', baseUrl: graphUrl });
 		const id = await n8n.deploy(workflowJson('E2E facebook', 'e2e-fb', { provider: 'facebook' }, { facebookLeadAdsGraphApi: { id: cred.id, name: cred.name } }), 'e2e-fb');
 		const challenge = await fetch(`${n8n.base}/webhook/e2e-fb?hub.mode=subscribe&hub.challenge=8675309&hub.verify_token=e2e-verify`);
 		expect(challenge.status).toBe(200);
 		expect(await challenge.text()).toBe('8675309');
-		const res = await post('e2e-fb', fixture('facebook-webhook.json'));
+		const unsigned = await post('e2e-fb', fixture('facebook-webhook.json'));
+		expect(unsigned).toMatchObject({ status: 401, body: { error: 'invalid_signature' } });
+		expect(graph.requests).toHaveLength(0);
+		const raw = fixture('facebook-webhook.json');
+		const res = await post('e2e-fb', raw, signatureHeaders('facebook', 'fb-app-secret', raw));
 		expect(res.status).toBe(200);
 		const [execution] = await n8n.waitForExecutions(id, 1);
 		const leads = nodeItems(execution, 'Leads').map((i) => i.json);

@@ -21,6 +21,7 @@ export class N8n {
 	readonly base: string;
 	private proc?: ChildProcess;
 	private apiKey = '';
+	private cookie = '';
 	private exited = false;
 
 	constructor(
@@ -97,6 +98,7 @@ export class N8n {
 		});
 		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
 		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+		this.cookie = cookie;
 		const scopes = ((await (await fetch(`${this.base}/rest/api-keys/scopes`, { headers: { cookie } })).json()) as { data: string[] }).data;
 		const key = await fetch(`${this.base}/rest/api-keys`, {
 			method: 'POST',
@@ -115,6 +117,18 @@ export class N8n {
 		const text = await res.text();
 		if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
 		return (text ? JSON.parse(text) : undefined) as T;
+	}
+
+	/** n8n's "Retry" of a failed execution, as the editor calls it (the original workflow). */
+	async retryExecution(id: string): Promise<{ id: string; status: string }> {
+		const res = await fetch(`${this.base}/rest/executions/${id}/retry`, {
+			method: 'POST',
+			headers: { cookie: this.cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({ loadWorkflow: false }),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`retry ${id}: ${res.status} ${text}`);
+		return (JSON.parse(text) as { data: { id: string; status: string } }).data;
 	}
 
 	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {

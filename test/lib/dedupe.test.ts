@@ -56,8 +56,11 @@ describe('rules mode', () => {
 	});
 	it('names the problem in a bad rule', () => {
 		expect(() => parseRule('email OR (phone', known)).toThrow(RuleSyntaxError);
-		expect(() => parseRule('email OR fax', known)).toThrow(/unknown field "fax"/);
-		expect(() => parseRule('email phone', known)).toThrow(/unexpected "phone"/);
+		expect(() => parseRule('email OR (phone', known)).toThrow('expected ")" at the end (position 16)');
+		expect(() => parseRule('email OR fax', known)).toThrow(/^unknown field "fax" at position 10 \(known: /);
+		expect(() => parseRule('email phone', known)).toThrow('unexpected "phone" at position 7 (join fields with AND or OR)');
+		expect(() => parseRule('email AND (phone OR', known)).toThrow('the rule ends too early: a field is missing at the end (position 20)');
+		expect(() => parseRule('(email OR phone company', known)).toThrow('expected ")" at position 17, found "company"');
 	});
 	it('decides with the rule instead of the score', () => {
 		const rule = parseRule('name AND company', known);

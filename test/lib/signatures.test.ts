@@ -1,4 +1,5 @@
 import { signatureHeaders, verifySignature, type SignatureInput, type SignatureScheme } from '../../lib/capture/signatures';
+import { fixture } from './helpers';
 
 const body = Buffer.from(JSON.stringify({ hello: 'wörld', n: 1 }));
 const now = new Date('2026-11-20T12:00:00Z');
@@ -85,5 +86,43 @@ describe('generic HMAC options', () => {
 		expect(headers['x-my-sig']).toMatch(/^v1=/);
 		expect(verifySignature(input('genericHmac', headers, { generic }))).toEqual({ ok: true });
 		expect(verifySignature(input('genericHmac', headers, { generic: { ...generic, encoding: 'hex' } })).ok).toBe(false);
+	});
+});
+
+/**
+ * Independent vectors: each vendor's documented example payload (the fixtures, copied from the
+ * vendors' documentation) signed by `openssl dgst` as the vendor documents its scheme, not by this
+ * package's own signer. The command that made each digest is beside it (run in
+ * test/fixtures/payloads).
+ */
+describe('independent vectors (openssl)', () => {
+	const raw = (name: string) => fixture(name);
+	const at = new Date(1732615894000);
+	const verify = (scheme: SignatureScheme, name: string, headers: Record<string, string>, secret: string, over: Partial<SignatureInput> = {}) =>
+		verifySignature({ scheme, secret, rawBody: raw(name), headers, method: 'POST', url: 'https://n8n.example/webhook/lead', now: at, ...over });
+	it('Typeform: base64 HMAC-SHA256 of the body, "sha256=" prefix', () => {
+		// openssl dgst -sha256 -hmac 'typeform-secret' -binary typeform.json | openssl base64 -A
+		const sig = 'zRvo1g6YJ2hEl7qDilkJjiT242baVo4GIcgY+DHA8w8=';
+		expect(verify('typeform', 'typeform.json', { 'typeform-signature': `sha256=${sig}` }, 'typeform-secret')).toEqual({ ok: true });
+		expect(verify('typeform', 'typeform.json', { 'typeform-signature': `sha256=${sig}` }, 'typeform-secreT').ok).toBe(false);
+	});
+	it('Tally: base64 HMAC-SHA256 of the body', () => {
+		// openssl dgst -sha256 -hmac 'tally-secret' -binary tally.json | openssl base64 -A
+		expect(verify('tally', 'tally.json', { 'tally-signature': 'meOIiTBz3Imh4uqm7VuLyT0vS87gaxAWbtf27ZjY6oU=' }, 'tally-secret')).toEqual({ ok: true });
+	});
+	it('Meta (Lead Ads): hex HMAC-SHA256 of the body with the app secret, "sha256=" prefix', () => {
+		// openssl dgst -sha256 -hmac 'meta-app-secret' facebook-webhook.json
+		const sig = '6a6de7ae47dfaf78603747d582db317f356b36a3c883115fefd406cfd2cf0cbc';
+		expect(verify('facebook', 'facebook-webhook.json', { 'x-hub-signature-256': `sha256=${sig}` }, 'meta-app-secret')).toEqual({ ok: true });
+	});
+	it('Webflow: hex HMAC-SHA256 of "timestamp:body"', () => {
+		// (printf '1732615894000:'; cat webflow.json) | openssl dgst -sha256 -hmac 'webflow-secret'
+		const headers = { 'x-webflow-timestamp': '1732615894000', 'x-webflow-signature': '9e08f8a5a0cb32311b96080877b9ed192c535d5e9d59036b3ddf6c344d3cff2d' };
+		expect(verify('webflow', 'webflow.json', headers, 'webflow-secret')).toEqual({ ok: true });
+	});
+	it('HubSpot v3: base64 HMAC-SHA256 of method + URL + body + timestamp', () => {
+		// (printf 'POSThttps://n8n.example/webhook/lead'; cat hubspot.json; printf '1732615894000') | openssl dgst -sha256 -hmac 'hubspot-secret' -binary | openssl base64 -A
+		const headers = { 'x-hubspot-request-timestamp': '1732615894000', 'x-hubspot-signature-v3': 'xA6xew+/lIHsNXgbm7ki7w0/8cO1DbnMR6gm6Bxy+tY=' };
+		expect(verify('hubspotV3', 'hubspot.json', headers, 'hubspot-secret')).toEqual({ ok: true });
 	});
 });

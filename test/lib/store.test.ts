@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RedisStore } from '../../lib/store/redis';
 import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/leads';
 import { blockingKeys } from '../../lib/dedupe/matcher';
-import { CANDIDATES_SQL, defaultStorePath, openSqliteStore, SqliteStore } from '../../lib/store/sqlite';
+import { stateFileProblem } from '../../lib/store/path';
+import { candidatesSql, defaultStorePath, openSqliteStore, SqliteStore } from '../../lib/store/sqlite';
 import { IDENTITY_KEY_CANDIDATES, type KeyValueStore } from '../../lib/store/types';
 import { startRedis } from '../helpers/redisServer';
 
@@ -154,14 +155,15 @@ describe('SqliteStore lead memory look-ups', () => {
 		new SqliteStore(path).close();
 		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
 		const raw = new DatabaseSync(path);
-		const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${CANDIDATES_SQL}`).all('ns', 'p:+33612345678', 50) as Array<{ detail: string }>).map((r) => r.detail);
+		const plan = (keys: string[]) => (raw.prepare(`EXPLAIN QUERY PLAN ${candidatesSql(keys)}`).all('ns', ...keys) as Array<{ detail: string }>).map((r) => r.detail);
+		for (const keys of [['p:+33612345678'], ['e:ann@acme.example', 'p:+33612345678', 'n:lee:ann', 'w:ann:lee']]) {
+			const steps = plan(keys);
+			// Each key's range of the (ns, key, seen_at) primary key, already in recency order: no
+			// sort, and never a walk of the records in age order (what a one-key look-up did before).
+			expect(steps.filter((d) => /SEARCH dedupe_keys USING PRIMARY KEY \(ns=\? AND key=\?\)/.test(d))).toHaveLength(keys.length);
+			expect(steps.filter((d) => /SCAN dedupe_|TEMP B-TREE|dedupe_records/.test(d))).toEqual([]);
+		}
 		raw.close();
-		// The key's range of the (ns, key, seen_at) primary key, then each record by its primary key;
-		// never a walk of the records in age order (what a one-key look-up did before).
-		expect(plan.some((d) => /SEARCH dedupe_keys USING PRIMARY KEY \(ns=\? AND key=\?\)/.test(d))).toBe(true);
-		expect(plan.some((d) => /SEARCH r USING INDEX sqlite_autoindex_dedupe_records_1 \(ns=\? AND record_id=\?\)/.test(d))).toBe(true);
-		// ("SCAN k" reads the at most `limit` rows the key's range gave, not a table.)
-		expect(plan.filter((d) => /SCAN (?:dedupe_|r\b)|dedupe_records_age/.test(d))).toEqual([]);
 	});
 	it('a role mailbox shared by 100,000 remembered leads is no key; a shared personal mailbox brings a bounded number of candidates', async () => {
 		const store = new SqliteStore(join(dir, 'flood.sqlite'));
@@ -219,5 +221,30 @@ describe('SqliteStore lead memory look-ups', () => {
 		const check = new DatabaseSync(path);
 		expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
 		check.close();
+	});
+});
+
+describe('State File paths follow n8n\'s file-access rules', () => {
+	const env = { N8N_USER_FOLDER: '/srv/n8n' };
+	it('refuses n8n\'s own files, except the package\'s own file', () => {
+		expect(stateFileProblem('/srv/n8n/.n8n/database.sqlite', env)).toMatch(/inside n8n's own files \(\/srv\/n8n\/\.n8n\)/);
+		expect(stateFileProblem('/srv/n8n/.n8n/../.n8n/config', env)).toMatch(/inside n8n's own files/);
+		expect(stateFileProblem('/srv/n8n/.n8n/lead-management.sqlite', env)).toBeUndefined();
+		expect(stateFileProblem('/var/lib/leads/state.sqlite', env)).toBeUndefined();
+		expect(stateFileProblem('/data/binary/x.sqlite', { ...env, N8N_BINARY_DATA_STORAGE_PATH: '/data/binary' })).toMatch(/inside n8n's own files \(\/data\/binary\)/);
+		expect(stateFileProblem('/srv/n8n/.n8n/database.sqlite', { ...env, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'false' })).toBeUndefined();
+	});
+	it('keeps to N8N_RESTRICT_FILE_ACCESS_TO when it is set (by folder, not by text prefix)', () => {
+		const restricted = { ...env, N8N_RESTRICT_FILE_ACCESS_TO: '/data; /shared/leads' };
+		expect(stateFileProblem('/data/leads.sqlite', restricted)).toBeUndefined();
+		expect(stateFileProblem('/shared/leads/x.sqlite', restricted)).toBeUndefined();
+		expect(stateFileProblem('/data2/leads.sqlite', restricted)).toMatch(/outside the folders n8n may use \(N8N_RESTRICT_FILE_ACCESS_TO: \/data; \/shared\/leads\)/);
+		expect(stateFileProblem('/etc/leads.sqlite', restricted)).toMatch(/outside/);
+	});
+	it('follows symbolic links', () => {
+		const n8nDir = join(dir, 'user', '.n8n');
+		mkdirSync(n8nDir, { recursive: true });
+		symlinkSync(n8nDir, join(dir, 'innocent'));
+		expect(stateFileProblem(join(dir, 'innocent', 'database.sqlite'), { N8N_USER_FOLDER: join(dir, 'user') })).toMatch(/inside n8n's own files/);
 	});
 });

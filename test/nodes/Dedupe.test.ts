@@ -52,7 +52,21 @@ describe('Dedupe Leads in the n8n engine', () => {
 		const r = await runWorkflow(workflow('dedupe-batch.json', { matching: 'rules', rule: 'name AND company' }), { Leads: leads });
 		expect(r.output('Duplicates').map((i) => i.json.id)).toEqual(['l4']);
 		const bad = await runWorkflow(workflow('dedupe-batch.json', { matching: 'rules', rule: 'email OR (fax' }), { Leads: leads });
-		expect(bad.error('Dedupe Leads')?.message).toMatch(/Match Rule: unknown field "fax"/);
+		expect(bad.error('Dedupe Leads')?.message).toMatch(/^Match Rule: unknown field "fax" at position 11 /);
+		expect((bad.error('Dedupe Leads') as Error & { description?: string })?.description).toBe(`Rule: email OR (fax\n${' '.repeat(16)}^`);
+	});
+
+	it('refuses a State File inside n8n\'s own folder with a clear error', async () => {
+		const user = join(dir, 'n8n-user');
+		const previous = process.env.N8N_USER_FOLDER;
+		process.env.N8N_USER_FOLDER = user;
+		try {
+			const r = await runWorkflow(workflow('dedupe-batch.json', { mode: 'memory' }, { stateFile: join(user, '.n8n', 'database.sqlite') }), { Leads: leads });
+			expect(r.error('Dedupe Leads')?.message).toMatch(/^State File ".*database\.sqlite" is inside n8n's own files/);
+		} finally {
+			if (previous === undefined) delete process.env.N8N_USER_FOLDER;
+			else process.env.N8N_USER_FOLDER = previous;
+		}
 	});
 
 	it('reads other shapes through field paths, and passes items with nothing comparable through', async () => {
@@ -88,7 +102,7 @@ describe('Dedupe Leads in the n8n engine', () => {
 			const again = await runWorkflow(wf(), { Leads: items([{ id: 'r2', email: 'laura.dupont@gmail.com' }]) }, creds);
 			expect(again.output('Duplicates')[0].json.dedupe).toMatchObject({ duplicate_of: 'l1', mode: 'memory' });
 			const wrong = await runWorkflow(wf(), { Leads: leads.slice(0, 1) }, { leadManagementRedisApi: { ...creds.leadManagementRedisApi, password: 'nope' } });
-			expect(wrong.error('Dedupe Leads')?.message).toMatch(/WRONGPASS|invalid/i);
+			expect(wrong.error('Dedupe Leads')?.message).toMatch(/Cannot connect to Redis \(127\.0\.0\.1:\d+\): (WRONGPASS|NOAUTH)/);
 		} finally {
 			await redis.stop();
 		}

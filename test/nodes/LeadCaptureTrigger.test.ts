@@ -142,23 +142,47 @@ describe('Lead Capture Trigger in the n8n engine', () => {
 		let baseUrl: string;
 		beforeAll(async () => (baseUrl = await graph.start()));
 		afterAll(async () => await graph.stop());
-		const creds = () => ({ facebookLeadAdsGraphApi: { accessToken: 'page-token', verifyToken: 'verify-me', apiVersion: 'v23.0', baseUrl } });
+		const creds = () => ({ facebookLeadAdsGraphApi: { accessToken: 'page-token', appSecret: 'app-s3cret', verifyToken: 'verify-me', apiVersion: 'v23.0', baseUrl } });
+		/** A Lead Ads POST as Meta sends it: signed with the app secret. */
+		const signed = (body: unknown, secret = 'app-s3cret') => {
+			const rawBody = Buffer.from(JSON.stringify(body));
+			return { body, rawBody, headers: signatureHeaders('facebook', secret, rawBody) };
+		};
 
-		it('fetches every lead of a webhook from the Graph API with the credential', async () => {
-			const r = await runWebhook(workflow({ provider: 'facebook' }), { body: fixtureJson('facebook-webhook.json') }, creds());
+		it('fetches every lead of a signed webhook from the Graph API with the credential', async () => {
+			const r = await runWebhook(workflow({ provider: 'facebook' }), signed(fixtureJson('facebook-webhook.json')), creds());
 			const leads = r.output('Leads').map((i) => i.json);
 			expect(leads.map((l) => l.email)).toEqual(['joe@example.org', 'ana.lima@example.com.br']);
 			expect(leads[0]).toMatchObject({ full_name: 'Joe Example', consent: { marketing: true }, source: { submission_id: '123412341234' } });
 			expect(graph.requests.some((q) => q.url.startsWith('/v23.0/123412341234?') && q.url.includes('access_token=page-token'))).toBe(true);
 		});
 
-		it('fails the delivery with 502 so Meta retries when the Graph API errors', async () => {
+		it('refuses unsigned or wrongly signed Lead Ads posts before fetching anything, unless told to accept them', async () => {
+			const body = fixtureJson('facebook-webhook.json');
+			const before = graph.requests.length;
+			const unsigned = await runWebhook(workflow({ provider: 'facebook' }), { body }, creds());
+			expect(unsigned.response).toMatchObject({ status: 401, body: { error: 'invalid_signature', message: 'Signature check failed: missing X-Hub-Signature-256 header' } });
+			const forged = await runWebhook(workflow({ provider: 'facebook' }), signed(body, 'guessed'), creds());
+			expect(forged.response).toMatchObject({ status: 401, body: { error: 'invalid_signature' } });
+			const noSecret = await runWebhook(workflow({ provider: 'facebook' }), { body }, { facebookLeadAdsGraphApi: { ...creds().facebookLeadAdsGraphApi, appSecret: '' } });
+			expect(noSecret.response).toMatchObject({ status: 401, body: { error: 'signature_required' } });
+			// Auto-Detect has no Lead Ads credential: it neither fetches nor pretends to.
+			const auto = await runWebhook(workflow(), signed(body), creds());
+			expect(auto.response).toMatchObject({ status: 400, body: { error: 'provider_not_set' } });
+			expect(graph.requests.length).toBe(before);
+			const opted = await runWebhook(workflow({ provider: 'facebook' }, { acceptUnsignedLeadAds: true }), { body }, { facebookLeadAdsGraphApi: { ...creds().facebookLeadAdsGraphApi, appSecret: '' } });
+			expect(opted.output('Leads')).toHaveLength(2);
+		});
+
+		it('fails the delivery with 502 so Meta retries when the Graph API errors, without passing on its words', async () => {
 			const body = { object: 'page', entry: [{ id: '1', changes: [{ field: 'leadgen', value: { leadgen_id: '555', form_id: '9' } }] }] };
-			const r = await runWebhook(workflow({ provider: 'facebook' }, { rejectedOutput: false }), { body }, creds());
+			const r = await runWebhook(workflow({ provider: 'facebook' }, { rejectedOutput: false }), signed(body), creds());
 			expect(r.response).toMatchObject({ status: 502, body: { error: 'lead_fetch_failed' } });
+			expect(JSON.stringify(r.response.body)).not.toMatch(/unexpected error|555|graph/i);
 			expect(r.run).toBeUndefined();
-			const kept = await runWebhook(workflow({ provider: 'facebook' }), { body }, creds());
-			expect(kept.output('Review')[0].json).toMatchObject({ reason: 'fetch_failed', source_ids: { leadgen_id: '555' } });
+			const kept = await runWebhook(workflow({ provider: 'facebook' }), signed(body), creds());
+			expect(kept.response).toMatchObject({ status: 200, body: { ok: true, lead_ids: [] } });
+			expect(kept.output('Review')[0].json).toMatchObject({ reason: 'fetch_failed', source_ids: { leadgen_id: '555' }, reasons: [expect.stringMatching(/^Could not fetch lead 555 from the Graph API: /)] });
 		});
 
 		it('answers the hub.challenge verification only with the right token', async () => {

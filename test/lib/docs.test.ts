@@ -1,0 +1,48 @@
+/**
+ * The README is the package's documentation: every link into it from a credential or node (their
+ * `documentationUrl`) must land on a heading that exists.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const README = 'https://github.com/n8n-nodes-lead-management/n8n-nodes-lead-management#';
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function anchor(heading: string): string {
+	return heading
+		.trim()
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
+		.replace(/\s/g, '-');
+}
+
+const anchors = new Set(
+	readFileSync(join(root, 'README.md'), 'utf8')
+		.split('\n')
+		.filter((line) => /^#{1,6} /.test(line))
+		.map((line) => anchor(line.replace(/^#+ /, ''))),
+);
+
+function sources(dir: string): string[] {
+	return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+		.filter((f) => f.endsWith('.ts'))
+		.map((f) => join(root, dir, f));
+}
+
+describe('README anchors', () => {
+	const links = [...sources('credentials'), ...sources('nodes')].flatMap((file) =>
+		[...readFileSync(file, 'utf8').matchAll(/documentationUrl\s*[:=]\s*'([^']+)'/g)].map((m) => ({ file: file.slice(root.length + 1), url: m[1] })),
+	);
+	it('finds the links (credentials and nodes point into the README)', () => {
+		expect(links.filter((l) => l.url.startsWith(README)).length).toBeGreaterThanOrEqual(4);
+	});
+	it('every link into the README lands on a heading', () => {
+		const broken = links.filter((l) => l.url.startsWith(README) && !anchors.has(l.url.slice(README.length)));
+		expect(broken).toEqual([]);
+	});
+	it('computes anchors as GitHub does', () => {
+		expect(anchor('State: SQLite or Redis')).toBe('state-sqlite-or-redis');
+		expect(anchor('Lead Capture Trigger')).toBe('lead-capture-trigger');
+	});
+});
