@@ -25,6 +25,8 @@ export interface BuildContext {
 	requestIp?: string;
 	requestUserAgent?: string;
 	requestReferrer?: string;
+	/** The visitor's country from a CDN header (Cloudflare's CF-IPCountry...), when there is one. */
+	requestCountry?: string;
 	query?: Record<string, unknown>;
 	mapping?: FieldMapping;
 	defaultCountry?: string;
@@ -33,16 +35,16 @@ export interface BuildContext {
 
 /** Name patterns (folded: lower-case, no accents, words separated by spaces), exact matches first. */
 const SYNONYMS: Record<IdentityField, RegExp> = {
-	email: /^(e ?mail|email address|e mail address|your email|your e mail|work email|business email|courriel|adresse (e )?mail|correo( electronico)?|mail)$/,
-	phone: /^(phone|phone number|telephone|tel|mobile|mobile phone|mobile number|cell|cell phone|whatsapp|telefon|telefono|telephone number|your phone|portable|handy)$/,
-	first_name: /^(first name|firstname|fname|given name|first|prenom|vorname|nombre|your first name)$/,
-	last_name: /^(last name|lastname|lname|surname|family name|last|nom|nom de famille|nachname|apellido|apellidos|your last name)$/,
-	full_name: /^(name|full name|fullname|your name|contact name|nom complet|vollstandiger name|nombre completo|your full name)$/,
-	company: /^(company|company name|organization|organisation|organization name|business|business name|employer|entreprise|societe|firma|unternehmen|empresa|account name)$/,
+	email: /^(e ?mail|e ?mail address|e ?mail adress|work e ?mail|business e ?mail|work e ?mail address|business e ?mail address|courriel|adresse (e )?mail|adresse courriel|e ?mail adresse|correo( electronico)?|direccion de correo( electronico)?|indirizzo e ?mail|endereco de e ?mail|e ?mailadres|mail)$/,
+	phone: /^(phone|phone number|telephone|tel|mobile|mobile phone|mobile number|cell|cell phone|cell number|whatsapp|whatsapp number|telefon|telefonnummer|handynummer|telefono|numero de telefono|telephone number|numero de telephone|numero|portable|handy|celular|cellulare|telefoon|telefoonnummer)$/,
+	first_name: /^(first name|firstname|fname|given name|first|forename|prenom|vorname|nombre|nome|primo nome|voornaam|your first name)$/,
+	last_name: /^(last name|lastname|lname|surname|family name|last|nom|nom de famille|nachname|familienname|apellido|apellidos|sobrenome|cognome|achternaam|your last name)$/,
+	full_name: /^(name|full name|fullname|your name|contact name|nom complet|nom et prenom|nom prenom|prenom et nom|prenom nom|vollstandiger name|vor und nachname|nombre completo|nome completo|volledige naam|naam|how should we call you|who are you|heissen sie|heisst du|vous appelez vous|t appelles tu|te llamas|se llama|ti chiami|si chiama|se chama|te chamas|your full name)$/,
+	company: /^(company|company name|organization|organisation|organization name|business|business name|employer|entreprise|nom de l entreprise|societe|firma|firmenname|unternehmen|empresa|nombre de la empresa|azienda|bedrijf|account name)$/,
 	job_title: /^(job title|jobtitle|title|position|role|job role|job|fonction|poste|cargo|berufsbezeichnung)$/,
 	website: /^(website|web site|company website|url|site|site web|webseite|homepage|website url)$/,
-	country: /^(country|country code|pays|land|pais|country region|nation)$/,
-	city: /^(city|town|ville|stadt|ciudad|locality)$/,
+	country: /^(country|country code|pays|land|pais|paese|country region|nation|where are you based|where are you located)$/,
+	city: /^(city|town|ville|stadt|ort|ciudad|citta|cidade|plaats|locality)$/,
 	message: /^(message|your message|comments|comment|question|questions|how can we help( you)?|details|inquiry|enquiry|notes|note|description|nachricht|mensaje|project details|tell us more)$/,
 };
 /** Looser patterns tried only when no exact name matched; values must also look right. */
@@ -55,11 +57,41 @@ const CONTAINS: Partial<Record<IdentityField, RegExp>> = {
 const CONSENT_MARKETING = /(marketing|newsletter|subscribe|opt ?in|optin|communications?|gdpr|consent|updates|promotional)/;
 const CONSENT_TERMS = /(terms|privacy|agree|accept|tos|legal|conditions|datenschutz|cgu)/;
 
-/** A question's key and label as field names are compared (folded); overlong ones are no name. */
+/**
+ * Words that wrap a question around the field's name ("What is your first name?", "Please enter
+ * your email", "Quel est votre prénom ?", "Wie lautet Ihre E-Mail?", "¿Cuál es tu teléfono?"),
+ * dropped from the start of a label before it is compared with the field names.
+ */
+const LEAD_IN_WORDS = new Set([
+	'and', 'also', 'finally', 'lastly', 'now', 'ok', 'great', 'thanks', 'what', 'whats', 's', 'is', 'are', 'please', 'enter', 'type',
+	'provide', 'give', 'share', 'tell', 'us', 'me', 'may', 'can', 'could', 'we', 'have', 'get', 'your', 'you', 'r', 'ur', 'the', 'a',
+	'an', 'best', 'et', 'quel', 'quelle', 'est', 'c', 'quoi', 'indiquez', 'entrez', 'saisissez', 'votre', 'vos', 'ton', 'ta',
+	'und', 'wie', 'lautet', 'ist', 'bitte', 'geben', 'sie', 'ihr', 'ihre', 'ihren', 'dein', 'deine', 'deinen', 'y', 'cual', 'es',
+	'tu', 'su', 'sus', 'por', 'favor', 'ingrese', 'introduce', 'escribe', 'e', 'qual', 'o', 'seu', 'sua', 'informe', 'inserisci',
+	'indica', 'il', 'la', 'tuo', 'tua', 'suo', 'wat', 'uw', 'je', 'how', 'comment', 'como', 'come', 'hoe',
+]);
+/** ...and words that close it ("Your email address here", "Phone (optional)"). */
+const TAIL_WORDS = new Set(['please', 'here', 'below', 'optional', 'required', 'facultatif', 'optionnel', 'obligatoire', 'pflichtfeld']);
+
+/** A folded label with the question around the field's name dropped; '' when nothing is left. */
+export function questionCore(folded: string): string {
+	const words = folded.split(' ');
+	let from = 0;
+	let to = words.length;
+	while (from < to - 1 && LEAD_IN_WORDS.has(words[from])) from++;
+	while (to > from + 1 && TAIL_WORDS.has(words[to - 1])) to--;
+	return words.slice(from, to).join(' ');
+}
+
+/** A question's key and label as field names are compared (folded, and without the question's wording); overlong ones are no name. */
 function keyForms(key: string, label?: string | null): string[] {
 	const forms: string[] = [];
 	if (key.length <= LABEL_LIMIT) forms.push(foldText(key.replace(/[_\-.]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2')));
 	if (label && label.length <= LABEL_LIMIT) forms.push(foldText(label));
+	for (const form of [...forms]) {
+		const core = questionCore(form);
+		if (core && core !== form) forms.push(core);
+	}
 	return forms;
 }
 
@@ -232,10 +264,31 @@ function sourceText(v: unknown): string | null {
 	return cleanString(v, ATTRIBUTION_LIMIT);
 }
 
+/** The region of a locale the form states ("de-DE", "fr_FR", "pt-BR"), as a country code. */
+function localeCountry(sub: ParsedSubmission): string | undefined {
+	const answered = Object.fromEntries(sub.answers.filter((a) => a.key.length <= 10).map((a) => [a.key.toLowerCase(), a.value]));
+	for (const source of [sub.meta, sub.hidden, answered]) {
+		for (const key of ['locale', 'language', 'lang', 'hl']) {
+			const v = source[key];
+			if (typeof v !== 'string' || v.length > 20) continue;
+			const region = v.split(/[-_]/)[1]?.toUpperCase();
+			if (region && /^[A-Z]{2}$/.test(region)) return region;
+		}
+	}
+	return undefined;
+}
+
 /** Turns a parsed submission into the canonical lead. */
 export function buildLead(sub: ParsedSubmission, ctx: BuildContext): Lead {
 	const identity = resolveIdentity(sub, ctx);
-	const values = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, clean(f, identity[f], ctx)])) as Record<IdentityField, string | null>;
+	// A national phone number is read with the submission's own country: the country it states,
+	// else the form's locale, else the visitor's IP country, else the node's default.
+	// A number that reads under none of them is kept as typed.
+	const country = clean('country', identity.country, ctx);
+	const countries = [country && /^[A-Z]{2}$/.test(country) ? country : undefined, localeCountry(sub), ctx.requestCountry, ctx.defaultCountry];
+	const phoneCountry = countries.find((c) => c && normalizePhone(unwrap(identity.phone), c)) ?? ctx.defaultCountry;
+	const phoneCtx = { ...ctx, defaultCountry: phoneCountry };
+	const values = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, f === 'country' ? country : clean(f, identity[f], phoneCtx)])) as Record<IdentityField, string | null>;
 	if (values.full_name && !values.first_name && !values.last_name) {
 		const split = splitFullName(values.full_name);
 		values.first_name = cleanString(split.first_name, FIELD_LIMITS.first_name);

@@ -207,15 +207,28 @@ export function captureLead(sub: ParsedSubmission, req: IncomingSubmission, conf
 		requestIp: req.ip,
 		requestUserAgent: header(req, 'user-agent'),
 		requestReferrer: header(req, 'referer'),
+		requestCountry: requestCountry(req),
 		query: req.query,
 		mapping: config.mapping,
 		defaultCountry: config.defaultCountry,
 		nodeName: config.nodeName,
 	});
-	const issues = validateLead(lead, config.validation);
+	// The phone is stored in E.164 when it read under one of the lead's countries (see buildLead);
+	// validation checks it as stored.
+	const { issues, warnings } = validateLead(lead, { ...config.validation, defaultCountry: undefined });
+	if (warnings.length) lead.warnings = warnings;
 	const isBrowserPost = sub.provider === 'generic';
 	const spam = checkSpam(lead, sub, config.spam, isBrowserPost);
 	return { lead, issues, spam, idempotencyKey: idempotencyKey(sub, req) };
+}
+
+/** The visitor's country as a CDN or proxy in front of n8n states it (Cloudflare, CloudFront, Vercel, App Engine). */
+function requestCountry(req: IncomingSubmission): string | undefined {
+	for (const name of ['cf-ipcountry', 'cloudfront-viewer-country', 'x-vercel-ip-country', 'x-appengine-country', 'x-country-code']) {
+		const v = header(req, name)?.trim().toUpperCase();
+		if (v && /^[A-Z]{2}$/.test(v) && v !== 'XX' && v !== 'T1') return v;
+	}
+	return undefined;
 }
 
 export function idempotencyKey(sub: ParsedSubmission, req: IncomingSubmission): string {

@@ -16,9 +16,21 @@ export interface ValidationRules {
 	defaultCountry?: string;
 }
 
-/** Every problem with a captured lead, each naming its field, so a form can show them all at once. */
-export function validateLead(lead: Lead, rules: ValidationRules): LeadIssue[] {
+export interface Validation {
+	/** Problems that refuse the lead. */
+	issues: LeadIssue[];
+	/** Problems noted on the lead, which is accepted. */
+	warnings: LeadIssue[];
+}
+
+/**
+ * Every problem with a captured lead, each naming its field, so a form can show them all at once.
+ * A phone in no recognised format beside a valid email never refuses the lead: it is kept as typed
+ * and noted in `warnings` (people mistype phones far more often than they give a wrong email).
+ */
+export function validateLead(lead: Lead, rules: ValidationRules): Validation {
 	const issues: LeadIssue[] = [];
+	const warnings: LeadIssue[] = [];
 	for (const field of rules.required) {
 		if (field === 'email_or_phone') {
 			if (!lead.email && !lead.phone) issues.push({ field: 'email', message: 'an email or a phone number is required' });
@@ -35,10 +47,12 @@ export function validateLead(lead: Lead, rules: ValidationRules): LeadIssue[] {
 	// "Possible" (right length for its country), not "assigned": a lead is never refused over a
 	// number the metadata does not know yet.
 	if (rules.validatePhone && lead.phone && !normalizePhone(lead.phone, rules.defaultCountry)) {
-		issues.push({ field: 'phone', message: `"${truncate(lead.phone)}" is not a valid phone number` });
+		const problem = { field: 'phone', message: `"${truncate(lead.phone)}" is not a valid phone number` };
+		if (lead.email && normalizeEmail(lead.email)) warnings.push({ ...problem, message: `${problem.message}; kept as typed` });
+		else issues.push(problem);
 	}
 	issues.push(...checkLead(lead).issues);
-	return issues;
+	return { issues, warnings };
 }
 
 function truncate(s: string): string {

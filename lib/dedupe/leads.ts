@@ -1,4 +1,5 @@
 import { get } from 'lodash';
+import { normalizeCountry } from '../normalize/country';
 import { companyDomain } from '../normalize/domain';
 import { prepareValue, type FieldKind, type FieldSpec, type Prepared, type PrepareOptions } from './fields';
 
@@ -42,9 +43,15 @@ export function fieldSources(overrides: Array<{ name: string; kind: FieldKind; p
 	return out;
 }
 
-/** Comparable values of one item. A lead with no full name split yet gets first/last from it. */
+/**
+ * Comparable values of one item. A phone typed nationally is read with the lead's own country
+ * (its `country`, a code or a name) before the node's default, so "06 12 34 56 78" from France
+ * and "+33 6 12 34 56 78" are the same number.
+ */
 export function prepareLead(json: Record<string, unknown>, sources: FieldSource[], options: PrepareOptions = {}): Prepared {
 	const p: Prepared = {};
+	const own = normalizeCountry(json.country);
+	if (own) options = { ...options, defaultCountry: own };
 	for (const s of sources) {
 		let raw = get(json, s.path);
 		if (s.kind === 'domain' && (raw === undefined || raw === null || raw === '')) {

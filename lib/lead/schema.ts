@@ -97,6 +97,8 @@ export const leadSchema = z
 		stage: openSection.nullish(),
 		sla: openSection.nullish(),
 		history: z.array(historyEntrySchema),
+		/** Problems that did not stop the lead (a phone in no known format beside a valid email). */
+		warnings: z.array(z.object({ field: str, message: str }).strict()).optional(),
 	})
 	.strict();
 

@@ -4,7 +4,7 @@ import { ipAllowed, parseCidr } from '../../lib/capture/ip';
 import { expandBracketKeys, sanitizeBody } from '../../lib/capture/safeBody';
 import { parseMultipart } from '../../lib/capture/multipart';
 import { signatureHeaders } from '../../lib/capture/signatures';
-import { config, fixtureJson, jsonRequest } from './helpers';
+import { config, fixtureJson, formRequest, jsonRequest } from './helpers';
 
 function run(body: unknown, cfg = config(), headers: Record<string, string> = {}) {
 	const req = jsonRequest(JSON.stringify(body), headers);
@@ -230,5 +230,54 @@ describe('allowed origins', () => {
 		expect(allowedOrigin('https://b.example', 'https://a.example, https://b.example')).toBe('https://b.example');
 		expect(allowedOrigin('https://evil.example', 'https://a.example,https://b.example')).toBe('https://a.example');
 		expect(allowedOrigin(undefined, 'https://a.example')).toBeUndefined();
+	});
+});
+
+describe('real submissions are read, not refused', () => {
+	const lead = (body: unknown, headers: Record<string, string> = {}, cfg = config()) => {
+		const r = run(body, cfg, headers);
+		if (r.refusal) return { refusal: r.refusal };
+		return { lead: r.captured![0].lead, issues: r.captured![0].issues };
+	};
+	it('a national phone is read with the country the submission states (field, locale, CDN header), then the default', () => {
+		expect(lead({ email: 'a@b.example', phone: '03204301639', country: 'DE' }).lead).toMatchObject({ phone: '+493204301639', country: 'DE' });
+		expect(lead({ email: 'a@b.example', phone: '06 12 34 56 78', pays: 'France' }).lead?.phone).toBe('+33612345678');
+		expect(lead({ email: 'a@b.example', phone: '030 1234567', locale: 'de-DE' }).lead?.phone).toBe('+49301234567');
+		expect(lead({ email: 'a@b.example', phone: '020 7946 0958' }, { 'cf-ipcountry': 'GB' }).lead?.phone).toBe('+442079460958');
+		expect(lead({ email: 'a@b.example', phone: '06 12 34 56 78' }, {}, config({ defaultCountry: 'FR' })).lead?.phone).toBe('+33612345678');
+	});
+	it('a phone in no known format beside a valid email is kept as typed with a warning, never refused', () => {
+		const { lead: kept, issues } = lead({ email: 'jane@acme.example', phone: '0320430163' });
+		expect(issues).toEqual([]);
+		expect(kept).toMatchObject({ phone: '0320430163', warnings: [{ field: 'phone', message: '"0320430163" is not a valid phone number; kept as typed' }] });
+		// without a valid email the phone is the only way to reach the person: refused
+		expect(lead({ email: 'jane@', phone: '0320430163' }).issues?.map((i) => i.field)).toEqual(['email', 'phone']);
+	});
+	it('questions worded as people word them, in several languages', () => {
+		const { lead: l } = lead({
+			'What is your first name?': 'Laura',
+			'And your last name?': 'Dupont',
+			'Your email address': 'laura@example.com',
+			"What's the best phone number to reach you?": '+33 6 12 34 56 78',
+			'Company name (optional)': 'Acme',
+		});
+		expect(l).toMatchObject({ first_name: 'Laura', last_name: 'Dupont', email: 'laura@example.com', company: 'Acme' });
+		expect(lead({ 'Quel est votre prénom ?': 'Jean', 'Votre nom de famille': 'Martin', 'Votre adresse e-mail': 'jm@x.example' }).lead).toMatchObject({ first_name: 'Jean', last_name: 'Martin', email: 'jm@x.example' });
+		expect(lead({ 'Wie heißen Sie?': 'Anna Schmidt', 'Wie lautet Ihre E-Mail-Adresse?': 'as@x.example', 'Ihre Telefonnummer': '+49 30 1234567' }).lead).toMatchObject({ full_name: 'Anna Schmidt', first_name: 'Anna', last_name: 'Schmidt', email: 'as@x.example', phone: '+49301234567' });
+		expect(lead({ '¿Cuál es tu nombre?': 'Lucía', '¿Cuál es tu correo electrónico?': 'lu@x.example', '¿Cómo te llamas?': 'Lucía Pérez' }).lead).toMatchObject({ first_name: 'Lucía', email: 'lu@x.example', full_name: 'Lucía Pérez' });
+	});
+	it("Typeform's documented example payload: the first name comes from its question", () => {
+		const { lead: l } = lead(fixtureJson('typeform-docs.json'));
+		expect(l).toMatchObject({ first_name: 'Laura', full_name: 'Laura', email: 'laura@example.com' });
+	});
+	it('Elementor simple mode: the metadata labels are read as the visitor IP, page and user agent', () => {
+		const body = 'Name=Jo+Bloggs&Email=jo%40x.example&Remote+IP=203.0.113.9&Page+URL=https%3A%2F%2Fx.example%2Fcontact%3Futm_source%3Dads&User+Agent=Mozilla%2F5.0+(X11)&Date=November+20%2C+2026&Time=10%3A16+am&Powered+by=Elementor&form_id=f1&form_name=Contact';
+		const req = formRequest(body);
+		const received = receiveSubmission(req, config());
+		expect(received.ok && received.provider).toBe('elementor');
+		const l = received.ok ? captureLead(received.submissions[0], req, config()).lead : undefined;
+		expect(l?.source).toMatchObject({ ip: '203.0.113.9', user_agent: 'Mozilla/5.0 (X11)' });
+		expect(l?.attribution).toMatchObject({ landing_page: 'https://x.example/contact?utm_source=ads', utm_source: 'ads' });
+		expect(l?.answers.map((a) => a.key)).toEqual(['Name', 'Email', 'Date', 'Time']);
 	});
 });

@@ -155,6 +155,12 @@ describe('default preset on leads', () => {
 		expect(same({ first_name: 'Smith', last_name: 'Robert', company: 'Acme' }, { first_name: 'Robert', last_name: 'Smith', company: 'Acme' })).toBe(true);
 		expect(same({ first_name: 'Katherine', last_name: 'Johnson', website: 'nasa.gov' }, { first_name: 'Kathy', last_name: 'Jonson', email: 'kj@nasa.gov' })).toBe(true);
 	});
+	it('reads a national phone with the lead\'s own country when no default country is set', () => {
+		const own = (o: Record<string, unknown>) => prepareLead(o, DEFAULT_SOURCES);
+		expect(own({ phone: '06 12 34 56 78', country: 'FR' }).phone).toBe('+33612345678');
+		expect(own({ phone: '030 1234567', country: 'Germany' }).phone).toBe('+49301234567');
+		expect(decide(own({ phone: '06 12 34 56 78', country: 'FR', last_name: 'Dupont' }), own({ phone: '+33 6 12 34 56 78', last_name: 'dupont' }), matcher()).match).toBe(true);
+	});
 	it('keeps namesakes at different companies apart', () => {
 		expect(same({ first_name: 'John', last_name: 'Smith', company: 'Acme' }, { first_name: 'John', last_name: 'Smith', company: 'Globex' })).toBe(false);
 	});

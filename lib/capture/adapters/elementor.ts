@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { expandBracketKeys } from '../safeBody';
 import { emptySubmission, type ParsedSubmission } from '../types';
 import { answer, isObj, isUtmKey, str, toIso, type Obj } from './util';
@@ -47,13 +48,40 @@ export function parseElementor(input: Obj): ParsedSubmission[] {
 	}
 	sub.formId = str(body.form_id);
 	sub.formName = str(body.form_name);
+	let date: string | undefined;
+	let time: string | undefined;
 	for (const [key, value] of Object.entries(body)) {
 		if (key === 'form_id' || key === 'form_name') continue;
 		if (isUtmKey(key)) {
 			sub.hidden[key] = value;
 			continue;
 		}
+		// The form's metadata arrives as labelled answers in simple mode, titled as Elementor Pro's
+		// form record titles them.
+		const meta = SIMPLE_META[key.toLowerCase()];
+		if (meta && typeof value === 'string') {
+			if (meta === 'remote_ip' && isIP(value.trim())) sub.visitorIp = value.trim();
+			else if (meta === 'page_url') sub.pageUrl = str(value);
+			else if (meta === 'user_agent') sub.visitorUserAgent = str(value);
+			else if (meta === 'date') date = str(value);
+			else if (meta === 'time') time = str(value);
+			else sub.meta[meta] = value;
+			// A question may be titled "Date" too: dates and times stay answers as well.
+			const keep = meta === 'date' || meta === 'time' || (meta === 'remote_ip' && !isIP(value.trim()));
+			if (!keep) continue;
+		}
 		sub.answers.push(answer(key, value, key));
 	}
+	if (date && time) sub.submittedAt = toIso(`${date} ${time}`);
 	return [sub];
 }
+
+/** Elementor Pro's metadata titles (form record `meta`), as simple mode labels them. */
+const SIMPLE_META: Record<string, string> = {
+	'remote ip': 'remote_ip',
+	'page url': 'page_url',
+	'user agent': 'user_agent',
+	date: 'date',
+	time: 'time',
+	'powered by': 'credit',
+};
