@@ -8,10 +8,9 @@ eval "$exports"
 stamp=node_modules/.lock-stamp
 want="$(node -v) $(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-	# npm install, not npm ci: the registry here lacks some other-platform optional bindings
-	# (@unrs/resolver-binding-*), which npm ci refuses as "missing from lock file".
-	echo "[deps] npm install with Node $(node -v)" >&2
-	npm install --no-audit --no-fund >&2
+	# The clean install from the lock file, as any CI does.
+	echo "[deps] npm ci with Node $(node -v)" >&2
+	npm ci --no-audit --no-fund >&2
 	echo "$want" > "$stamp"
 fi
 echo "$exports"
