@@ -238,6 +238,64 @@ function routeThroughN8n(n: number, kind: 'sqlite' | 'redis'): Case {
 	};
 }
 
+/**
+ * Capture latency against the floor: in one real n8n, a bare Webhook workflow and a Lead Capture
+ * Trigger workflow with default settings, `n` requests each, one at a time, interleaved; median and
+ * p90 milliseconds of each and their ratio.
+ */
+function captureLatency(n: number): Case {
+	return async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'bench-n8n-'));
+		execFileSync('bash', [join(__dirname, '..', 'scripts', 'install-package.sh'), folder], { stdio: 'ignore' });
+		process.env.E2E_N8N_USER_FOLDER = folder;
+		const n8n = await startN8nForTests();
+		try {
+			const node = (name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, webhookId: string) => ({
+				id: webhookId,
+				name,
+				type,
+				typeVersion,
+				position: [0, 0],
+				webhookId,
+				parameters,
+			});
+			await n8n.deploy(
+				{ name: 'Bench bare webhook', nodes: [node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'bench-bare', options: {} }, 'b0000000-0000-4000-8000-000000000001')], connections: {}, settings: { executionOrder: 'v1' } },
+				'bench-bare',
+			);
+			await n8n.deploy(
+				{ name: 'Bench capture', nodes: [node('Lead Capture Trigger', 'n8n-nodes-lead-management.leadCaptureTrigger', 1, { path: 'bench-capture' }, 'b0000000-0000-4000-8000-000000000002')], connections: {}, settings: { executionOrder: 'v1' } },
+				'bench-capture',
+			);
+			const times: Record<string, number[]> = { bare: [], capture: [] };
+			const hit = async (path: string, i: number) => {
+				const body = JSON.stringify({ name: `Lead ${i}`, email: `lead${i}@company${i}.example`, phone: '+33 6 12 34 56 78', company: 'Acme', message: 'Please call me' });
+				const t0 = performance.now();
+				const res = await fetch(`${n8n.base}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+				await res.text();
+				if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+				return performance.now() - t0;
+			};
+			for (let i = 0; i < 20; i++) await Promise.all([hit('bench-bare', -i), hit('bench-capture', -i)]); // warm up
+			for (let i = 0; i < n; i++) {
+				times.bare.push(await hit('bench-bare', i));
+				times.capture.push(await hit('bench-capture', i));
+			}
+			const stat = (xs: number[]) => {
+				const s = [...xs].sort((a, b) => a - b);
+				return { p50: Math.round(s[s.length >> 1] * 10) / 10, p90: Math.round(s[Math.floor(s.length * 0.9)] * 10) / 10 };
+			};
+			const bare = stat(times.bare);
+			const capture = stat(times.capture);
+			const seconds = [...times.bare, ...times.capture].reduce((a, b) => a + b, 0) / 1000;
+			return { name: `capture latency vs bare webhook requests_${n}`, n, seconds, bareMs: bare, captureMs: capture, ratioP50: Math.round((capture.p50 / bare.p50) * 100) / 100 };
+		} finally {
+			await n8n.stop();
+			rmSync(folder, { recursive: true, force: true });
+		}
+	};
+}
+
 const CASES: Record<string, Case> = {
 	...(datasetsAvailable()
 		? {
@@ -262,6 +320,7 @@ const CASES: Record<string, Case> = {
 	routeSqlite100: routeThroughput(50_000, 'sqlite', 100),
 	routeRedis1: routeThroughput(5_000, 'redis', 1),
 	routeRedis100: routeThroughput(50_000, 'redis', 100),
+	captureLatency: captureLatency(200),
 	routeN8nSqlite1200: routeThroughN8n(1200, 'sqlite'),
 	routeN8nRedis1200: routeThroughN8n(1200, 'redis'),
 };

@@ -133,7 +133,8 @@ function clientOptions(c: RedisConnection): IORedisOptions {
 		// A dropped connection is re-established; commands meanwhile wait, then fail after a few
 		// attempts rather than hang: the node fails its items with a retryable error.
 		maxRetriesPerRequest: 3,
-		retryStrategy: (times) => Math.min(times * 200, 2000),
+		// About a minute of reconnecting, then the client ends; the next execution opens a new one.
+		retryStrategy: (times) => (times > 30 ? null : Math.min(times * 200, 2000)),
 		lazyConnect: true,
 	};
 }
@@ -563,4 +564,11 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisS
 	openStores.set(id, opening);
 	opening.catch(() => openStores.delete(id));
 	return await opening;
+}
+
+/** Closes every connection this process opened (tests; n8n keeps them for its lifetime). */
+export async function closeRedisStores(): Promise<void> {
+	const all = [...openStores.values()];
+	openStores.clear();
+	for (const opening of all) await (await opening.catch(() => undefined))?.close();
 }

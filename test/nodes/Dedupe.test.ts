@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IWorkflowBase } from 'n8n-workflow';
 import { loadWorkflow, runWorkflow } from './harness';
+import { closeRedisStores } from '../../lib/store/redis';
 import { startRedis, type RedisServer } from '../helpers/redisServer';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'dedupe-node-'))));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+	rmSync(dir, { recursive: true, force: true });
+	// The nodes keep their Redis connections for the process's life, as in n8n: close them here.
+	await closeRedisStores();
+});
 
 function workflow(file: string, params: Record<string, unknown> = {}, options: Record<string, unknown> = {}): IWorkflowBase {
 	const wf = loadWorkflow(file);

@@ -3,12 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IDataObject, IWorkflowBase } from 'n8n-workflow';
 import { loadWorkflow, runWorkflow } from './harness';
+import { closeRedisStores } from '../../lib/store/redis';
 import { startRedis } from '../helpers/redisServer';
 
 let dir: string;
 let files = 0;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'route-node-'))));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+	rmSync(dir, { recursive: true, force: true });
+	// The nodes keep their Redis connections for the process's life, as in n8n: close them here.
+	await closeRedisStores();
+});
 
 /** A workflow fixture with its Route node's parameters changed; each gets its own state file unless told. */
 function workflow(file: string, params: Record<string, unknown> = {}, options: Record<string, unknown> = {}): IWorkflowBase {
