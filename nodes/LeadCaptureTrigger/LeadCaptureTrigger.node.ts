@@ -17,6 +17,7 @@ import { openStore, REDIS_CREDENTIAL } from '../shared/store';
 import { readCaptureConfig } from './config';
 import { captureProperties } from './description';
 import { readRequest } from './request';
+import { fromParameter, fromParameters, webhookFields } from '../shared/webhookFields';
 import { FACEBOOK_CREDENTIAL, fetchFacebookLead } from './transport';
 
 export class LeadCaptureTrigger implements INodeType {
@@ -25,7 +26,10 @@ export class LeadCaptureTrigger implements INodeType {
 		name: 'leadCaptureTrigger',
 		icon: { light: 'file:../../icons/leadCapture.svg', dark: 'file:../../icons/leadCapture.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2 behaves as 1; n8n evaluates a v1 webhook's legacy "binaryData" option with the
+		// expression engine on every request (a V8 isolate, most of the trigger's latency), not a v2's.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["provider"]}}',
 		description: 'Receives form submissions (Typeform, Tally, Webflow, Jotform, Elementor, Lead Ads, HubSpot, Google Ads, HTML forms) as one canonical lead',
 		defaults: { name: 'Lead Capture Trigger' },
@@ -43,18 +47,20 @@ export class LeadCaptureTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: '={{$parameter["responseMode"] === "lastNode" ? "lastNode" : "onReceived"}}',
-				// n8n sends a non-empty responseData as the body in "onReceived" mode; empty lets our JSON answer through.
-				responseData: '={{$parameter["responseMode"] === "lastNode" ? "firstEntryJson" : ""}}',
-				path: '={{$parameter["path"]}}',
 				isFullPath: true,
+				...webhookFields({
+					responseMode: fromParameters((p) => (p.responseMode === 'lastNode' ? 'lastNode' : 'onReceived')),
+					// n8n sends a non-empty responseData as the body in "onReceived" mode; empty lets our JSON answer through.
+					responseData: fromParameters((p) => (p.responseMode === 'lastNode' ? 'firstEntryJson' : '')),
+					path: fromParameter('path'),
+				}),
 			},
 			{
 				name: 'setup',
 				httpMethod: 'GET',
 				responseMode: 'onReceived',
-				path: '={{$parameter["path"]}}',
 				isFullPath: true,
+				...webhookFields({ path: fromParameter('path') }),
 			},
 		],
 		supportsCORS: true,

@@ -192,13 +192,13 @@ export function nodeItems(execution: ExecutionSummary, node: string, output = 0)
  * A running n8n for one test file: a fresh user folder holding a copy of the community package
  * that scripts/test-all.sh installed, so test files can run side by side.
  */
-export async function startN8nForTests(): Promise<N8n> {
+export async function startN8nForTests(env: Record<string, string> = {}): Promise<N8n> {
 	const prepared = process.env.E2E_N8N_USER_FOLDER;
 	if (!prepared) throw new Error('E2E_N8N_USER_FOLDER is not set: run through npm test or npm run test:e2e');
 	const folder = mkdtempSync(join(prepared, 'instance-'));
 	cpSync(join(prepared, '.n8n', 'nodes'), join(folder, '.n8n', 'nodes'), { recursive: true });
 	const n8n = new N8n(folder, await freePort(), join(folder, 'n8n.log'));
-	await n8n.start();
+	await n8n.start(env);
 	await n8n.setupOwner();
 	return n8n;
 }
