@@ -1,3 +1,4 @@
+import { isRoleAddress } from '../normalize/email';
 import { isFreeEmailDomain } from '../normalize/freeEmail';
 import { editDistance, jaroWinkler, tokenSimilarity } from './similarity';
 import { INVALID_EMAIL_MARK, type FieldKind, type FieldSpec, type Prepared } from './fields';
@@ -109,6 +110,28 @@ function daysApart(a: string, b: string): number | undefined {
 	return Number.isFinite(d) ? d : undefined;
 }
 
+/** The same mailbox at two domains when the mailbox is made from the person's names. */
+const NAME_MAILBOX_WEIGHT = 0.5;
+
+/**
+ * Whether a mailbox is one of the usual ways of writing a person's names (first.last, flast,
+ * firstl, lastfirst, first, last, ...), digits and separators aside.
+ */
+export function mailboxFromName(local: string, first: string | undefined, last: string | undefined): boolean {
+	if (!first && !last) return false;
+	let letters = '';
+	for (let i = 0; i < local.length; i++) {
+		const c = local.charCodeAt(i);
+		if (c >= 97 && c <= 122) letters += local[i];
+	}
+	const f = (first ?? '').replace(/[^a-z]/g, '');
+	const l = (last ?? '').replace(/[^a-z]/g, '');
+	const fi = f.slice(0, 1);
+	const li = l.slice(0, 1);
+	const forms = [f + l, l + f, fi + l, l + fi, f + li, li + f, f, l];
+	return forms.some((form) => form.length >= 2 && form === letters);
+}
+
 /** Dates far apart (different people born years apart). */
 const FAR_DATE_WEIGHT = -8;
 /** Two valid addresses sharing neither mailbox nor domain. */
@@ -205,7 +228,14 @@ function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], tf: TermFrequen
 		const y = b[f.name];
 		if (!x || !y) continue;
 		const level = levelOf(f.kind, x, y);
-		const w = weightOf(f, level, x, y, tf);
+		let w = weightOf(f, level, x, y, tf);
+		// The same mailbox at two domains says little when it is the person's name (jsmith@,
+		// john.smith@: namesakes have it too) or a shared inbox, and much when it is distinctive.
+		if (f.kind === 'email' && level === 'fuzzy' && x[0] !== INVALID_EMAIL_MARK && y[0] !== INVALID_EMAIL_MARK) {
+			const local = x.slice(0, x.indexOf('@'));
+			if (isRoleAddress(local)) w = 0;
+			else if (mailboxFromName(local, af, al) || mailboxFromName(local, bf, bl)) w = NAME_MAILBOX_WEIGHT;
+		}
 		if (visit) visit(f, level, w);
 		score += w;
 		headroom -= MAX_WEIGHT[f.kind];

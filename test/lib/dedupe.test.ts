@@ -2,7 +2,7 @@ import { jaroWinkler, editDistance, soundex, tokenSimilarity } from '../../lib/d
 import { parseRule, evalRule, RuleSyntaxError } from '../../lib/dedupe/rules';
 import { prepareValue } from '../../lib/dedupe/fields';
 import { DEFAULT_THRESHOLD, blockingKeys, decide, findMatches, keyOptions, matchBatch, type MatcherConfig } from '../../lib/dedupe/matcher';
-import { compareRecords, scoreRecords } from '../../lib/dedupe/compare';
+import { compareRecords, mailboxFromName, scoreRecords } from '../../lib/dedupe/compare';
 import { syntheticLeads } from '../../bench/synthetic';
 import { LEAD_FIELDS, DEFAULT_SOURCES, prepareLead, fieldSources } from '../../lib/dedupe/leads';
 import { dedupeBatch, dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
@@ -163,6 +163,19 @@ describe('default preset on leads', () => {
 	});
 	it('keeps namesakes at different companies apart', () => {
 		expect(same({ first_name: 'John', last_name: 'Smith', company: 'Acme' }, { first_name: 'John', last_name: 'Smith', company: 'Globex' })).toBe(false);
+		// A mailbox made from the name (janderson@) says nothing the name does not: two Joseph
+		// Andersons at different companies stay two people...
+		const joseph = { first_name: 'Joseph', last_name: 'Anderson', email: 'janderson@blue.example', phone: '+15500094086', company: 'Blue Sun' };
+		expect(same(joseph, { first_name: 'Joseph', last_name: 'Anderson', email: 'janderson@yahoo.com', company: 'Kowalski Budowa' })).toBe(false);
+		expect(same(joseph, { first_name: 'Joseph', last_name: 'Anderson', email: 'joseph.anderson@yahoo.com', company: 'Kowalski Budowa' })).toBe(false);
+		// ...while a distinctive mailbox at another domain is the same person.
+		expect(same({ ...joseph, email: 'zorro1984@blue.example' }, { first_name: 'Joseph', last_name: 'Anderson', email: 'zorro1984@yahoo.com', company: 'Kowalski Budowa' })).toBe(true);
+	});
+	it('recognises the usual ways of writing a name as a mailbox', () => {
+		for (const box of ['josephanderson', 'joseph.anderson', 'janderson', 'j_anderson', 'andersonj', 'josepha', 'anderson.joseph', 'joseph', 'anderson77']) {
+			expect([box, mailboxFromName(box, 'joseph', 'anderson')]).toEqual([box, true]);
+		}
+		for (const box of ['zorro1984', 'jsmith', 'ja']) expect([box, mailboxFromName(box, 'joseph', 'anderson')]).toEqual([box, false]);
 	});
 	it('keeps colleagues at the same company apart', () => {
 		expect(same({ first_name: 'Anna', last_name: 'Lee', email: 'anna.lee@acme.com', company: 'Acme' }, { first_name: 'Ben', last_name: 'Lee', email: 'ben.lee@acme.com', company: 'Acme' })).toBe(false);
