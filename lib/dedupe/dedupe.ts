@@ -40,6 +40,11 @@ export interface DedupeInfo {
 	merged_ids?: string[];
 	/** Set when the item had nothing to compare (no email, phone, name, ...). */
 	unmatchable?: boolean;
+	/**
+	 * Against earlier executions: leads remembered as different people until this one matched
+	 * each; their clusters now belong to `cluster_id`.
+	 */
+	merged_clusters?: string[];
 	/** Repeats: when this lead was first seen, and whether it was unique or a duplicate then. */
 	first_seen_at?: string;
 	first_status?: 'unique' | 'duplicate';
@@ -247,6 +252,7 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 				score: found.score ?? null,
 				mode: 'memory',
 				checked_at: checkedAt,
+				...(found.merged?.length ? { merged_clusters: found.merged } : {}),
 			};
 			// Earlier executions' leads are not kept whole, so "merge" re-labels this one with the original id.
 			const merged = config.onDuplicate === 'merge' ? { ...json, id: original } : json;

@@ -4,6 +4,7 @@ import {
 	bestCandidate,
 	BufferedView,
 	candidateLimit,
+	joinClusters,
 	type CandidateDecision,
 	type KeyValueStore,
 	type KvView,
@@ -85,6 +86,19 @@ redis.call('hdel', KEYS[2], ARGV[2])
 redis.call('zrem', KEYS[3], ARGV[2])
 redis.call('srem', KEYS[4], ARGV[2])
 for i = 5, #KEYS do redis.call('zrem', KEYS[i], ARGV[2]) end
+return 1`,
+	},
+	/**
+	 * Joins one cluster into another while the lock is held. KEYS: lock, records hash, target
+	 * cluster set, joined cluster set. ARGV: token, then record id and its rewritten JSON in pairs.
+	 */
+	leadJoin: {
+		lua: `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+for i = 2, #ARGV, 2 do
+	redis.call('hset', KEYS[2], ARGV[i], ARGV[i + 1])
+	redis.call('sadd', KEYS[3], ARGV[i])
+end
+redis.call('del', KEYS[4])
 return 1`,
 	},
 	/**
@@ -358,12 +372,25 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		}
 		await room();
 		const found = await this.records(namespace, [...new Set(lists.flat())]);
-		const best = bestCandidate(
+		const matched = bestCandidate(
 			found.map(([recordId, rec]) => ({ recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt })),
 			decide,
 		);
-		record(best.duplicateOf?.canonicalId ?? lead.recordId, now);
-		return best;
+		let firstSeen = new Map<string, number>();
+		if (matched.clusters.length > 1) {
+			firstSeen = new Map((await this.records(namespace, matched.clusters)).map(([id, rec]) => [id, rec.firstSeenAt ?? rec.seenAt]));
+		}
+		const { result, target, others } = joinClusters(matched, firstSeen);
+		if (target) for (const other of others) await this.joinCluster(namespace, other, target, token, lock, write);
+		record(result.duplicateOf?.canonicalId ?? lead.recordId, now);
+		return result;
+	}
+
+	/** Moves every record of cluster `from` into cluster `to` (one fenced script). */
+	private async joinCluster(namespace: string, from: string, to: string, token: string, lock: string, write: (reply: Promise<Reply>) => void): Promise<void> {
+		const members = await this.records(namespace, await this.client.smembers(this.k(namespace, 'c', from)));
+		const pairs = members.flatMap(([id, rec]) => [id, JSON.stringify({ ...rec, canonicalId: to })]);
+		write(this.scripts.leadJoin(4, lock, this.k(namespace, 'rec'), this.k(namespace, 'c', to), this.k(namespace, 'c', from), token, ...pairs));
 	}
 
 	/**

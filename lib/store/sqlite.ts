@@ -7,6 +7,7 @@ import {
 	bestCandidate,
 	BufferedView,
 	candidateLimit,
+	joinClusters,
 	type CandidateDecision,
 	type KeyValueStore,
 	type KvView,
@@ -231,7 +232,12 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			this.insertKeys(namespace, lead.recordId, keys, now);
 			return { repeat: { canonicalId, firstSeenAt: Number(firstSeenAt) } };
 		}
-		const best = bestCandidate(this.candidates(namespace, keys), decide);
+		const found = bestCandidate(this.candidates(namespace, keys), decide);
+		const { result: best, target, others } = joinClusters(found, this.firstSeen(namespace, found.clusters));
+		if (target) {
+			const setCluster = this.statement('UPDATE dedupe_records SET canonical_id = ? WHERE ns = ? AND canonical_id = ?');
+			for (const other of others) setCluster.run(target, namespace, other);
+		}
 		// Remember this record too (under the lead it duplicates), so later variants match it.
 		const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
 		this.addCount(namespace, 1);
@@ -246,6 +252,16 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		);
 		this.insertKeys(namespace, lead.recordId, keys, now);
 		return best;
+	}
+
+	/** When each of these clusters' first lead was seen (only asked when a lead links several). */
+	private firstSeen(namespace: string, clusters: string[]): Map<string, number> {
+		if (clusters.length < 2) return new Map();
+		const rows = this.statement(`SELECT record_id, first_seen_at FROM dedupe_records WHERE ns = ? AND record_id IN (${clusters.map(() => '?').join(',')})`, true).all(
+			namespace,
+			...clusters,
+		) as unknown as Array<[string, number]>;
+		return new Map(rows.map(([id, at]) => [id, Number(at)]));
 	}
 
 	/** A record's key rows, in one statement. */

@@ -46,6 +46,11 @@ export interface RecallResult {
 	 * a retried execution, not a duplicate of another lead. Nothing else is looked up for it.
 	 */
 	repeat?: { canonicalId: string; firstSeenAt: number };
+	/**
+	 * Leads remembered as different people until this one matched records of each: their clusters
+	 * were joined into the oldest one (whose id `duplicateOf.canonicalId` then is).
+	 */
+	merged?: string[];
 }
 
 /**
@@ -99,14 +104,32 @@ export function candidateLimit(key: string): number {
 
 export type CandidateDecision = (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] };
 
-/** The strongest matching candidate, or an empty result when none matches. */
-export function bestCandidate(candidates: Iterable<RememberedLead>, decide: CandidateDecision): RecallResult {
+/**
+ * The strongest matching candidate (an empty result when none matches), and the clusters of every
+ * matching candidate: more than one means this lead links leads remembered as different people.
+ */
+export function bestCandidate(candidates: Iterable<RememberedLead>, decide: CandidateDecision): RecallResult & { clusters: string[] } {
 	let best: RecallResult = {};
+	const clusters = new Set<string>();
 	for (const candidate of candidates) {
 		const d = decide(candidate);
-		if (d.match && (best.score === undefined || d.score > best.score)) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
+		if (!d.match) continue;
+		clusters.add(candidate.canonicalId);
+		if (best.score === undefined || d.score > best.score) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
 	}
-	return best;
+	return { ...best, clusters: [...clusters] };
+}
+
+/**
+ * Joins the clusters a lead links into the oldest (by when its first lead was seen): the result's
+ * `duplicateOf` then names that cluster, and `merged` the others.
+ */
+export function joinClusters(found: RecallResult & { clusters: string[] }, firstSeen: Map<string, number>): { result: RecallResult; target?: string; others: string[] } {
+	const { clusters, ...result } = found;
+	if (clusters.length < 2 || !result.duplicateOf) return { result, others: [] };
+	const target = [...clusters].sort((a, b) => (firstSeen.get(a) ?? Infinity) - (firstSeen.get(b) ?? Infinity) || (a < b ? -1 : 1))[0];
+	const others = clusters.filter((c) => c !== target);
+	return { result: { ...result, duplicateOf: { ...result.duplicateOf, canonicalId: target }, merged: others }, target, others };
 }
 
 /** A consistent view of some keys inside one transaction (Route: rotation pointers, counters). */

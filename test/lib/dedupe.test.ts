@@ -10,6 +10,7 @@ import { mergeLeads, mergeConsent } from '../../lib/dedupe/merge';
 import { normalizeCompany } from '../../lib/normalize/company';
 import { canonicalFirstName } from '../../lib/normalize/nicknames';
 import { SqliteStore } from '../../lib/store/sqlite';
+import { expectJoin } from './joinScenario';
 import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores } from '../../bench/datasets';
 
 const matcher = (over: Partial<MatcherConfig> = {}): MatcherConfig => ({ fields: LEAD_FIELDS, mode: 'score', threshold: DEFAULT_THRESHOLD, maxBlockSize: 500, ...over });
@@ -404,5 +405,13 @@ describeData('accuracy on public ground truth (../shared/datasets)', () => {
 		const s = pairwiseScores(cluster, set.truth);
 		expect(s.precision).toBeGreaterThanOrEqual(0.98);
 		expect(s.recall).toBeGreaterThan(baselineRecall + 0.05);
+	});
+});
+
+describe('a lead that links two remembered people joins them', () => {
+	it('SQLite: the newer cluster joins the older one, reported on the linking lead; later leads of either side find the joined cluster', async () => {
+		const store = new SqliteStore(':memory:');
+		await expectJoin(store);
+		await store.close();
 	});
 });

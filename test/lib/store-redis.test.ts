@@ -9,6 +9,7 @@ import { dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe'
 import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/leads';
 import { blockingKeys } from '../../lib/dedupe/matcher';
 import { leadManagementRedisConnectionTest } from '../../nodes/shared/store';
+import { expectJoin } from './joinScenario';
 import { startRedis, startRedisCluster, startSentinel, type RedisServer } from '../helpers/redisServer';
 import { freePort } from '../helpers/net';
 
@@ -166,6 +167,14 @@ describe('RedisStore lead memory', () => {
 		expect(await store.recallMany('ns', leads, none)).toHaveLength(10);
 		expect(await store.count('ns')).toBe(11);
 		await store.clear('ns');
+		await store.close();
+	});
+});
+
+describe('RedisStore joins clusters', () => {
+	it('a lead that links two remembered people joins them', async () => {
+		const store = await open('join:');
+		await expectJoin(store);
 		await store.close();
 	});
 });
