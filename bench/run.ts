@@ -23,6 +23,7 @@ import { startRedis } from '../test/helpers/redisServer';
 import { startN8nForTests } from '../test/e2e/n8n';
 import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from './datasets';
 import { syntheticLeads } from './synthetic';
+import { formTraffic } from './traffic';
 
 type Case = () => Promise<Record<string, unknown>>;
 
@@ -50,6 +51,29 @@ function batchSpeed(n: number): Case {
 		for (const item of [...out.kept, ...out.duplicates]) cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
 		const s = pairwiseScores(cluster, leads.map((l) => String(l.person)));
 		return { name: `dedupe batch synthetic_${n}`, n, seconds, precision: s.precision, recall: s.recall, f1: s.f1, duplicates: out.duplicates.length };
+	};
+}
+
+/**
+ * Precision and recall on generated form traffic (bench/traffic.ts: realistic name frequencies,
+ * namesakes, colleagues, returns typed differently) as the batch grows, beside matching on the
+ * exact email alone.
+ */
+function trafficAccuracy(n: number): Case {
+	return async () => {
+		const leads = formTraffic(n);
+		const t0 = performance.now();
+		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
+		const seconds = (performance.now() - t0) / 1000;
+		const cluster = new Array<string>(n);
+		for (const item of [...out.kept, ...out.duplicates]) cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+		const truth = leads.map((l) => String(l.person));
+		const s = pairwiseScores(cluster, truth);
+		const byEmail = pairwiseScores(
+			leads.map((l, i) => (typeof l.email === 'string' ? `e:${l.email.toLowerCase()}` : `i:${i}`)),
+			truth,
+		);
+		return { name: `dedupe form traffic batch_${n}`, n, seconds, precision: s.precision, recall: s.recall, f1: s.f1, exactEmailPrecision: byEmail.precision, exactEmailRecall: byEmail.recall };
 	};
 }
 
@@ -308,6 +332,9 @@ const CASES: Record<string, Case> = {
 				febrl4: accuracy(() => loadFebrl('4')),
 			}
 		: {}),
+	traffic1500: trafficAccuracy(1500),
+	traffic9300: trafficAccuracy(9300),
+	traffic50k: trafficAccuracy(50_000),
 	batch10k: batchSpeed(10_000),
 	batch100k: batchSpeed(100_000),
 	batch1m: batchSpeed(1_000_000),

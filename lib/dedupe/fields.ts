@@ -46,7 +46,9 @@ export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOpti
 	switch (kind) {
 		case 'email':
 			out = normalizeEmail(raw, { stripPlusEverywhere: options.stripPlusEverywhere })?.key;
-			if (!out && typeof raw === 'string' && raw.trim()) out = INVALID_EMAIL_MARK + raw.slice(0, COMPARED_LENGTH_LIMIT).trim().toLowerCase();
+			// A mistyped address (jane@acme,com) is kept to catch its typo'd twin; text without an @
+			// ("none", "n/a", "null") is no address at all, and equal junk must not link people.
+			if (!out && typeof raw === 'string' && raw.includes('@')) out = INVALID_EMAIL_MARK + raw.slice(0, COMPARED_LENGTH_LIMIT).trim().toLowerCase();
 			break;
 		case 'phone':
 			// Already E.164 (what the capture trigger stores): no need to parse it again.
