@@ -84,8 +84,15 @@ export function levelOf(kind: FieldKind, a: string, b: string): Level {
 		case 'city':
 		case 'text':
 			return jaroWinkler(a, b) >= 0.92 ? 'fuzzy' : 'diff';
-		case 'company':
-			return jaroWinkler(a, b) >= 0.92 || tokenSimilarity(a, b) >= 0.5 ? 'fuzzy' : 'diff';
+		case 'company': {
+			if (jaroWinkler(a, b) < 0.92 && tokenSimilarity(a, b) < 0.5) return 'diff';
+			// Alike only through their trade words ("Northprime Labs", "Northpixel Labs"; "Acme
+			// Consulting", "Delta Consulting"): the names that tell companies apart must agree too.
+			const x = distinctiveWords(a);
+			const y = distinctiveWords(b);
+			if (!x || !y || x === y) return 'fuzzy';
+			return jaroWinkler(x, y) >= 0.92 || tokenSimilarity(x, y) >= 0.5 ? 'fuzzy' : 'diff';
+		}
 		case 'address':
 			return tokenSimilarity(a, b) >= 0.5 || jaroWinkler(a, b) >= 0.9 ? 'fuzzy' : 'diff';
 		case 'date': {
@@ -102,6 +109,24 @@ export function levelOf(kind: FieldKind, a: string, b: string): Level {
 		default:
 			return 'diff';
 	}
+}
+
+/** Words that say what a company does, not which company it is. */
+const TRADE_WORDS = new Set([
+	'systems', 'system', 'labs', 'lab', 'logistics', 'consulting', 'consultants', 'media', 'health', 'healthcare', 'foods', 'food',
+	'software', 'partners', 'energy', 'solutions', 'services', 'service', 'technologies', 'technology', 'tech', 'digital', 'global',
+	'international', 'industries', 'industry', 'enterprises', 'ventures', 'capital', 'management', 'marketing', 'agency', 'studio',
+	'design', 'engineering', 'construction', 'realty', 'properties', 'financial', 'finance', 'insurance', 'networks', 'network',
+	'communications', 'products', 'manufacturing', 'trading', 'retail', 'store', 'shop', 'clinic', 'bank', 'beratung', 'conseil',
+	'services', 'servicios', 'soluciones', 'consultoria', 'technik', 'verwaltung', 'immobilien',
+]);
+
+/** A prepared company name without its trade words; '' when nothing else is left. */
+function distinctiveWords(company: string): string {
+	return company
+		.split(' ')
+		.filter((w) => w && !TRADE_WORDS.has(w))
+		.join(' ');
 }
 
 function daysApart(a: string, b: string): number | undefined {
