@@ -64,10 +64,14 @@ export async function startRedisCluster(size = 3): Promise<{ ports: number[]; st
 			);
 		}
 		await run('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-		for (let i = 0; i < 100; i++) {
-			const { stdout } = await run('redis-cli', ['-p', String(servers[0].port), 'cluster', 'info']);
-			if (stdout.includes('cluster_state:ok')) break;
-			await new Promise((r) => setTimeout(r, 100));
+		// Every node must know the whole cluster before a client can (slower on a busy machine).
+		for (const server of servers) {
+			for (let i = 0; ; i++) {
+				const { stdout } = await run('redis-cli', ['-p', String(server.port), 'cluster', 'info']);
+				if (stdout.includes('cluster_state:ok')) break;
+				if (i >= 300) throw new Error(`the Redis cluster node on ${server.port} is not ready after 30 s`);
+				await new Promise((r) => setTimeout(r, 100));
+			}
 		}
 	} catch (e) {
 		for (const s of servers) await s.stop();

@@ -183,7 +183,7 @@ describe('Redis deployments', () => {
 	it('Cluster: memory, claims and key-value transactions (every key of a namespace in one slot)', async () => {
 		const cluster = await startRedisCluster(3);
 		try {
-			const store = await RedisStore.open({ mode: 'cluster', host: '', port: 0, nodes: cluster.ports.map((port) => ({ host: '127.0.0.1', port })), keyPrefix: 'c:' });
+			const store = await RedisStore.open({ mode: 'cluster', host: '', port: 0, nodes: cluster.ports.map((port) => ({ host: '127.0.0.1', port })), keyPrefix: 'c:', connectTimeoutMs: 30_000 });
 			for (const ns of ['dedupe:w1', 'dedupe:w2', 'dedupe:shared:{odd}']) {
 				const first = await dedupeAgainstMemory([{ id: 'a', email: 'jane@acme.com' }], config, store, ns, { maxEntries: 2, maxAgeMs: 0 });
 				expect(first.kept).toHaveLength(1);
@@ -200,7 +200,7 @@ describe('Redis deployments', () => {
 		} finally {
 			await cluster.stop();
 		}
-	}, 60_000);
+	}, 120_000);
 
 	it('Sentinel: finds the primary through the sentinel', async () => {
 		const primary = await startRedis();
