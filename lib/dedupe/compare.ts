@@ -3,7 +3,16 @@ import { isFreeEmailDomain } from '../normalize/freeEmail';
 import { editDistance, jaroWinkler, tokenSimilarity } from './similarity';
 import { INVALID_EMAIL_MARK, type FieldKind, type FieldSpec, type Prepared } from './fields';
 
-export type Level = 'exact' | 'fuzzy' | 'near' | 'diff' | 'far';
+/**
+ * How two values of a field compare. `weak`: alike but less than fuzzy (names a transposition or
+ * two apart). Emails have their own disagreements and partial agreements: `colleague` (two
+ * mailboxes at one company domain), `unrelated` (neither domain nor mailbox start agree), `namebox`
+ * (one mailbox at two domains, made from the person's names), `role` (one shared inbox, sales@).
+ */
+export type Level = 'exact' | 'fuzzy' | 'weak' | 'near' | 'diff' | 'far' | 'colleague' | 'unrelated' | 'namebox' | 'role';
+export const LEVELS: readonly Level[] = ['exact', 'fuzzy', 'weak', 'near', 'diff', 'far', 'colleague', 'unrelated', 'namebox', 'role'];
+/** The levels at which a field agrees in a match rule: equal, a typo apart, one mailbox at two domains. */
+export const AGREEING_LEVELS: ReadonlySet<string> = new Set<Level>(['exact', 'fuzzy', 'namebox', 'role']);
 
 /**
  * Log-likelihood weights (bits) per field kind: agreement adds evidence, disagreement removes it.
@@ -79,11 +88,12 @@ export function levelOf(kind: FieldKind, a: string, b: string): Level {
 			return 'diff';
 		}
 		case 'first_name':
-			return jaroWinkler(a, b) >= 0.9 ? 'fuzzy' : 'diff';
 		case 'last_name':
 		case 'city':
-		case 'text':
-			return jaroWinkler(a, b) >= 0.92 ? 'fuzzy' : 'diff';
+		case 'text': {
+			const jw = jaroWinkler(a, b);
+			return jw >= (kind === 'first_name' ? 0.9 : 0.92) ? 'fuzzy' : jw >= WEAK_SIMILARITY ? 'weak' : 'diff';
+		}
 		case 'company': {
 			if (jaroWinkler(a, b) < 0.92 && tokenSimilarity(a, b) < 0.5) return 'diff';
 			// Alike only through their trade words ("Northprime Labs", "Northpixel Labs"; "Acme
@@ -110,6 +120,9 @@ export function levelOf(kind: FieldKind, a: string, b: string): Level {
 			return 'diff';
 	}
 }
+
+/** Names this alike (Jaro-Winkler) are a `weak` agreement: worth something only where the data says so. */
+const WEAK_SIMILARITY = 0.8;
 
 /** Words that say what a company does, not which company it is. */
 const TRADE_WORDS = new Set([
@@ -163,41 +176,104 @@ const FAR_DATE_WEIGHT = -8;
 const UNRELATED_EMAIL_WEIGHT = -3;
 
 /**
- * Two different valid addresses: colleagues when they share a company domain, unrelated when
- * neither domain nor the start of the mailbox agree. Index arithmetic only: this runs for most
- * compared pairs.
+ * The level of two emails that are neither equal nor typo'd copies, or of one mailbox at two
+ * domains: colleagues when they share a company domain, unrelated when neither domain nor the start
+ * of the mailbox agree; a shared mailbox that is a role inbox or made from either person's names.
+ * Index arithmetic only: this runs for most compared pairs.
  */
-function emailDiffWeight(a: string, b: string, diff: number): number {
-	if (a[0] === INVALID_EMAIL_MARK || b[0] === INVALID_EMAIL_MARK) return diff;
+function emailLevel(level: Level, a: string, b: string, names: readonly (string | undefined)[]): Level {
+	if (a[0] === INVALID_EMAIL_MARK || b[0] === INVALID_EMAIL_MARK) return level;
 	const ia = a.indexOf('@');
+	if (level === 'fuzzy') {
+		// The same mailbox at two domains says little when it is the person's name (jsmith@,
+		// john.smith@: namesakes have it too) or a shared inbox, and much when it is distinctive.
+		const local = a.slice(0, ia);
+		if (isRoleAddress(local)) return 'role';
+		return mailboxFromName(local, names[0], names[1]) || mailboxFromName(local, names[2], names[3]) ? 'namebox' : 'fuzzy';
+	}
+	if (level !== 'diff') return level;
 	const ib = b.indexOf('@');
 	const domainLength = a.length - ia;
 	if (domainLength === b.length - ib && sameChars(a, ia, b, ib, domainLength)) {
 		// same domain, so the mailboxes differ (the addresses are not equal)
-		return isFreeEmailDomain(a.slice(ia + 1)) ? diff : COLLEAGUE_EMAIL_WEIGHT;
+		return isFreeEmailDomain(a.slice(ia + 1)) ? 'diff' : 'colleague';
 	}
 	// different domain and a mailbox that does not even start alike (first three characters)
 	const start = Math.min(3, ia);
-	return start === Math.min(3, ib) && sameChars(a, 0, b, 0, start) ? diff : UNRELATED_EMAIL_WEIGHT;
+	return start === Math.min(3, ib) && sameChars(a, 0, b, 0, start) ? 'diff' : 'unrelated';
 }
 
-function weightOf(field: FieldSpec, level: Level, value: string, other: string, tf?: TermFrequencies): number {
-	const w = WEIGHTS[field.kind];
-	if (level === 'fuzzy') return w.fuzzy;
-	if (level === 'near') return 0;
-	if (level === 'far') return FAR_DATE_WEIGHT;
-	if (level === 'diff') {
-		if (field.kind === 'email') return emailDiffWeight(value, other, w.diff);
-		return w.diff;
+/** The hand-set weight of a level: what a batch too small to learn from uses. */
+export function handWeight(kind: FieldKind, level: Level): number {
+	const w = WEIGHTS[kind];
+	switch (level) {
+		case 'exact':
+			return w.exact;
+		case 'fuzzy':
+			return w.fuzzy;
+		case 'near':
+		case 'role':
+			return 0;
+		case 'far':
+			return FAR_DATE_WEIGHT;
+		case 'colleague':
+			return COLLEAGUE_EMAIL_WEIGHT;
+		case 'unrelated':
+			return UNRELATED_EMAIL_WEIGHT;
+		case 'namebox':
+			return NAME_MAILBOX_WEIGHT;
+		default:
+			// diff, and weak, which hand-set weights do not tell from diff
+			return w.diff;
 	}
-	if (w.tf && tf) {
-		const count = tf.counts.get(field.name)?.get(value);
-		if (count && tf.n > 1) {
-			const u = Math.max(count - 1, 1) / tf.n;
-			return Math.min(w.tf.hi, Math.max(w.tf.lo, Math.log2(w.tf.m / u)));
-		}
-	}
-	return w.exact;
+}
+
+/** Weights of one field's levels learned from the data (see learn.ts). */
+export interface LearnedWeights {
+	/** Bits per level (log2 of m / u). */
+	level: Record<Level, number>;
+	/** Probability that a true match agrees exactly: with a value's frequency, its own weight. */
+	mExact: number;
+	/** Bounds of a value's exact-agreement weight. */
+	tfLo: number;
+	tfHi: number;
+	/** The most the field can add to a score. */
+	max: number;
+}
+
+/**
+ * What a pair's score is made of: the frequency of each value in the batch and, for batches big
+ * enough to learn from, the weights learned from them. Without one, hand-set weights.
+ */
+export interface MatchModel {
+	tf?: TermFrequencies;
+	learned?: Map<string, LearnedWeights>;
+	/** With learned weights, the least score of a match: the batch's prior odds plus POSTERIOR_BITS. */
+	minScore?: number;
+}
+
+/**
+ * With learned weights, a match needs this many bits beyond even odds (match probability 0.74),
+ * and at least the threshold: chosen on the public sets and generated form traffic in the bench.
+ */
+export const POSTERIOR_BITS = 1.5;
+
+function weightOf(field: FieldSpec, level: Level, value: string, model: MatchModel | undefined): number {
+	const learned = model?.learned?.get(field.name);
+	if (level !== 'exact' || !model?.tf) return learned ? learned.level[level] : handWeight(field.kind, level);
+	const hand = WEIGHTS[field.kind].tf;
+	if (!hand) return learned ? learned.level.exact : WEIGHTS[field.kind].exact;
+	const count = model.tf.counts.get(field.name)?.get(value);
+	if (!count || model.tf.n < 2) return learned ? learned.level.exact : WEIGHTS[field.kind].exact;
+	const u = Math.max(count - 1, 1) / model.tf.n;
+	if (learned) return Math.min(learned.tfHi, Math.max(learned.tfLo, Math.log2(learned.mExact / u)));
+	return Math.min(hand.hi, Math.max(hand.lo, Math.log2(hand.m / u)));
+}
+
+/** The most one field can add to a score. */
+function maxWeight(field: FieldSpec, model: MatchModel | undefined): number {
+	const learned = model?.learned?.get(field.name);
+	return learned ? learned.max : MAX_WEIGHT[field.kind];
 }
 
 export interface Comparison {
@@ -209,10 +285,39 @@ export interface Comparison {
 
 type FieldVisitor = (field: FieldSpec, level: Level, weight: number) => void;
 
-/** The most one field can add to a score: its exact weight (rare values weigh more) or fuzzy one. */
+/** The most one field can add to a score with hand-set weights: exact (rare values weigh more) or fuzzy. */
 const MAX_WEIGHT = Object.fromEntries(
-	Object.entries(WEIGHTS).map(([kind, w]) => [kind, Math.max(w.exact, w.fuzzy, w.tf?.hi ?? -Infinity)]),
+	Object.entries(WEIGHTS).map(([kind, w]) => [kind, Math.max(w.exact, w.fuzzy, NAME_MAILBOX_WEIGHT, w.tf?.hi ?? -Infinity)]),
 ) as Record<FieldKind, number>;
+
+/** The first name and last name fields of a field list (the first of each kind). */
+export function nameFields(fields: FieldSpec[]): { first?: FieldSpec; last?: FieldSpec } {
+	let first: FieldSpec | undefined;
+	let last: FieldSpec | undefined;
+	for (let i = 0; i < fields.length; i++) {
+		const f = fields[i];
+		if (f.kind === 'first_name' && !first) first = f;
+		else if (f.kind === 'last_name' && !last) last = f;
+	}
+	return { first, last };
+}
+
+/** The level of one field of a pair (both values present); emails refined by the names. */
+export function pairLevel(f: FieldSpec, x: string, y: string, names: readonly (string | undefined)[]): Level {
+	const level = levelOf(f.kind, x, y);
+	return f.kind === 'email' ? emailLevel(level, x, y, names) : level;
+}
+
+/**
+ * Whether the pair's names read better swapped (first typed into last and back), by the hand-set
+ * or learned weights: forms get them in the wrong boxes often.
+ */
+function namesSwapped(first: FieldSpec | undefined, last: FieldSpec | undefined, names: readonly (string | undefined)[], model: MatchModel | undefined): { straight: number; swapped: number } {
+	const [af, al, bf, bl] = names;
+	const straight = nameWeight(first, af, bf, model) + nameWeight(last, al, bl, model);
+	const swapped = af && al && bf && bl && af !== bf ? nameWeight(first, af, bl, model) + nameWeight(last, al, bf, model) : -Infinity;
+	return { straight, swapped };
+}
 
 /**
  * Scores a pair field by field; first and last names are also tried swapped and the better
@@ -223,26 +328,20 @@ const MAX_WEIGHT = Object.fromEntries(
  * compared are different people, and the names, compared last, are the dearest part) and returns
  * that upper bound instead: the result is exact when it reaches `floor`, and below `floor` otherwise.
  */
-function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], tf: TermFrequencies | undefined, visit?: FieldVisitor, floor = -Infinity): number {
+function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], model: MatchModel | undefined, visit?: FieldVisitor, floor = -Infinity): number {
 	let score = 0;
-	let first: FieldSpec | undefined;
-	let last: FieldSpec | undefined;
-	for (let i = 0; i < fields.length; i++) {
-		const f = fields[i];
-		if (f.kind === 'first_name' && !first) first = f;
-		else if (f.kind === 'last_name' && !last) last = f;
-	}
-	const af = first ? a[first.name] : undefined;
-	const al = last ? a[last.name] : undefined;
-	const bf = first ? b[first.name] : undefined;
-	const bl = last ? b[last.name] : undefined;
+	let orgSum = 0;
+	let orgMax = 0;
+	const { first, last } = nameFields(fields);
+	const names = [first && a[first.name], last && a[last.name], first && b[first.name], last && b[last.name]] as const;
+	const [af, al, bf, bl] = names;
 	// What the fields both records hold could add at most.
 	let headroom = 0;
 	if (floor > -Infinity) {
-		if (bf || bl) headroom += (af ? MAX_WEIGHT.first_name : 0) + (al ? MAX_WEIGHT.last_name : 0);
+		if (bf || bl) headroom += (af && first ? maxWeight(first, model) : 0) + (al && last ? maxWeight(last, model) : 0);
 		for (let i = 0; i < fields.length; i++) {
 			const f = fields[i];
-			if (f !== first && f !== last && a[f.name] && b[f.name]) headroom += MAX_WEIGHT[f.kind];
+			if (f !== first && f !== last && a[f.name] && b[f.name]) headroom += maxWeight(f, model);
 		}
 		if (headroom < floor) return headroom;
 	}
@@ -252,52 +351,70 @@ function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], tf: TermFrequen
 		const x = a[f.name];
 		const y = b[f.name];
 		if (!x || !y) continue;
-		const level = levelOf(f.kind, x, y);
-		let w = weightOf(f, level, x, y, tf);
-		// The same mailbox at two domains says little when it is the person's name (jsmith@,
-		// john.smith@: namesakes have it too) or a shared inbox, and much when it is distinctive.
-		if (f.kind === 'email' && level === 'fuzzy' && x[0] !== INVALID_EMAIL_MARK && y[0] !== INVALID_EMAIL_MARK) {
-			const local = x.slice(0, x.indexOf('@'));
-			if (isRoleAddress(local)) w = 0;
-			else if (mailboxFromName(local, af, al) || mailboxFromName(local, bf, bl)) w = NAME_MAILBOX_WEIGHT;
-		}
+		const level = pairLevel(f, x, y, names);
+		const w = weightOf(f, level, x, model);
 		if (visit) visit(f, level, w);
 		score += w;
-		headroom -= MAX_WEIGHT[f.kind];
+		if (w > 0 && model?.learned && (f.kind === 'company' || f.kind === 'domain')) {
+			orgSum += w;
+			orgMax = Math.max(orgMax, w);
+		}
+		headroom -= maxWeight(f, model);
 		if (score + headroom < floor) return score + headroom;
 	}
-	const straight = nameWeight(first, af, bf, tf) + nameWeight(last, al, bl, tf);
-	const swapped = af && al && bf && bl && af !== bf ? nameWeight(first, af, bl, tf) + nameWeight(last, al, bf, tf) : -Infinity;
+	const { straight, swapped } = namesSwapped(first, last, names, model);
 	if (visit) {
 		const asSwapped = swapped > straight;
-		nameWeight(first, af, asSwapped ? bl : bf, tf, visit);
-		nameWeight(last, al, asSwapped ? bf : bl, tf, visit);
+		nameWeight(first, af, asSwapped ? bl : bf, model, visit);
+		nameWeight(last, al, asSwapped ? bf : bl, model, visit);
 	}
-	return score + Math.max(straight, swapped);
+	// A company name and a website agreeing say one thing, the organisation: learned weights,
+	// estimated as if fields were independent, count it once (the hand-set ones allow for it).
+	return score - (orgSum - orgMax) + Math.max(straight, swapped);
 }
 
 /** One name field's weight (0 when either side is empty). */
-function nameWeight(f: FieldSpec | undefined, mine: string | undefined, theirs: string | undefined, tf: TermFrequencies | undefined, visit?: FieldVisitor): number {
+function nameWeight(f: FieldSpec | undefined, mine: string | undefined, theirs: string | undefined, model: MatchModel | undefined, visit?: FieldVisitor): number {
 	if (!f || !mine || !theirs) return 0;
 	const level = levelOf(f.kind, mine, theirs);
-	const w = weightOf(f, level, mine, theirs, tf);
+	const w = weightOf(f, level, mine, model);
 	if (visit) visit(f, level, w);
 	return w;
+}
+
+/**
+ * Each field's level for a pair (names read swapped when that scores better), in field order,
+ * undefined where either side is empty: what learning weights counts.
+ */
+export function pairLevels(a: Prepared, b: Prepared, fields: FieldSpec[], model?: MatchModel): Array<Level | undefined> {
+	const out: Array<Level | undefined> = new Array(fields.length);
+	const { first, last } = nameFields(fields);
+	const names = [first && a[first.name], last && a[last.name], first && b[first.name], last && b[last.name]] as const;
+	const { straight, swapped } = namesSwapped(first, last, names, model);
+	for (let i = 0; i < fields.length; i++) {
+		const f = fields[i];
+		let y = b[f.name];
+		if (swapped > straight && f === first) y = names[3];
+		else if (swapped > straight && f === last) y = names[2];
+		const x = a[f.name];
+		out[i] = x && y ? pairLevel(f, x, y, names) : undefined;
+	}
+	return out;
 }
 
 /**
  * The score alone (see walkPair). With a `floor`, the score is exact when it reaches the floor;
  * a pair that cannot reach it gets some value below it, found without comparing every field.
  */
-export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies, floor?: number): number {
-	return walkPair(a, b, fields, tf, undefined, floor);
+export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], model?: MatchModel, floor?: number): number {
+	return walkPair(a, b, fields, model, undefined, floor);
 }
 
 /** The score with each field's level and the agreeing fields, for match reasons and rules. */
-export function compareRecords(a: Prepared, b: Prepared, fields: FieldSpec[], tf?: TermFrequencies): Comparison {
+export function compareRecords(a: Prepared, b: Prepared, fields: FieldSpec[], model?: MatchModel): Comparison {
 	const levels: Record<string, Level> = {};
 	const weights: Array<[string, number]> = [];
-	const score = walkPair(a, b, fields, tf, (f, level, w) => {
+	const score = walkPair(a, b, fields, model, (f, level, w) => {
 		levels[f.name] = level;
 		if (w > 0) weights.push([f.name, w]);
 	});

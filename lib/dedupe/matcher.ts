@@ -1,4 +1,5 @@
-import { compareRecords, scoreRecords, termFrequencies, WEIGHTS, type Comparison, type TermFrequencies } from './compare';
+import { AGREEING_LEVELS, compareRecords, POSTERIOR_BITS, scoreRecords, termFrequencies, WEIGHTS, type Comparison, type MatchModel } from './compare';
+import { learnModel } from './learn';
 import type { FieldKind, FieldSpec, Prepared } from './fields';
 import { evalRule, type RuleExpr } from './rules';
 import { isRoleAddress } from '../normalize/email';
@@ -18,6 +19,8 @@ export interface MatcherConfig {
 	 * order (sorted neighbourhood) rather than with every member, so cost stays linear.
 	 */
 	window?: number;
+	/** Score mode: learn the weights from batches big enough (see learn.ts); false keeps the hand-set ones. */
+	learn?: boolean;
 }
 
 export const DEFAULT_WINDOW = 8;
@@ -33,17 +36,18 @@ export interface MatchDecision {
 	fields: string[];
 }
 
-const agreeing = (level: string | undefined) => level === 'exact' || level === 'fuzzy';
+const agreeing = (level: string | undefined) => !!level && AGREEING_LEVELS.has(level);
 
 /** Decides whether two prepared records are the same person. */
-export function decide(a: Prepared, b: Prepared, config: MatcherConfig, tf?: TermFrequencies): MatchDecision {
+export function decide(a: Prepared, b: Prepared, config: MatcherConfig, model?: MatchModel): MatchDecision {
 	const round = (x: number) => Math.round(x * 100) / 100;
+	const threshold = Math.max(config.threshold, model?.minScore ?? -Infinity);
 	if (config.mode !== 'rules') {
 		// Cheap score first; the field-by-field account only for the few pairs that match.
-		const score = scoreRecords(a, b, config.fields, tf, config.threshold);
-		if (score < config.threshold) return { match: false, score: round(score), fields: [] };
+		const score = scoreRecords(a, b, config.fields, model, threshold);
+		if (score < threshold) return { match: false, score: round(score), fields: [] };
 	}
-	const cmp: Comparison = compareRecords(a, b, config.fields, tf);
+	const cmp: Comparison = compareRecords(a, b, config.fields, model);
 	if (config.mode === 'rules' && config.rule) {
 		const agrees = (name: string): boolean => {
 			if (name === 'name') {
@@ -56,7 +60,7 @@ export function decide(a: Prepared, b: Prepared, config: MatcherConfig, tf?: Ter
 		const fields = evalRule(config.rule, agrees);
 		return { match: fields !== null, score: round(cmp.score), fields: fields ?? [] };
 	}
-	return { match: cmp.score >= config.threshold, score: round(cmp.score), fields: cmp.agreeing };
+	return { match: cmp.score >= threshold, score: round(cmp.score), fields: cmp.agreeing };
 }
 
 /** The blocking key under which a prepared email is remembered (for forgetting by email). */
@@ -353,12 +357,11 @@ function buildBlocks(records: Prepared[], config: MatcherConfig, order: (p: numb
 }
 
 /**
- * All matching pairs among the records (a < b), through blocking. Candidates are gathered per
- * record across all its blocks and each pair is compared once, however many keys it shares.
+ * Every candidate pair of the records (a < b), through blocking: gathered per record across all its
+ * blocks, each pair visited once however many keys it shares.
  */
-export function findMatches(records: Prepared[], config: MatcherConfig, tf: TermFrequencies | undefined = termFrequencies(records, config.fields)): PairMatch[] {
+export function forEachCandidate(records: Prepared[], config: MatcherConfig, visit: (a: number, b: number) => void): void {
 	const n = records.length;
-	const matches: PairMatch[] = [];
 	// Name order for the sorted neighbourhood: field by field, on the values themselves (building a
 	// joined key per record would allocate a string for every member of every big block).
 	const names = config.fields.map((f) => f.name);
@@ -381,11 +384,19 @@ export function findMatches(records: Prepared[], config: MatcherConfig, tf: Term
 				const b = members[x];
 				if (b <= a || seen[b] === a) continue;
 				seen[b] = a;
-				const d = decide(records[a], records[b], config, tf);
-				if (d.match) matches.push({ a, b, score: d.score, fields: d.fields });
+				visit(a, b);
 			}
 		}
 	}
+}
+
+/** All matching pairs among the records (a < b), through blocking (see forEachCandidate). */
+export function findMatches(records: Prepared[], config: MatcherConfig, model: MatchModel = { tf: termFrequencies(records, config.fields) }): PairMatch[] {
+	const matches: PairMatch[] = [];
+	forEachCandidate(records, config, (a, b) => {
+		const d = decide(records[a], records[b], config, model);
+		if (d.match) matches.push({ a, b, score: d.score, fields: d.fields });
+	});
 	return matches;
 }
 
@@ -444,8 +455,13 @@ export function clusterMatches(n: number, matches: PairMatch[], veto?: (a: numbe
 
 /** Matching and clustering of one batch of prepared records. */
 export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterResult & { matches: PairMatch[] } {
-	const tf = termFrequencies(records, config.fields);
-	const matches = findMatches(records, config, tf);
-	const veto = config.mode === 'score' ? (a: number, b: number) => scoreRecords(records[a], records[b], config.fields, tf, VETO_SCORE) < VETO_SCORE : undefined;
+	const model: MatchModel = { tf: termFrequencies(records, config.fields) };
+	const learned = config.mode === 'score' && config.learn !== false ? learnModel(records, config, model) : undefined;
+	if (learned) {
+		model.learned = learned.weights;
+		model.minScore = learned.priorBits + POSTERIOR_BITS;
+	}
+	const matches = findMatches(records, config, model);
+	const veto = config.mode === 'score' ? (a: number, b: number) => scoreRecords(records[a], records[b], config.fields, model, VETO_SCORE) < VETO_SCORE : undefined;
 	return { ...clusterMatches(records.length, matches, veto), matches };
 }

@@ -52,6 +52,7 @@ export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 				rule,
 				threshold: typeof o.threshold === 'number' ? o.threshold : DEFAULT_THRESHOLD,
 				maxBlockSize: typeof o.maxBlockSize === 'number' && o.maxBlockSize > 1 ? o.maxBlockSize : 500,
+				learn: o.learnWeights !== false,
 			},
 			onDuplicate: ctx.getNodeParameter('onDuplicate', 0, 'keepFirst') as OnDuplicate,
 			repeats: (o.repeats as RepeatRoute | undefined) ?? 'asFirst',

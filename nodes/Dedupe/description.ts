@@ -136,7 +136,15 @@ export const dedupeProperties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Default Phone Country', name: 'defaultCountry', type: 'string', default: '', placeholder: 'FR' },
 			{ displayName: 'Forget After (Days)', name: 'maxAgeDays', type: 'number', default: 0, description: 'Forget remembered leads older than this; 0 keeps them' },
-			{ displayName: 'Match Threshold', name: 'threshold', type: 'number', default: DEFAULT_THRESHOLD, description: 'Evidence (in bits) the recommended matching needs; higher is stricter' },
+			{
+				displayName: 'Learn Weights From the Batch',
+				name: 'learnWeights',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether batches of 1,000 leads or more weigh each field by what the batch itself shows (how often people agree on it, how rare each name is), as Splink does; off: the fixed weights smaller batches use',
+			},
+			{ displayName: 'Match Threshold', name: 'threshold', type: 'number', default: DEFAULT_THRESHOLD, description: 'Evidence (in bits) the recommended matching needs; higher is stricter. With learned weights, big batches need more (chance agreements grow with the batch).' },
 			{ displayName: 'Max Block Size', name: 'maxBlockSize', type: 'number', default: 500, description: 'Candidate groups larger than this are too unspecific to compare pairwise' },
 			{ displayName: 'Max Remembered Leads', name: 'maxEntries', type: 'number', default: 1000000, description: 'The oldest are forgotten first when full; 0 for no limit' },
 			{ displayName: 'Memory Name', name: 'memoryName', type: 'string', default: 'leads', description: 'For the shared memory scope' },

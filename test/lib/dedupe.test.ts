@@ -2,7 +2,7 @@ import { jaroWinkler, editDistance, soundex, tokenSimilarity } from '../../lib/d
 import { parseRule, evalRule, RuleSyntaxError } from '../../lib/dedupe/rules';
 import { prepareValue } from '../../lib/dedupe/fields';
 import { DEFAULT_THRESHOLD, blockingKeys, decide, findMatches, keyOptions, matchBatch, type MatcherConfig } from '../../lib/dedupe/matcher';
-import { compareRecords, mailboxFromName, scoreRecords } from '../../lib/dedupe/compare';
+import { AGREEING_LEVELS, compareRecords, handWeight, mailboxFromName, scoreRecords, termFrequencies } from '../../lib/dedupe/compare';
 import { syntheticLeads } from '../../bench/synthetic';
 import { LEAD_FIELDS, DEFAULT_SOURCES, prepareLead, fieldSources } from '../../lib/dedupe/leads';
 import { dedupeBatch, dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
@@ -11,7 +11,9 @@ import { normalizeCompany } from '../../lib/normalize/company';
 import { canonicalFirstName } from '../../lib/normalize/nicknames';
 import { SqliteStore } from '../../lib/store/sqlite';
 import { expectJoin } from './joinScenario';
-import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores } from '../../bench/datasets';
+import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from '../../bench/datasets';
+import { formTraffic } from '../../bench/traffic';
+import { learnModel } from '../../lib/dedupe/learn';
 
 const matcher = (over: Partial<MatcherConfig> = {}): MatcherConfig => ({ fields: LEAD_FIELDS, mode: 'score', threshold: DEFAULT_THRESHOLD, maxBlockSize: 500, ...over });
 const config = (over: Partial<DedupeConfig> = {}): DedupeConfig => ({ sources: DEFAULT_SOURCES, matcher: matcher(), onDuplicate: 'keepFirst', prepare: { defaultCountry: 'FR' }, now: new Date('2026-11-20T12:00:00Z'), ...over });
@@ -136,7 +138,7 @@ describe('rules mode blocking: every field the UI offers, alone and combined', (
 		for (let b = a + 1; b < prepared.length; b++) pairs.push({ id: `${a}-${b}`, levels: compareRecords(prepared[a], prepared[b], FIELDS).levels });
 	}
 	const agrees = (levels: Record<string, string>) => (name: string) =>
-		name === 'name' ? ['exact', 'fuzzy'].includes(levels.first_name) && ['exact', 'fuzzy'].includes(levels.last_name) : ['exact', 'fuzzy'].includes(levels[name]);
+		name === 'name' ? AGREEING_LEVELS.has(levels.first_name) && AGREEING_LEVELS.has(levels.last_name) : AGREEING_LEVELS.has(levels[name]);
 	it.each(RULES)('%s: blocking finds exactly the pairs the rule matches among all pairs', (text) => {
 		const rule = parseRule(text, known);
 		const config: MatcherConfig = { fields: FIELDS, mode: 'rules', rule, threshold: DEFAULT_THRESHOLD, maxBlockSize: 100_000, window: 100_000 };
@@ -394,17 +396,64 @@ describe('memory against earlier executions (SQLite)', () => {
 
 const describeData = datasetsAvailable() ? describe : describe.skip;
 describeData('accuracy on public ground truth (../shared/datasets)', () => {
+	const run = (set: LabelledSet, over: Partial<MatcherConfig> = {}) => {
+		const prepared = set.rows.map((r) => Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])));
+		return pairwiseScores(matchBatch(prepared, matcher({ fields: set.fields, ...over })).cluster, set.truth);
+	};
 	it.each([
 		['fake_1000', () => loadSplink('fake_1000'), 0.723],
 		['febrl 1', () => loadFebrl('1'), 0.92],
 		['febrl 3', () => loadFebrl('3'), 0.92],
-	])('%s: precision >= 0.98 and recall above the exact-match baseline', (_name, load, baselineRecall) => {
+	])('%s: precision >= 0.98 and recall above the exact-match baseline, with hand-set weights too', (_name, load, baselineRecall) => {
 		const set = load();
+		for (const learn of [true, false]) {
+			const s = run(set, { learn });
+			expect(s.precision).toBeGreaterThanOrEqual(0.98);
+			expect(s.recall).toBeGreaterThan(baselineRecall + 0.05);
+		}
+	});
+	it('learned weights: Splink fake_20000 recall >= 0.80 at precision >= 0.98, fake_1000 F1 >= 0.95, Febrl 4 F1 >= 0.998', () => {
+		const big = run(loadSplink('fake_20000'));
+		expect(big.precision).toBeGreaterThanOrEqual(0.98);
+		expect(big.recall).toBeGreaterThanOrEqual(0.8);
+		// the hand-set weights alone fall short there
+		expect(run(loadSplink('fake_20000'), { learn: false }).recall).toBeLessThan(0.75);
+		expect(run(loadSplink('fake_1000')).f1).toBeGreaterThanOrEqual(0.95);
+		expect(run(loadFebrl('4')).f1).toBeGreaterThanOrEqual(0.998);
+	});
+	it('learns from the data: a date of birth weighs more than the hand-set guess, colleagues stay hand-set', () => {
+		const set = loadSplink('fake_20000');
 		const prepared = set.rows.map((r) => Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])));
-		const { cluster } = matchBatch(prepared, matcher({ fields: set.fields }));
-		const s = pairwiseScores(cluster, set.truth);
-		expect(s.precision).toBeGreaterThanOrEqual(0.98);
-		expect(s.recall).toBeGreaterThan(baselineRecall + 0.05);
+		const config = matcher({ fields: set.fields });
+		const learned = learnModel(prepared, config, { tf: termFrequencies(prepared, set.fields) })!;
+		const dob = learned.weights.get('dob')!;
+		expect(dob.level.exact).toBeGreaterThan(handWeight('date', 'exact') + 2);
+		expect(dob.level.exact).toBeGreaterThan(dob.level.fuzzy);
+		expect(learned.weights.get('email')!.level.colleague).toBe(handWeight('email', 'colleague'));
+		// 20,000 records: two of them are one person at odds of about 1 in 2^13
+		expect(learned.priorBits).toBeGreaterThan(11);
+		expect(learned.priorBits).toBeLessThan(15);
+		// too few records to learn from
+		expect(learnModel(prepared.slice(0, 999), config, {})).toBeUndefined();
+	});
+});
+
+describe('precision holds as the batch grows (generated form traffic, bench/traffic.ts)', () => {
+	const scores = (n: number) => {
+		const leads = formTraffic(n);
+		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher: matcher(), onDuplicate: 'keepFirst', prepare: {} });
+		const cluster = new Array<string>(n);
+		for (const item of [...out.kept, ...out.duplicates]) cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+		return pairwiseScores(cluster, leads.map((l) => String(l.person)));
+	};
+	it('1,500 and 9,300 leads: precision >= 0.95 at both, recall >= 0.95', () => {
+		const small = scores(1500);
+		const large = scores(9300);
+		for (const s of [small, large]) {
+			expect(s.precision).toBeGreaterThanOrEqual(0.95);
+			expect(s.recall).toBeGreaterThanOrEqual(0.95);
+		}
+		expect(large.precision).toBeGreaterThan(small.precision - 0.02);
 	});
 });
 
