@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, NodeExecutionHint } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { dedupeAgainstMemory, dedupeBatch, type DedupeOutcome } from '../../lib/dedupe/dedupe';
 import { prepareValue } from '../../lib/dedupe/fields';
 import { emailBlockingKey } from '../../lib/dedupe/matcher';
-import { leadManagementRedisConnectionTest, openStore } from '../shared/store';
+import { leadManagementRedisConnectionTest, openStore, storeErrorMessage } from '../shared/store';
 import { readDedupeSettings } from './config';
 import { dedupeProperties } from './description';
 
@@ -31,6 +31,38 @@ export const configuredOutputs = (parameters: { operation?: string; outputMode?:
 	return outputs;
 };
 
+/** The canvas subtitle, in a marketer's words (self-contained: the editor evaluates its source). */
+export const subtitle = (parameters: { operation?: string; mode?: string }) => {
+	if (parameters.operation === 'forget') return 'Forget leads';
+	if (parameters.operation === 'clearMemory') return 'Clear the memory';
+	if (parameters.mode === 'memory') return 'Against earlier executions';
+	if (parameters.mode === 'reference') return 'Against a reference list';
+	return 'Within the incoming items';
+};
+
+/** What the output pane should point out after a run (as Remove Duplicates v2 does). */
+async function dedupeHints(outcome: DedupeOutcome, mode: string, settings: ReturnType<typeof readDedupeSettings>, store?: { count(ns: string): Promise<number> }): Promise<NodeExecutionHint[]> {
+	const hints: NodeExecutionHint[] = [];
+	const unmatchable = outcome.kept.filter((k) => (k.json.dedupe as { unmatchable?: boolean } | undefined)?.unmatchable).length;
+	if (unmatchable > 0) {
+		hints.push({
+			message: `${unmatchable} lead${unmatchable === 1 ? ' has' : 's have'} no email, phone, name or company to compare, so ${unmatchable === 1 ? 'it was' : 'they were'} kept unchecked (dedupe.unmatchable). Check the field mapping in "Fields" if your leads carry these under other names.`,
+			location: 'outputPane',
+		});
+	}
+	const max = settings.retention.maxEntries;
+	if (store && mode === 'memory' && max > 0) {
+		const remembered = await store.count(settings.namespace);
+		if (remembered > max / 2) {
+			hints.push({
+				message: `The memory holds ${remembered} of at most ${max} leads: past the limit the oldest are forgotten and their returns no longer found. Raise "Max Remembered Leads" or set "Forget After (Days)".`,
+				location: 'outputPane',
+			});
+		}
+	}
+	return hints;
+}
+
 export class Dedupe implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dedupe Leads',
@@ -38,12 +70,26 @@ export class Dedupe implements INodeType {
 		icon: { light: 'file:../../icons/dedupe.svg', dark: 'file:../../icons/dedupe.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter.operation === "findDuplicates" ? "against " + $parameter.mode : $parameter.operation }}',
+		subtitle: `={{(${subtitle})($parameter)}}`,
 		description: 'Finds duplicate leads (normalized email, phone, fuzzy names, company) within items, against earlier executions or a reference list; merges or routes them',
 		defaults: { name: 'Dedupe Leads' },
 		inputs: `={{(${configuredInputs})($parameter)}}`,
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		usableAsTool: true,
+		hints: [
+			{
+				message: 'Write a match rule, e.g. "email OR phone OR (name AND company)"',
+				displayCondition: '={{ $parameter.operation === "findDuplicates" && $parameter.matching === "rules" && !String($parameter.rule ?? "").trim() }}',
+				whenToDisplay: 'beforeExecution',
+				location: 'outputPane',
+			},
+			{
+				message: 'Connect the list to compare against (a CRM export, a sheet) to the second input, "Reference"',
+				displayCondition: '={{ $parameter.operation === "findDuplicates" && $parameter.mode === "reference" }}',
+				whenToDisplay: 'beforeExecution',
+				location: 'outputPane',
+			},
+		],
 		credentials: [{ name: 'leadManagementRedisApi', required: true, testedBy: 'leadManagementRedisConnectionTest', displayOptions: { show: { store: ['redis'] } } }],
 		properties: dedupeProperties,
 	};
@@ -91,9 +137,11 @@ export class Dedupe implements INodeType {
 				outcome = dedupeBatch(jsons, settings.config);
 			}
 		} catch (error) {
-			if (this.continueOnFail()) return [items.map((item, i) => ({ json: { ...item.json, error: (error as Error).message }, pairedItem: { item: i } }))];
-			throw new NodeOperationError(this.getNode(), error as Error);
+			const message = storeErrorMessage(error as Error);
+			if (this.continueOnFail()) return [items.map((item, i) => ({ json: { ...item.json, error: message }, pairedItem: { item: i } }))];
+			throw new NodeOperationError(this.getNode(), message);
 		}
+		this.addExecutionHints(...(await dedupeHints(outcome, mode, settings, mode === 'memory' ? await memory() : undefined)));
 		const toItem = ({ index, json }: { index: number; json: IDataObject }): INodeExecutionData => ({
 			json,
 			...(items[index].binary ? { binary: items[index].binary } : {}),

@@ -20,6 +20,23 @@ import { readRequest } from './request';
 import { fromParameter, fromParameters, webhookFields } from '../shared/webhookFields';
 import { FACEBOOK_CREDENTIAL, fetchFacebookLead } from './transport';
 
+/** The canvas subtitle, in a marketer's words (self-contained: the editor evaluates its source). */
+export const subtitle = (parameters: { provider?: string }) => {
+	const names: Record<string, string> = {
+		auto: 'Any form provider',
+		elementor: 'Elementor Pro forms',
+		facebook: 'Facebook / Instagram Lead Ads',
+		generic: 'JSON or HTML form',
+		googleAds: 'Google Ads lead forms',
+		hubspot: 'HubSpot forms',
+		jotform: 'Jotform',
+		tally: 'Tally',
+		typeform: 'Typeform',
+		webflow: 'Webflow forms',
+	};
+	return names[parameters.provider ?? 'auto'] ?? 'Any form provider';
+};
+
 export class LeadCaptureTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Lead Capture Trigger',
@@ -30,7 +47,7 @@ export class LeadCaptureTrigger implements INodeType {
 		// expression engine on every request (a V8 isolate, most of the trigger's latency), not a v2's.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{$parameter["provider"]}}',
+		subtitle: `={{(${subtitle})($parameter)}}`,
 		description: 'Receives form submissions (Typeform, Tally, Webflow, Jotform, Elementor, Lead Ads, HubSpot, Google Ads, HTML forms) as one canonical lead',
 		defaults: { name: 'Lead Capture Trigger' },
 		inputs: [],

@@ -1,22 +1,42 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, NodeExecutionHint } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { companyDomain, normalizeDomain } from '../../lib/normalize/domain';
 import { accountOwnersFromRows } from '../../lib/route/owners';
 import { ownerLoad, withRouting } from '../../lib/route/result';
 import { routeLeads } from '../../lib/route/route';
-import type { RouteRequest } from '../../lib/route/router';
-import { leadManagementRedisConnectionTest, openStore, type OpenedStore } from '../shared/store';
+import type { RouteDecision, RouteRequest } from '../../lib/route/router';
+import { leadManagementRedisConnectionTest, openStore, storeErrorMessage, type OpenedStore } from '../shared/store';
 import { readRouteSettings, type RouteSettings } from './config';
 import { routeProperties } from './description';
 
-/** Leads, then Owners and Accounts when the parameters ask for them (evaluated by n8n in the editor). */
-const inputsExpression = `={{ [{ type: 'main', displayName: 'Leads' }]
-	.concat($parameter.operation !== 'reset' && $parameter.ownersSource === 'input' ? [{ type: 'main', displayName: 'Owners' }] : [])
-	.concat($parameter.operation === 'route' && $parameter.accountOwnerFirst && $parameter.accountsInput ? [{ type: 'main', displayName: 'Accounts' }] : []) }}`;
-/** One output, or one per rule plus "No Rule Matched" and "Unassigned" (like Switch). */
-const outputsExpression = `={{ $parameter.operation === 'route' && $parameter.outputMode === 'perRule'
-	? ($parameter.rules?.values ?? []).map((r, i) => ({ type: 'main', displayName: r.name || 'Rule ' + (i + 1) })).concat([{ type: 'main', displayName: 'No Rule Matched' }, { type: 'main', displayName: 'Unassigned' }])
-	: [{ type: 'main' }] }}`;
+/**
+ * Leads, then Owners and Accounts when the parameters ask for them; one output, or one per rule
+ * plus "No Rule Matched" and "Unassigned" (like Switch). Typed functions the editor evaluates from
+ * their source (as Switch v3 does): they must stay self-contained.
+ */
+export const configuredInputs = (parameters: { operation?: string; ownersSource?: string; accountOwnerFirst?: boolean; accountsInput?: boolean }) => {
+	const inputs: Array<{ type: string; displayName: string }> = [{ type: 'main', displayName: 'Leads' }];
+	if (parameters.operation !== 'reset' && parameters.ownersSource === 'input') inputs.push({ type: 'main', displayName: 'Owners' });
+	if (parameters.operation === 'route' && parameters.accountOwnerFirst && parameters.accountsInput) inputs.push({ type: 'main', displayName: 'Accounts' });
+	return inputs;
+};
+
+export const configuredOutputs = (parameters: { operation?: string; outputMode?: string; rules?: { values?: Array<{ name?: string }> } }) => {
+	if (parameters.operation !== 'route' || parameters.outputMode !== 'perRule') return [{ type: 'main' }];
+	return (parameters.rules?.values ?? [])
+		.map((r, i) => ({ type: 'main', displayName: r.name || `Rule ${i + 1}` }))
+		.concat([
+			{ type: 'main', displayName: 'No Rule Matched' },
+			{ type: 'main', displayName: 'Unassigned' },
+		]);
+};
+
+export const subtitle = (parameters: { operation?: string; rules?: { values?: unknown[] } }) => {
+	if (parameters.operation === 'loads') return 'Owner loads';
+	if (parameters.operation === 'reset') return 'Reset the rotation';
+	const rules = parameters.rules?.values?.length ?? 0;
+	return rules === 0 ? 'Default assignment' : rules === 1 ? '1 territory rule' : `${rules} territory rules`;
+};
 
 export class Route implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,11 +45,11 @@ export class Route implements INodeType {
 		icon: { light: 'file:../../icons/route.svg', dark: 'file:../../icons/route.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter.operation === "route" ? ($parameter.rules?.values?.length ?? 0) + " rules" : $parameter.operation }}',
+		subtitle: `={{(${subtitle})($parameter)}}`,
 		description: 'Assigns each lead an owner: account owner first, ordered territory rules, round robin, weighted or lowest-load pools, working hours, caps and quotas, fallback',
 		defaults: { name: 'Route Leads' },
-		inputs: inputsExpression,
-		outputs: outputsExpression,
+		inputs: `={{(${configuredInputs})($parameter)}}`,
+		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		usableAsTool: true,
 		credentials: [{ name: 'leadManagementRedisApi', required: true, testedBy: 'leadManagementRedisConnectionTest', displayOptions: { show: { store: ['redis'] } } }],
 		properties: routeProperties,
@@ -40,16 +60,39 @@ export class Route implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const settings = readRouteSettings(this);
-		const store = await openStore(this, this.getNodeParameter('store', 0, 'sqlite') as string, settings.stateFile);
 		const now = Date.now();
-
-		if (operation === 'reset') {
-			const removed = await store.clearKeys(settings.namespace);
-			return [[{ json: { reset: true, keys_removed: removed, rotation: settings.namespace }, pairedItem: { item: 0 } }]];
+		try {
+			const store = await openStore(this, this.getNodeParameter('store', 0, 'sqlite') as string, settings.stateFile);
+			return await run.call(this, operation, settings, store, now);
+		} catch (error) {
+			throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
 		}
-		if (operation === 'loads') return [await ownerLoads(settings, store, now)];
-		return await route.call(this, settings, store, now);
 	}
+}
+
+async function run(this: IExecuteFunctions, operation: string, settings: RouteSettings, store: OpenedStore, now: number): Promise<INodeExecutionData[][]> {
+	if (operation === 'reset') {
+		const removed = await store.clearKeys(settings.namespace);
+		return [[{ json: { reset: true, keys_removed: removed, rotation: settings.namespace }, pairedItem: { item: 0 } }]];
+	}
+	if (operation === 'loads') return [await ownerLoads(settings, store, now)];
+	return await route.call(this, settings, store, now);
+}
+
+/** What the output pane should point out after a run: rules no lead matched, leads left unassigned. */
+export function routeHints(rules: Array<{ name?: string }>, decisions: RouteDecision[]): NodeExecutionHint[] {
+	const hints: NodeExecutionHint[] = [];
+	if (decisions.length === 0) return hints;
+	const matched = new Set(decisions.map((d) => d.ruleIndex));
+	const idle = rules.map((r, i) => (matched.has(i) ? undefined : `${i + 1} ("${r.name || `Rule ${i + 1}`}")`)).filter((x): x is string => !!x);
+	if (idle.length && rules.length) {
+		hints.push({ message: `No lead matched rule${idle.length > 1 ? 's' : ''} ${idle.join(', ')} in this run: check ${idle.length > 1 ? 'their' : 'its'} conditions against the leads' fields.`, location: 'outputPane' });
+	}
+	const unassigned = decisions.filter((d) => d.status === 'unassigned').length;
+	if (unassigned) {
+		hints.push({ message: `${unassigned} lead${unassigned > 1 ? 's were' : ' was'} left unassigned (every owner away, capped or out of hours, or no rule and no default): set a Fallback Owner to catch ${unassigned > 1 ? 'them' : 'it'}.`, location: 'outputPane' });
+	}
+	return hints;
 }
 
 async function ownerLoads(settings: RouteSettings, store: OpenedStore, now: number): Promise<INodeExecutionData[]> {
@@ -84,6 +127,7 @@ async function route(this: IExecuteFunctions, settings: RouteSettings, store: Op
 	}
 
 	const decisions = await routeLeads(router, requests.map((r) => r.request), store, settings.namespace, now);
+	this.addExecutionHints(...routeHints(rules, decisions));
 	const perRule = settings.outputMode === 'perRule';
 	const outputs: INodeExecutionData[][] = Array.from({ length: perRule ? rules.length + 2 : 1 }, () => []);
 	const unassigned = outputs.length - 1;

@@ -55,8 +55,8 @@ export const routeProperties: INodeProperties[] = [
 		default: 'route',
 		options: [
 			{ name: 'Route', value: 'route', action: 'Assign leads to owners' },
-			{ name: 'Get Owner Loads', value: 'loads', action: 'Get each owner s counts and availability' },
-			{ name: 'Reset Rotation', value: 'reset', action: 'Reset rotation pointers counters and account owners' },
+			{ name: 'Get Owner Loads', value: 'loads', action: 'Get the counts and availability of each owner' },
+			{ name: 'Reset Rotation', value: 'reset', action: 'Reset the rotation counters and account owners' },
 		],
 	},
 	{

@@ -68,6 +68,21 @@ export async function openStore(ctx: IExecuteFunctions | IWebhookFunctions, stor
 	return openSqliteStore(stateFile || defaultStorePath());
 }
 
+/**
+ * A state-store failure as the user should read it: what happened and what to do. Lock and
+ * connection messages from the stores already say both; SQLite's "database is locked" does not.
+ */
+export function storeErrorMessage(error: Error): string {
+	const message = error.message;
+	if (/database is locked|SQLITE_BUSY/i.test(message)) {
+		return `The state file is busy: another process held it for more than 10 s (a second n8n on the same file, a backup or a database browser). Retry the execution; with several n8n hosts (queue mode) use the Redis store. (${message})`;
+	}
+	if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|Connection is closed|max retries/i.test(message) && !message.startsWith('Cannot connect to Redis')) {
+		return `Redis is unreachable: check the host, port and TLS settings of the Lead Management Redis credential and that the server runs, then retry. (${message})`;
+	}
+	return message;
+}
+
 /** Credential test: connect (any mode), authenticate, select the database and PING. */
 export async function leadManagementRedisConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	try {

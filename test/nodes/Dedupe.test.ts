@@ -79,6 +79,18 @@ describe('Dedupe Leads in the n8n engine', () => {
 		const r = await runWorkflow(wf, { Leads: items([{ contact: { mail: 'A@B.example' }, dob: '1990-01-01' }, { contact: { mail: 'a@b.example' } }, { unrelated: true }, {}]) });
 		expect(r.output('Duplicates')).toHaveLength(1);
 		expect(r.output('Kept').map((i) => (i.json.dedupe as Record<string, unknown>).unmatchable ?? false)).toEqual([false, true, true]);
+		// the output pane says so, and where to look
+		const hints = r.run.data.resultData.runData['Dedupe Leads'][0].hints ?? [];
+		expect(hints.map((h) => h.message)).toEqual([expect.stringMatching(/^2 leads have no email, phone, name or company to compare.*"Fields"/)]);
+	});
+
+	it('says in the output pane when the memory is over half full', async () => {
+		const options = { stateFile: join(dir, 'half-full.sqlite'), maxEntries: 3 };
+		const r = await runWorkflow(workflow('dedupe-batch.json', { mode: 'memory' }, options), { Leads: leads.slice(0, 3) });
+		const hints = r.run.data.resultData.runData['Dedupe Leads'][0].hints ?? [];
+		expect(hints.map((h) => h.message)).toEqual([expect.stringMatching(/^The memory holds \d of at most 3 leads/)]);
+		const roomy = await runWorkflow(workflow('dedupe-batch.json', { mode: 'memory' }, { stateFile: join(dir, 'roomy.sqlite') }), { Leads: leads.slice(0, 3) });
+		expect(roomy.run.data.resultData.runData['Dedupe Leads'][0].hints ?? []).toEqual([]);
 	});
 
 	it('remembers leads across executions and forgets them on request', async () => {

@@ -1,0 +1,58 @@
+import { configuredInputs as routeInputs, configuredOutputs as routeOutputs, routeHints } from '../../nodes/Route/Route.node';
+import { storeErrorMessage } from '../../nodes/shared/store';
+import { subtitle as dedupeSubtitle } from '../../nodes/Dedupe/Dedupe.node';
+import { subtitle as routeSubtitle } from '../../nodes/Route/Route.node';
+import { subtitle as captureSubtitle } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
+import { dedupeProperties } from '../../nodes/Dedupe/description';
+
+describe('canvas subtitles read as a marketer would say them', () => {
+	it('Dedupe: what the leads are compared against, or the maintenance operation', () => {
+		expect(dedupeSubtitle({ operation: 'findDuplicates', mode: 'memory' })).toBe('Against earlier executions');
+		expect(dedupeSubtitle({ operation: 'findDuplicates', mode: 'reference' })).toBe('Against a reference list');
+		expect(dedupeSubtitle({ operation: 'findDuplicates', mode: 'batch' })).toBe('Within the incoming items');
+		expect(dedupeSubtitle({ operation: 'clearMemory' })).toBe('Clear the memory');
+	});
+	it('Route: the number of territory rules', () => {
+		expect(routeSubtitle({ operation: 'route', rules: { values: [{}, {}] } })).toBe('2 territory rules');
+		expect(routeSubtitle({ operation: 'route', rules: { values: [{}] } })).toBe('1 territory rule');
+		expect(routeSubtitle({ operation: 'route' })).toBe('Default assignment');
+		expect(routeSubtitle({ operation: 'loads' })).toBe('Owner loads');
+	});
+	it('Lead Capture Trigger: the provider by its name, Auto-Detect as "Any form provider"', () => {
+		expect(captureSubtitle({ provider: 'auto' })).toBe('Any form provider');
+		expect(captureSubtitle({})).toBe('Any form provider');
+		expect(captureSubtitle({ provider: 'typeform' })).toBe('Typeform');
+	});
+	it('the subtitle functions survive being turned into source, as the editor evaluates them', () => {
+		// eslint-disable-next-line @typescript-eslint/no-implied-eval
+		const fromSource = new Function(`return (${dedupeSubtitle.toString()})`)() as typeof dedupeSubtitle;
+		expect(fromSource({ mode: 'memory' })).toBe('Against earlier executions');
+		expect(dedupeProperties.length).toBeGreaterThan(0);
+	});
+});
+
+describe('state-store errors say what to do', () => {
+	it('a busy SQLite file names the likely holders and the Redis store for several hosts', () => {
+		expect(storeErrorMessage(new Error('database is locked'))).toMatch(/^The state file is busy: .*Retry the execution; with several n8n hosts \(queue mode\) use the Redis store/);
+	});
+	it('an unreachable Redis points at the credential', () => {
+		expect(storeErrorMessage(new Error('connect ECONNREFUSED 127.0.0.1:6390'))).toMatch(/^Redis is unreachable: check the host, port and TLS settings/);
+		// the store's own connection message already says both
+		expect(storeErrorMessage(new Error('Cannot connect to Redis (127.0.0.1:6390): ECONNREFUSED'))).toBe('Cannot connect to Redis (127.0.0.1:6390): ECONNREFUSED');
+	});
+});
+
+describe('Route Leads: typed inputs, outputs and hints', () => {
+	it('names an output per rule, then No Rule Matched and Unassigned', () => {
+		expect(routeOutputs({ operation: 'route', outputMode: 'perRule', rules: { values: [{ name: 'EMEA' }, {}] } }).map((o) => (o as { displayName?: string }).displayName)).toEqual(['EMEA', 'Rule 2', 'No Rule Matched', 'Unassigned']);
+		expect(routeOutputs({ operation: 'route', outputMode: 'single' })).toEqual([{ type: 'main' }]);
+		expect(routeInputs({ operation: 'route', ownersSource: 'input', accountOwnerFirst: true, accountsInput: true }).map((i) => i.displayName)).toEqual(['Leads', 'Owners', 'Accounts']);
+		expect(routeInputs({ operation: 'reset', ownersSource: 'input' }).map((i) => i.displayName)).toEqual(['Leads']);
+	});
+	it('points out rules no lead matched and leads left unassigned', () => {
+		const decision = (ruleIndex: number, status: 'assigned' | 'unassigned') => ({ ruleIndex, status, reason: '', skipped: [] });
+		const hints = routeHints([{ name: 'EMEA' }, { name: 'APAC' }], [decision(0, 'assigned'), decision(-1, 'unassigned')]).map((h) => h.message);
+		expect(hints).toEqual([expect.stringMatching(/^No lead matched rule 2 \("APAC"\)/), expect.stringMatching(/^1 lead was left unassigned.*Fallback Owner/)]);
+		expect(routeHints([{ name: 'EMEA' }], [decision(0, 'assigned')])).toEqual([]);
+	});
+});
