@@ -250,7 +250,7 @@ export const captureProperties: INodeProperties[] = [
 				options: REQUIRABLE_FIELDS.map((f) => ({ name: title(f), value: f })),
 			},
 			{
-				displayName: 'Send Rejected to Second Output',
+				displayName: 'Rejected to Own Output',
 				name: 'rejectedOutput',
 				type: 'boolean',
 				default: true,

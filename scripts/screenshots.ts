@@ -1,0 +1,78 @@
+/**
+ * Screenshots of the package in a real n8n editor (see screenshots.sh): signs in as the demo
+ * owner, opens the demo workflow, each node's parameter panel, and the node panel searched for
+ * "lead", and saves PNGs into docs/screenshots/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { N8n } from '../test/e2e/n8n';
+
+type Page = {
+	goto(url: string): Promise<unknown>;
+	fill(selector: string, value: string): Promise<void>;
+	click(selector: string): Promise<void>;
+	waitForURL(pattern: RegExp, options?: { timeout: number }): Promise<void>;
+	waitForTimeout(ms: number): Promise<void>;
+	screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
+	keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
+	locator(selector: string): { first(): { click(): Promise<void>; dblclick(o?: { force: boolean }): Promise<void>; waitFor(o?: { timeout: number }): Promise<void> }; count(): Promise<number> };
+	getByText(text: string, options?: { exact: boolean }): { first(): { dblclick(): Promise<void>; click(): Promise<void>; waitFor(o?: { timeout: number }): Promise<void> } };
+};
+
+const NODES = ['Lead Capture Trigger', 'Dedupe Leads', 'Route Leads'];
+
+async function main(): Promise<void> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { chromium } = require(process.env.PLAYWRIGHT_CORE!) as { chromium: { launch(o: object): Promise<{ newPage(o: object): Promise<Page>; close(): Promise<void> }> } };
+	const folder = process.env.DEMO_USER_FOLDER!;
+	const out = join(__dirname, '..', 'docs', 'screenshots');
+	mkdirSync(out, { recursive: true });
+	const n8n = new N8n(folder, Number(process.env.DEMO_PORT ?? 5679), join(folder, 'n8n.log'));
+	await n8n.start();
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	try {
+		await n8n.setupOwner();
+		const workflow = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'lead-capture.workflow.json'), 'utf8'));
+		const id = await n8n.deploy(workflow, 'lead-capture');
+		const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+		await page.goto(`${n8n.base}/signin`);
+		await page.fill('input[name="emailOrLdapLoginId"], input[type="email"]', 'owner@example.com');
+		await page.fill('input[name="password"], input[type="password"]', 'Passw0rdE2E');
+		await page.keyboard.press('Enter');
+		await page.waitForURL(/\/home|\/workflows|\/projects/, { timeout: 30_000 });
+		await page.goto(`${n8n.base}/workflow/${id}`);
+		await page.getByText('Dedupe Leads', { exact: true }).first().waitFor({ timeout: 30_000 });
+		await page.waitForTimeout(1500);
+		await page.screenshot({ path: join(out, 'workflow.png') });
+		console.log('docs/screenshots/workflow.png');
+		for (const name of NODES) {
+			// the node's box on the canvas (its label sits under the canvas pane, which takes the clicks)
+			await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"], [data-node-name="${name}"]`).first().dblclick({ force: true });
+			await page.waitForTimeout(1500);
+			const file = `${name.toLowerCase().replace(/\s+/g, '-')}.png`;
+			await page.screenshot({ path: join(out, file) });
+			console.log(`docs/screenshots/${file}`);
+			await page.keyboard.press('Escape');
+			await page.waitForTimeout(500);
+		}
+		// The node panel, searched for "lead": every node of the package should be listed. Opened
+		// with its button (typing on the canvas would hit node shortcuts: "d" deactivates a node).
+		await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
+		await page.waitForTimeout(1000);
+		await page.fill('[data-test-id="node-creator-search-bar"] input, input[placeholder^="Search"]', 'lead');
+		await page.waitForTimeout(1500);
+		await page.screenshot({ path: join(out, 'node-panel-search.png') });
+		console.log('docs/screenshots/node-panel-search.png');
+	} finally {
+		await browser.close();
+		await n8n.stop();
+	}
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});
