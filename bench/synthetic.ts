@@ -1,17 +1,8 @@
 /** Deterministic synthetic leads for speed benchmarks: ~10% are typed-differently duplicates. */
+import { seededRandom as rng } from '../lib/dedupe/learn';
 const FIRST = ['james', 'mary', 'john', 'patricia', 'robert', 'jennifer', 'michael', 'linda', 'william', 'elizabeth', 'david', 'barbara', 'richard', 'susan', 'joseph', 'jessica', 'thomas', 'sarah', 'charles', 'karen', 'laura', 'marc', 'chloe', 'lucas', 'emma', 'noah', 'olivia', 'liam', 'ava', 'mateo', 'sofia', 'leon', 'mia', 'hugo', 'lea', 'jan', 'anna', 'piotr', 'eva', 'ivan'];
 const SYL = ['ka', 'lo', 'mi', 'ren', 'sto', 'var', 'del', 'son', 'ber', 'tin', 'gar', 'mon', 'ric', 'ham', 'ley', 'wood', 'ford', 'ton', 'vik', 'sen', 'ova', 'ez', 'ski', 'man', 'dt', 'ini', 'ard', 'ell', 'ock', 'ers'];
 
-function rng(seed: number): () => number {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = s;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export function syntheticLeads(n: number, seed = 42): Array<Record<string, unknown>> {
 	const r = rng(seed);

@@ -5,17 +5,8 @@
  * come back typed differently (typos, nicknames, swapped name boxes, national or international
  * phone, another address, company legal forms, upper case). `person` is the ground truth.
  */
+import { seededRandom as rng } from '../lib/dedupe/learn';
 
-function rng(seed: number): () => number {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = s;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 interface Locale {
 	country: string;

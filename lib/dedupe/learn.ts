@@ -35,7 +35,7 @@ const TF_SPREAD = 6;
 const HAND_SET: ReadonlySet<Level> = new Set<Level>(['colleague', 'namebox', 'role']);
 
 /** Deterministic pseudo-random numbers (mulberry32): the same batch learns the same weights. */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;
@@ -71,7 +71,7 @@ export function learnModel(records: Prepared[], config: MatcherConfig, model: Ma
 
 	// u: how different people compare (random pairs are almost all different people).
 	const uCount = new Float64Array(F * L);
-	const next = random(s);
+	const next = seededRandom(s);
 	const randomPairs = Math.min(RANDOM_PAIRS, (s * (s - 1)) / 2);
 	for (let k = 0; k < randomPairs; k++) {
 		const i = Math.floor(next() * s);
