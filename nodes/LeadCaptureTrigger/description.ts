@@ -225,6 +225,13 @@ export const captureProperties: INodeProperties[] = [
 				default: true,
 			},
 			{
+				displayName: 'Rejected to Own Output',
+				name: 'rejectedOutput',
+				type: 'boolean',
+				default: true,
+				description: 'Whether spam and invalid submissions go to the Rejected output for review; off drops them after answering the sender',
+			},
+			{
 				displayName: 'Rejection Status',
 				name: 'rejectionStatus',
 				type: 'options',
@@ -248,13 +255,6 @@ export const captureProperties: INodeProperties[] = [
 				type: 'multiOptions',
 				default: ['email_or_phone'],
 				options: REQUIRABLE_FIELDS.map((f) => ({ name: title(f), value: f })),
-			},
-			{
-				displayName: 'Rejected to Own Output',
-				name: 'rejectedOutput',
-				type: 'boolean',
-				default: true,
-				description: 'Whether spam and invalid submissions go to the Rejected output for review; off drops them after answering the sender',
 			},
 			{
 				displayName: 'State File',
