@@ -5,6 +5,54 @@ import { titleCase } from '../shared/labels';
 import { storeProperty } from '../shared/store';
 
 const findOnly = { show: { operation: ['findDuplicates'] } };
+/** Options of the memory of earlier executions: shown only when comparing against it. */
+const inMemory = { show: { '/mode': ['memory'] } };
+
+const MEMORY_OPTIONS = {
+	maxAgeDays: {
+		displayName: 'Forget After (Days)',
+		name: 'maxAgeDays',
+		type: 'number',
+		default: 0,
+		description: 'Forget remembered leads older than this; 0 keeps them',
+	},
+	maxEntries: {
+		displayName: 'Max Remembered Leads',
+		name: 'maxEntries',
+		type: 'number',
+		default: 1000000,
+		description: 'The oldest are forgotten first when full; 0 for no limit',
+	},
+	memoryName: {
+		displayName: 'Memory Name',
+		name: 'memoryName',
+		type: 'string',
+		default: 'leads',
+		placeholder: 'leads',
+		description: 'Name of the shared memory: every workflow using this name sees the same leads',
+		displayOptions: { show: { scope: ['shared'] } },
+	},
+	scope: {
+		displayName: 'Memory Scope',
+		name: 'scope',
+		type: 'options',
+		default: 'workflow',
+		description: 'Which leads count as seen before',
+		options: [
+			{ name: 'This Workflow', value: 'workflow' },
+			{ name: 'This Node', value: 'node' },
+			{ name: 'Shared (Named)', value: 'shared', description: 'Shared by every workflow using the same memory name' },
+		],
+	},
+	stateFile: {
+		displayName: 'State File',
+		name: 'stateFile',
+		type: 'string',
+		default: '',
+		placeholder: '/home/node/.n8n/lead-management.sqlite',
+		description: "SQLite file of the memory (embedded store); empty uses the default beside n8n's data",
+	},
+} satisfies Record<string, INodeProperties>;
 
 export const dedupeProperties: INodeProperties[] = [
 	{
@@ -32,9 +80,16 @@ export const dedupeProperties: INodeProperties[] = [
 			{ name: 'Reference List (Second Input)', value: 'reference', description: 'Records on the second input, e.g. a CRM export' },
 		],
 	},
+	// The state store matters only where the memory is used: two copies, one per place it shows.
 	{
 		...storeProperty,
-		description: 'Where leads from earlier executions are remembered (Compare Against: Earlier Executions, Forget, Clear)',
+		description: 'Where leads from earlier executions are remembered',
+		displayOptions: { show: { operation: ['findDuplicates'], mode: ['memory'] } },
+	},
+	{
+		...storeProperty,
+		description: 'Where leads from earlier executions are remembered',
+		displayOptions: { show: { operation: ['forget', 'clearMemory'] } },
 	},
 	{
 		displayName: 'Matching',
@@ -133,26 +188,45 @@ export const dedupeProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		displayOptions: findOnly,
 		options: [
-			{ displayName: 'Default Phone Country', name: 'defaultCountry', type: 'string', default: '', placeholder: 'FR' },
-			{ displayName: 'Forget After (Days)', name: 'maxAgeDays', type: 'number', default: 0, description: 'Forget remembered leads older than this; 0 keeps them' },
+			{
+				displayName: 'Default Phone Country',
+				name: 'defaultCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'FR',
+				description: 'Two-letter country for phone numbers typed without +country code, when the lead states none',
+			},
+			{ ...MEMORY_OPTIONS.maxAgeDays, displayOptions: inMemory },
 			{
 				displayName: 'Learn Weights From the Batch',
 				name: 'learnWeights',
 				type: 'boolean',
 				default: true,
+				displayOptions: { show: { '/matching': ['preset'] } },
 				description:
 					'Whether batches of 1,000 leads or more weigh each field by what the batch itself shows (how often people agree on it, how rare each name is), as Splink does; off: the fixed weights smaller batches use',
 			},
-			{ displayName: 'Match Threshold', name: 'threshold', type: 'number', default: DEFAULT_THRESHOLD, description: 'Evidence (in bits) the recommended matching needs; higher is stricter. With learned weights, big batches need more (chance agreements grow with the batch).' },
-			{ displayName: 'Max Block Size', name: 'maxBlockSize', type: 'number', default: 500, description: 'Candidate groups larger than this are too unspecific to compare pairwise' },
-			{ displayName: 'Max Remembered Leads', name: 'maxEntries', type: 'number', default: 1000000, description: 'The oldest are forgotten first when full; 0 for no limit' },
-			{ displayName: 'Memory Name', name: 'memoryName', type: 'string', default: 'leads', description: 'For the shared memory scope' },
-			{ displayName: 'Memory Scope', name: 'scope', type: 'options', default: 'workflow', options: [
-				{ name: 'This Workflow', value: 'workflow' },
-				{ name: 'This Node', value: 'node' },
-				{ name: 'Shared (Named)', value: 'shared', description: 'Shared by every workflow using the same memory name' },
-			] },
+			{
+				displayName: 'Match Threshold',
+				name: 'threshold',
+				type: 'number',
+				default: DEFAULT_THRESHOLD,
+				displayOptions: { show: { '/matching': ['preset'] } },
+				description:
+					'Evidence (in bits) the recommended matching needs; higher is stricter. With learned weights, big batches need more (chance agreements grow with the batch).',
+			},
+			{
+				displayName: 'Max Block Size',
+				name: 'maxBlockSize',
+				type: 'number',
+				default: 500,
+				description: 'Candidate groups larger than this are too unspecific to compare pairwise',
+			},
+			{ ...MEMORY_OPTIONS.maxEntries, displayOptions: inMemory },
+			{ ...MEMORY_OPTIONS.memoryName, displayOptions: { show: { '/mode': ['memory'], scope: ['shared'] } } },
+			{ ...MEMORY_OPTIONS.scope, displayOptions: inMemory },
 			{
 				displayName: 'Repeated Leads',
 				name: 'repeats',
@@ -167,8 +241,28 @@ export const dedupeProperties: INodeProperties[] = [
 					{ name: 'Own Output (Repeats)', value: 'separate' },
 				],
 			},
-			{ displayName: 'State File', name: 'stateFile', type: 'string', default: '', description: 'SQLite file of the memory (embedded store); empty uses the default beside n8n\'s data' },
-			{ displayName: 'Strip +Tags on Every Domain', name: 'stripPlusEverywhere', type: 'boolean', default: false, description: 'Whether jane+news@acme.com equals jane@acme.com (always true for Gmail, Outlook, iCloud, ...)' },
+			{ ...MEMORY_OPTIONS.stateFile, displayOptions: { show: { '/mode': ['memory'], '/store': ['sqlite'] } } },
+			{
+				displayName: 'Strip +Tags on Every Domain',
+				name: 'stripPlusEverywhere',
+				type: 'boolean',
+				default: false,
+				description: 'Whether jane+news@acme.com equals jane@acme.com (always true for Gmail, Outlook, iCloud, ...)',
+			},
+		],
+	},
+	{
+		// Forget and Clear: only which memory, and where it lives.
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { operation: ['forget', 'clearMemory'] } },
+		options: [
+			MEMORY_OPTIONS.memoryName,
+			MEMORY_OPTIONS.scope,
+			{ ...MEMORY_OPTIONS.stateFile, displayOptions: { show: { '/store': ['sqlite'] } } },
 		],
 	},
 ];

@@ -176,6 +176,7 @@ export const captureProperties: INodeProperties[] = [
 			},
 			{
 				displayName: 'Block Bot User Agents',
+				displayOptions: { show: { '/provider': ['auto', 'generic', 'elementor'] } },
 				name: 'rejectBotUserAgent',
 				type: 'boolean',
 				default: false,
@@ -191,6 +192,7 @@ export const captureProperties: INodeProperties[] = [
 			},
 			{
 				displayName: 'Form Start Time Field',
+				displayOptions: { show: { '/provider': ['auto', 'generic', 'elementor', 'webflow'] } },
 				name: 'startedAtField',
 				type: 'string',
 				default: 'form_started_at',
@@ -198,6 +200,7 @@ export const captureProperties: INodeProperties[] = [
 			},
 			{
 				displayName: 'Honeypot Fields',
+				displayOptions: { show: { '/provider': ['auto', 'generic', 'elementor', 'webflow', 'jotform'] } },
 				name: 'honeypotFields',
 				type: 'string',
 				default: '_gotcha, _honeypot',
@@ -213,6 +216,7 @@ export const captureProperties: INodeProperties[] = [
 			},
 			{
 				displayName: 'Minimum Fill Time (Seconds)',
+				displayOptions: { show: { '/provider': ['auto', 'generic', 'elementor', 'webflow', 'jotform', 'typeform'] } },
 				name: 'minFillSeconds',
 				type: 'number',
 				default: 3,
@@ -258,6 +262,7 @@ export const captureProperties: INodeProperties[] = [
 			},
 			{
 				displayName: 'State File',
+				displayOptions: { show: { '/store': ['sqlite'] } },
 				name: 'stateFile',
 				type: 'string',
 				default: '',
