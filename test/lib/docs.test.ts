@@ -41,6 +41,16 @@ describe('README anchors', () => {
 		const broken = links.filter((l) => l.url.startsWith(README) && !anchors.has(l.url.slice(README.length)));
 		expect(broken).toEqual([]);
 	});
+	it("every node's codex links its own README section (the editor's Docs link)", () => {
+		const codex = readdirSync(join(root, 'nodes'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.node.json'));
+		expect(codex.length).toBeGreaterThanOrEqual(3);
+		for (const file of codex) {
+			const json = JSON.parse(readFileSync(join(root, 'nodes', file), 'utf8')) as { resources?: { primaryDocumentation?: Array<{ url: string }> } };
+			const urls = (json.resources?.primaryDocumentation ?? []).map((d) => d.url);
+			expect([file, urls.length]).toEqual([file, 1]);
+			expect([file, urls[0].startsWith(README) && anchors.has(urls[0].slice(README.length))]).toEqual([file, true]);
+		}
+	});
 	it('computes anchors as GitHub does', () => {
 		expect(anchor('State: SQLite or Redis')).toBe('state-sqlite-or-redis');
 		expect(anchor('Lead Capture Trigger')).toBe('lead-capture-trigger');
