@@ -4,8 +4,27 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', d
 const setupFiles = ['<rootDir>/test/helpers/env.ts'];
 module.exports = {
 	projects: [
-		{ displayName: 'unit', testEnvironment: 'node', transform, setupFiles, testMatch: ['<rootDir>/test/lib/**/*.test.ts'] },
-		{ displayName: 'nodes', testEnvironment: 'node', transform, setupFiles, testMatch: ['<rootDir>/test/nodes/**/*.test.ts'] },
-		{ displayName: 'e2e', testEnvironment: 'node', transform, setupFiles, testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'], slowTestThreshold: 60 },
+		{
+			displayName: 'unit',
+			testEnvironment: 'node',
+			transform,
+			setupFiles,
+			testMatch: ['<rootDir>/test/lib/**/*.test.ts'],
+		},
+		{
+			displayName: 'nodes',
+			testEnvironment: 'node',
+			transform,
+			setupFiles,
+			testMatch: ['<rootDir>/test/nodes/**/*.test.ts'],
+		},
+		{
+			displayName: 'e2e',
+			testEnvironment: 'node',
+			transform,
+			setupFiles,
+			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+			slowTestThreshold: 60,
+		},
 	],
 };

@@ -61,7 +61,12 @@ const FEBRL_FIELDS: FieldSpec[] = [
 export function loadFebrl(which: '1' | '2' | '3' | '4'): LabelledSet {
 	const files = which === '4' ? ['dataset4a.csv', 'dataset4b.csv'] : [`dataset${which}.csv`];
 	const rows = files.flatMap((f) => parseCsv(readFileSync(join(DATASETS_DIR, 'febrl', f), 'utf8')));
-	return { name: `febrl ${which}`, fields: FEBRL_FIELDS, rows, truth: rows.map((r) => /^rec-(\d+)-/.exec(r.rec_id)![1]) };
+	return {
+		name: `febrl ${which}`,
+		fields: FEBRL_FIELDS,
+		rows,
+		truth: rows.map((r) => /^rec-(\d+)-/.exec(r.rec_id)![1]),
+	};
 }
 
 export interface PairScores {
@@ -88,5 +93,11 @@ export function pairwiseScores(predicted: ArrayLike<number | string>, truth: str
 	const tp = sum(countBy(pred.map((p, i) => `${p}\u0000${truth[i]}`)));
 	const precision = predictedPairs ? tp / predictedPairs : 1;
 	const recall = truePairs ? tp / truePairs : 1;
-	return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, truePairs, predictedPairs };
+	return {
+		precision,
+		recall,
+		f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+		truePairs,
+		predictedPairs,
+	};
 }

@@ -31,11 +31,25 @@ function accuracy(load: () => LabelledSet): Case {
 	return async () => {
 		const set = load();
 		const t0 = performance.now();
-		const prepared = set.rows.map((r) => Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])));
-		const { cluster } = matchBatch(prepared, { fields: set.fields, mode: 'score', threshold: DEFAULT_THRESHOLD, maxBlockSize: 500 });
+		const prepared = set.rows.map((r) =>
+			Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])),
+		);
+		const { cluster } = matchBatch(prepared, {
+			fields: set.fields,
+			mode: 'score',
+			threshold: DEFAULT_THRESHOLD,
+			maxBlockSize: 500,
+		});
 		const seconds = (performance.now() - t0) / 1000;
 		const s = pairwiseScores(cluster, set.truth);
-		return { name: `dedupe ${set.name}`, n: set.rows.length, seconds, precision: s.precision, recall: s.recall, f1: s.f1 };
+		return {
+			name: `dedupe ${set.name}`,
+			n: set.rows.length,
+			seconds,
+			precision: s.precision,
+			recall: s.recall,
+			f1: s.f1,
+		};
 	};
 }
 
@@ -48,9 +62,21 @@ function batchSpeed(n: number): Case {
 		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
 		const seconds = (performance.now() - t0) / 1000;
 		const cluster = new Array<string>(n);
-		for (const item of [...out.kept, ...out.duplicates]) cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
-		const s = pairwiseScores(cluster, leads.map((l) => String(l.person)));
-		return { name: `dedupe batch synthetic_${n}`, n, seconds, precision: s.precision, recall: s.recall, f1: s.f1, duplicates: out.duplicates.length };
+		for (const item of [...out.kept, ...out.duplicates])
+			cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+		const s = pairwiseScores(
+			cluster,
+			leads.map((l) => String(l.person)),
+		);
+		return {
+			name: `dedupe batch synthetic_${n}`,
+			n,
+			seconds,
+			precision: s.precision,
+			recall: s.recall,
+			f1: s.f1,
+			duplicates: out.duplicates.length,
+		};
 	};
 }
 
@@ -66,23 +92,43 @@ function trafficAccuracy(n: number): Case {
 		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
 		const seconds = (performance.now() - t0) / 1000;
 		const cluster = new Array<string>(n);
-		for (const item of [...out.kept, ...out.duplicates]) cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+		for (const item of [...out.kept, ...out.duplicates])
+			cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
 		const truth = leads.map((l) => String(l.person));
 		const s = pairwiseScores(cluster, truth);
 		const byEmail = pairwiseScores(
 			leads.map((l, i) => (typeof l.email === 'string' ? `e:${l.email.toLowerCase()}` : `i:${i}`)),
 			truth,
 		);
-		return { name: `dedupe form traffic batch_${n}`, n, seconds, precision: s.precision, recall: s.recall, f1: s.f1, exactEmailPrecision: byEmail.precision, exactEmailRecall: byEmail.recall };
+		return {
+			name: `dedupe form traffic batch_${n}`,
+			n,
+			seconds,
+			precision: s.precision,
+			recall: s.recall,
+			f1: s.f1,
+			exactEmailPrecision: byEmail.precision,
+			exactEmailRecall: byEmail.recall,
+		};
 	};
 }
 
-async function recallAll(store: LeadMemory, n: number, batch: number): Promise<{ seconds: number; duplicates: number }> {
+async function recallAll(
+	store: LeadMemory,
+	n: number,
+	batch: number,
+): Promise<{ seconds: number; duplicates: number }> {
 	const leads = syntheticLeads(n);
 	const t0 = performance.now();
 	let duplicates = 0;
 	for (let i = 0; i < leads.length; i += batch) {
-		const out = await dedupeAgainstMemory(leads.slice(i, i + batch), { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} }, store, 'bench', { maxEntries: 0, maxAgeMs: 0 });
+		const out = await dedupeAgainstMemory(
+			leads.slice(i, i + batch),
+			{ sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} },
+			store,
+			'bench',
+			{ maxEntries: 0, maxAgeMs: 0 },
+		);
 		duplicates += out.duplicates.length;
 	}
 	return { seconds: (performance.now() - t0) / 1000, duplicates };
@@ -97,14 +143,24 @@ function memoryThroughput(n: number, kind: 'sqlite' | 'redis', batch = 100): Cas
 			const r = await recallAll(store, n, batch);
 			await store.close();
 			rmSync(dir, { recursive: true, force: true });
-			return { name: `dedupe memory sqlite synthetic_${n} batch_${batch}`, n, ...r, leadsPerSecond: Math.round(n / r.seconds) };
+			return {
+				name: `dedupe memory sqlite synthetic_${n} batch_${batch}`,
+				n,
+				...r,
+				leadsPerSecond: Math.round(n / r.seconds),
+			};
 		}
 		const server = await startRedis();
 		const store = await RedisStore.open({ host: '127.0.0.1', port: server.port });
 		const r = await recallAll(store, n, batch);
 		await store.close();
 		await server.stop();
-		return { name: `dedupe memory redis synthetic_${n} batch_${batch}`, n, ...r, leadsPerSecond: Math.round(n / r.seconds) };
+		return {
+			name: `dedupe memory redis synthetic_${n} batch_${batch}`,
+			n,
+			...r,
+			leadsPerSecond: Math.round(n / r.seconds),
+		};
 	};
 }
 
@@ -142,7 +198,13 @@ function memoryLookups(remembered: number): Case {
 		let store = new SqliteStore(path);
 		if (!kept || !existsSync(kept)) {
 			for (let i = 0; i < remembered; i += 5000) {
-				await dedupeAgainstMemory(Array.from({ length: Math.min(5000, remembered - i) }, (_, k) => personOfShape(i + k)), config, store, 'bench', none);
+				await dedupeAgainstMemory(
+					Array.from({ length: Math.min(5000, remembered - i) }, (_, k) => personOfShape(i + k)),
+					config,
+					store,
+					'bench',
+					none,
+				);
 			}
 			if (kept) {
 				await store.close();
@@ -156,17 +218,37 @@ function memoryLookups(remembered: number): Case {
 		store = new SqliteStore(path);
 		const returning = Array.from({ length: 10_000 }, (_, k) => {
 			const p = personOfShape(Math.floor((k * remembered) / 10_000));
-			return { ...p, id: `again-${k}`, email: typeof p.email === 'string' ? p.email.toUpperCase() : null, phone: typeof p.phone === 'string' ? `(415) ${p.phone.slice(5, 8)}-${p.phone.slice(8)}` : null };
+			return {
+				...p,
+				id: `again-${k}`,
+				email: typeof p.email === 'string' ? p.email.toUpperCase() : null,
+				phone: typeof p.phone === 'string' ? `(415) ${p.phone.slice(5, 8)}-${p.phone.slice(8)}` : null,
+			};
 		});
 		const t0 = performance.now();
 		let found = 0;
 		for (let i = 0; i < returning.length; i += 100) {
-			found += (await dedupeAgainstMemory(returning.slice(i, i + 100), { ...config, prepare: { defaultCountry: 'US' } }, store, 'bench', none)).duplicates.length;
+			found += (
+				await dedupeAgainstMemory(
+					returning.slice(i, i + 100),
+					{ ...config, prepare: { defaultCountry: 'US' } },
+					store,
+					'bench',
+					none,
+				)
+			).duplicates.length;
 		}
 		const seconds = (performance.now() - t0) / 1000;
 		await store.close();
 		rmSync(dir, { recursive: true, force: true });
-		return { name: `dedupe memory sqlite lookups remembered_${remembered} batch_100`, n: returning.length, seconds, lookupsPerSecond: Math.round(returning.length / seconds), found, fillSeconds: Math.round(fillSeconds) };
+		return {
+			name: `dedupe memory sqlite lookups remembered_${remembered} batch_100`,
+			n: returning.length,
+			seconds,
+			lookupsPerSecond: Math.round(returning.length / seconds),
+			found,
+			fillSeconds: Math.round(fillSeconds),
+		};
 	};
 }
 
@@ -179,11 +261,20 @@ function routeThroughput(n: number, kind: 'sqlite' | 'redis', batch: number): Ca
 	return async () => {
 		const teams = ['EMEA', 'AMER', 'APAC'];
 		const owners = parseOwners(
-			Array.from({ length: 20 }, (_, i) => ({ id: `rep${i}`, teams: teams[i % 3], weight: 1 + (i % 3), working_hours: i % 4 === 0 ? 'Mon-Fri 09:00-17:00' : '', cap_day: i % 5 === 0 ? 50 : 0 })),
+			Array.from({ length: 20 }, (_, i) => ({
+				id: `rep${i}`,
+				teams: teams[i % 3],
+				weight: 1 + (i % 3),
+				working_hours: i % 4 === 0 ? 'Mon-Fri 09:00-17:00' : '',
+				cap_day: i % 5 === 0 ? 50 : 0,
+			})),
 		);
 		const router = new Router({
 			owners,
-			pools: [{ name: 'AMER', strategy: 'weighted' }, { name: 'APAC', strategy: 'lowestLoad' }],
+			pools: [
+				{ name: 'AMER', strategy: 'weighted' },
+				{ name: 'APAC', strategy: 'lowestLoad' },
+			],
 			rules: teams.map((t) => ({ name: t, target: { type: 'pool', pool: t } })),
 			noMatch: { type: 'pool', pool: '*' },
 			timeZone: 'UTC',
@@ -194,15 +285,21 @@ function routeThroughput(n: number, kind: 'sqlite' | 'redis', batch: number): Ca
 			accountOwnerFirst: true,
 			rememberAccountOwners: true,
 		});
-		const requests = Array.from({ length: n }, (_, i) => ({ ruleIndex: (i % 4) - 1, domain: `company${i % 5000}.example` }));
+		const requests = Array.from({ length: n }, (_, i) => ({
+			ruleIndex: (i % 4) - 1,
+			domain: `company${i % 5000}.example`,
+		}));
 		const server = kind === 'redis' ? await startRedis() : undefined;
 		const dir = mkdtempSync(join(tmpdir(), 'bench-route-'));
-		const store = server ? await RedisStore.open({ host: '127.0.0.1', port: server.port }) : new SqliteStore(join(dir, 'bench.sqlite'));
+		const store = server
+			? await RedisStore.open({ host: '127.0.0.1', port: server.port })
+			: new SqliteStore(join(dir, 'bench.sqlite'));
 		const now = Date.parse('2026-11-23T10:00:00Z');
 		const t0 = performance.now();
 		let assigned = 0;
 		for (let i = 0; i < n; i += batch) {
-			for (const d of await routeLeads(router, requests.slice(i, i + batch), store, 'bench', now)) if (d.status === 'assigned') assigned++;
+			for (const d of await routeLeads(router, requests.slice(i, i + batch), store, 'bench', now))
+				if (d.status === 'assigned') assigned++;
 		}
 		const seconds = (performance.now() - t0) / 1000;
 		await store.close();
@@ -224,14 +321,24 @@ function routeThroughN8n(n: number, kind: 'sqlite' | 'redis'): Case {
 		const redis = kind === 'redis' ? await startRedis() : undefined;
 		const n8n = await startN8nForTests();
 		try {
-			const wf = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'fixtures', 'workflows', 'e2e-route.json'), 'utf8'));
+			const wf = JSON.parse(
+				readFileSync(join(__dirname, '..', 'test', 'fixtures', 'workflows', 'e2e-route.json'), 'utf8'),
+			);
 			wf.nodes[0].parameters.path = 'bench-route';
 			wf.nodes[1].parameters.options.memoryName = `bench-${kind}`;
 			const us = Math.round(n / 6);
 			const owners = wf.nodes[1].parameters.owners.owner as Array<Record<string, unknown>>;
 			owners.find((o) => o.id === 'e')!.cap_month = Math.round(us * 0.6);
 			if (redis) {
-				const cred = await n8n.createCredential('leadManagementRedisApi', 'Redis bench', { host: '127.0.0.1', port: redis.port, database: 0, tls: false, keyPrefix: 'bench:', user: '', password: '' });
+				const cred = await n8n.createCredential('leadManagementRedisApi', 'Redis bench', {
+					host: '127.0.0.1',
+					port: redis.port,
+					database: 0,
+					tls: false,
+					keyPrefix: 'bench:',
+					user: '',
+					password: '',
+				});
 				wf.nodes[1].parameters.store = 'redis';
 				wf.nodes[1].credentials = { leadManagementRedisApi: { id: cred.id, name: cred.name } };
 			}
@@ -242,8 +349,16 @@ function routeThroughN8n(n: number, kind: 'sqlite' | 'redis'): Case {
 				const answers = await Promise.all(
 					Array.from({ length: Math.min(20, n - i) }, async (_, k) => {
 						const j = i + k;
-						const body = { email: `lead${j}@company${j}.example`, first_name: `Lead${j}`, country: j % 6 === 5 ? 'US' : 'FR' };
-						const res = await fetch(`${n8n.base}/webhook/bench-route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+						const body = {
+							email: `lead${j}@company${j}.example`,
+							first_name: `Lead${j}`,
+							country: j % 6 === 5 ? 'US' : 'FR',
+						};
+						const res = await fetch(`${n8n.base}/webhook/bench-route`, {
+							method: 'POST',
+							headers: { 'content-type': 'application/json' },
+							body: JSON.stringify(body),
+						});
 						return ((await res.json()) as { owner?: { id?: string } }).owner?.id ?? `status ${res.status}`;
 					}),
 				);
@@ -251,9 +366,23 @@ function routeThroughN8n(n: number, kind: 'sqlite' | 'redis'): Case {
 			}
 			const seconds = (performance.now() - t0) / 1000;
 			const rest = n - us;
-			const expected = { a: rest / 4, b: rest / 4, c: rest / 4, d: rest / 4, e: Math.round(us * 0.6), f: us - Math.round(us * 0.6) };
+			const expected = {
+				a: rest / 4,
+				b: rest / 4,
+				c: rest / 4,
+				d: rest / 4,
+				e: Math.round(us * 0.6),
+				f: us - Math.round(us * 0.6),
+			};
 			const exact = JSON.stringify(Object.fromEntries(Object.entries(owner).sort())) === JSON.stringify(expected);
-			return { name: `route n8n ${kind} submissions_${n} bursts_20`, n, seconds, submissionsPerSecond: Math.round(n / seconds), exact, owners: owner };
+			return {
+				name: `route n8n ${kind} submissions_${n} bursts_20`,
+				n,
+				seconds,
+				submissionsPerSecond: Math.round(n / seconds),
+				exact,
+				owners: owner,
+			};
 		} finally {
 			await n8n.stop();
 			await redis?.stop();
@@ -274,7 +403,13 @@ function captureLatency(n: number, env: Record<string, string> = {}): Case {
 		process.env.E2E_N8N_USER_FOLDER = folder;
 		const n8n = await startN8nForTests(env);
 		try {
-			const node = (name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, webhookId: string) => ({
+			const node = (
+				name: string,
+				type: string,
+				typeVersion: number,
+				parameters: Record<string, unknown>,
+				webhookId: string,
+			) => ({
 				id: webhookId,
 				name,
 				type,
@@ -284,18 +419,54 @@ function captureLatency(n: number, env: Record<string, string> = {}): Case {
 				parameters,
 			});
 			await n8n.deploy(
-				{ name: 'Bench bare webhook', nodes: [node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'bench-bare', options: {} }, 'b0000000-0000-4000-8000-000000000001')], connections: {}, settings: { executionOrder: 'v1' } },
+				{
+					name: 'Bench bare webhook',
+					nodes: [
+						node(
+							'Webhook',
+							'n8n-nodes-base.webhook',
+							2,
+							{ httpMethod: 'POST', path: 'bench-bare', options: {} },
+							'b0000000-0000-4000-8000-000000000001',
+						),
+					],
+					connections: {},
+					settings: { executionOrder: 'v1' },
+				},
 				'bench-bare',
 			);
 			await n8n.deploy(
-				{ name: 'Bench capture', nodes: [node('Lead Capture Trigger', 'n8n-nodes-lead-management.leadCaptureTrigger', 2, { path: 'bench-capture' }, 'b0000000-0000-4000-8000-000000000002')], connections: {}, settings: { executionOrder: 'v1' } },
+				{
+					name: 'Bench capture',
+					nodes: [
+						node(
+							'Lead Capture Trigger',
+							'n8n-nodes-lead-management.leadCaptureTrigger',
+							2,
+							{ path: 'bench-capture' },
+							'b0000000-0000-4000-8000-000000000002',
+						),
+					],
+					connections: {},
+					settings: { executionOrder: 'v1' },
+				},
 				'bench-capture',
 			);
 			const times: Record<string, number[]> = { bare: [], capture: [] };
 			const hit = async (path: string, i: number) => {
-				const body = JSON.stringify({ name: `Lead ${i}`, email: `lead${i}@company${i}.example`, phone: '+33 6 12 34 56 78', company: 'Acme', message: 'Please call me' });
+				const body = JSON.stringify({
+					name: `Lead ${i}`,
+					email: `lead${i}@company${i}.example`,
+					phone: '+33 6 12 34 56 78',
+					company: 'Acme',
+					message: 'Please call me',
+				});
 				const t0 = performance.now();
-				const res = await fetch(`${n8n.base}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+				const res = await fetch(`${n8n.base}/webhook/${path}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body,
+				});
 				await res.text();
 				if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
 				return performance.now() - t0;
@@ -307,13 +478,26 @@ function captureLatency(n: number, env: Record<string, string> = {}): Case {
 			}
 			const stat = (xs: number[]) => {
 				const s = [...xs].sort((a, b) => a - b);
-				return { p50: Math.round(s[s.length >> 1] * 10) / 10, p90: Math.round(s[Math.floor(s.length * 0.9)] * 10) / 10 };
+				return {
+					p50: Math.round(s[s.length >> 1] * 10) / 10,
+					p90: Math.round(s[Math.floor(s.length * 0.9)] * 10) / 10,
+				};
 			};
 			const bare = stat(times.bare);
 			const capture = stat(times.capture);
 			const seconds = [...times.bare, ...times.capture].reduce((a, b) => a + b, 0) / 1000;
-			const setting = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || 'n8n defaults';
-			return { name: `capture latency vs bare webhook requests_${n} (${setting})`, n, seconds, bareMs: bare, captureMs: capture, ratioP50: Math.round((capture.p50 / bare.p50) * 100) / 100 };
+			const setting =
+				Object.entries(env)
+					.map(([k, v]) => `${k}=${v}`)
+					.join(' ') || 'n8n defaults';
+			return {
+				name: `capture latency vs bare webhook requests_${n} (${setting})`,
+				n,
+				seconds,
+				bareMs: bare,
+				captureMs: capture,
+				ratioP50: Math.round((capture.p50 / bare.p50) * 100) / 100,
+			};
 		} finally {
 			await n8n.stop();
 			rmSync(folder, { recursive: true, force: true });
@@ -359,28 +543,54 @@ async function main(): Promise<void> {
 	if (only) {
 		const result = await CASES[only]();
 		const peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
-		process.stdout.write(JSON.stringify({ ...result, seconds: Math.round((result.seconds as number) * 1000) / 1000, peakMB }) + '\n');
+		process.stdout.write(
+			JSON.stringify({ ...result, seconds: Math.round((result.seconds as number) * 1000) / 1000, peakMB }) + '\n',
+		);
 		return;
 	}
 	const wanted = process.env.BENCH_CASES ? process.env.BENCH_CASES.split(',') : Object.keys(CASES);
 	const medians: Record<string, number> = {};
 	for (const name of wanted) {
-		const runs = Array.from({ length: REPEATED.has(name) ? RUNS : 1 }, () =>
-			JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only', __filename, name], { encoding: 'utf8' })) as Record<string, unknown> & { seconds: number },
+		const runs = Array.from(
+			{ length: REPEATED.has(name) ? RUNS : 1 },
+			() =>
+				JSON.parse(
+					execFileSync(
+						process.execPath,
+						['--max-old-space-size=8192', '-r', 'ts-node/register/transpile-only', __filename, name],
+						{ encoding: 'utf8' },
+					),
+				) as Record<string, unknown> & { seconds: number },
 		);
 		// The run of median time (single runs of one size vary by 10-15% on a shared 2-core machine).
 		const median = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
 		medians[name] = median.seconds;
-		process.stdout.write(JSON.stringify(runs.length > 1 ? { ...median, runs: runs.map((r) => r.seconds) } : median) + '\n');
+		process.stdout.write(
+			JSON.stringify(runs.length > 1 ? { ...median, runs: runs.map((r) => r.seconds) } : median) + '\n',
+		);
 	}
 	if (medians.lookups10k && medians.lookups1m) {
 		// Same number of look-ups in both cases: the ratio of times is the slowdown from 10k to 1M remembered.
 		const ratio = Math.round((medians.lookups1m / medians.lookups10k) * 100) / 100;
-		process.stdout.write(JSON.stringify({ name: 'dedupe memory lookups remembered_10000 to remembered_1000000', n: 10_000, seconds: medians.lookups1m, timeRatio: ratio }) + '\n');
+		process.stdout.write(
+			JSON.stringify({
+				name: 'dedupe memory lookups remembered_10000 to remembered_1000000',
+				n: 10_000,
+				seconds: medians.lookups1m,
+				timeRatio: ratio,
+			}) + '\n',
+		);
 	}
 	if (medians.batch100k && medians.batch1m) {
 		const ratio = Math.round((medians.batch1m / medians.batch100k) * 100) / 100;
-		process.stdout.write(JSON.stringify({ name: 'dedupe batch growth synthetic_100000 to synthetic_1000000', n: 1_000_000, seconds: medians.batch1m, timeRatio: ratio }) + '\n');
+		process.stdout.write(
+			JSON.stringify({
+				name: 'dedupe batch growth synthetic_100000 to synthetic_1000000',
+				n: 1_000_000,
+				seconds: medians.batch1m,
+				timeRatio: ratio,
+			}) + '\n',
+		);
 	}
 }
 

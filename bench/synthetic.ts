@@ -6,13 +6,97 @@
  * about one company per 20 people makes colleagues.
  */
 import { seededRandom as rng } from '../lib/dedupe/learn';
-const FIRST = ['james', 'mary', 'john', 'patricia', 'robert', 'jennifer', 'michael', 'linda', 'william', 'elizabeth', 'david', 'barbara', 'richard', 'susan', 'joseph', 'jessica', 'thomas', 'sarah', 'charles', 'karen', 'laura', 'marc', 'chloe', 'lucas', 'emma', 'noah', 'olivia', 'liam', 'ava', 'mateo', 'sofia', 'leon', 'mia', 'hugo', 'lea', 'jan', 'anna', 'piotr', 'eva', 'ivan'];
-const SYL = ['ka', 'lo', 'mi', 'ren', 'sto', 'var', 'del', 'son', 'ber', 'tin', 'gar', 'mon', 'ric', 'ham', 'ley', 'wood', 'ford', 'ton', 'vik', 'sen', 'ova', 'ez', 'ski', 'man', 'dt', 'ini', 'ard', 'ell', 'ock', 'ers'];
-
+const FIRST = [
+	'james',
+	'mary',
+	'john',
+	'patricia',
+	'robert',
+	'jennifer',
+	'michael',
+	'linda',
+	'william',
+	'elizabeth',
+	'david',
+	'barbara',
+	'richard',
+	'susan',
+	'joseph',
+	'jessica',
+	'thomas',
+	'sarah',
+	'charles',
+	'karen',
+	'laura',
+	'marc',
+	'chloe',
+	'lucas',
+	'emma',
+	'noah',
+	'olivia',
+	'liam',
+	'ava',
+	'mateo',
+	'sofia',
+	'leon',
+	'mia',
+	'hugo',
+	'lea',
+	'jan',
+	'anna',
+	'piotr',
+	'eva',
+	'ivan',
+];
+const SYL = [
+	'ka',
+	'lo',
+	'mi',
+	'ren',
+	'sto',
+	'var',
+	'del',
+	'son',
+	'ber',
+	'tin',
+	'gar',
+	'mon',
+	'ric',
+	'ham',
+	'ley',
+	'wood',
+	'ford',
+	'ton',
+	'vik',
+	'sen',
+	'ova',
+	'ez',
+	'ski',
+	'man',
+	'dt',
+	'ini',
+	'ard',
+	'ell',
+	'ock',
+	'ers',
+];
 
 const NICKNAMES: Record<string, string> = {
-	william: 'bill', robert: 'bob', james: 'jim', elizabeth: 'liz', michael: 'mike', richard: 'rick', joseph: 'joe', thomas: 'tom',
-	charles: 'chuck', patricia: 'pat', jennifer: 'jen', david: 'dave', susan: 'sue', jessica: 'jess', barbara: 'barb',
+	william: 'bill',
+	robert: 'bob',
+	james: 'jim',
+	elizabeth: 'liz',
+	michael: 'mike',
+	richard: 'rick',
+	joseph: 'joe',
+	thomas: 'tom',
+	charles: 'chuck',
+	patricia: 'pat',
+	jennifer: 'jen',
+	david: 'dave',
+	susan: 'sue',
+	jessica: 'jess',
+	barbara: 'barb',
 };
 
 /** One typo: two neighbouring letters swapped, or one dropped (names of four letters or more). */
@@ -48,7 +132,16 @@ export function syntheticLeads(n: number, seed = 42): Array<Record<string, unkno
 		const local = String(1000000 + ((p * 7717) % 8999999)).padStart(7, '0');
 		const phone = `+1415${local}`;
 		// `person` is the ground truth (not a field the matcher reads).
-		const lead: Record<string, unknown> = { id: `lead-${i}`, person: p, email, first_name: first, last_name: last, company, phone: pr() < 0.6 ? phone : null, country: 'US' };
+		const lead: Record<string, unknown> = {
+			id: `lead-${i}`,
+			person: p,
+			email,
+			first_name: first,
+			last_name: last,
+			company,
+			phone: pr() < 0.6 ? phone : null,
+			country: 'US',
+		};
 		if (isDup) {
 			const k = Math.floor(r() * 10);
 			if (k === 0) lead.email = email.toUpperCase();

@@ -44,7 +44,8 @@ export class FacebookLeadAdsGraphApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The token you typed in the app dashboard when subscribing the webhook (answers the GET hub.challenge)',
+			description:
+				'The token you typed in the app dashboard when subscribing the webhook (answers the GET hub.challenge)',
 		},
 		{
 			displayName: 'Graph API Version',

@@ -25,9 +25,20 @@ export class LeadManagementRedisApi implements ICredentialType {
 			type: 'options',
 			default: 'standalone',
 			options: [
-				{ name: 'Single Server', value: 'standalone' },
-				{ name: 'Sentinel', value: 'sentinel', description: 'A primary watched by Redis Sentinel, which finds it after a failover' },
-				{ name: 'Cluster', value: 'cluster', description: 'Redis Cluster (every key of one memory or rotation lives in one slot)' },
+				{
+					name: 'Single Server',
+					value: 'standalone',
+				},
+				{
+					name: 'Sentinel',
+					value: 'sentinel',
+					description: 'A primary watched by Redis Sentinel, which finds it after a failover',
+				},
+				{
+					name: 'Cluster',
+					value: 'cluster',
+					description: 'Redis Cluster (every key of one memory or rotation lives in one slot)',
+				},
 			],
 		},
 		{

@@ -19,10 +19,21 @@ async function main(): Promise<void> {
 	const workflow = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'lead-capture.workflow.json'), 'utf8'));
 	const id = await n8n.deploy(workflow, 'lead-capture');
 	const url = `${n8n.base}/webhook/lead-capture`;
-	const first = { 'your-name': 'Ada Lovelace', 'your-email': 'Ada.Lovelace+demo@Gmail.com', phone: '(415) 555-0134', company: 'Analytical Engines Ltd', message: 'Please call me', utm_source: 'demo' };
+	const first = {
+		'your-name': 'Ada Lovelace',
+		'your-email': 'Ada.Lovelace+demo@Gmail.com',
+		phone: '(415) 555-0134',
+		company: 'Analytical Engines Ltd',
+		message: 'Please call me',
+		utm_source: 'demo',
+	};
 	const again = { name: 'ada lovelace', email: 'adalovelace@googlemail.com', company: 'Analytical Engines' };
 	for (const sample of [first, again]) {
-		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sample) });
+		const res = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(sample),
+		});
 		console.log(`POST ${url} -> ${res.status} ${await res.text()}`);
 	}
 	const executions = await n8n.waitForExecutions(id, 2);

@@ -15,15 +15,29 @@ type Page = {
 	waitForTimeout(ms: number): Promise<void>;
 	screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
 	keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
-	locator(selector: string): { first(): { click(): Promise<void>; dblclick(o?: { force: boolean }): Promise<void>; waitFor(o?: { timeout: number }): Promise<void> }; count(): Promise<number> };
-	getByText(text: string, options?: { exact: boolean }): { first(): { dblclick(): Promise<void>; click(): Promise<void>; waitFor(o?: { timeout: number }): Promise<void> } };
+	locator(selector: string): {
+		first(): {
+			click(): Promise<void>;
+			dblclick(o?: { force: boolean }): Promise<void>;
+			waitFor(o?: { timeout: number }): Promise<void>;
+		};
+		count(): Promise<number>;
+	};
+	getByText(
+		text: string,
+		options?: { exact: boolean },
+	): {
+		first(): { dblclick(): Promise<void>; click(): Promise<void>; waitFor(o?: { timeout: number }): Promise<void> };
+	};
 };
 
 const NODES = ['Lead Capture Trigger', 'Dedupe Leads', 'Route Leads'];
 
 async function main(): Promise<void> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { chromium } = require(process.env.PLAYWRIGHT_CORE!) as { chromium: { launch(o: object): Promise<{ newPage(o: object): Promise<Page>; close(): Promise<void> }> } };
+	const { chromium } = require(process.env.PLAYWRIGHT_CORE!) as {
+		chromium: { launch(o: object): Promise<{ newPage(o: object): Promise<Page>; close(): Promise<void> }> };
+	};
 	const folder = process.env.DEMO_USER_FOLDER!;
 	const out = join(__dirname, '..', 'docs', 'screenshots');
 	mkdirSync(out, { recursive: true });
@@ -31,7 +45,16 @@ async function main(): Promise<void> {
 	await n8n.start();
 	const browser = await chromium.launch({
 		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	try {
 		await n8n.setupOwner();
@@ -50,7 +73,10 @@ async function main(): Promise<void> {
 		console.log('docs/screenshots/workflow.png');
 		for (const name of NODES) {
 			// the node's box on the canvas (its label sits under the canvas pane, which takes the clicks)
-			await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"], [data-node-name="${name}"]`).first().dblclick({ force: true });
+			await page
+				.locator(`[data-test-id="canvas-node"][data-node-name="${name}"], [data-node-name="${name}"]`)
+				.first()
+				.dblclick({ force: true });
 			await page.waitForTimeout(1500);
 			const file = `${name.toLowerCase().replace(/\s+/g, '-')}.png`;
 			await page.screenshot({ path: join(out, file) });

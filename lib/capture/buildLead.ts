@@ -35,17 +35,25 @@ export interface BuildContext {
 
 /** Name patterns (folded: lower-case, no accents, words separated by spaces), exact matches first. */
 const SYNONYMS: Record<IdentityField, RegExp> = {
-	email: /^(e ?mail|e ?mail address|e ?mail adress|work e ?mail|business e ?mail|work e ?mail address|business e ?mail address|courriel|adresse (e )?mail|adresse courriel|e ?mail adresse|correo( electronico)?|direccion de correo( electronico)?|indirizzo e ?mail|endereco de e ?mail|e ?mailadres|mail)$/,
-	phone: /^(phone|phone number|telephone|tel|mobile|mobile phone|mobile number|cell|cell phone|cell number|whatsapp|whatsapp number|telefon|telefonnummer|handynummer|telefono|numero de telefono|telephone number|numero de telephone|numero|portable|handy|celular|cellulare|telefoon|telefoonnummer)$/,
-	first_name: /^(first name|firstname|fname|given name|first|forename|prenom|vorname|nombre|nome|primo nome|voornaam|your first name)$/,
-	last_name: /^(last name|lastname|lname|surname|family name|last|nom|nom de famille|nachname|familienname|apellido|apellidos|sobrenome|cognome|achternaam|your last name)$/,
-	full_name: /^(name|full name|fullname|your name|contact name|nom complet|nom et prenom|nom prenom|prenom et nom|prenom nom|vollstandiger name|vor und nachname|nombre completo|nome completo|volledige naam|naam|how should we call you|who are you|heissen sie|heisst du|vous appelez vous|t appelles tu|te llamas|se llama|ti chiami|si chiama|se chama|te chamas|your full name)$/,
-	company: /^(company|company name|organization|organisation|organization name|business|business name|employer|entreprise|nom de l entreprise|societe|firma|firmenname|unternehmen|empresa|nombre de la empresa|azienda|bedrijf|account name)$/,
+	email:
+		/^(e ?mail|e ?mail address|e ?mail adress|work e ?mail|business e ?mail|work e ?mail address|business e ?mail address|courriel|adresse (e )?mail|adresse courriel|e ?mail adresse|correo( electronico)?|direccion de correo( electronico)?|indirizzo e ?mail|endereco de e ?mail|e ?mailadres|mail)$/,
+	phone:
+		/^(phone|phone number|telephone|tel|mobile|mobile phone|mobile number|cell|cell phone|cell number|whatsapp|whatsapp number|telefon|telefonnummer|handynummer|telefono|numero de telefono|telephone number|numero de telephone|numero|portable|handy|celular|cellulare|telefoon|telefoonnummer)$/,
+	first_name:
+		/^(first name|firstname|fname|given name|first|forename|prenom|vorname|nombre|nome|primo nome|voornaam|your first name)$/,
+	last_name:
+		/^(last name|lastname|lname|surname|family name|last|nom|nom de famille|nachname|familienname|apellido|apellidos|sobrenome|cognome|achternaam|your last name)$/,
+	full_name:
+		/^(name|full name|fullname|your name|contact name|nom complet|nom et prenom|nom prenom|prenom et nom|prenom nom|vollstandiger name|vor und nachname|nombre completo|nome completo|volledige naam|naam|how should we call you|who are you|heissen sie|heisst du|vous appelez vous|t appelles tu|te llamas|se llama|ti chiami|si chiama|se chama|te chamas|your full name)$/,
+	company:
+		/^(company|company name|organization|organisation|organization name|business|business name|employer|entreprise|nom de l entreprise|societe|firma|firmenname|unternehmen|empresa|nombre de la empresa|azienda|bedrijf|account name)$/,
 	job_title: /^(job title|jobtitle|title|position|role|job role|job|fonction|poste|cargo|berufsbezeichnung)$/,
 	website: /^(website|web site|company website|url|site|site web|webseite|homepage|website url)$/,
-	country: /^(country|country code|pays|land|pais|paese|country region|nation|where are you based|where are you located)$/,
+	country:
+		/^(country|country code|pays|land|pais|paese|country region|nation|where are you based|where are you located)$/,
 	city: /^(city|town|ville|stadt|ort|ciudad|citta|cidade|plaats|locality)$/,
-	message: /^(message|your message|comments|comment|question|questions|how can we help( you)?|details|inquiry|enquiry|notes|note|description|nachricht|mensaje|project details|tell us more)$/,
+	message:
+		/^(message|your message|comments|comment|question|questions|how can we help( you)?|details|inquiry|enquiry|notes|note|description|nachricht|mensaje|project details|tell us more)$/,
 };
 /** Looser patterns tried only when no exact name matched; values must also look right. */
 const CONTAINS: Partial<Record<IdentityField, RegExp>> = {
@@ -54,7 +62,8 @@ const CONTAINS: Partial<Record<IdentityField, RegExp>> = {
 	company: /\b(company|organi[sz]ation)\b/,
 	message: /\b(message|comment)\b/,
 };
-const CONSENT_MARKETING = /(marketing|newsletter|subscribe|opt ?in|optin|communications?|gdpr|consent|updates|promotional)/;
+const CONSENT_MARKETING =
+	/(marketing|newsletter|subscribe|opt ?in|optin|communications?|gdpr|consent|updates|promotional)/;
 const CONSENT_TERMS = /(terms|privacy|agree|accept|tos|legal|conditions|datenschutz|cgu)/;
 
 /**
@@ -63,15 +72,113 @@ const CONSENT_TERMS = /(terms|privacy|agree|accept|tos|legal|conditions|datensch
  * dropped from the start of a label before it is compared with the field names.
  */
 const LEAD_IN_WORDS = new Set([
-	'and', 'also', 'finally', 'lastly', 'now', 'ok', 'great', 'thanks', 'what', 'whats', 's', 'is', 'are', 'please', 'enter', 'type',
-	'provide', 'give', 'share', 'tell', 'us', 'me', 'may', 'can', 'could', 'we', 'have', 'get', 'your', 'you', 'r', 'ur', 'the', 'a',
-	'an', 'best', 'et', 'quel', 'quelle', 'est', 'c', 'quoi', 'indiquez', 'entrez', 'saisissez', 'votre', 'vos', 'ton', 'ta',
-	'und', 'wie', 'lautet', 'ist', 'bitte', 'geben', 'sie', 'ihr', 'ihre', 'ihren', 'dein', 'deine', 'deinen', 'y', 'cual', 'es',
-	'tu', 'su', 'sus', 'por', 'favor', 'ingrese', 'introduce', 'escribe', 'e', 'qual', 'o', 'seu', 'sua', 'informe', 'inserisci',
-	'indica', 'il', 'la', 'tuo', 'tua', 'suo', 'wat', 'uw', 'je', 'how', 'comment', 'como', 'come', 'hoe',
+	'and',
+	'also',
+	'finally',
+	'lastly',
+	'now',
+	'ok',
+	'great',
+	'thanks',
+	'what',
+	'whats',
+	's',
+	'is',
+	'are',
+	'please',
+	'enter',
+	'type',
+	'provide',
+	'give',
+	'share',
+	'tell',
+	'us',
+	'me',
+	'may',
+	'can',
+	'could',
+	'we',
+	'have',
+	'get',
+	'your',
+	'you',
+	'r',
+	'ur',
+	'the',
+	'a',
+	'an',
+	'best',
+	'et',
+	'quel',
+	'quelle',
+	'est',
+	'c',
+	'quoi',
+	'indiquez',
+	'entrez',
+	'saisissez',
+	'votre',
+	'vos',
+	'ton',
+	'ta',
+	'und',
+	'wie',
+	'lautet',
+	'ist',
+	'bitte',
+	'geben',
+	'sie',
+	'ihr',
+	'ihre',
+	'ihren',
+	'dein',
+	'deine',
+	'deinen',
+	'y',
+	'cual',
+	'es',
+	'tu',
+	'su',
+	'sus',
+	'por',
+	'favor',
+	'ingrese',
+	'introduce',
+	'escribe',
+	'e',
+	'qual',
+	'o',
+	'seu',
+	'sua',
+	'informe',
+	'inserisci',
+	'indica',
+	'il',
+	'la',
+	'tuo',
+	'tua',
+	'suo',
+	'wat',
+	'uw',
+	'je',
+	'how',
+	'comment',
+	'como',
+	'come',
+	'hoe',
 ]);
 /** ...and words that close it ("Your email address here", "Phone (optional)"). */
-const TAIL_WORDS = new Set(['please', 'here', 'below', 'optional', 'required', 'facultatif', 'optionnel', 'obligatoire', 'pflichtfeld']);
+const TAIL_WORDS = new Set([
+	'please',
+	'here',
+	'below',
+	'optional',
+	'required',
+	'facultatif',
+	'optionnel',
+	'obligatoire',
+	'pflichtfeld',
+]);
 
 /** A folded label with the question around the field's name dropped; '' when nothing is left. */
 export function questionCore(folded: string): string {
@@ -83,7 +190,10 @@ export function questionCore(folded: string): string {
 	return words.slice(from, to).join(' ');
 }
 
-/** A question's key and label as field names are compared (folded, and without the question's wording); overlong ones are no name. */
+/**
+ * A question's key and label as field names are compared (folded, and without the question's
+ * wording); overlong ones are no name.
+ */
 function keyForms(key: string, label?: string | null): string[] {
 	const forms: string[] = [];
 	if (key.length <= LABEL_LIMIT) forms.push(foldText(key.replace(/[_\-.]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2')));
@@ -101,7 +211,8 @@ function truthy(v: unknown): boolean | undefined {
 	if (Array.isArray(v)) return v.length > 0 ? v.some((x) => truthy(x) !== false) : false;
 	if (typeof v === 'string') {
 		const s = foldText(v);
-		if (['true', 'on', 'yes', 'y', '1', 'checked', 'accepted', 'agree', 'i agree', 'oui', 'ja', 'si'].includes(s)) return true;
+		if (['true', 'on', 'yes', 'y', '1', 'checked', 'accepted', 'agree', 'i agree', 'oui', 'ja', 'si'].includes(s))
+			return true;
 		if (['false', 'off', 'no', 'n', '0', '', 'unchecked', 'declined', 'non', 'nein'].includes(s)) return false;
 		return true; // a checkbox whose value is its own label
 	}
@@ -149,16 +260,24 @@ export function resolveIdentity(sub: ParsedSubmission, ctx: BuildContext): Parti
 	}
 	// Mark answers already taken by typed values so heuristics do not reuse them.
 	sub.answers.forEach((a, i) => {
-		if (IDENTITY_FIELDS.some((f) => out[f] !== undefined && out[f] === a.value && typeof a.value !== 'boolean')) used.add(i);
+		if (IDENTITY_FIELDS.some((f) => out[f] !== undefined && out[f] === a.value && typeof a.value !== 'boolean'))
+			used.add(i);
 	});
 	const forms = sub.answers.map((a) => keyForms(a.key, a.label));
 	for (const field of IDENTITY_FIELDS) {
 		if (out[field] !== undefined) continue;
 		// An answer named exactly like the field is taken whatever it holds (validation judges it);
 		// a looser name match must also hold a value of the right shape.
-		let hit = sub.answers.findIndex((a, i) => !used.has(i) && forms[i].some((f) => SYNONYMS[field].test(f)) && cleanString(unwrap(a.value)) !== null);
+		let hit = sub.answers.findIndex(
+			(a, i) => !used.has(i) && forms[i].some((f) => SYNONYMS[field].test(f)) && cleanString(unwrap(a.value)) !== null,
+		);
 		if (hit < 0 && CONTAINS[field]) {
-			hit = sub.answers.findIndex((a, i) => !used.has(i) && forms[i].some((f) => CONTAINS[field]!.test(f)) && looksRight(field, a.value, ctx.defaultCountry));
+			hit = sub.answers.findIndex(
+				(a, i) =>
+					!used.has(i) &&
+					forms[i].some((f) => CONTAINS[field]!.test(f)) &&
+					looksRight(field, a.value, ctx.defaultCountry),
+			);
 		}
 		if (hit >= 0) {
 			out[field] = sub.answers[hit].value;
@@ -175,12 +294,22 @@ function resolveConsent(sub: ParsedSubmission, ctx: BuildContext, submittedAt: s
 		const forms = keyForms(a.key, a.label);
 		const isMappedMarketing = mapping.consent_marketing && forms.includes(foldText(mapping.consent_marketing));
 		const isMappedTerms = mapping.consent_terms && forms.includes(foldText(mapping.consent_terms));
-		const isBoolish = typeof a.value === 'boolean' || (typeof a.value === 'string' && a.value.length < 200) || Array.isArray(a.value);
+		const isBoolish =
+			typeof a.value === 'boolean' || (typeof a.value === 'string' && a.value.length < 200) || Array.isArray(a.value);
 		if (!isBoolish) continue;
-		if (isMappedMarketing || (consent.marketing == null && !mapping.consent_marketing && forms.some((f) => CONSENT_MARKETING.test(f)) && !forms.some((f) => CONSENT_TERMS.test(f)))) {
+		if (
+			isMappedMarketing ||
+			(consent.marketing == null &&
+				!mapping.consent_marketing &&
+				forms.some((f) => CONSENT_MARKETING.test(f)) &&
+				!forms.some((f) => CONSENT_TERMS.test(f)))
+		) {
 			consent.marketing = truthy(a.value) ?? consent.marketing;
 			if (!consent.text && a.label && a.label.length > 20) consent.text = cleanString(a.label, ATTRIBUTION_LIMIT);
-		} else if (isMappedTerms || (consent.terms == null && !mapping.consent_terms && forms.some((f) => CONSENT_TERMS.test(f)))) {
+		} else if (
+			isMappedTerms ||
+			(consent.terms == null && !mapping.consent_terms && forms.some((f) => CONSENT_TERMS.test(f)))
+		) {
 			consent.terms = truthy(a.value) ?? consent.terms;
 			if (!consent.text && a.label && a.label.length > 20) consent.text = cleanString(a.label, ATTRIBUTION_LIMIT);
 		}
@@ -192,7 +321,9 @@ function resolveConsent(sub: ParsedSubmission, ctx: BuildContext, submittedAt: s
 		text: cleanString(consent.text, ATTRIBUTION_LIMIT),
 		at: any ? (consent.at ?? submittedAt) : (consent.at ?? null),
 		ip: cleanString(any ? (consent.ip ?? sub.visitorIp ?? ctx.requestIp) : consent.ip, IP_LIMIT),
-		source: sourceText(any ? (consent.source ?? sub.pageUrl ?? `${sub.provider}${sub.formId ? `:${sub.formId}` : ''}`) : consent.source),
+		source: sourceText(
+			any ? (consent.source ?? sub.pageUrl ?? `${sub.provider}${sub.formId ? `:${sub.formId}` : ''}`) : consent.source,
+		),
 	};
 }
 
@@ -209,7 +340,8 @@ function queryOf(url: string | undefined): URLSearchParams | undefined {
 export function resolveAttribution(sub: ParsedSubmission, ctx: BuildContext): Attribution {
 	const out: Attribution = {};
 	// Attribution keys are short ("utm_source"): longer keys and labels are not compared.
-	const named = (name: string | null | undefined, k: string) => !!name && name.length === k.length && name.toLowerCase() === k;
+	const named = (name: string | null | undefined, k: string) =>
+		!!name && name.length === k.length && name.toLowerCase() === k;
 	const page = queryOf(sub.pageUrl);
 	const referrer = queryOf(sub.referrer);
 	const sources: Array<(k: string) => unknown> = [
@@ -229,7 +361,11 @@ export function resolveAttribution(sub: ParsedSubmission, ctx: BuildContext): At
 		}
 	}
 	out.landing_page = out.landing_page ?? cleanString(sub.pageUrl, ATTRIBUTION_LIMIT) ?? null;
-	out.referrer = out.referrer ?? cleanString(sub.referrer, ATTRIBUTION_LIMIT) ?? cleanString(ctx.requestReferrer, ATTRIBUTION_LIMIT) ?? null;
+	out.referrer =
+		out.referrer ??
+		cleanString(sub.referrer, ATTRIBUTION_LIMIT) ??
+		cleanString(ctx.requestReferrer, ATTRIBUTION_LIMIT) ??
+		null;
 	for (const field of ATTRIBUTION_FIELDS) if (out[field] === undefined) out[field] = null;
 	return out;
 }
@@ -237,7 +373,9 @@ export function resolveAttribution(sub: ParsedSubmission, ctx: BuildContext): At
 /** Stable id for a vendor submission, so a retried delivery maps to the same lead id. */
 export function leadIdFor(sub: ParsedSubmission): string {
 	if (!sub.submissionId) return randomUUID();
-	const h = createHash('sha256').update(`${sub.provider}\u0000${sub.formId ?? ''}\u0000${sub.submissionId}`).digest('hex');
+	const h = createHash('sha256')
+		.update(`${sub.provider}\u0000${sub.formId ?? ''}\u0000${sub.submissionId}`)
+		.digest('hex');
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -266,7 +404,9 @@ function sourceText(v: unknown): string | null {
 
 /** The region of a locale the form states ("de-DE", "fr_FR", "pt-BR"), as a country code. */
 function localeCountry(sub: ParsedSubmission): string | undefined {
-	const answered = Object.fromEntries(sub.answers.filter((a) => a.key.length <= 10).map((a) => [a.key.toLowerCase(), a.value]));
+	const answered = Object.fromEntries(
+		sub.answers.filter((a) => a.key.length <= 10).map((a) => [a.key.toLowerCase(), a.value]),
+	);
 	for (const source of [sub.meta, sub.hidden, answered]) {
 		for (const key of ['locale', 'language', 'lang', 'hl']) {
 			const v = source[key];
@@ -285,17 +425,27 @@ export function buildLead(sub: ParsedSubmission, ctx: BuildContext): Lead {
 	// else the form's locale, else the visitor's IP country, else the node's default.
 	// A number that reads under none of them is kept as typed.
 	const country = clean('country', identity.country, ctx);
-	const countries = [country && /^[A-Z]{2}$/.test(country) ? country : undefined, localeCountry(sub), ctx.requestCountry, ctx.defaultCountry];
+	const countries = [
+		country && /^[A-Z]{2}$/.test(country) ? country : undefined,
+		localeCountry(sub),
+		ctx.requestCountry,
+		ctx.defaultCountry,
+	];
 	const phoneCountry = countries.find((c) => c && normalizePhone(unwrap(identity.phone), c)) ?? ctx.defaultCountry;
 	const phoneCtx = { ...ctx, defaultCountry: phoneCountry };
-	const values = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, f === 'country' ? country : clean(f, identity[f], phoneCtx)])) as Record<IdentityField, string | null>;
+	const values = Object.fromEntries(
+		IDENTITY_FIELDS.map((f) => [f, f === 'country' ? country : clean(f, identity[f], phoneCtx)]),
+	) as Record<IdentityField, string | null>;
 	if (values.full_name && !values.first_name && !values.last_name) {
 		const split = splitFullName(values.full_name);
 		values.first_name = cleanString(split.first_name, FIELD_LIMITS.first_name);
 		values.last_name = cleanString(split.last_name, FIELD_LIMITS.last_name);
 	}
 	if (!values.full_name && (values.first_name || values.last_name)) {
-		values.full_name = cleanString([values.first_name, values.last_name].filter(Boolean).join(' '), FIELD_LIMITS.full_name);
+		values.full_name = cleanString(
+			[values.first_name, values.last_name].filter(Boolean).join(' '),
+			FIELD_LIMITS.full_name,
+		);
 	}
 	if (!values.country && values.phone) {
 		values.country = normalizePhone(values.phone)?.country ?? null;

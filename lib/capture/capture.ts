@@ -4,7 +4,13 @@ import { detectProvider, parseSubmission } from './adapters';
 import { buildLead, type FieldMapping } from './buildLead';
 import { ipAllowed, type Cidr } from './ip';
 import { BodyLimitError, expandBracketKeys, parseJsonSafely, sanitizeBody } from './safeBody';
-import { PROVIDER_SCHEME, secretEquals, verifySignature, type GenericHmacOptions, type SignatureScheme } from './signatures';
+import {
+	PROVIDER_SCHEME,
+	secretEquals,
+	verifySignature,
+	type GenericHmacOptions,
+	type SignatureScheme,
+} from './signatures';
 import { checkSpam, type SpamRules, type SpamVerdict } from './spam';
 import type { IncomingSubmission, ParsedSubmission, Provider } from './types';
 import { validateLead, type ValidationRules } from './validate';
@@ -64,27 +70,42 @@ function header(req: IncomingSubmission, name: string): string | undefined {
 	return Array.isArray(v) ? v[0] : v;
 }
 
-function checkAuth(req: IncomingSubmission, auth: CaptureAuth, provider: Provider, publicUrl: string, body: unknown): CaptureRefusal | null {
+function checkAuth(
+	req: IncomingSubmission,
+	auth: CaptureAuth,
+	provider: Provider,
+	publicUrl: string,
+	body: unknown,
+): CaptureRefusal | null {
 	switch (auth.type) {
 		case 'none':
 			return null;
 		case 'headerAuth': {
 			const got = header(req, auth.name.toLowerCase());
-			return got !== undefined && secretEquals(got, auth.value) ? null : refuse(401, 'unauthorized', `Missing or wrong ${auth.name} header`);
+			return got !== undefined && secretEquals(got, auth.value)
+				? null
+				: refuse(401, 'unauthorized', `Missing or wrong ${auth.name} header`);
 		}
 		case 'basicAuth': {
 			const h = header(req, 'authorization') ?? '';
 			const isBasic = h.slice(0, 6).toLowerCase() === 'basic ';
 			const decoded = isBasic ? Buffer.from(h.slice(6).trim(), 'base64').toString('utf8') : '';
 			const expected = `${auth.user}:${auth.password}`;
-			return isBasic && secretEquals(decoded, expected) ? null : refuse(401, 'unauthorized', 'Missing or wrong basic auth credentials');
+			return isBasic && secretEquals(decoded, expected)
+				? null
+				: refuse(401, 'unauthorized', 'Missing or wrong basic auth credentials');
 		}
 		case 'signature': {
 			const scheme = auth.scheme === 'provider' ? PROVIDER_SCHEME[provider] : auth.scheme;
 			if (!scheme) {
-				return refuse(401, 'unauthorized', `${provider} does not sign its webhooks; choose a signature scheme or another authentication`);
+				return refuse(
+					401,
+					'unauthorized',
+					`${provider} does not sign its webhooks; choose a signature scheme or another authentication`,
+				);
 			}
-			if (!req.rawBody && scheme !== 'googleAdsKey') return refuse(400, 'unreadable_body', 'The raw request body is needed to check the signature');
+			if (!req.rawBody && scheme !== 'googleAdsKey')
+				return refuse(400, 'unreadable_body', 'The raw request body is needed to check the signature');
 			const result = verifySignature({
 				scheme,
 				secret: auth.secret,
@@ -111,10 +132,19 @@ function isJsonRequest(req: IncomingSubmission): boolean {
  * A Lead Ads webhook carries lead ids the node then fetches with the page's token: only Meta may
  * send one. Under Auto-Detect there is no Lead Ads credential to check or fetch with.
  */
-function checkLeadAds(req: IncomingSubmission, config: CaptureConfig, provider: Provider, body: unknown): CaptureRefusal | null {
+function checkLeadAds(
+	req: IncomingSubmission,
+	config: CaptureConfig,
+	provider: Provider,
+	body: unknown,
+): CaptureRefusal | null {
 	if (provider !== 'facebook') return null;
 	if (config.provider === 'auto') {
-		return refuse(400, 'provider_not_set', 'Lead Ads webhooks need Form Provider set to Facebook / Instagram Lead Ads, with its credential');
+		return refuse(
+			400,
+			'provider_not_set',
+			'Lead Ads webhooks need Form Provider set to Facebook / Instagram Lead Ads, with its credential',
+		);
 	}
 	// Already checked by the Authentication choice.
 	if (config.auth.type === 'signature') return null;
@@ -152,7 +182,10 @@ function parseText(text: string): unknown {
  */
 function readBody(req: IncomingSubmission): unknown {
 	let body = req.body;
-	const empty = body === undefined || body === null || (typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body as object).length === 0);
+	const empty =
+		body === undefined ||
+		body === null ||
+		(typeof body === 'object' && !Buffer.isBuffer(body) && Object.keys(body as object).length === 0);
 	if (empty && req.rawBody?.length) body = parseText(req.rawBody.toString('utf8'));
 	else if (typeof body === 'string' && !isJsonRequest(req)) body = parseText(body);
 	const safe = sanitizeBody(body ?? {});
@@ -164,7 +197,8 @@ function readBody(req: IncomingSubmission): unknown {
 
 /** Phase 1: authenticate, check the caller's IP, read the body and hand it to the right adapter. */
 export function receiveSubmission(req: IncomingSubmission, config: CaptureConfig): CaptureRefusal | CaptureAccepted {
-	if (!ipAllowed(req.ip, config.ipAllowlist)) return refuse(403, 'forbidden', `IP address ${req.ip ?? '(unknown)'} is not allowed`);
+	if (!ipAllowed(req.ip, config.ipAllowlist))
+		return refuse(403, 'forbidden', `IP address ${req.ip ?? '(unknown)'} is not allowed`);
 	let body: unknown;
 	try {
 		body = readBody(req);
@@ -176,7 +210,8 @@ export function receiveSubmission(req: IncomingSubmission, config: CaptureConfig
 		return refuse(400, 'invalid_body', 'The body must be a JSON object or form fields');
 	}
 	const provider = config.provider === 'auto' ? detectProvider(body, req.headers) : config.provider;
-	const denied = checkAuth(req, config.auth, provider, config.publicUrl, body) ?? checkLeadAds(req, config, provider, body);
+	const denied =
+		checkAuth(req, config.auth, provider, config.publicUrl, body) ?? checkLeadAds(req, config, provider, body);
 	if (denied) return denied;
 	let submissions: ParsedSubmission[];
 	try {
@@ -224,7 +259,13 @@ export function captureLead(sub: ParsedSubmission, req: IncomingSubmission, conf
 
 /** The visitor's country as a CDN or proxy in front of n8n states it (Cloudflare, CloudFront, Vercel, App Engine). */
 function requestCountry(req: IncomingSubmission): string | undefined {
-	for (const name of ['cf-ipcountry', 'cloudfront-viewer-country', 'x-vercel-ip-country', 'x-appengine-country', 'x-country-code']) {
+	for (const name of [
+		'cf-ipcountry',
+		'cloudfront-viewer-country',
+		'x-vercel-ip-country',
+		'x-appengine-country',
+		'x-country-code',
+	]) {
 		const v = header(req, name)?.trim().toUpperCase();
 		if (v && /^[A-Z]{2}$/.test(v) && v !== 'XX' && v !== 'T1') return v;
 	}
@@ -250,7 +291,10 @@ export function vendorWantsSuccess(provider: Provider): boolean {
  * first allowed origin, so a browser on another site cannot read the answer.
  */
 export function allowedOrigin(origin: string | undefined, allowed: string | undefined): string | undefined {
-	const list = (allowed ?? '*').split(',').map((o) => o.trim()).filter(Boolean);
+	const list = (allowed ?? '*')
+		.split(',')
+		.map((o) => o.trim())
+		.filter(Boolean);
 	if (!origin) return undefined;
 	if (!list.length || list.includes('*')) return origin;
 	return list.includes(origin) ? origin : list[0];

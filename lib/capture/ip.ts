@@ -21,9 +21,10 @@ function toBytes(ip: string): number[] | null {
 	};
 	headParts = v4(headParts);
 	tailParts = v4(tailParts);
-	const groups = tail !== undefined
-		? [...headParts, ...Array(8 - headParts.length - tailParts.length).fill('0'), ...tailParts]
-		: headParts;
+	const groups =
+		tail !== undefined
+			? [...headParts, ...Array(8 - headParts.length - tailParts.length).fill('0'), ...tailParts]
+			: headParts;
 	if (groups.length !== 8) return null;
 	return groups.flatMap((g) => {
 		const n = parseInt(g, 16);

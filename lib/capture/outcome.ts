@@ -40,8 +40,16 @@ export function decideOutcome(
 	let repeated = 0;
 	for (const c of captured) {
 		if (c.repeated) repeated++;
-		else if (c.issues.length) rejected.push({ rejected: true, reason: 'invalid', reasons: c.issues.map((i) => `${i.field}: ${i.message}`), issues: c.issues, lead: c.lead });
-		else if (c.spam.spam) rejected.push({ rejected: true, reason: 'spam', reasons: c.spam.reasons, issues: [], lead: c.lead });
+		else if (c.issues.length)
+			rejected.push({
+				rejected: true,
+				reason: 'invalid',
+				reasons: c.issues.map((i) => `${i.field}: ${i.message}`),
+				issues: c.issues,
+				lead: c.lead,
+			});
+		else if (c.spam.spam)
+			rejected.push({ rejected: true, reason: 'spam', reasons: c.spam.reasons, issues: [], lead: c.lead });
 		else accepted.push(c.lead);
 	}
 	const invalid = rejected.filter((r) => r.reason === 'invalid');
@@ -58,7 +66,10 @@ export function decideOutcome(
 		};
 	} else if (accepted.length === 0 && rejected.length > 0) {
 		status = rejectionStatus === 'always4xx' ? 422 : 200;
-		body = status === 200 ? { ok: true, lead_ids: [] } : { ok: false, error: 'rejected', message: 'The submission was rejected' };
+		body =
+			status === 200
+				? { ok: true, lead_ids: [] }
+				: { ok: false, error: 'rejected', message: 'The submission was rejected' };
 	} else if (accepted.length === 0 && repeated > 0) {
 		body = { ok: true, duplicate: true, message: 'Already received' };
 	}

@@ -52,7 +52,8 @@ export function sanitizeBody(value: unknown, limits: SafeBodyLimits = DEFAULT_LI
 			for (const k of Object.keys(v as object)) {
 				if (FORBIDDEN_KEYS.has(k)) continue;
 				if (++keys > limits.maxKeys) throw new BodyLimitError(`Body has more than ${limits.maxKeys} values`);
-				if (k.length > limits.maxStringLength) throw new BodyLimitError(`A key is longer than ${limits.maxStringLength} characters`, 413);
+				if (k.length > limits.maxStringLength)
+					throw new BodyLimitError(`A key is longer than ${limits.maxStringLength} characters`, 413);
 				const key = k.toWellFormed();
 				Object.defineProperty(out, key, {
 					value: walk((v as Record<string, unknown>)[k], depth + 1, key),

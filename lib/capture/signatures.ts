@@ -1,6 +1,14 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SIGNATURE_SCHEMES = ['typeform', 'tally', 'webflow', 'facebook', 'hubspotV3', 'googleAdsKey', 'genericHmac'] as const;
+export const SIGNATURE_SCHEMES = [
+	'typeform',
+	'tally',
+	'webflow',
+	'facebook',
+	'hubspotV3',
+	'googleAdsKey',
+	'genericHmac',
+] as const;
 export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
 
 export interface GenericHmacOptions {
@@ -112,7 +120,11 @@ export function verifySignature(input: SignatureInput): SignatureResult {
 			if (!sig) return fail('missing X-HubSpot-Signature-v3 header');
 			const stale = checkTimestamp(ts, now, tolerance);
 			if (stale) return stale;
-			const source = Buffer.concat([Buffer.from(`${input.method.toUpperCase()}${hubspotUri(input.url)}`), rawBody, Buffer.from(ts!)]);
+			const source = Buffer.concat([
+				Buffer.from(`${input.method.toUpperCase()}${hubspotUri(input.url)}`),
+				rawBody,
+				Buffer.from(ts!),
+			]);
 			return digestMatches(sig, hmac(secret, source), 'base64') ? { ok: true } : fail('signature mismatch');
 		}
 		case 'googleAdsKey': {
@@ -137,8 +149,18 @@ export function verifySignature(input: SignatureInput): SignatureResult {
  */
 function hubspotUri(url: string): string {
 	const map: Record<string, string> = {
-		'%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'",
-		'%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+		'%3A': ':',
+		'%2F': '/',
+		'%3F': '?',
+		'%40': '@',
+		'%21': '!',
+		'%24': '$',
+		'%27': "'",
+		'%28': '(',
+		'%29': ')',
+		'%2A': '*',
+		'%2C': ',',
+		'%3B': ';',
 	};
 	return url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => map[m.toUpperCase()] ?? m);
 }
@@ -165,7 +187,11 @@ export function signatureHeaders(
 		case 'facebook':
 			return { 'x-hub-signature-256': `sha256=${hmac(secret, body).toString('hex')}` };
 		case 'hubspotV3': {
-			const source = Buffer.concat([Buffer.from(`${(opts.method ?? 'POST').toUpperCase()}${hubspotUri(opts.url ?? '')}`), body, Buffer.from(ts)]);
+			const source = Buffer.concat([
+				Buffer.from(`${(opts.method ?? 'POST').toUpperCase()}${hubspotUri(opts.url ?? '')}`),
+				body,
+				Buffer.from(ts),
+			]);
 			return { 'x-hubspot-request-timestamp': ts, 'x-hubspot-signature-v3': hmac(secret, source).toString('base64') };
 		}
 		case 'genericHmac': {

@@ -19,7 +19,8 @@ export interface SpamVerdict {
 	reasons: string[];
 }
 
-const BOT_UA = /(bot\b|bot\/|crawler|spider|slurp|headlesschrome|phantomjs|puppeteer|playwright|selenium|scrapy|python-requests|python-urllib|aiohttp|httpx|go-http-client|java\/|okhttp|libwww|wget|curl\/|httpclient|postmanruntime|insomnia)/i;
+const BOT_UA =
+	/(bot\b|bot\/|crawler|spider|slurp|headlesschrome|phantomjs|puppeteer|playwright|selenium|scrapy|python-requests|python-urllib|aiohttp|httpx|go-http-client|java\/|okhttp|libwww|wget|curl\/|httpclient|postmanruntime|insomnia)/i;
 
 export function isBotUserAgent(ua: string | null | undefined): boolean {
 	if (!ua || !ua.trim()) return true; // browsers always send one
@@ -54,15 +55,19 @@ export function checkSpam(lead: Lead, sub: ParsedSubmission, rules: SpamRules, i
 	const reasons: string[] = [];
 	for (const field of rules.honeypotFields) {
 		const v = findValue(sub, field);
-		if (v !== undefined && v !== null && v !== '' && v !== false) reasons.push(`honeypot field "${field}" was filled in`);
+		if (v !== undefined && v !== null && v !== '' && v !== false)
+			reasons.push(`honeypot field "${field}" was filled in`);
 	}
 	if (rules.minFillSeconds > 0) {
 		const started = toMs(sub.startedAt) ?? toMs(findValue(sub, rules.startedAtField));
 		const submitted = toMs(lead.source.submitted_at) ?? toMs(lead.source.received_at);
-		const timeToSubmit = typeof sub.meta.time_to_submit_seconds === 'number' ? sub.meta.time_to_submit_seconds : undefined;
+		const timeToSubmit =
+			typeof sub.meta.time_to_submit_seconds === 'number' ? sub.meta.time_to_submit_seconds : undefined;
 		const seconds = started !== undefined && submitted !== undefined ? (submitted - started) / 1000 : timeToSubmit;
 		if (seconds !== undefined && seconds < rules.minFillSeconds) {
-			reasons.push(`form filled in ${Math.max(0, Math.round(seconds * 10) / 10)} s, under the ${rules.minFillSeconds} s minimum`);
+			reasons.push(
+				`form filled in ${Math.max(0, Math.round(seconds * 10) / 10)} s, under the ${rules.minFillSeconds} s minimum`,
+			);
 		}
 	}
 	if (rules.rejectDisposableEmail && lead.email) {

@@ -4,8 +4,20 @@ import { normalizeEmail } from '../normalize/email';
 import { normalizePhone } from '../normalize/phone';
 
 export const REQUIRABLE_FIELDS = [
-	'email', 'phone', 'email_or_phone', 'first_name', 'last_name', 'full_name', 'company', 'job_title',
-	'website', 'country', 'city', 'message', 'consent.marketing', 'consent.terms',
+	'email',
+	'phone',
+	'email_or_phone',
+	'first_name',
+	'last_name',
+	'full_name',
+	'company',
+	'job_title',
+	'website',
+	'country',
+	'city',
+	'message',
+	'consent.marketing',
+	'consent.terms',
 ] as const;
 export type RequirableField = (typeof REQUIRABLE_FIELDS)[number];
 
@@ -33,7 +45,8 @@ export function validateLead(lead: Lead, rules: ValidationRules): Validation {
 	const warnings: LeadIssue[] = [];
 	for (const field of rules.required) {
 		if (field === 'email_or_phone') {
-			if (!lead.email && !lead.phone) issues.push({ field: 'email', message: 'an email or a phone number is required' });
+			if (!lead.email && !lead.phone)
+				issues.push({ field: 'email', message: 'an email or a phone number is required' });
 		} else if (field === 'consent.marketing' || field === 'consent.terms') {
 			const key = field === 'consent.marketing' ? 'marketing' : 'terms';
 			if (lead.consent[key] !== true) issues.push({ field, message: 'consent is required' });
@@ -48,7 +61,8 @@ export function validateLead(lead: Lead, rules: ValidationRules): Validation {
 	// number the metadata does not know yet.
 	if (rules.validatePhone && lead.phone && !normalizePhone(lead.phone, rules.defaultCountry)) {
 		const problem = { field: 'phone', message: `"${truncate(lead.phone)}" is not a valid phone number` };
-		if (lead.email && normalizeEmail(lead.email)) warnings.push({ ...problem, message: `${problem.message}; kept as typed` });
+		if (lead.email && normalizeEmail(lead.email))
+			warnings.push({ ...problem, message: `${problem.message}; kept as typed` });
 		else issues.push(problem);
 	}
 	issues.push(...checkLead(lead).issues);

@@ -9,8 +9,29 @@ import { INVALID_EMAIL_MARK, type FieldKind, type FieldSpec, type Prepared } fro
  * mailboxes at one company domain), `unrelated` (neither domain nor mailbox start agree), `namebox`
  * (one mailbox at two domains, made from the person's names), `role` (one shared inbox, sales@).
  */
-export type Level = 'exact' | 'fuzzy' | 'weak' | 'near' | 'diff' | 'far' | 'colleague' | 'unrelated' | 'namebox' | 'role';
-export const LEVELS: readonly Level[] = ['exact', 'fuzzy', 'weak', 'near', 'diff', 'far', 'colleague', 'unrelated', 'namebox', 'role'];
+export type Level =
+	| 'exact'
+	| 'fuzzy'
+	| 'weak'
+	| 'near'
+	| 'diff'
+	| 'far'
+	| 'colleague'
+	| 'unrelated'
+	| 'namebox'
+	| 'role';
+export const LEVELS: readonly Level[] = [
+	'exact',
+	'fuzzy',
+	'weak',
+	'near',
+	'diff',
+	'far',
+	'colleague',
+	'unrelated',
+	'namebox',
+	'role',
+];
 /** The levels at which a field agrees in a match rule: equal, a typo apart, one mailbox at two domains. */
 export const AGREEING_LEVELS: ReadonlySet<string> = new Set<Level>(['exact', 'fuzzy', 'namebox', 'role']);
 
@@ -107,7 +128,14 @@ export function levelOf(kind: FieldKind, a: string, b: string): Level {
 			return tokenSimilarity(a, b) >= 0.5 || jaroWinkler(a, b) >= 0.9 ? 'fuzzy' : 'diff';
 		case 'date': {
 			if (editDistance(a, b, 1) <= 1) return 'fuzzy';
-			if (a.length === 8 && b.length === 8 && a.slice(0, 4) === b.slice(0, 4) && a.slice(4, 6) === b.slice(6, 8) && a.slice(6, 8) === b.slice(4, 6)) return 'fuzzy';
+			if (
+				a.length === 8 &&
+				b.length === 8 &&
+				a.slice(0, 4) === b.slice(0, 4) &&
+				a.slice(4, 6) === b.slice(6, 8) &&
+				a.slice(6, 8) === b.slice(4, 6)
+			)
+				return 'fuzzy';
 			// Dates a year or less apart are weak evidence either way; years apart is strong evidence against.
 			const days = daysApart(a, b);
 			if (days === undefined) return 'diff';
@@ -126,12 +154,67 @@ const WEAK_SIMILARITY = 0.8;
 
 /** Words that say what a company does, not which company it is. */
 const TRADE_WORDS = new Set([
-	'systems', 'system', 'labs', 'lab', 'logistics', 'consulting', 'consultants', 'media', 'health', 'healthcare', 'foods', 'food',
-	'software', 'partners', 'energy', 'solutions', 'services', 'service', 'technologies', 'technology', 'tech', 'digital', 'global',
-	'international', 'industries', 'industry', 'enterprises', 'ventures', 'capital', 'management', 'marketing', 'agency', 'studio',
-	'design', 'engineering', 'construction', 'realty', 'properties', 'financial', 'finance', 'insurance', 'networks', 'network',
-	'communications', 'products', 'manufacturing', 'trading', 'retail', 'store', 'shop', 'clinic', 'bank', 'beratung', 'conseil',
-	'services', 'servicios', 'soluciones', 'consultoria', 'technik', 'verwaltung', 'immobilien',
+	'systems',
+	'system',
+	'labs',
+	'lab',
+	'logistics',
+	'consulting',
+	'consultants',
+	'media',
+	'health',
+	'healthcare',
+	'foods',
+	'food',
+	'software',
+	'partners',
+	'energy',
+	'solutions',
+	'services',
+	'service',
+	'technologies',
+	'technology',
+	'tech',
+	'digital',
+	'global',
+	'international',
+	'industries',
+	'industry',
+	'enterprises',
+	'ventures',
+	'capital',
+	'management',
+	'marketing',
+	'agency',
+	'studio',
+	'design',
+	'engineering',
+	'construction',
+	'realty',
+	'properties',
+	'financial',
+	'finance',
+	'insurance',
+	'networks',
+	'network',
+	'communications',
+	'products',
+	'manufacturing',
+	'trading',
+	'retail',
+	'store',
+	'shop',
+	'clinic',
+	'bank',
+	'beratung',
+	'conseil',
+	'services',
+	'servicios',
+	'soluciones',
+	'consultoria',
+	'technik',
+	'verwaltung',
+	'immobilien',
 ]);
 
 /** A prepared company name without its trade words; '' when nothing else is left. */
@@ -143,7 +226,8 @@ function distinctiveWords(company: string): string {
 }
 
 function daysApart(a: string, b: string): number | undefined {
-	const toDay = (s: string) => (s.length === 8 ? Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8)) / 86400000 : NaN);
+	const toDay = (s: string) =>
+		s.length === 8 ? Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8)) / 86400000 : NaN;
 	const d = Math.abs(toDay(a) - toDay(b));
 	return Number.isFinite(d) ? d : undefined;
 }
@@ -189,7 +273,9 @@ function emailLevel(level: Level, a: string, b: string, names: readonly (string 
 		// john.smith@: namesakes have it too) or a shared inbox, and much when it is distinctive.
 		const local = a.slice(0, ia);
 		if (isRoleAddress(local)) return 'role';
-		return mailboxFromName(local, names[0], names[1]) || mailboxFromName(local, names[2], names[3]) ? 'namebox' : 'fuzzy';
+		return mailboxFromName(local, names[0], names[1]) || mailboxFromName(local, names[2], names[3])
+			? 'namebox'
+			: 'fuzzy';
 	}
 	if (level !== 'diff') return level;
 	const ib = b.indexOf('@');
@@ -287,7 +373,10 @@ type FieldVisitor = (field: FieldSpec, level: Level, weight: number) => void;
 
 /** The most one field can add to a score with hand-set weights: exact (rare values weigh more) or fuzzy. */
 const MAX_WEIGHT = Object.fromEntries(
-	Object.entries(WEIGHTS).map(([kind, w]) => [kind, Math.max(w.exact, w.fuzzy, NAME_MAILBOX_WEIGHT, w.tf?.hi ?? -Infinity)]),
+	Object.entries(WEIGHTS).map(([kind, w]) => [
+		kind,
+		Math.max(w.exact, w.fuzzy, NAME_MAILBOX_WEIGHT, w.tf?.hi ?? -Infinity),
+	]),
 ) as Record<FieldKind, number>;
 
 /** The first name and last name fields of a field list (the first of each kind). */
@@ -312,10 +401,16 @@ export function pairLevel(f: FieldSpec, x: string, y: string, names: readonly (s
  * Whether the pair's names read better swapped (first typed into last and back), by the hand-set
  * or learned weights: forms get them in the wrong boxes often.
  */
-function namesSwapped(first: FieldSpec | undefined, last: FieldSpec | undefined, names: readonly (string | undefined)[], model: MatchModel | undefined): { straight: number; swapped: number } {
+function namesSwapped(
+	first: FieldSpec | undefined,
+	last: FieldSpec | undefined,
+	names: readonly (string | undefined)[],
+	model: MatchModel | undefined,
+): { straight: number; swapped: number } {
 	const [af, al, bf, bl] = names;
 	const straight = nameWeight(first, af, bf, model) + nameWeight(last, al, bl, model);
-	const swapped = af && al && bf && bl && af !== bf ? nameWeight(first, af, bl, model) + nameWeight(last, al, bf, model) : -Infinity;
+	const swapped =
+		af && al && bf && bl && af !== bf ? nameWeight(first, af, bl, model) + nameWeight(last, al, bf, model) : -Infinity;
 	return { straight, swapped };
 }
 
@@ -328,7 +423,14 @@ function namesSwapped(first: FieldSpec | undefined, last: FieldSpec | undefined,
  * compared are different people, and the names, compared last, are the dearest part) and returns
  * that upper bound instead: the result is exact when it reaches `floor`, and below `floor` otherwise.
  */
-function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], model: MatchModel | undefined, visit?: FieldVisitor, floor = -Infinity): number {
+function walkPair(
+	a: Prepared,
+	b: Prepared,
+	fields: FieldSpec[],
+	model: MatchModel | undefined,
+	visit?: FieldVisitor,
+	floor = -Infinity,
+): number {
 	let score = 0;
 	let orgSum = 0;
 	let orgMax = 0;
@@ -374,7 +476,13 @@ function walkPair(a: Prepared, b: Prepared, fields: FieldSpec[], model: MatchMod
 }
 
 /** One name field's weight (0 when either side is empty). */
-function nameWeight(f: FieldSpec | undefined, mine: string | undefined, theirs: string | undefined, model: MatchModel | undefined, visit?: FieldVisitor): number {
+function nameWeight(
+	f: FieldSpec | undefined,
+	mine: string | undefined,
+	theirs: string | undefined,
+	model: MatchModel | undefined,
+	visit?: FieldVisitor,
+): number {
 	if (!f || !mine || !theirs) return 0;
 	const level = levelOf(f.kind, mine, theirs);
 	const w = weightOf(f, level, mine, model);
@@ -386,7 +494,12 @@ function nameWeight(f: FieldSpec | undefined, mine: string | undefined, theirs: 
  * Each field's level for a pair (names read swapped when that scores better), in field order,
  * undefined where either side is empty: what learning weights counts.
  */
-export function pairLevels(a: Prepared, b: Prepared, fields: FieldSpec[], model?: MatchModel): Array<Level | undefined> {
+export function pairLevels(
+	a: Prepared,
+	b: Prepared,
+	fields: FieldSpec[],
+	model?: MatchModel,
+): Array<Level | undefined> {
 	const out: Array<Level | undefined> = new Array(fields.length);
 	const { first, last } = nameFields(fields);
 	const names = [first && a[first.name], last && a[last.name], first && b[first.name], last && b[last.name]] as const;
@@ -406,7 +519,13 @@ export function pairLevels(a: Prepared, b: Prepared, fields: FieldSpec[], model?
  * The score alone (see walkPair). With a `floor`, the score is exact when it reaches the floor;
  * a pair that cannot reach it gets some value below it, found without comparing every field.
  */
-export function scoreRecords(a: Prepared, b: Prepared, fields: FieldSpec[], model?: MatchModel, floor?: number): number {
+export function scoreRecords(
+	a: Prepared,
+	b: Prepared,
+	fields: FieldSpec[],
+	model?: MatchModel,
+	floor?: number,
+): number {
 	return walkPair(a, b, fields, model, undefined, floor);
 }
 

@@ -61,9 +61,22 @@ export interface DedupeOutcome {
 }
 
 /** Puts a repeat on the output its route and first status call for. */
-function emitRepeat(out: DedupeOutcome, route: RepeatRoute | undefined, item: Emitted, firstStatus: 'unique' | 'duplicate'): void {
+function emitRepeat(
+	out: DedupeOutcome,
+	route: RepeatRoute | undefined,
+	item: Emitted,
+	firstStatus: 'unique' | 'duplicate',
+): void {
 	const target =
-		route === 'separate' ? out.repeats : route === 'kept' ? out.kept : route === 'duplicates' ? out.duplicates : firstStatus === 'unique' ? out.kept : out.duplicates;
+		route === 'separate'
+			? out.repeats
+			: route === 'kept'
+				? out.kept
+				: route === 'duplicates'
+					? out.duplicates
+					: firstStatus === 'unique'
+						? out.kept
+						: out.duplicates;
 	target.push(item);
 }
 
@@ -106,7 +119,10 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 	});
 	const fresh = allItems.flatMap((x, i) => (repeatOf[i] === undefined ? [i] : []));
 	const all = [...reference, ...fresh.map((i) => allItems[i].json)];
-	const prepared = [...reference.map((j) => prepareLead(j, config.sources, config.prepare)), ...fresh.map((i) => allItems[i].prepared)];
+	const prepared = [
+		...reference.map((j) => prepareLead(j, config.sources, config.prepare)),
+		...fresh.map((i) => allItems[i].prepared),
+	];
 	const ids = all.map((j, i) => leadIdOf(j, prepared[i]));
 	/** Input index of position `m` of `all` (an item). */
 	const inputIndex = (m: number) => fresh[m - R];
@@ -122,7 +138,10 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 		if (refMember === undefined) {
 			keptIdx = itemMembers[0];
 			if (config.onDuplicate === 'keepLatest' && itemMembers.length > 1) {
-				keptIdx = itemMembers.reduce((best, m) => (submittedAt(all[m]) >= submittedAt(all[best]) ? m : best), itemMembers[0]);
+				keptIdx = itemMembers.reduce(
+					(best, m) => (submittedAt(all[m]) >= submittedAt(all[best]) ? m : best),
+					itemMembers[0],
+				);
 			}
 		}
 		const clusterId = ids[refMember ?? keptIdx!];
@@ -146,7 +165,12 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 			let keptInfo = info(keptIdx, 'unique');
 			if (config.onDuplicate === 'merge' && dupIdx.length) {
 				const first = itemMembers[0];
-				json = { ...mergeLeads(all[first], itemMembers.filter((m) => m !== first).map((m) => all[m])) };
+				json = {
+					...mergeLeads(
+						all[first],
+						itemMembers.filter((m) => m !== first).map((m) => all[m]),
+					),
+				};
 				keptInfo = { ...keptInfo, merged_ids: dupIdx.map((m) => ids[m]) };
 			}
 			infoByInput.set(inputIndex(keptIdx), keptInfo);
@@ -165,7 +189,15 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 		if (first === undefined) return;
 		const earlier = infoByInput.get(first)!;
 		const firstStatus = earlier.status === 'unique' ? 'unique' : 'duplicate';
-		const info: DedupeInfo = { ...earlier, status: 'repeat', matched_id: itemIds[first], matched_on: [], score: null, first_seen_at: checkedAt, first_status: firstStatus };
+		const info: DedupeInfo = {
+			...earlier,
+			status: 'repeat',
+			matched_id: itemIds[first],
+			matched_on: [],
+			score: null,
+			first_seen_at: checkedAt,
+			first_status: firstStatus,
+		};
 		delete info.merged_ids;
 		emitRepeat(out, config.repeats, { index, json: withInfo(items[index], info) }, firstStatus);
 	});
@@ -201,13 +233,28 @@ const MEMORY_CHUNK = 500;
  * this batch), recording it in the same transaction as its look-up; up to 500 items share one
  * transaction.
  */
-export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, memory: LeadMemory, namespace: string, retention: Retention): Promise<DedupeOutcome> {
+export async function dedupeAgainstMemory(
+	items: Json[],
+	config: DedupeConfig,
+	memory: LeadMemory,
+	namespace: string,
+	retention: Retention,
+): Promise<DedupeOutcome> {
 	const now = config.now ?? new Date();
 	const out: DedupeOutcome = { kept: [], duplicates: [], repeats: [] };
 	const pending: Array<{ index: number; json: Json; id: string; lead: RecallLead; decide: CandidateDecision }> = [];
 	const checkedAt = now.toISOString();
 	const keyOpts = keyOptions(config.matcher);
-	const unique = (id: string): DedupeInfo => ({ status: 'unique', cluster_id: id, duplicate_of: null, matched_id: null, matched_on: [], score: null, mode: 'memory', checked_at: checkedAt });
+	const unique = (id: string): DedupeInfo => ({
+		status: 'unique',
+		cluster_id: id,
+		duplicate_of: null,
+		matched_id: null,
+		matched_on: [],
+		score: null,
+		mode: 'memory',
+		checked_at: checkedAt,
+	});
 	for (let index = 0; index < items.length; index++) {
 		const json = items[index];
 		const values = prepareLead(json, config.sources, config.prepare);
@@ -217,7 +264,13 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 			continue;
 		}
 		const keys = blockingKeys(values, config.matcher.fields, keyOpts);
-		pending.push({ index, json, id, lead: { recordId: id, values, keys }, decide: (c) => decide(values, c.values, config.matcher) });
+		pending.push({
+			index,
+			json,
+			id,
+			lead: { recordId: id, values, keys },
+			decide: (c) => decide(values, c.values, config.matcher),
+		});
 	}
 	for (let start = 0; start < pending.length; start += MEMORY_CHUNK) {
 		const chunk = pending.slice(start, start + MEMORY_CHUNK);
@@ -256,7 +309,10 @@ export async function dedupeAgainstMemory(items: Json[], config: DedupeConfig, m
 			};
 			// Earlier executions' leads are not kept whole, so "merge" re-labels this one with the original id.
 			const merged = config.onDuplicate === 'merge' ? { ...json, id: original } : json;
-			out.duplicates.push({ index, json: withInfo(merged, config.onDuplicate === 'merge' ? { ...info, merged_ids: [id] } : info) });
+			out.duplicates.push({
+				index,
+				json: withInfo(merged, config.onDuplicate === 'merge' ? { ...info, merged_ids: [id] } : info),
+			});
 		});
 	}
 	return byIndex(out);

@@ -6,7 +6,20 @@ import { normalizeCompany } from '../normalize/company';
 import { normalizeDomain } from '../normalize/domain';
 
 /** What a compared field holds; decides its normalizer, comparator and weights. */
-export const FIELD_KINDS = ['email', 'phone', 'first_name', 'last_name', 'company', 'domain', 'date', 'postcode', 'city', 'address', 'id', 'text'] as const;
+export const FIELD_KINDS = [
+	'email',
+	'phone',
+	'first_name',
+	'last_name',
+	'company',
+	'domain',
+	'date',
+	'postcode',
+	'city',
+	'address',
+	'id',
+	'text',
+] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
 
 export interface FieldSpec {
@@ -48,7 +61,8 @@ export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOpti
 			out = normalizeEmail(raw, { stripPlusEverywhere: options.stripPlusEverywhere })?.key;
 			// A mistyped address (jane@acme,com) is kept to catch its typo'd twin; text without an @
 			// ("none", "n/a", "null") is no address at all, and equal junk must not link people.
-			if (!out && typeof raw === 'string' && raw.includes('@')) out = INVALID_EMAIL_MARK + raw.slice(0, COMPARED_LENGTH_LIMIT).trim().toLowerCase();
+			if (!out && typeof raw === 'string' && raw.includes('@'))
+				out = INVALID_EMAIL_MARK + raw.slice(0, COMPARED_LENGTH_LIMIT).trim().toLowerCase();
 			break;
 		case 'phone':
 			// Already E.164 (what the capture trigger stores): no need to parse it again.
@@ -75,9 +89,10 @@ export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOpti
 			break;
 		case 'postcode':
 		case 'id':
-			out = String(raw).toUpperCase().replace(/[^0-9A-Z]/g, '');
+			out = String(raw)
+				.toUpperCase()
+				.replace(/[^0-9A-Z]/g, '');
 			break;
 	}
 	return out ? out : undefined;
 }
-

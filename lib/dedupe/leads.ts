@@ -48,7 +48,11 @@ export function fieldSources(overrides: Array<{ name: string; kind: FieldKind; p
  * (its `country`, a code or a name) before the node's default, so "06 12 34 56 78" from France
  * and "+33 6 12 34 56 78" are the same number.
  */
-export function prepareLead(json: Record<string, unknown>, sources: FieldSource[], options: PrepareOptions = {}): Prepared {
+export function prepareLead(
+	json: Record<string, unknown>,
+	sources: FieldSource[],
+	options: PrepareOptions = {},
+): Prepared {
 	const p: Prepared = {};
 	const own = normalizeCountry(json.country);
 	if (own) options = { ...options, defaultCountry: own };

@@ -143,7 +143,8 @@ export function learnModel(records: Prepared[], config: MatcherConfig, model: Ma
 	// The first E step is the hand-set weights' verdict: EM starts from the reading of the data
 	// that the rest of the package takes, not from wherever the mixture would wander.
 	const handLog = new Float64Array(F * L);
-	for (let f = 0; f < F; f++) for (let l = 0; l < L; l++) handLog[f * L + l] = handWeight(fields[f].kind, LEVELS[l]) * Math.LN2;
+	for (let f = 0; f < F; f++)
+		for (let l = 0; l < L; l++) handLog[f * L + l] = handWeight(fields[f].kind, LEVELS[l]) * Math.LN2;
 	for (let it = 0; it < ITERATIONS; it++) {
 		for (let k = 0; k < F * L; k++) logRatio[k] = it === 0 ? handLog[k] : seen[k] ? Math.log(m[k] / uc[k]) : 0;
 		mSum.fill(0);
@@ -187,7 +188,10 @@ export function learnModel(records: Prepared[], config: MatcherConfig, model: Ma
 		const level = {} as Record<Level, number>;
 		for (let l = 0; l < L; l++) {
 			const k = f * L + l;
-			level[LEVELS[l]] = seen[k] && !HAND_SET.has(LEVELS[l]) ? Math.min(MAX_WEIGHT, Math.max(MIN_WEIGHT, Math.log2(m[k] / u[k]))) : handWeight(field.kind, LEVELS[l]);
+			level[LEVELS[l]] =
+				seen[k] && !HAND_SET.has(LEVELS[l])
+					? Math.min(MAX_WEIGHT, Math.max(MIN_WEIGHT, Math.log2(m[k] / u[k])))
+					: handWeight(field.kind, LEVELS[l]);
 		}
 		// Closer agreement never weighs less than looser agreement.
 		level.fuzzy = Math.min(level.fuzzy, level.exact);

@@ -1,4 +1,13 @@
-import { AGREEING_LEVELS, compareRecords, POSTERIOR_BITS, scoreRecords, termFrequencies, WEIGHTS, type Comparison, type MatchModel } from './compare';
+import {
+	AGREEING_LEVELS,
+	compareRecords,
+	POSTERIOR_BITS,
+	scoreRecords,
+	termFrequencies,
+	WEIGHTS,
+	type Comparison,
+	type MatchModel,
+} from './compare';
 import { learnModel } from './learn';
 import type { FieldKind, FieldSpec, Prepared } from './fields';
 import { evalRule, type RuleExpr } from './rules';
@@ -82,9 +91,9 @@ export interface KeyOptions {
  * Whether the names alone (an exact first name, a misspelt surname) can make a match. In score mode
  * with the default threshold they cannot: such a pair also needs another agreeing field, and the
  * usual ones (email mailbox, phone, company, city, date) have keys of their own. The surname-sound
- * key then adds comparisons (half of them at 1M leads) and next to no matches (4 of 23,400 pairs on
- * Splink's 20k set), so it is kept only for records without email or phone, whose other evidence
- * (a website domain, a misspelt company) has no key.
+ * key then adds many comparisons and next to no matches (README, "How matching works"), so it is
+ * kept only for records without email or phone, whose other evidence (a website domain, a
+ * misspelt company) has no key.
  */
 export function keyOptions(config: MatcherConfig): KeyOptions {
 	if (config.mode === 'rules') return { soundAlikeSurnames: true, rule: config.rule };
@@ -170,8 +179,12 @@ function fieldVariants(kind: FieldKind, v: string): string[] {
 		case 'date': {
 			// Edit distance 1: two such values share a one-character deletion, or one is the other
 			// with a character deleted; dates also agree with day and month swapped.
-			const out = [`~${v}`, ...Array.from({ length: Math.min(v.length, 16) }, (_, i) => `~${v.slice(0, i)}${v.slice(i + 1)}`)];
-			if (kind === 'date' && v.length === 8) out.push(`%${v.slice(0, 4)}${[v.slice(4, 6), v.slice(6, 8)].sort().join('')}`);
+			const out = [
+				`~${v}`,
+				...Array.from({ length: Math.min(v.length, 16) }, (_, i) => `~${v.slice(0, i)}${v.slice(i + 1)}`),
+			];
+			if (kind === 'date' && v.length === 8)
+				out.push(`%${v.slice(0, 4)}${[v.slice(4, 6), v.slice(6, 8)].sort().join('')}`);
 			return out;
 		}
 		case 'company':
@@ -185,7 +198,20 @@ function fieldVariants(kind: FieldKind, v: string): string[] {
 }
 
 /** How specific a field's keys are: the most specific field of a term keys it. */
-const SPECIFICITY: FieldKind[] = ['email', 'phone', 'id', 'date', 'domain', 'postcode', 'address', 'last_name', 'company', 'first_name', 'city', 'text'];
+const SPECIFICITY: FieldKind[] = [
+	'email',
+	'phone',
+	'id',
+	'date',
+	'domain',
+	'postcode',
+	'address',
+	'last_name',
+	'company',
+	'first_name',
+	'city',
+	'text',
+];
 const MAX_TERMS = 32;
 
 /** The rule as OR of AND-terms of the fields that must agree (NOT parts cannot key anything). */
@@ -201,7 +227,8 @@ export function ruleTerms(rule: RuleExpr): string[][] {
 			case 'and': {
 				const out: string[][] = [];
 				for (const l of dnf(e.left)) for (const r of dnf(e.right)) out.push([...new Set([...l, ...r])]);
-				if (out.length > MAX_TERMS) throw new Error(`The match rule is too complex to block on (more than ${MAX_TERMS} alternatives)`);
+				if (out.length > MAX_TERMS)
+					throw new Error(`The match rule is too complex to block on (more than ${MAX_TERMS} alternatives)`);
 				return out;
 			}
 		}
@@ -225,7 +252,8 @@ export function ruleKeys(r: Prepared, fields: FieldSpec[], rule: RuleExpr): stri
 			const a = first && r[first.name];
 			const b = last && r[last.name];
 			if (!a || !b) continue;
-			for (const x of fieldVariants('first_name', a)) for (const y of fieldVariants('last_name', b)) keys.add(`r:name=${[x, y].sort().join('|')}`);
+			for (const x of fieldVariants('first_name', a))
+				for (const y of fieldVariants('last_name', b)) keys.add(`r:name=${[x, y].sort().join('|')}`);
 			continue;
 		}
 		const parts = term
@@ -237,7 +265,8 @@ export function ruleKeys(r: Prepared, fields: FieldSpec[], rule: RuleExpr): stri
 		if (!parts.length) continue;
 		if (parts.some((f) => !r[f.name])) continue;
 		let combos = [''];
-		for (const f of parts) combos = combos.flatMap((c) => fieldVariants(f.kind, r[f.name]!).map((v) => `${c}|${f.name}=${v}`));
+		for (const f of parts)
+			combos = combos.flatMap((c) => fieldVariants(f.kind, r[f.name]!).map((v) => `${c}|${f.name}=${v}`));
 		for (const c of combos) keys.add(`r:${c}`);
 	}
 	return [...keys];
@@ -360,7 +389,11 @@ function buildBlocks(records: Prepared[], config: MatcherConfig, order: (p: numb
  * Every candidate pair of the records (a < b), through blocking: gathered per record across all its
  * blocks, each pair visited once however many keys it shares.
  */
-export function forEachCandidate(records: Prepared[], config: MatcherConfig, visit: (a: number, b: number) => void): void {
+export function forEachCandidate(
+	records: Prepared[],
+	config: MatcherConfig,
+	visit: (a: number, b: number) => void,
+): void {
 	const n = records.length;
 	// Name order for the sorted neighbourhood: field by field, on the values themselves (building a
 	// joined key per record would allocate a string for every member of every big block).
@@ -391,7 +424,11 @@ export function forEachCandidate(records: Prepared[], config: MatcherConfig, vis
 }
 
 /** All matching pairs among the records (a < b), through blocking (see forEachCandidate). */
-export function findMatches(records: Prepared[], config: MatcherConfig, model: MatchModel = { tf: termFrequencies(records, config.fields) }): PairMatch[] {
+export function findMatches(
+	records: Prepared[],
+	config: MatcherConfig,
+	model: MatchModel = { tf: termFrequencies(records, config.fields) },
+): PairMatch[] {
 	const matches: PairMatch[] = [];
 	forEachCandidate(records, config, (a, b) => {
 		const d = decide(records[a], records[b], config, model);
@@ -417,7 +454,11 @@ const VETO_CHECK_LIMIT = 2500;
  * refused when any pair across the two clusters contradicts it strongly, so one fuzzy link cannot
  * chain two different people together.
  */
-export function clusterMatches(n: number, matches: PairMatch[], veto?: (a: number, b: number) => boolean): ClusterResult {
+export function clusterMatches(
+	n: number,
+	matches: PairMatch[],
+	veto?: (a: number, b: number) => boolean,
+): ClusterResult {
 	const parent = new Int32Array(n);
 	for (let i = 0; i < n; i++) parent[i] = i;
 	const members = new Map<number, number[]>();
@@ -444,9 +485,11 @@ export function clusterMatches(n: number, matches: PairMatch[], veto?: (a: numbe
 		}
 		// The later record points at the earlier one; earlier records get a fallback pointer.
 		const cur = bestMatch[m.b];
-		if (!cur || cur.other > m.b || m.score > cur.score) bestMatch[m.b] = { other: m.a, score: m.score, fields: m.fields };
+		if (!cur || cur.other > m.b || m.score > cur.score)
+			bestMatch[m.b] = { other: m.a, score: m.score, fields: m.fields };
 		const back = bestMatch[m.a];
-		if (!back || (back.other > m.a && m.score > back.score)) bestMatch[m.a] = { other: m.b, score: m.score, fields: m.fields };
+		if (!back || (back.other > m.a && m.score > back.score))
+			bestMatch[m.a] = { other: m.b, score: m.score, fields: m.fields };
 	}
 	const cluster = new Int32Array(n);
 	for (let i = 0; i < n; i++) cluster[i] = find(i);
@@ -462,6 +505,9 @@ export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterR
 		model.minScore = learned.priorBits + POSTERIOR_BITS;
 	}
 	const matches = findMatches(records, config, model);
-	const veto = config.mode === 'score' ? (a: number, b: number) => scoreRecords(records[a], records[b], config.fields, model, VETO_SCORE) < VETO_SCORE : undefined;
+	const veto =
+		config.mode === 'score'
+			? (a: number, b: number) => scoreRecords(records[a], records[b], config.fields, model, VETO_SCORE) < VETO_SCORE
+			: undefined;
 	return { ...clusterMatches(records.length, matches, veto), matches };
 }

@@ -17,9 +17,11 @@ export function parseRule(text: string, known: Set<string>): RuleExpr {
 	const tokens = [...text.matchAll(/\(|\)|[A-Za-z_][A-Za-z0-9_]*|\S/g)].map((m) => ({ t: m[0], at: m.index + 1 }));
 	let pos = 0;
 	const peek = () => tokens[pos]?.t.toUpperCase();
-	const where = () => (pos < tokens.length ? `at position ${tokens[pos].at}` : `at the end (position ${text.trimEnd().length + 1})`);
+	const where = () =>
+		pos < tokens.length ? `at position ${tokens[pos].at}` : `at the end (position ${text.trimEnd().length + 1})`;
 	const expect = (t: string) => {
-		if (peek() !== t) throw new RuleSyntaxError(`expected "${t}" ${where()}${pos < tokens.length ? `, found "${tokens[pos].t}"` : ''}`);
+		if (peek() !== t)
+			throw new RuleSyntaxError(`expected "${t}" ${where()}${pos < tokens.length ? `, found "${tokens[pos].t}"` : ''}`);
 		pos++;
 	};
 	const primary = (): RuleExpr => {
@@ -38,7 +40,8 @@ export function parseRule(text: string, known: Set<string>): RuleExpr {
 		}
 		if (!/^[A-Za-z_]/.test(t)) throw new RuleSyntaxError(`unexpected "${t}" ${where()}`);
 		const name = t.toLowerCase();
-		if (!known.has(name)) throw new RuleSyntaxError(`unknown field "${t}" ${where()} (known: ${[...known].sort().join(', ')})`);
+		if (!known.has(name))
+			throw new RuleSyntaxError(`unknown field "${t}" ${where()} (known: ${[...known].sort().join(', ')})`);
 		pos++;
 		return { op: 'field', name };
 	};
@@ -59,7 +62,8 @@ export function parseRule(text: string, known: Set<string>): RuleExpr {
 		return left;
 	};
 	const expr = or();
-	if (pos !== tokens.length) throw new RuleSyntaxError(`unexpected "${tokens[pos].t}" ${where()} (join fields with AND or OR)`);
+	if (pos !== tokens.length)
+		throw new RuleSyntaxError(`unexpected "${tokens[pos].t}" ${where()} (join fields with AND or OR)`);
 	return expr;
 }
 

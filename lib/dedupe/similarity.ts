@@ -61,7 +61,12 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 		for (let j = 1; j <= lb; j++) {
 			const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
 			let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-			if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+			if (
+				i > 1 &&
+				j > 1 &&
+				a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+				a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+			) {
 				v = Math.min(v, prev2[j - 2] + 1);
 			}
 			cur[j] = v;
@@ -85,7 +90,26 @@ export function tokenSimilarity(a: string, b: string): number {
 	return common / (ta.size + tb.size - common);
 }
 
-const SOUNDEX_CODES: Record<string, string> = { b: '1', f: '1', p: '1', v: '1', c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2', d: '3', t: '3', l: '4', m: '5', n: '5', r: '6' };
+const SOUNDEX_CODES: Record<string, string> = {
+	b: '1',
+	f: '1',
+	p: '1',
+	v: '1',
+	c: '2',
+	g: '2',
+	j: '2',
+	k: '2',
+	q: '2',
+	s: '2',
+	x: '2',
+	z: '2',
+	d: '3',
+	t: '3',
+	l: '4',
+	m: '5',
+	n: '5',
+	r: '6',
+};
 
 /** American Soundex code, for blocking names that sound alike ("smith" / "smyth"). */
 export function soundex(s: string): string {

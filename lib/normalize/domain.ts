@@ -17,7 +17,8 @@ export function normalizeDomain(raw: unknown): string | null {
 	s = s.replace(/^www\d*\./, '');
 	// A domain name is at most 253 characters.
 	if (s.length > 253) return null;
-	if (!/^[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(s)) return null;
+	if (!/^[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u.test(s))
+		return null;
 	return s;
 }
 

@@ -1,12 +1,49 @@
 import { foldText, cleanString } from './text';
 
 const HONORIFICS = new Set([
-	'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'madam', 'mme', 'mlle', 'm', 'herr',
-	'frau', 'sr', 'sra', 'srta', 'dott', 'ing',
+	'mr',
+	'mrs',
+	'ms',
+	'miss',
+	'mx',
+	'dr',
+	'prof',
+	'sir',
+	'madam',
+	'mme',
+	'mlle',
+	'm',
+	'herr',
+	'frau',
+	'sr',
+	'sra',
+	'srta',
+	'dott',
+	'ing',
 ]);
 const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'phd', 'md', 'esq', 'mba']);
 /** Particles that belong to the last name: "Ludwig van Beethoven" → last "van Beethoven". */
-const PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'del', 'della', 'di', 'da', 'du', 'la', 'le', 'dos', 'das', 'ter', 'ten', 'bin', 'al', 'st']);
+const PARTICLES = new Set([
+	'van',
+	'von',
+	'de',
+	'der',
+	'den',
+	'del',
+	'della',
+	'di',
+	'da',
+	'du',
+	'la',
+	'le',
+	'dos',
+	'das',
+	'ter',
+	'ten',
+	'bin',
+	'al',
+	'st',
+]);
 
 /** Folded name for comparison: accents, case and punctuation removed. */
 export function normalizeName(raw: unknown): string {

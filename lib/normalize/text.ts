@@ -35,7 +35,11 @@ export function cleanString(raw: unknown, maxLength = 10000): string | null {
 	let s: string;
 	if (typeof raw === 'string') s = raw;
 	else if (typeof raw === 'number' || typeof raw === 'boolean') s = String(raw);
-	else if (Array.isArray(raw)) s = raw.map((v) => cleanString(v) ?? '').filter(Boolean).join(', ');
+	else if (Array.isArray(raw))
+		s = raw
+			.map((v) => cleanString(v) ?? '')
+			.filter(Boolean)
+			.join(', ');
 	else return null;
 	s = s
 		.toWellFormed()

@@ -1,5 +1,12 @@
 import { foldText } from '../normalize/text';
-import { isValidTimeZone, parseDateRanges, parseWorkingHours, type DateRange, type Period, type WorkingHours } from './time';
+import {
+	isValidTimeZone,
+	parseDateRanges,
+	parseWorkingHours,
+	type DateRange,
+	type Period,
+	type WorkingHours,
+} from './time';
 
 /** Someone leads can be assigned to (a rep, a dealer, a store, a queue). */
 export interface Owner {
@@ -69,7 +76,10 @@ const columnKey = (k: string) => foldText(k).replace(/ /g, '_');
  * Reads a row (a sheet line, a table record) into an owner definition: explicit column names
  * first (`mapping`), else the first recognised alias.
  */
-export function ownerInputFromRow(row: Record<string, unknown>, mapping: Partial<Record<OwnerField, string>> = {}): OwnerInput {
+export function ownerInputFromRow(
+	row: Record<string, unknown>,
+	mapping: Partial<Record<OwnerField, string>> = {},
+): OwnerInput {
 	const byKey = new Map<string, unknown>();
 	for (const [k, v] of Object.entries(row)) if (!byKey.has(columnKey(k))) byKey.set(columnKey(k), v);
 	const out: OwnerInput = {};
@@ -121,7 +131,8 @@ export function parseOwner(input: OwnerInput, position: number): Owner {
 	try {
 		if (!id) throw new OwnerError('needs an ID or an email');
 		const timeZone = text(input.time_zone);
-		if (timeZone && !isValidTimeZone(timeZone)) throw new OwnerError(`"${timeZone}" is not an IANA time zone such as Europe/Paris or America/New_York`);
+		if (timeZone && !isValidTimeZone(timeZone))
+			throw new OwnerError(`"${timeZone}" is not an IANA time zone such as Europe/Paris or America/New_York`);
 		const caps: Partial<Record<Period, number>> = {};
 		for (const period of ['day', 'week', 'month'] as Period[]) {
 			const cap = toNumber(input[`cap_${period}`], `the ${period === 'day' ? 'daily' : `${period}ly`} cap`, 0);
@@ -161,20 +172,32 @@ export function parseOwners(inputs: OwnerInput[]): Owner[] {
 	const seen = new Map<string, number>();
 	owners.forEach((o, i) => {
 		const first = seen.get(o.id.toLowerCase());
-		if (first !== undefined) throw new OwnerError(`Owner ${i + 1} (${o.name}): the ID "${o.id}" is already used by owner ${first + 1}`);
+		if (first !== undefined)
+			throw new OwnerError(`Owner ${i + 1} (${o.name}): the ID "${o.id}" is already used by owner ${first + 1}`);
 		seen.set(o.id.toLowerCase(), i);
 	});
 	return owners;
 }
 
 const DOMAIN_COLUMNS = ['domain', 'company_domain', 'website', 'company_website', 'url', 'email'];
-const ACCOUNT_OWNER_COLUMNS = ['owner_id', 'account_owner_id', 'account_owner', 'owner', 'owner_email', 'hubspot_owner_id', 'salesforce_user_id'];
+const ACCOUNT_OWNER_COLUMNS = [
+	'owner_id',
+	'account_owner_id',
+	'account_owner',
+	'owner',
+	'owner_email',
+	'hubspot_owner_id',
+	'salesforce_user_id',
+];
 
 /**
  * Account owners from reference rows (a CRM export): company domain -> owner ID. Rows without a
  * recognisable domain or owner are reported back by position rather than dropped silently.
  */
-export function accountOwnersFromRows(rows: Array<Record<string, unknown>>, domainOf: (value: string) => string | null): { owners: Map<string, string>; skipped: number[] } {
+export function accountOwnersFromRows(
+	rows: Array<Record<string, unknown>>,
+	domainOf: (value: string) => string | null,
+): { owners: Map<string, string>; skipped: number[] } {
 	const owners = new Map<string, string>();
 	const skipped: number[] = [];
 	rows.forEach((row, i) => {

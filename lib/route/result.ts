@@ -54,7 +54,12 @@ export function ownerSection(decision: RouteDecision, now: number): OwnerSection
  * The lead with its owner section (under `field`, `owner` by default) and, for canonical leads
  * (those with a `history` array), one history entry.
  */
-export function withRouting(lead: Record<string, unknown>, decision: RouteDecision, now: number, field = 'owner'): Record<string, unknown> {
+export function withRouting(
+	lead: Record<string, unknown>,
+	decision: RouteDecision,
+	now: number,
+	field = 'owner',
+): Record<string, unknown> {
 	const section = ownerSection(decision, now);
 	const out: Record<string, unknown> = { ...lead, [field]: section };
 	if (Array.isArray(lead.history)) {
@@ -64,7 +69,13 @@ export function withRouting(lead: Record<string, unknown>, decision: RouteDecisi
 				at: section.routing.routed_at,
 				node: 'route',
 				action: decision.status === 'assigned' ? 'assigned' : decision.status === 'output' ? 'routed' : 'unassigned',
-				detail: { owner_id: section.id, method: section.method, rule: section.routing.rule, pool: section.routing.pool, reason: section.routing.reason },
+				detail: {
+					owner_id: section.id,
+					method: section.method,
+					rule: section.routing.rule,
+					pool: section.routing.pool,
+					reason: section.routing.reason,
+				},
 			},
 		];
 	}
@@ -79,7 +90,12 @@ export function ownerLoad(router: Router, o: Owner, view: KvView, now: number) {
 		teams: o.teams,
 		available: !why,
 		unavailable_reason: why ?? null,
-		counts: { today: router.count(view, o, 'day', now), this_week: router.count(view, o, 'week', now), this_month: router.count(view, o, 'month', now), all_time: router.count(view, o, 'all', now) },
+		counts: {
+			today: router.count(view, o, 'day', now),
+			this_week: router.count(view, o, 'week', now),
+			this_month: router.count(view, o, 'month', now),
+			all_time: router.count(view, o, 'all', now),
+		},
 		caps: { day: o.caps.day ?? null, week: o.caps.week ?? null, month: o.caps.month ?? null },
 		time_zone: o.timeZone ?? router.settings.timeZone,
 	};

@@ -1,13 +1,24 @@
 import type { KvView } from '../store/types';
 import type { Owner } from './owners';
-import { isInDateRanges, isWithinWorkingHours, isValidTimeZone, periodEnd, periodKey, PERIODS, type Period } from './time';
+import {
+	isInDateRanges,
+	isWithinWorkingHours,
+	isValidTimeZone,
+	periodEnd,
+	periodKey,
+	PERIODS,
+	type Period,
+} from './time';
 
 /** How a pool picks among its eligible members. */
 export type Strategy = 'roundRobin' | 'weighted' | 'lowestLoad';
-export const STRATEGIES: Strategy[] = ['roundRobin', 'weighted', 'lowestLoad'];
 
 /** Where a rule (or "no rule matched") sends a lead. */
-export type Target = { type: 'owner'; owner: string } | { type: 'pool'; pool: string } | { type: 'output' } | { type: 'unassigned' };
+export type Target =
+	| { type: 'owner'; owner: string }
+	| { type: 'pool'; pool: string }
+	| { type: 'output' }
+	| { type: 'unassigned' };
 
 export interface RuleSpec {
 	/** Shown in the routing log and as the output's name. */
@@ -111,22 +122,34 @@ export class Router {
 	private readonly pools = new Map<string, Pool>();
 
 	constructor(readonly settings: RouterSettings) {
-		if (!isValidTimeZone(settings.timeZone)) throw new RouteConfigError(`Time zone "${settings.timeZone}" is not an IANA time zone such as Europe/Paris`);
+		if (!isValidTimeZone(settings.timeZone))
+			throw new RouteConfigError(`Time zone "${settings.timeZone}" is not an IANA time zone such as Europe/Paris`);
 		this.owners = settings.owners;
 		for (const o of this.owners) this.byId.set(o.id.toLowerCase(), o);
 		const teams = new Set(this.owners.flatMap((o) => o.teams));
 		for (const spec of settings.pools ?? []) {
 			if (!spec.name.trim()) throw new RouteConfigError('Every pool needs a name');
 			if (this.pools.has(spec.name.toLowerCase())) throw new RouteConfigError(`Pool "${spec.name}" is defined twice`);
-			this.pools.set(spec.name.toLowerCase(), { name: spec.name, strategy: spec.strategy, members: this.resolveMembers(spec) });
+			this.pools.set(spec.name.toLowerCase(), {
+				name: spec.name,
+				strategy: spec.strategy,
+				members: this.resolveMembers(spec),
+			});
 		}
 		for (const team of teams) {
-			if (!this.pools.has(team.toLowerCase())) this.pools.set(team.toLowerCase(), { name: team, strategy: settings.defaultStrategy, members: this.resolveMembers({ name: team, strategy: settings.defaultStrategy }) });
+			if (!this.pools.has(team.toLowerCase()))
+				this.pools.set(team.toLowerCase(), {
+					name: team,
+					strategy: settings.defaultStrategy,
+					members: this.resolveMembers({ name: team, strategy: settings.defaultStrategy }),
+				});
 		}
 		settings.rules.forEach((rule, i) => this.checkTarget(rule.target, `Rule ${i + 1} ("${rule.name}")`));
 		this.checkTarget(settings.noMatch, 'When no rule matches');
 		if (settings.fallbackOwner && !this.owner(settings.fallbackOwner)) {
-			throw new RouteConfigError(`Fallback owner "${settings.fallbackOwner}" is not among the owners (${this.ownerList()})`);
+			throw new RouteConfigError(
+				`Fallback owner "${settings.fallbackOwner}" is not among the owners (${this.ownerList()})`,
+			);
 		}
 	}
 
@@ -149,14 +172,20 @@ export class Router {
 		const names = (spec.members ?? []).map((m) => m.trim()).filter(Boolean);
 		if (!names.length) {
 			const members = this.team(spec.name);
-			if (!members.length) throw new RouteConfigError(`Pool "${spec.name}" has no members: list owner IDs or teams, or put owners in team "${spec.name}"`);
+			if (!members.length)
+				throw new RouteConfigError(
+					`Pool "${spec.name}" has no members: list owner IDs or teams, or put owners in team "${spec.name}"`,
+				);
 			return members;
 		}
 		const members: Owner[] = [];
 		for (const name of names) {
 			const owner = this.owner(name);
 			const team = this.team(name);
-			if (!owner && !team.length) throw new RouteConfigError(`Pool "${spec.name}": "${name}" is neither an owner ID nor a team (owners: ${this.ownerList()})`);
+			if (!owner && !team.length)
+				throw new RouteConfigError(
+					`Pool "${spec.name}": "${name}" is neither an owner ID nor a team (owners: ${this.ownerList()})`,
+				);
 			for (const o of owner ? [owner] : team) if (!members.includes(o)) members.push(o);
 		}
 		return members;
@@ -164,12 +193,16 @@ export class Router {
 
 	private pool(name: string): Pool | undefined {
 		const n = name.trim();
-		if (n === ALL_OWNERS || n === '') return this.owners.length ? { name: 'All Owners', strategy: this.settings.defaultStrategy, members: this.owners } : undefined;
+		if (n === ALL_OWNERS || n === '')
+			return this.owners.length
+				? { name: 'All Owners', strategy: this.settings.defaultStrategy, members: this.owners }
+				: undefined;
 		return this.pools.get(n.toLowerCase());
 	}
 
 	private checkTarget(target: Target, label: string): void {
-		if (target.type === 'owner' && !target.owner) throw new RouteConfigError(`${label}: choose the owner ID to assign to`);
+		if (target.type === 'owner' && !target.owner)
+			throw new RouteConfigError(`${label}: choose the owner ID to assign to`);
 		if (target.type === 'owner' && !this.owner(target.owner)) {
 			throw new RouteConfigError(`${label}: no owner with the ID "${target.owner}" (owners: ${this.ownerList()})`);
 		}
@@ -202,7 +235,15 @@ export class Router {
 		// A batch routes at one instant: the period keys are worked out once, not per owner and lead.
 		if (this.periodCache?.now !== now) {
 			const zone = this.settings.timeZone;
-			this.periodCache = { now, keys: { day: periodKey('day', now, zone), week: periodKey('week', now, zone), month: periodKey('month', now, zone), all: 'all' } };
+			this.periodCache = {
+				now,
+				keys: {
+					day: periodKey('day', now, zone),
+					week: periodKey('week', now, zone),
+					month: periodKey('month', now, zone),
+					all: 'all',
+				},
+			};
 		}
 		return stateKey.count(owner.id, this.periodCache.keys[period]);
 	}
@@ -213,11 +254,17 @@ export class Router {
 	}
 
 	/** Why an owner cannot take a lead now, or undefined when they can. */
-	unavailable(owner: Owner, view: KvView, now: number, check: { schedule: boolean; hours: boolean }): string | undefined {
+	unavailable(
+		owner: Owner,
+		view: KvView,
+		now: number,
+		check: { schedule: boolean; hours: boolean },
+	): string | undefined {
 		if (!owner.active) return 'inactive';
 		const zone = owner.timeZone ?? this.settings.timeZone;
 		if (check.schedule && isInDateRanges(owner.outOfOffice, now, zone)) return 'out of office';
-		if (check.hours && this.settings.respectWorkingHours && !isWithinWorkingHours(owner.workingHours, now, zone)) return `outside working hours (${zone})`;
+		if (check.hours && this.settings.respectWorkingHours && !isWithinWorkingHours(owner.workingHours, now, zone))
+			return `outside working hours (${zone})`;
 		for (const period of PERIODS) {
 			const cap = owner.caps[period];
 			if (cap === undefined) continue;
@@ -239,30 +286,54 @@ export class Router {
 			if (id) {
 				const owner = this.owner(id);
 				// The account owner keeps the account outside working hours; inactive, away or capped, the lead moves on.
-				const why = owner ? this.unavailable(owner, view, now, { schedule: true, hours: false }) : 'not among the owners';
-				if (owner && !why) return this.assign(view, now, owner, { ...base, method: 'account_owner', reason: `account owner of ${domain ?? 'this lead'}` }, domain);
+				const why = owner
+					? this.unavailable(owner, view, now, { schedule: true, hours: false })
+					: 'not among the owners';
+				if (owner && !why)
+					return this.assign(
+						view,
+						now,
+						owner,
+						{ ...base, method: 'account_owner', reason: `account owner of ${domain ?? 'this lead'}` },
+						domain,
+					);
 				skipped.push({ id, name: owner?.name ?? id, reason: `account owner: ${why}` });
 			}
 		}
 
 		const target = rule ? rule.target : this.settings.noMatch;
 		const where = rule ? `rule "${rule.name}"` : 'no rule matched';
-		if (target.type === 'output') return { ...base, status: 'output', reason: `${where}: sent to its output without an owner` };
-		if (target.type === 'unassigned') return this.fallback(view, now, base, domain, `${where} and no owner is set for that case`);
+		if (target.type === 'output')
+			return { ...base, status: 'output', reason: `${where}: sent to its output without an owner` };
+		if (target.type === 'unassigned')
+			return this.fallback(view, now, base, domain, `${where} and no owner is set for that case`);
 
-		const pool: Pool = target.type === 'owner' ? { name: '', strategy: 'roundRobin', members: [this.owner(target.owner)!] } : this.pool(target.pool)!;
+		const pool: Pool =
+			target.type === 'owner'
+				? { name: '', strategy: 'roundRobin', members: [this.owner(target.owner)!] }
+				: this.pool(target.pool)!;
 		const inPool = target.type === 'pool' ? { ...base, pool: pool.name, strategy: pool.strategy } : base;
 		const picked = this.pick(pool, view, now, skipped);
 		if (picked) {
 			const method: RouteMethod = target.type === 'owner' ? 'owner' : 'pool';
-			const reason = target.type === 'owner' ? `${where}: assigned to ${picked.name}` : `${where}: ${describe(pool.strategy)} in ${pool.name}`;
+			const reason =
+				target.type === 'owner'
+					? `${where}: assigned to ${picked.name}`
+					: `${where}: ${describe(pool.strategy)} in ${pool.name}`;
 			return this.assign(view, now, picked, { ...inPool, method, reason }, domain);
 		}
-		const nobody = target.type === 'owner' ? `${pool.members[0].name} is not available` : `nobody in ${pool.name} is available`;
+		const nobody =
+			target.type === 'owner' ? `${pool.members[0].name} is not available` : `nobody in ${pool.name} is available`;
 		return this.fallback(view, now, inPool, domain, `${where}, but ${nobody}`);
 	}
 
-	private fallback(view: KvView, now: number, base: Omit<RouteDecision, 'status' | 'reason'>, domain: string | undefined, why: string): RouteDecision {
+	private fallback(
+		view: KvView,
+		now: number,
+		base: Omit<RouteDecision, 'status' | 'reason'>,
+		domain: string | undefined,
+		why: string,
+	): RouteDecision {
 		const id = this.settings.fallbackOwner;
 		if (!id) return { ...base, status: 'unassigned', reason: `${why}; no fallback owner is set` };
 		const owner = this.owner(id)!;
@@ -271,7 +342,14 @@ export class Router {
 			base.skipped.push({ id: owner.id, name: owner.name, reason: `fallback owner: ${blocked}` });
 			return { ...base, status: 'unassigned', reason: `${why}; the fallback owner is ${blocked}` };
 		}
-		return this.assign(view, now, owner, { ...base, method: 'fallback', reason: `${why}: fallback owner` }, domain, false);
+		return this.assign(
+			view,
+			now,
+			owner,
+			{ ...base, method: 'fallback', reason: `${why}: fallback owner` },
+			domain,
+			false,
+		);
 	}
 
 	/** The pool's pick among eligible members; records skipped members and why. */
@@ -279,17 +357,25 @@ export class Router {
 		const attempt = (hours: boolean) => {
 			const reasons = new Map<Owner, string>();
 			const eligible = pool.members.filter((o) => {
-				const why = this.unavailable(o, view, now, { schedule: true, hours }) ?? (pool.strategy !== 'roundRobin' && o.weight <= 0 ? 'weight 0' : undefined);
+				const why =
+					this.unavailable(o, view, now, { schedule: true, hours }) ??
+					(pool.strategy !== 'roundRobin' && o.weight <= 0 ? 'weight 0' : undefined);
 				if (why) reasons.set(o, why);
 				return !why;
 			});
 			return { eligible, reasons };
 		};
 		let { eligible, reasons } = attempt(true);
-		if (!eligible.length && this.settings.whenNobodyAvailable === 'ignoreWorkingHours' && this.settings.respectWorkingHours) {
+		if (
+			!eligible.length &&
+			this.settings.whenNobodyAvailable === 'ignoreWorkingHours' &&
+			this.settings.respectWorkingHours
+		) {
 			const second = attempt(false);
 			if (second.eligible.length) {
-				for (const [o, why] of reasons) if (!second.reasons.has(o)) skipped.push({ id: o.id, name: o.name, reason: `${why}; taken anyway: nobody is within working hours` });
+				for (const [o, why] of reasons)
+					if (!second.reasons.has(o))
+						skipped.push({ id: o.id, name: o.name, reason: `${why}; taken anyway: nobody is within working hours` });
 				({ eligible, reasons } = second);
 			}
 		}
@@ -362,10 +448,15 @@ export class Router {
 		const counts = {} as Record<Period | 'all', number>;
 		for (const period of COUNTED) {
 			const n = this.count(view, owner, period, now) + 1;
-			view.set(this.countKey(owner, period, now), String(n), period === 'all' ? undefined : periodEnd(period, now, this.settings.timeZone) + DAY_MS);
+			view.set(
+				this.countKey(owner, period, now),
+				String(n),
+				period === 'all' ? undefined : periodEnd(period, now, this.settings.timeZone) + DAY_MS,
+			);
 			counts[period] = n;
 		}
-		if (remember && domain && this.settings.rememberAccountOwners && !view.get(stateKey.account(domain))) view.set(stateKey.account(domain), owner.id);
+		if (remember && domain && this.settings.rememberAccountOwners && !view.get(stateKey.account(domain)))
+			view.set(stateKey.account(domain), owner.id);
 		return { ...decision, status: 'assigned', owner, counts };
 	}
 }

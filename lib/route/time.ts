@@ -18,15 +18,33 @@ export function periodKey(period: Period, at: number, zone: string): string {
 
 /** When the period containing `at` ends in `zone` (ms): local midnight, across DST changes too. */
 export function periodEnd(period: Period, at: number, zone: string): number {
-	return DateTime.fromMillis(at, { zone }).startOf(period).plus({ [`${period}s`]: 1 }).toMillis();
+	return DateTime.fromMillis(at, { zone })
+		.startOf(period)
+		.plus({ [`${period}s`]: 1 })
+		.toMillis();
 }
 
 /** Minutes from local midnight [start, end) per ISO weekday (1 = Monday ... 7 = Sunday). */
 export type WorkingHours = Map<number, Array<[number, number]>>;
 
 const DAYS: Record<string, number> = {
-	mon: 1, monday: 1, tue: 2, tues: 2, tuesday: 2, wed: 3, wednesday: 3, thu: 4, thur: 4, thurs: 4, thursday: 4,
-	fri: 5, friday: 5, sat: 6, saturday: 6, sun: 7, sunday: 7,
+	mon: 1,
+	monday: 1,
+	tue: 2,
+	tues: 2,
+	tuesday: 2,
+	wed: 3,
+	wednesday: 3,
+	thu: 4,
+	thur: 4,
+	thurs: 4,
+	thursday: 4,
+	fri: 5,
+	friday: 5,
+	sat: 6,
+	saturday: 6,
+	sun: 7,
+	sunday: 7,
 };
 
 function day(name: string, text: string): number {
@@ -39,7 +57,8 @@ function minutes(hhmm: string, text: string): number {
 	const m = /^(\d{1,2})(?::(\d{2}))?$/.exec(hhmm);
 	const h = m ? Number(m[1]) : NaN;
 	const min = m?.[2] ? Number(m[2]) : 0;
-	if (!m || h > 24 || min > 59 || (h === 24 && min > 0)) throw new Error(`"${hhmm}" is not a time of day (in "${text}"); use 24-hour HH:MM`);
+	if (!m || h > 24 || min > 59 || (h === 24 && min > 0))
+		throw new Error(`"${hhmm}" is not a time of day (in "${text}"); use 24-hour HH:MM`);
 	return h * 60 + min;
 }
 
@@ -57,7 +76,10 @@ export function parseWorkingHours(text: string): WorkingHours | undefined {
 		list.push([start, end]);
 		hours.set(d, list);
 	};
-	for (const part of source.split(/[;\n]+/).map((p) => p.trim()).filter(Boolean)) {
+	for (const part of source
+		.split(/[;\n]+/)
+		.map((p) => p.trim())
+		.filter(Boolean)) {
 		const m = /^([A-Za-z]+(?:\s*-\s*[A-Za-z]+)?(?:\s*,\s*[A-Za-z]+(?:\s*-\s*[A-Za-z]+)?)*)\s+(\S.*)$/.exec(part);
 		if (!m) throw new Error(`"${part}" should look like "Mon-Fri 09:00-17:00"`);
 		const days = new Set<number>();
@@ -70,9 +92,13 @@ export function parseWorkingHours(text: string): WorkingHours | undefined {
 				if (d === to) break;
 			}
 		}
-		for (const range of m[2].split(',').map((r) => r.trim()).filter(Boolean)) {
+		for (const range of m[2]
+			.split(',')
+			.map((r) => r.trim())
+			.filter(Boolean)) {
 			const [a, b, extra] = range.split('-').map((t) => t.trim());
-			if (!a || !b || extra !== undefined) throw new Error(`"${range}" should be a time range like 09:00-17:00 (in "${part}")`);
+			if (!a || !b || extra !== undefined)
+				throw new Error(`"${range}" should be a time range like 09:00-17:00 (in "${part}")`);
 			const start = minutes(a, part);
 			const end = minutes(b, part);
 			if (start === end) throw new Error(`"${range}" is an empty time range (in "${part}")`);
@@ -102,7 +128,8 @@ export type DateRange = [string, string];
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function checkDate(text: string, context: string): string {
-	if (!ISO_DATE.test(text) || !DateTime.fromISO(text).isValid) throw new Error(`"${text}" is not a date (in "${context}"); use YYYY-MM-DD`);
+	if (!ISO_DATE.test(text) || !DateTime.fromISO(text).isValid)
+		throw new Error(`"${text}" is not a date (in "${context}"); use YYYY-MM-DD`);
 	return text;
 }
 
@@ -111,7 +138,15 @@ function checkDate(text: string, context: string): string {
  * dates), or a list of such strings.
  */
 export function parseDateRanges(value: unknown): DateRange[] {
-	const parts = (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[,;\n]+/) : value == null ? [] : [String(value)])
+	const parts = (
+		Array.isArray(value)
+			? value.map(String)
+			: typeof value === 'string'
+				? value.split(/[,;\n]+/)
+				: value == null
+					? []
+					: [String(value)]
+	)
 		.map((p) => p.trim())
 		.filter(Boolean);
 	return parts.map((part) => {

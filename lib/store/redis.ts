@@ -79,7 +79,10 @@ for i = 5, 4 + n do redis.call('zadd', KEYS[i], ARGV[4], ARGV[2]) end
 for i = 5 + n, #KEYS do redis.call('zrem', KEYS[i], ARGV[2]) end
 return 1`,
 	},
-	/** Deletes a record and its index entries while the lock is held. KEYS: lock, records, age, cluster set, key indexes. */
+	/**
+	 * Deletes a record and its index entries while the lock is held.
+	 * KEYS: lock, records, age, cluster set, key indexes.
+	 */
 	leadDelete: {
 		lua: `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('hdel', KEYS[2], ARGV[2])
@@ -170,7 +173,9 @@ export async function connectRedis(c: RedisConnection): Promise<Client> {
 			name: c.sentinelName || 'mymaster',
 			sentinelPassword: c.sentinelPassword || undefined,
 			db: c.db ?? 0,
-			...(c.tls ? { enableTLSForSentinelMode: true, sentinelTLS: { rejectUnauthorized: !c.tlsAllowUnauthorized } } : {}),
+			...(c.tls
+				? { enableTLSForSentinelMode: true, sentinelTLS: { rejectUnauthorized: !c.tlsAllowUnauthorized } }
+				: {}),
 		});
 	} else {
 		client = new IORedis({ ...clientOptions(c), host: c.host, port: c.port, db: c.db ?? 0 });
@@ -180,7 +185,10 @@ export async function connectRedis(c: RedisConnection): Promise<Client> {
 	let lastError: Error | undefined;
 	client.on('error', (e: Error) => (lastError = e));
 	for (const [name, script] of Object.entries(SCRIPTS)) {
-		client.defineCommand(name, 'numberOfKeys' in script ? { lua: script.lua, numberOfKeys: script.numberOfKeys } : { lua: script.lua });
+		client.defineCommand(
+			name,
+			'numberOfKeys' in script ? { lua: script.lua, numberOfKeys: script.numberOfKeys } : { lua: script.lua },
+		);
 	}
 	const limit = c.connectTimeoutMs ?? 10_000;
 	let timer: NodeJS.Timeout | undefined;
@@ -199,7 +207,10 @@ export async function connectRedis(c: RedisConnection): Promise<Client> {
 	} catch (error) {
 		client.disconnect();
 		const reason = lastError && /closed/i.test((error as Error).message) ? lastError.message : (error as Error).message;
-		const where = c.mode === 'cluster' || c.mode === 'sentinel' ? `the ${c.mode} at ${seeds.map((s) => `${s.host}:${s.port}`).join(', ')}` : `${c.host}:${c.port}`;
+		const where =
+			c.mode === 'cluster' || c.mode === 'sentinel'
+				? `the ${c.mode} at ${seeds.map((s) => `${s.host}:${s.port}`).join(', ')}`
+				: `${c.host}:${c.port}`;
 		throw new Error(`Cannot connect to Redis (${where}): ${reason}`);
 	} finally {
 		clearTimeout(timer);
@@ -246,7 +257,9 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async claim(namespace: string, key: string, ttlMs: number): Promise<boolean> {
-		return (await this.client.set(this.k(namespace, 'claim', key), '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK';
+		return (
+			(await this.client.set(this.k(namespace, 'claim', key), '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK'
+		);
 	}
 
 	async release(namespace: string, key: string): Promise<void> {
@@ -257,26 +270,35 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	 * Runs `fn` holding the namespace's lock, renewed every third of its life while `fn` works.
 	 * `fn` gets the token its writes must present; a renewal that finds the lock gone marks it lost.
 	 */
-	private async locked<T>(namespace: string, fn: (token: string, lock: string, lost: () => boolean) => Promise<T>, lockName = 'lock'): Promise<T> {
+	private async locked<T>(
+		namespace: string,
+		fn: (token: string, lock: string, lost: () => boolean) => Promise<T>,
+		lockName = 'lock',
+	): Promise<T> {
 		const lock = this.k(namespace, lockName);
 		const token = randomUUID();
 		const deadline = Date.now() + this.lockWaitMs;
 		let wait = 2;
 		while ((await this.client.set(lock, token, 'PX', this.lockTtlMs, 'NX')) !== 'OK') {
 			if (Date.now() > deadline) {
-				throw new Error(`Timed out after ${Math.round(this.lockWaitMs / 1000)} s waiting for the Redis lock of ${namespace} (another execution holds it); retry the execution`);
+				throw new Error(
+					`Timed out after ${Math.round(this.lockWaitMs / 1000)} s waiting for the Redis lock of ${namespace} (another execution holds it); retry the execution`,
+				);
 			}
 			await sleep(wait);
 			wait = Math.min(wait * 2, 50);
 		}
 		let lost = false;
 		const timer = this.renewLock
-			? setInterval(() => {
-					this.scripts.leadRenew(lock, token, this.lockTtlMs).then(
-						(ok) => (lost ||= ok !== 1),
-						() => undefined,
-					);
-				}, Math.max(10, Math.floor(this.lockTtlMs / 3)))
+			? setInterval(
+					() => {
+						this.scripts.leadRenew(lock, token, this.lockTtlMs).then(
+							(ok) => (lost ||= ok !== 1),
+							() => undefined,
+						);
+					},
+					Math.max(10, Math.floor(this.lockTtlMs / 3)),
+				)
 			: undefined;
 		timer?.unref?.();
 		try {
@@ -290,14 +312,27 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	private async records(namespace: string, ids: string[]): Promise<Array<[string, StoredRecord]>> {
 		if (!ids.length) return [];
 		const raw = await this.client.hmget(this.k(namespace, 'rec'), ...ids);
-		return ids.flatMap((id, i) => (raw[i] ? [[id, JSON.parse(raw[i]!) as StoredRecord] as [string, StoredRecord]] : []));
+		return ids.flatMap((id, i) =>
+			raw[i] ? [[id, JSON.parse(raw[i]!) as StoredRecord] as [string, StoredRecord]] : [],
+		);
 	}
 
-	async recall(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now = Date.now()): Promise<RecallResult> {
+	async recall(
+		namespace: string,
+		lead: RecallLead,
+		decide: CandidateDecision,
+		retention: Retention,
+		now = Date.now(),
+	): Promise<RecallResult> {
 		return (await this.recallMany(namespace, [{ lead, decide }], retention, now))[0];
 	}
 
-	async recallMany(namespace: string, leads: Array<{ lead: RecallLead; decide: CandidateDecision }>, retention: Retention, now = Date.now()): Promise<RecallResult[]> {
+	async recallMany(
+		namespace: string,
+		leads: Array<{ lead: RecallLead; decide: CandidateDecision }>,
+		retention: Retention,
+		now = Date.now(),
+	): Promise<RecallResult[]> {
 		if (!leads.length) return [];
 		return await this.locked(namespace, async (token, lock) => {
 			// Writes are fenced scripts sent without waiting: the connection keeps them in order, so
@@ -311,7 +346,8 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 			let failure: unknown;
 			try {
 				const room = await this.retention(namespace, retention, now, token, lock, write);
-				for (const { lead, decide } of leads) results.push(await this.recallOne(namespace, lead, decide, now, token, lock, write, room));
+				for (const { lead, decide } of leads)
+					results.push(await this.recallOne(namespace, lead, decide, now, token, lock, write, room));
 			} catch (e) {
 				failure = e;
 			}
@@ -367,18 +403,29 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 			// The same lead again (a re-delivery, a retried execution): refreshed, not compared.
 			const known = own[0][1];
 			const firstSeenAt = known.firstSeenAt ?? known.seenAt;
-			record(known.canonicalId, firstSeenAt, known.keys.filter((key) => !keys.includes(key)));
+			record(
+				known.canonicalId,
+				firstSeenAt,
+				known.keys.filter((key) => !keys.includes(key)),
+			);
 			return { repeat: { canonicalId: known.canonicalId, firstSeenAt } };
 		}
 		await room();
 		const found = await this.records(namespace, [...new Set(lists.flat())]);
 		const matched = bestCandidate(
-			found.map(([recordId, rec]) => ({ recordId, canonicalId: rec.canonicalId, values: rec.values, seenAt: rec.seenAt })),
+			found.map(([recordId, rec]) => ({
+				recordId,
+				canonicalId: rec.canonicalId,
+				values: rec.values,
+				seenAt: rec.seenAt,
+			})),
 			decide,
 		);
 		let firstSeen = new Map<string, number>();
 		if (matched.clusters.length > 1) {
-			firstSeen = new Map((await this.records(namespace, matched.clusters)).map(([id, rec]) => [id, rec.firstSeenAt ?? rec.seenAt]));
+			firstSeen = new Map(
+				(await this.records(namespace, matched.clusters)).map(([id, rec]) => [id, rec.firstSeenAt ?? rec.seenAt]),
+			);
 		}
 		const { result, target, others } = joinClusters(matched, firstSeen);
 		if (target) for (const other of others) await this.joinCluster(namespace, other, target, token, lock, write);
@@ -387,10 +434,27 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	/** Moves every record of cluster `from` into cluster `to` (one fenced script). */
-	private async joinCluster(namespace: string, from: string, to: string, token: string, lock: string, write: (reply: Promise<Reply>) => void): Promise<void> {
+	private async joinCluster(
+		namespace: string,
+		from: string,
+		to: string,
+		token: string,
+		lock: string,
+		write: (reply: Promise<Reply>) => void,
+	): Promise<void> {
 		const members = await this.records(namespace, await this.client.smembers(this.k(namespace, 'c', from)));
 		const pairs = members.flatMap(([id, rec]) => [id, JSON.stringify({ ...rec, canonicalId: to })]);
-		write(this.scripts.leadJoin(4, lock, this.k(namespace, 'rec'), this.k(namespace, 'c', to), this.k(namespace, 'c', from), token, ...pairs));
+		write(
+			this.scripts.leadJoin(
+				4,
+				lock,
+				this.k(namespace, 'rec'),
+				this.k(namespace, 'c', to),
+				this.k(namespace, 'c', from),
+				token,
+				...pairs,
+			),
+		);
 	}
 
 	/**
@@ -416,13 +480,20 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		return async () => {
 			const excess = count + 1 - retention.maxEntries;
 			// The deletions pipelined before this read are applied before it (one connection, in order).
-			if (excess > 0) count -= await this.deleteRecords(namespace, await this.client.zrange(age, 0, excess - 1), token, lock, write);
+			if (excess > 0)
+				count -= await this.deleteRecords(namespace, await this.client.zrange(age, 0, excess - 1), token, lock, write);
 			count++;
 		};
 	}
 
 	/** Deletes records with their index entries, each in one fenced script. */
-	private async deleteRecords(namespace: string, ids: string[], token: string, lock: string, write: (reply: Promise<Reply>) => void): Promise<number> {
+	private async deleteRecords(
+		namespace: string,
+		ids: string[],
+		token: string,
+		lock: string,
+		write: (reply: Promise<Reply>) => void,
+	): Promise<number> {
 		const found = await this.records(namespace, ids);
 		for (const [id, rec] of found) {
 			const keyIndexes = rec.keys.map((key) => this.k(namespace, 'k', key));
@@ -509,8 +580,13 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 						writeKeys.push(this.k(namespace, 'kv', key));
 						args.push(w.value === null ? 'del' : 'set', w.value ?? '', w.expiresAt ? Math.round(w.expiresAt) : 0);
 					}
-					const committed = lost() ? 0 : await this.scripts.leadCommit(writeKeys.length + 1, lock, ...writeKeys, ...args);
-					if (committed !== 1) throw new LockLostError(`The Redis lock of ${namespace} expired before the update was saved; nothing was written: retry the execution`);
+					const committed = lost()
+						? 0
+						: await this.scripts.leadCommit(writeKeys.length + 1, lock, ...writeKeys, ...args);
+					if (committed !== 1)
+						throw new LockLostError(
+							`The Redis lock of ${namespace} expired before the update was saved; nothing was written: retry the execution`,
+						);
 				}
 				return out;
 			},
@@ -519,14 +595,18 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async entries(namespace: string, prefix = ''): Promise<Record<string, string>> {
-		const all = (await this.client.smembers(this.kvIndex(namespace))).filter((k) => k.startsWith(this.k(namespace, 'kv', prefix)));
+		const all = (await this.client.smembers(this.kvIndex(namespace))).filter((k) =>
+			k.startsWith(this.k(namespace, 'kv', prefix)),
+		);
 		if (!all.length) return {};
 		const values = await this.client.mget(...all);
 		// Expired counters of past periods leave the key index here.
 		const gone = all.filter((_, i) => values[i] === null);
 		if (gone.length) await this.client.srem(this.kvIndex(namespace), ...gone);
 		const base = this.k(namespace, 'kv', '');
-		const live = all.flatMap((k, i) => (values[i] !== null ? [[k.slice(base.length), values[i]!] as [string, string]] : []));
+		const live = all.flatMap((k, i) =>
+			values[i] !== null ? [[k.slice(base.length), values[i]!] as [string, string]] : [],
+		);
 		return Object.fromEntries(live.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 	}
 

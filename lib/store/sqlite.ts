@@ -31,7 +31,10 @@ type SqliteModule = typeof import('node:sqlite');
  */
 export function candidatesSql(keys: string[]): string {
 	return keys
-		.map((key, i) => `SELECT record_id FROM (SELECT record_id FROM dedupe_keys WHERE ns = ?1 AND key = ?${i + 2} ORDER BY seen_at DESC LIMIT ${candidateLimit(key)})`)
+		.map(
+			(key, i) =>
+				`SELECT record_id FROM (SELECT record_id FROM dedupe_keys WHERE ns = ?1 AND key = ?${i + 2} ORDER BY seen_at DESC LIMIT ${candidateLimit(key)})`,
+		)
 		.join(' UNION ALL ');
 }
 
@@ -48,7 +51,8 @@ const MEMORY_SCHEMA = 2;
 function migrateLeadMemory(db: DatabaseSyncType): void {
 	const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
 	if (version >= MEMORY_SCHEMA) return;
-	const exists = (table: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+	const exists = (table: string) =>
+		!!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
 	const legacy = exists('dedupe_records');
 	if (legacy) {
 		db.exec('ALTER TABLE dedupe_records RENAME TO dedupe_records_v1');
@@ -193,7 +197,6 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		}
 	}
 
-
 	/**
 	 * Remembered records sharing a key with the lead: for each key, its most recent holders
 	 * (`candidateLimit`), so a look-up costs the same with a thousand or a million remembered
@@ -204,31 +207,64 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		if (!keys.length) return [];
 		const sql = `SELECT DISTINCT r.record_id, r.canonical_id, r.vals, r.seen_at FROM (${candidatesSql(keys)}) AS k
 			CROSS JOIN dedupe_records AS r ON r.ns = ?1 AND r.record_id = k.record_id`;
-		const rows = this.statement(sql, true).all(namespace, ...keys) as unknown as Array<[string, string, string, number]>;
-		return rows.map(([recordId, canonicalId, vals, seenAt]) => ({ recordId, canonicalId, values: JSON.parse(vals), seenAt: Number(seenAt) }));
+		const rows = this.statement(sql, true).all(namespace, ...keys) as unknown as Array<
+			[string, string, string, number]
+		>;
+		return rows.map(([recordId, canonicalId, vals, seenAt]) => ({
+			recordId,
+			canonicalId,
+			values: JSON.parse(vals),
+			seenAt: Number(seenAt),
+		}));
 	}
 
-	async recall(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now = Date.now()): Promise<RecallResult> {
+	async recall(
+		namespace: string,
+		lead: RecallLead,
+		decide: CandidateDecision,
+		retention: Retention,
+		now = Date.now(),
+	): Promise<RecallResult> {
 		return this.transaction(() => this.recallOne(namespace, lead, decide, retention, now));
 	}
 
-	async recallMany(namespace: string, leads: Array<{ lead: RecallLead; decide: CandidateDecision }>, retention: Retention, now = Date.now()): Promise<RecallResult[]> {
+	async recallMany(
+		namespace: string,
+		leads: Array<{ lead: RecallLead; decide: CandidateDecision }>,
+		retention: Retention,
+		now = Date.now(),
+	): Promise<RecallResult[]> {
 		if (!leads.length) return [];
-		return this.transaction(() => leads.map(({ lead, decide }) => this.recallOne(namespace, lead, decide, retention, now)));
+		return this.transaction(() =>
+			leads.map(({ lead, decide }) => this.recallOne(namespace, lead, decide, retention, now)),
+		);
 	}
 
 	/** Look up, decide and record one lead; runs inside a transaction. */
-	private recallOne(namespace: string, lead: RecallLead, decide: CandidateDecision, retention: Retention, now: number): RecallResult {
+	private recallOne(
+		namespace: string,
+		lead: RecallLead,
+		decide: CandidateDecision,
+		retention: Retention,
+		now: number,
+	): RecallResult {
 		this.applyRetention(namespace, retention, now);
 		const keys = [...new Set(lead.keys)];
-		const known = this.statement('SELECT canonical_id, first_seen_at, keys, seen_at FROM dedupe_records WHERE ns = ? AND record_id = ?', true).get(namespace, lead.recordId) as
-			| [string, number, string, number]
-			| undefined;
+		const known = this.statement(
+			'SELECT canonical_id, first_seen_at, keys, seen_at FROM dedupe_records WHERE ns = ? AND record_id = ?',
+			true,
+		).get(namespace, lead.recordId) as [string, number, string, number] | undefined;
 		if (known) {
 			// The same lead again (a re-delivery, a retried execution): refreshed, not compared.
 			const [canonicalId, firstSeenAt, oldKeys, seenAt] = known;
 			this.deleteKeys(namespace, lead.recordId, oldKeys, seenAt);
-			this.statement('UPDATE dedupe_records SET vals = ?, seen_at = ?, keys = ? WHERE ns = ? AND record_id = ?').run(JSON.stringify(lead.values), now, JSON.stringify(keys), namespace, lead.recordId);
+			this.statement('UPDATE dedupe_records SET vals = ?, seen_at = ?, keys = ? WHERE ns = ? AND record_id = ?').run(
+				JSON.stringify(lead.values),
+				now,
+				JSON.stringify(keys),
+				namespace,
+				lead.recordId,
+			);
 			this.insertKeys(namespace, lead.recordId, keys, now);
 			return { repeat: { canonicalId, firstSeenAt: Number(firstSeenAt) } };
 		}
@@ -241,15 +277,9 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		// Remember this record too (under the lead it duplicates), so later variants match it.
 		const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
 		this.addCount(namespace, 1);
-		this.statement('INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-			namespace,
-			lead.recordId,
-			canonical,
-			JSON.stringify(lead.values),
-			now,
-			now,
-			JSON.stringify(keys),
-		);
+		this.statement(
+			'INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys) VALUES (?, ?, ?, ?, ?, ?, ?)',
+		).run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now, now, JSON.stringify(keys));
 		this.insertKeys(namespace, lead.recordId, keys, now);
 		return best;
 	}
@@ -257,10 +287,10 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	/** When each of these clusters' first lead was seen (only asked when a lead links several). */
 	private firstSeen(namespace: string, clusters: string[]): Map<string, number> {
 		if (clusters.length < 2) return new Map();
-		const rows = this.statement(`SELECT record_id, first_seen_at FROM dedupe_records WHERE ns = ? AND record_id IN (${clusters.map(() => '?').join(',')})`, true).all(
-			namespace,
-			...clusters,
-		) as unknown as Array<[string, number]>;
+		const rows = this.statement(
+			`SELECT record_id, first_seen_at FROM dedupe_records WHERE ns = ? AND record_id IN (${clusters.map(() => '?').join(',')})`,
+			true,
+		).all(namespace, ...clusters) as unknown as Array<[string, number]>;
 		return new Map(rows.map(([id, at]) => [id, Number(at)]));
 	}
 
@@ -268,7 +298,12 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	private insertKeys(namespace: string, recordId: string, keys: string[], now: number): void {
 		if (!keys.length) return;
 		const values = keys.map((_, i) => `(?1, ?${i + 4}, ?2, ?3)`).join(', ');
-		this.statement(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id) VALUES ${values}`).run(namespace, now, recordId, ...keys);
+		this.statement(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id) VALUES ${values}`).run(
+			namespace,
+			now,
+			recordId,
+			...keys,
+		);
 	}
 
 	/** A record's key rows, found by primary key from the keys the record lists. */
@@ -297,13 +332,20 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			// Evict the oldest, making room for the record about to be added: never refuse to work when full.
 			const excess = this.recordCount(namespace) - retention.maxEntries + 1;
 			if (excess > 0) {
-				this.deleteRecords(namespace, `record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, record_id ASC LIMIT ?)`, [namespace, excess]);
+				this.deleteRecords(
+					namespace,
+					`record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, record_id ASC LIMIT ?)`,
+					[namespace, excess],
+				);
 			}
 		}
 	}
 
 	private deleteRecords(namespace: string, where: string, params: Array<string | number>): number {
-		const ids = this.statement(`SELECT record_id, keys, seen_at FROM dedupe_records WHERE ns = ? AND ${where}`).all(namespace, ...params) as Array<{ record_id: string; keys: string; seen_at: number }>;
+		const ids = this.statement(`SELECT record_id, keys, seen_at FROM dedupe_records WHERE ns = ? AND ${where}`).all(
+			namespace,
+			...params,
+		) as Array<{ record_id: string; keys: string; seen_at: number }>;
 		const delRecord = this.statement('DELETE FROM dedupe_records WHERE ns = ? AND record_id = ?');
 		for (const { record_id, keys, seen_at } of ids) {
 			this.deleteKeys(namespace, record_id, keys, seen_at);
@@ -322,11 +364,15 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	private recordCount(namespace: string): number {
 		const c = this.pendingCount(namespace);
 		if (c.base === undefined) {
-			const row = this.statement('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as { n: number } | undefined;
+			const row = this.statement('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as
+				| { n: number }
+				| undefined;
 			if (row) c.base = Number(row.n);
 			else {
 				// No counter row: the records are counted, this transaction's included.
-				c.base = Number((this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number }).n);
+				c.base = Number(
+					(this.db.prepare('SELECT COUNT(*) AS n FROM dedupe_records WHERE ns = ?').get(namespace) as { n: number }).n,
+				);
 				this.db.prepare('INSERT INTO dedupe_counts (ns, n) VALUES (?, ?)').run(namespace, c.base);
 				c.delta = 0;
 			}
@@ -352,21 +398,34 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	 * move: the next `recordCount` counts the records themselves.
 	 */
 	private flushCounts(): void {
-		for (const [namespace, c] of this.counts) if (c.delta) this.statement('UPDATE dedupe_counts SET n = n + ? WHERE ns = ?').run(c.delta, namespace);
+		for (const [namespace, c] of this.counts)
+			if (c.delta) this.statement('UPDATE dedupe_counts SET n = n + ? WHERE ns = ?').run(c.delta, namespace);
 		this.counts.clear();
 	}
 
 	async forget(namespace: string, leadIds: string[]): Promise<number> {
 		return this.transaction(() => {
 			let n = 0;
-			for (const id of leadIds) n += this.deleteRecords(namespace, '(record_id = ? OR canonical_id = ? OR canonical_id IN (SELECT canonical_id FROM dedupe_records WHERE ns = ? AND record_id = ?))', [id, id, namespace, id]);
+			for (const id of leadIds)
+				n += this.deleteRecords(
+					namespace,
+					'(record_id = ? OR canonical_id = ? OR canonical_id IN (SELECT canonical_id FROM dedupe_records WHERE ns = ? AND record_id = ?))',
+					[id, id, namespace, id],
+				);
 			return n;
 		});
 	}
 
 	async forgetByKey(namespace: string, key: string): Promise<number> {
-		const ids = this.db.prepare('SELECT DISTINCT r.canonical_id AS id FROM dedupe_keys k JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id WHERE k.ns = ? AND k.key = ?').all(namespace, key) as Array<{ id: string }>;
-		return await this.forget(namespace, ids.map((r) => r.id));
+		const ids = this.db
+			.prepare(
+				'SELECT DISTINCT r.canonical_id AS id FROM dedupe_keys k JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id WHERE k.ns = ? AND k.key = ?',
+			)
+			.all(namespace, key) as Array<{ id: string }>;
+		return await this.forget(
+			namespace,
+			ids.map((r) => r.id),
+		);
 	}
 
 	async clear(namespace: string): Promise<number> {
@@ -391,19 +450,24 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			for (let i = 0; i < unique.length; i += 500) {
 				const chunk = unique.slice(i, i + 500);
 				const rows = this.db
-					.prepare(`SELECT key, value FROM kv WHERE ns = ? AND key IN (${chunk.map(() => '?').join(',')}) AND (expires_at IS NULL OR expires_at > ?)`)
+					.prepare(
+						`SELECT key, value FROM kv WHERE ns = ? AND key IN (${chunk.map(() => '?').join(',')}) AND (expires_at IS NULL OR expires_at > ?)`,
+					)
 					.all(namespace, ...chunk, now) as Array<{ key: string; value: string }>;
 				for (const row of rows) loaded.set(row.key, row.value);
 			}
 			const view = new BufferedView(unique, loaded);
 			const out = fn(view);
-			const put = this.statement('INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at');
+			const put = this.statement(
+				'INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
+			);
 			const del = this.statement('DELETE FROM kv WHERE ns = ? AND key = ?');
 			for (const [key, w] of view.writes) {
 				if (w.value === null) del.run(namespace, key);
 				else put.run(namespace, key, w.value, w.expiresAt ?? null);
 			}
-			if (++this.kvTransactions % 200 === 0) this.db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
+			if (++this.kvTransactions % 200 === 0)
+				this.db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
 			return out;
 		});
 	}
@@ -411,7 +475,9 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	async entries(namespace: string, prefix = '', now = Date.now()): Promise<Record<string, string>> {
 		// Range scan on the primary key: keys from `prefix` up to `prefix` followed by the highest code point.
 		const rows = this.db
-			.prepare('SELECT key, value FROM kv WHERE ns = ? AND key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key')
+			.prepare(
+				'SELECT key, value FROM kv WHERE ns = ? AND key >= ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key',
+			)
 			.all(namespace, prefix, `${prefix}\u{10FFFF}`, now) as Array<{ key: string; value: string }>;
 		return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 	}

@@ -108,14 +108,18 @@ export type CandidateDecision = (candidate: RememberedLead) => { match: boolean;
  * The strongest matching candidate (an empty result when none matches), and the clusters of every
  * matching candidate: more than one means this lead links leads remembered as different people.
  */
-export function bestCandidate(candidates: Iterable<RememberedLead>, decide: CandidateDecision): RecallResult & { clusters: string[] } {
+export function bestCandidate(
+	candidates: Iterable<RememberedLead>,
+	decide: CandidateDecision,
+): RecallResult & { clusters: string[] } {
 	let best: RecallResult = {};
 	const clusters = new Set<string>();
 	for (const candidate of candidates) {
 		const d = decide(candidate);
 		if (!d.match) continue;
 		clusters.add(candidate.canonicalId);
-		if (best.score === undefined || d.score > best.score) best = { duplicateOf: candidate, score: d.score, fields: d.fields };
+		if (best.score === undefined || d.score > best.score)
+			best = { duplicateOf: candidate, score: d.score, fields: d.fields };
 	}
 	return { ...best, clusters: [...clusters] };
 }
@@ -124,12 +128,21 @@ export function bestCandidate(candidates: Iterable<RememberedLead>, decide: Cand
  * Joins the clusters a lead links into the oldest (by when its first lead was seen): the result's
  * `duplicateOf` then names that cluster, and `merged` the others.
  */
-export function joinClusters(found: RecallResult & { clusters: string[] }, firstSeen: Map<string, number>): { result: RecallResult; target?: string; others: string[] } {
+export function joinClusters(
+	found: RecallResult & { clusters: string[] },
+	firstSeen: Map<string, number>,
+): { result: RecallResult; target?: string; others: string[] } {
 	const { clusters, ...result } = found;
 	if (clusters.length < 2 || !result.duplicateOf) return { result, others: [] };
-	const target = [...clusters].sort((a, b) => (firstSeen.get(a) ?? Infinity) - (firstSeen.get(b) ?? Infinity) || (a < b ? -1 : 1))[0];
+	const target = [...clusters].sort(
+		(a, b) => (firstSeen.get(a) ?? Infinity) - (firstSeen.get(b) ?? Infinity) || (a < b ? -1 : 1),
+	)[0];
 	const others = clusters.filter((c) => c !== target);
-	return { result: { ...result, duplicateOf: { ...result.duplicateOf, canonicalId: target }, merged: others }, target, others };
+	return {
+		result: { ...result, duplicateOf: { ...result.duplicateOf, canonicalId: target }, merged: others },
+		target,
+		others,
+	};
 }
 
 /** A consistent view of some keys inside one transaction (Route: rotation pointers, counters). */

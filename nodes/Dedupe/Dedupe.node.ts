@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, NodeExecutionHint } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	NodeExecutionHint,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { dedupeAgainstMemory, dedupeBatch, type DedupeOutcome } from '../../lib/dedupe/dedupe';
 import { prepareValue } from '../../lib/dedupe/fields';
@@ -19,7 +26,11 @@ export const configuredInputs = (parameters: { operation?: string; mode?: string
 			]
 		: [{ type: 'main' }];
 
-export const configuredOutputs = (parameters: { operation?: string; outputMode?: string; options?: { repeats?: string } }) => {
+export const configuredOutputs = (parameters: {
+	operation?: string;
+	outputMode?: string;
+	options?: { repeats?: string };
+}) => {
 	if (parameters.operation === 'forget' || parameters.operation === 'clearMemory' || parameters.outputMode === 'flag') {
 		return [{ type: 'main' }];
 	}
@@ -41,9 +52,16 @@ export const subtitle = (parameters: { operation?: string; mode?: string }) => {
 };
 
 /** What the output pane should point out after a run (as Remove Duplicates v2 does). */
-async function dedupeHints(outcome: DedupeOutcome, mode: string, settings: ReturnType<typeof readDedupeSettings>, store?: { count(ns: string): Promise<number> }): Promise<NodeExecutionHint[]> {
+async function dedupeHints(
+	outcome: DedupeOutcome,
+	mode: string,
+	settings: ReturnType<typeof readDedupeSettings>,
+	store?: { count(ns: string): Promise<number> },
+): Promise<NodeExecutionHint[]> {
 	const hints: NodeExecutionHint[] = [];
-	const unmatchable = outcome.kept.filter((k) => (k.json.dedupe as { unmatchable?: boolean } | undefined)?.unmatchable).length;
+	const unmatchable = outcome.kept.filter(
+		(k) => (k.json.dedupe as { unmatchable?: boolean } | undefined)?.unmatchable,
+	).length;
 	if (unmatchable > 0) {
 		hints.push({
 			message: `${unmatchable} lead${unmatchable === 1 ? ' has' : 's have'} no email, phone, name or company to compare, so ${unmatchable === 1 ? 'it was' : 'they were'} kept unchecked (dedupe.unmatchable). Check the field mapping in "Fields" if your leads carry these under other names.`,
@@ -71,15 +89,19 @@ export class Dedupe implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: `={{(${subtitle})($parameter)}}`,
-		description: 'Finds duplicate leads (normalized email, phone, fuzzy names, company) within items, against earlier executions or a reference list; merges or routes them',
-		defaults: { name: 'Dedupe Leads' },
+		description:
+			'Finds duplicate leads (normalized email, phone, fuzzy names, company) within items, against earlier executions or a reference list; merges or routes them',
+		defaults: {
+			name: 'Dedupe Leads',
+		},
 		inputs: `={{(${configuredInputs})($parameter)}}`,
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		usableAsTool: true,
 		hints: [
 			{
 				message: 'Write a match rule, e.g. "email OR phone OR (name AND company)"',
-				displayCondition: '={{ $parameter.operation === "findDuplicates" && $parameter.matching === "rules" && !String($parameter.rule ?? "").trim() }}',
+				displayCondition:
+					'={{ $parameter.operation === "findDuplicates" && $parameter.matching === "rules" && !String($parameter.rule ?? "").trim() }}',
 				whenToDisplay: 'beforeExecution',
 				location: 'outputPane',
 			},
@@ -90,7 +112,14 @@ export class Dedupe implements INodeType {
 				location: 'outputPane',
 			},
 		],
-		credentials: [{ name: 'leadManagementRedisApi', required: true, testedBy: 'leadManagementRedisConnectionTest', displayOptions: { show: { store: ['redis'] } } }],
+		credentials: [
+			{
+				name: 'leadManagementRedisApi',
+				required: true,
+				testedBy: 'leadManagementRedisConnectionTest',
+				displayOptions: { show: { store: ['redis'] } },
+			},
+		],
 		properties: dedupeProperties,
 	};
 
@@ -113,11 +142,20 @@ export class Dedupe implements INodeType {
 			for (let i = 0; i < items.length; i++) {
 				try {
 					const value = String(this.getNodeParameter('forgetValue', i) ?? '').trim();
-					if (!value) throw new NodeOperationError(this.getNode(), 'Nothing to forget: the value is empty', { itemIndex: i });
-					const removed = by === 'email' ? await (await memory()).forgetByKey(settings.namespace, emailBlockingKey(prepareValue('email', value) ?? value)) : await (await memory()).forget(settings.namespace, [value]);
+					if (!value)
+						throw new NodeOperationError(this.getNode(), 'Nothing to forget: the value is empty', { itemIndex: i });
+					const removed =
+						by === 'email'
+							? await (
+									await memory()
+								).forgetByKey(settings.namespace, emailBlockingKey(prepareValue('email', value) ?? value))
+							: await (await memory()).forget(settings.namespace, [value]);
 					out.push({ json: { forgotten: value, records_removed: removed }, pairedItem: { item: i } });
 				} catch (error) {
-					if (!this.continueOnFail()) throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+					if (!this.continueOnFail())
+						throw error instanceof NodeOperationError
+							? error
+							: new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 					out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
 				}
 			}
@@ -129,7 +167,13 @@ export class Dedupe implements INodeType {
 		let outcome: DedupeOutcome;
 		try {
 			if (mode === 'memory') {
-				outcome = await dedupeAgainstMemory(jsons, settings.config, await memory(), settings.namespace, settings.retention);
+				outcome = await dedupeAgainstMemory(
+					jsons,
+					settings.config,
+					await memory(),
+					settings.namespace,
+					settings.retention,
+				);
 			} else if (mode === 'reference') {
 				const reference = this.getInputData(1).map((i) => i.json as IDataObject);
 				outcome = dedupeBatch(jsons, settings.config, reference);
@@ -138,10 +182,13 @@ export class Dedupe implements INodeType {
 			}
 		} catch (error) {
 			const message = storeErrorMessage(error as Error);
-			if (this.continueOnFail()) return [items.map((item, i) => ({ json: { ...item.json, error: message }, pairedItem: { item: i } }))];
+			if (this.continueOnFail())
+				return [items.map((item, i) => ({ json: { ...item.json, error: message }, pairedItem: { item: i } }))];
 			throw new NodeOperationError(this.getNode(), message);
 		}
-		this.addExecutionHints(...(await dedupeHints(outcome, mode, settings, mode === 'memory' ? await memory() : undefined)));
+		this.addExecutionHints(
+			...(await dedupeHints(outcome, mode, settings, mode === 'memory' ? await memory() : undefined)),
+		);
 		const toItem = ({ index, json }: { index: number; json: IDataObject }): INodeExecutionData => ({
 			json,
 			...(items[index].binary ? { binary: items[index].binary } : {}),
@@ -151,7 +198,11 @@ export class Dedupe implements INodeType {
 			list.map((k) => toItem(k as { index: number; json: IDataObject })),
 		);
 		if (this.getNodeParameter('outputMode', 0) === 'flag') {
-			return [[...kept, ...duplicates, ...repeats].sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item)];
+			return [
+				[...kept, ...duplicates, ...repeats].sort(
+					(a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item,
+				),
+			];
 		}
 		return settings.config.repeats === 'separate' ? [kept, duplicates, repeats] : [kept, duplicates];
 	}

@@ -17,7 +17,8 @@ export interface DedupeSettings {
 /** Reads the node's parameters into the pure dedupe configuration; bad rules name the problem. */
 export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 	const o = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const rows = (ctx.getNodeParameter('fields.field', 0, []) as Array<{ name: string; kind: FieldKind; path: string }>) ?? [];
+	const rows =
+		(ctx.getNodeParameter('fields.field', 0, []) as Array<{ name: string; kind: FieldKind; path: string }>) ?? [];
 	for (const [i, row] of rows.entries()) {
 		if (!row.name?.trim() || !row.path?.trim()) {
 			throw new NodeOperationError(ctx.getNode(), `Field ${i + 1} needs both a name and a path`);
@@ -41,8 +42,13 @@ export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 	const workflowId = ctx.getWorkflow().id ?? 'unsaved';
 	const scope = (o.scope as string) ?? 'workflow';
 	const namespace =
-		scope === 'shared' ? `dedupe:shared:${(o.memoryName as string) || 'leads'}` : scope === 'node' ? `dedupe:${workflowId}:${ctx.getNode().id}` : `dedupe:${workflowId}`;
-	const country = typeof o.defaultCountry === 'string' && o.defaultCountry.trim() ? o.defaultCountry.trim().toUpperCase() : undefined;
+		scope === 'shared'
+			? `dedupe:shared:${(o.memoryName as string) || 'leads'}`
+			: scope === 'node'
+				? `dedupe:${workflowId}:${ctx.getNode().id}`
+				: `dedupe:${workflowId}`;
+	const country =
+		typeof o.defaultCountry === 'string' && o.defaultCountry.trim() ? o.defaultCountry.trim().toUpperCase() : undefined;
 	return {
 		config: {
 			sources,

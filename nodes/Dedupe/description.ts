@@ -39,9 +39,19 @@ const MEMORY_OPTIONS = {
 		default: 'workflow',
 		description: 'Which leads count as seen before',
 		options: [
-			{ name: 'This Workflow', value: 'workflow' },
-			{ name: 'This Node', value: 'node' },
-			{ name: 'Shared (Named)', value: 'shared', description: 'Shared by every workflow using the same memory name' },
+			{
+				name: 'This Workflow',
+				value: 'workflow',
+			},
+			{
+				name: 'This Node',
+				value: 'node',
+			},
+			{
+				name: 'Shared (Named)',
+				value: 'shared',
+				description: 'Shared by every workflow using the same memory name',
+			},
 		],
 	},
 	stateFile: {
@@ -62,9 +72,21 @@ export const dedupeProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'findDuplicates',
 		options: [
-			{ name: 'Find Duplicates', value: 'findDuplicates', action: 'Find duplicate leads' },
-			{ name: 'Forget Leads', value: 'forget', action: 'Forget leads from the memory' },
-			{ name: 'Clear Memory', value: 'clearMemory', action: 'Clear the memory of earlier executions' },
+			{
+				name: 'Find Duplicates',
+				value: 'findDuplicates',
+				action: 'Find duplicate leads',
+			},
+			{
+				name: 'Forget Leads',
+				value: 'forget',
+				action: 'Forget leads from the memory',
+			},
+			{
+				name: 'Clear Memory',
+				value: 'clearMemory',
+				action: 'Clear the memory of earlier executions',
+			},
 		],
 	},
 	{
@@ -75,9 +97,21 @@ export const dedupeProperties: INodeProperties[] = [
 		default: 'batch',
 		displayOptions: findOnly,
 		options: [
-			{ name: 'Incoming Items', value: 'batch', description: 'Duplicates within the items of this execution' },
-			{ name: 'Earlier Executions', value: 'memory', description: 'Leads remembered from earlier executions (and earlier items)' },
-			{ name: 'Reference List (Second Input)', value: 'reference', description: 'Records on the second input, e.g. a CRM export' },
+			{
+				name: 'Incoming Items',
+				value: 'batch',
+				description: 'Duplicates within the items of this execution',
+			},
+			{
+				name: 'Earlier Executions',
+				value: 'memory',
+				description: 'Leads remembered from earlier executions (and earlier items)',
+			},
+			{
+				name: 'Reference List (Second Input)',
+				value: 'reference',
+				description: 'Records on the second input, e.g. a CRM export',
+			},
 		],
 	},
 	// The state store matters only where the memory is used: two copies, one per place it shows.
@@ -98,8 +132,16 @@ export const dedupeProperties: INodeProperties[] = [
 		default: 'preset',
 		displayOptions: findOnly,
 		options: [
-			{ name: 'Recommended (Fuzzy, Weighted)', value: 'preset', description: 'Email, phone, names (nicknames, typos, swapped), company, domain and city weighed together' },
-			{ name: 'Rules', value: 'rules', description: 'State the match equation yourself' },
+			{
+				name: 'Recommended (Fuzzy, Weighted)',
+				value: 'preset',
+				description: 'Email, phone, names (nicknames, typos, swapped), company, domain and city weighed together',
+			},
+			{
+				name: 'Rules',
+				value: 'rules',
+				description: 'State the match equation yourself',
+			},
 		],
 	},
 	{
@@ -108,7 +150,8 @@ export const dedupeProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'email OR phone OR (name AND company)',
 		placeholder: 'email OR phone OR (name AND company)',
-		description: 'Fields (email, phone, name, first_name, last_name, company, domain, city, and any added field) joined with AND, OR, NOT and parentheses',
+		description:
+			'Fields (email, phone, name, first_name, last_name, company, domain, city, and any added field) joined with AND, OR, NOT and parentheses',
 		displayOptions: { show: { operation: ['findDuplicates'], matching: ['rules'] } },
 	},
 	{
@@ -118,9 +161,20 @@ export const dedupeProperties: INodeProperties[] = [
 		default: 'keepFirst',
 		displayOptions: findOnly,
 		options: [
-			{ name: 'Keep First', value: 'keepFirst' },
-			{ name: 'Keep Latest', value: 'keepLatest', description: 'By submission time (source.submitted_at), else input order' },
-			{ name: 'Merge', value: 'merge', description: 'Fill blanks, newest value wins per field, keep the original ID; consent is never widened' },
+			{
+				name: 'Keep First',
+				value: 'keepFirst',
+			},
+			{
+				name: 'Keep Latest',
+				value: 'keepLatest',
+				description: 'By submission time (source.submitted_at), else input order',
+			},
+			{
+				name: 'Merge',
+				value: 'merge',
+				description: 'Fill blanks, newest value wins per field, keep the original ID; consent is never widened',
+			},
 		],
 	},
 	{
@@ -131,8 +185,15 @@ export const dedupeProperties: INodeProperties[] = [
 		default: 'split',
 		displayOptions: findOnly,
 		options: [
-			{ name: 'Kept and Duplicates on Separate Outputs', value: 'split' },
-			{ name: 'One Output with Flags', value: 'flag', description: 'Every item once, with dedupe.status' },
+			{
+				name: 'Kept and Duplicates on Separate Outputs',
+				value: 'split',
+			},
+			{
+				name: 'One Output with Flags',
+				value: 'flag',
+				description: 'Every item once, with dedupe.status',
+			},
 		],
 	},
 	{
@@ -143,21 +204,39 @@ export const dedupeProperties: INodeProperties[] = [
 		default: {},
 		typeOptions: { multipleValues: true },
 		displayOptions: findOnly,
-		description: 'Where to read fields when items are not canonical leads, or extra fields to compare (e.g. a date of birth). Canonical lead fields are read by default.',
+		description:
+			'Where to read fields when items are not canonical leads, or extra fields to compare (e.g. a date of birth). Canonical lead fields are read by default.',
 		options: [
 			{
 				displayName: 'Field',
 				name: 'field',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'email', description: 'Name used in rules and match reasons; a canonical name (email, phone, first_name, ...) replaces the default' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'email',
+						description:
+							'Name used in rules and match reasons; a canonical name (email, phone, first_name, ...) replaces the default',
+					},
 					{
 						displayName: 'Kind',
 						name: 'kind',
 						type: 'options',
 						default: 'text',
-						options: FIELD_KINDS.map((k) => ({ name: titleCase(k), value: k })),
+						options: FIELD_KINDS.map((k) => ({
+							name: titleCase(k),
+							value: k,
+						})),
 					},
-					{ displayName: 'Path in Item', name: 'path', type: 'string', default: '', placeholder: 'custom.date_of_birth' },
+					{
+						displayName: 'Path in Item',
+						name: 'path',
+						type: 'string',
+						default: '',
+						placeholder: 'custom.date_of_birth',
+					},
 				],
 			},
 		],
@@ -169,8 +248,14 @@ export const dedupeProperties: INodeProperties[] = [
 		default: 'leadId',
 		displayOptions: { show: { operation: ['forget'] } },
 		options: [
-			{ name: 'Lead ID', value: 'leadId' },
-			{ name: 'Email', value: 'email' },
+			{
+				name: 'Lead ID',
+				value: 'leadId',
+			},
+			{
+				name: 'Email',
+				value: 'email',
+			},
 		],
 	},
 	{
@@ -235,10 +320,23 @@ export const dedupeProperties: INodeProperties[] = [
 				description:
 					'A lead whose ID was already seen (a re-delivered submission, a retried execution) is not a duplicate of another lead: its status is "repeat". Choose where it goes.',
 				options: [
-					{ name: 'As the First Time', value: 'asFirst', description: 'Kept, unless it was a duplicate when first seen' },
-					{ name: 'Kept Output', value: 'kept' },
-					{ name: 'Duplicates Output', value: 'duplicates' },
-					{ name: 'Own Output (Repeats)', value: 'separate' },
+					{
+						name: 'As the First Time',
+						value: 'asFirst',
+						description: 'Kept, unless it was a duplicate when first seen',
+					},
+					{
+						name: 'Kept Output',
+						value: 'kept',
+					},
+					{
+						name: 'Duplicates Output',
+						value: 'duplicates',
+					},
+					{
+						name: 'Own Output (Repeats)',
+						value: 'separate',
+					},
 				],
 			},
 			{ ...MEMORY_OPTIONS.stateFile, displayOptions: { show: { '/mode': ['memory'], '/store': ['sqlite'] } } },

@@ -48,17 +48,40 @@ export class LeadCaptureTrigger implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: `={{(${subtitle})($parameter)}}`,
-		description: 'Receives form submissions (Typeform, Tally, Webflow, Jotform, Elementor, Lead Ads, HubSpot, Google Ads, HTML forms) as one canonical lead',
-		defaults: { name: 'Lead Capture Trigger' },
+		description:
+			'Receives form submissions (Typeform, Tally, Webflow, Jotform, Elementor, Lead Ads, HubSpot, Google Ads, HTML forms) as one canonical lead',
+		defaults: {
+			name: 'Lead Capture Trigger',
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Lead', 'Rejected'],
 		credentials: [
-			{ name: 'leadCaptureHeaderAuthApi', required: true, displayOptions: { show: { authentication: ['headerAuth'] } } },
-			{ name: 'leadCaptureBasicAuthApi', required: true, displayOptions: { show: { authentication: ['basicAuth'] } } },
-			{ name: 'leadCaptureSignatureApi', required: true, displayOptions: { show: { authentication: ['signature'] } } },
-			{ name: FACEBOOK_CREDENTIAL, required: true, displayOptions: { show: { provider: ['facebook'] } } },
-			{ name: REDIS_CREDENTIAL, required: true, displayOptions: { show: { store: ['redis'] } } },
+			{
+				name: 'leadCaptureHeaderAuthApi',
+				required: true,
+				displayOptions: { show: { authentication: ['headerAuth'] } },
+			},
+			{
+				name: 'leadCaptureBasicAuthApi',
+				required: true,
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+			},
+			{
+				name: 'leadCaptureSignatureApi',
+				required: true,
+				displayOptions: { show: { authentication: ['signature'] } },
+			},
+			{
+				name: FACEBOOK_CREDENTIAL,
+				required: true,
+				displayOptions: { show: { provider: ['facebook'] } },
+			},
+			{
+				name: REDIS_CREDENTIAL,
+				required: true,
+				displayOptions: { show: { store: ['redis'] } },
+			},
 		],
 		webhooks: [
 			{
@@ -133,9 +156,20 @@ export class LeadCaptureTrigger implements INodeType {
 				// Without a review output, fail the delivery so Meta retries it: nothing is lost.
 				if (!options.rejectedOutput) {
 					this.logger.warn(detail);
-					return reply(502, { ok: false, error: 'lead_fetch_failed', message: 'The lead could not be fetched from Facebook; the delivery will be retried' });
+					return reply(502, {
+						ok: false,
+						error: 'lead_fetch_failed',
+						message: 'The lead could not be fetched from Facebook; the delivery will be retried',
+					});
 				}
-				fetchFailures.push({ rejected: true, reason: 'fetch_failed', reasons: [detail], issues: [], lead: null, source_ids: { leadgen_id: sub.fetchLeadId, form_id: sub.formId, ...sub.meta } });
+				fetchFailures.push({
+					rejected: true,
+					reason: 'fetch_failed',
+					reasons: [detail],
+					issues: [],
+					lead: null,
+					source_ids: { leadgen_id: sub.fetchLeadId, form_id: sub.formId, ...sub.meta },
+				});
 			}
 		}
 
@@ -165,7 +199,9 @@ export class LeadCaptureTrigger implements INodeType {
 			} else {
 				res.status(outcome.status).json(outcome.body);
 			}
-			return rejectedItems.length ? { noWebhookResponse: true, workflowData: [[], rejectedItems] } : { noWebhookResponse: true };
+			return rejectedItems.length
+				? { noWebhookResponse: true, workflowData: [[], rejectedItems] }
+				: { noWebhookResponse: true };
 		}
 		const workflowData = [leadItems, rejectedItems];
 		if (responseMode === 'redirect') {
@@ -191,7 +227,9 @@ async function answerVerification(ctx: IWebhookFunctions): Promise<IWebhookRespo
 		if (verifyToken && secretEquals(String(query['hub.verify_token'] ?? ''), verifyToken)) {
 			res.status(200).type('text/plain').send(String(query['hub.challenge']));
 		} else {
-			res.status(403).json({ ok: false, error: 'forbidden', message: 'hub.verify_token does not match the credential' });
+			res
+				.status(403)
+				.json({ ok: false, error: 'forbidden', message: 'hub.verify_token does not match the credential' });
 		}
 		return { noWebhookResponse: true };
 	}

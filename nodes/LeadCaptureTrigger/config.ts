@@ -18,7 +18,12 @@ export interface TriggerOptions {
 }
 
 function list(text: unknown): string[] {
-	return typeof text === 'string' ? text.split(',').map((s) => s.trim()).filter(Boolean) : [];
+	return typeof text === 'string'
+		? text
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+		: [];
 }
 
 async function readAuth(ctx: IWebhookFunctions): Promise<CaptureAuth> {
@@ -61,9 +66,12 @@ async function leadAdsAppSecret(ctx: IWebhookFunctions): Promise<string | undefi
 }
 
 /** Reads the trigger's parameters and credentials into the pure capture configuration. */
-export async function readCaptureConfig(ctx: IWebhookFunctions): Promise<{ config: CaptureConfig; options: TriggerOptions }> {
+export async function readCaptureConfig(
+	ctx: IWebhookFunctions,
+): Promise<{ config: CaptureConfig; options: TriggerOptions }> {
 	const o = ctx.getNodeParameter('options', {}) as IDataObject;
-	const mappingRows = (ctx.getNodeParameter('fieldMapping.fields', []) as Array<{ field: string; source: string }>) ?? [];
+	const mappingRows =
+		(ctx.getNodeParameter('fieldMapping.fields', []) as Array<{ field: string; source: string }>) ?? [];
 	const mapping: FieldMapping = {};
 	for (const row of mappingRows) if (row.source) mapping[row.field as keyof FieldMapping] = row.source;
 	let ipAllowlist;
@@ -72,7 +80,8 @@ export async function readCaptureConfig(ctx: IWebhookFunctions): Promise<{ confi
 	} catch (e) {
 		throw new NodeOperationError(ctx.getNode(), `IP Allowlist: ${(e as Error).message}`);
 	}
-	const defaultCountry = typeof o.defaultCountry === 'string' && o.defaultCountry.trim() ? o.defaultCountry.trim().toUpperCase() : undefined;
+	const defaultCountry =
+		typeof o.defaultCountry === 'string' && o.defaultCountry.trim() ? o.defaultCountry.trim().toUpperCase() : undefined;
 	const provider = ctx.getNodeParameter('provider', 'auto') as Provider | 'auto';
 	const config: CaptureConfig = {
 		provider,

@@ -11,8 +11,19 @@ const labels: Record<string, string> = {
 const title = (f: string) => labels[f] ?? titleCase(f);
 
 export const mappableFields = [
-	'email', 'phone', 'first_name', 'last_name', 'full_name', 'company', 'job_title', 'website',
-	'country', 'city', 'message', 'consent_marketing', 'consent_terms',
+	'email',
+	'phone',
+	'first_name',
+	'last_name',
+	'full_name',
+	'company',
+	'job_title',
+	'website',
+	'country',
+	'city',
+	'message',
+	'consent_marketing',
+	'consent_terms',
 ];
 
 export const captureProperties: INodeProperties[] = [
@@ -30,16 +41,47 @@ export const captureProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'auto',
 		options: [
-			{ name: 'Auto-Detect', value: 'auto', description: 'Recognise the vendor from its headers and payload' },
-			{ name: 'Elementor Pro', value: 'elementor' },
-			{ name: 'Facebook / Instagram Lead Ads', value: 'facebook' },
-			{ name: 'Generic JSON / Plain HTML Form', value: 'generic' },
-			{ name: 'Google Ads Lead Form', value: 'googleAds' },
-			{ name: 'HubSpot Form Submission', value: 'hubspot' },
-			{ name: 'Jotform', value: 'jotform' },
-			{ name: 'Tally', value: 'tally' },
-			{ name: 'Typeform', value: 'typeform' },
-			{ name: 'Webflow', value: 'webflow' },
+			{
+				name: 'Auto-Detect',
+				value: 'auto',
+				description: 'Recognise the vendor from its headers and payload',
+			},
+			{
+				name: 'Elementor Pro',
+				value: 'elementor',
+			},
+			{
+				name: 'Facebook / Instagram Lead Ads',
+				value: 'facebook',
+			},
+			{
+				name: 'Generic JSON / Plain HTML Form',
+				value: 'generic',
+			},
+			{
+				name: 'Google Ads Lead Form',
+				value: 'googleAds',
+			},
+			{
+				name: 'HubSpot Form Submission',
+				value: 'hubspot',
+			},
+			{
+				name: 'Jotform',
+				value: 'jotform',
+			},
+			{
+				name: 'Tally',
+				value: 'tally',
+			},
+			{
+				name: 'Typeform',
+				value: 'typeform',
+			},
+			{
+				name: 'Webflow',
+				value: 'webflow',
+			},
 		],
 	},
 	{
@@ -48,10 +90,23 @@ export const captureProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'none',
 		options: [
-			{ name: 'None', value: 'none' },
-			{ name: 'Header Token', value: 'headerAuth' },
-			{ name: 'Basic Auth', value: 'basicAuth' },
-			{ name: 'Signature (HMAC)', value: 'signature', description: "Check the vendor's signature over the raw body" },
+			{
+				name: 'None',
+				value: 'none',
+			},
+			{
+				name: 'Header Token',
+				value: 'headerAuth',
+			},
+			{
+				name: 'Basic Auth',
+				value: 'basicAuth',
+			},
+			{
+				name: 'Signature (HMAC)',
+				value: 'signature',
+				description: "Check the vendor's signature over the raw body",
+			},
 		],
 	},
 	{
@@ -61,14 +116,39 @@ export const captureProperties: INodeProperties[] = [
 		default: 'provider',
 		displayOptions: { show: { authentication: ['signature'] } },
 		options: [
-			{ name: 'As the Provider Signs', value: 'provider', description: 'Typeform, Tally, Webflow, Meta, HubSpot v3 or Google Ads key, by provider' },
-			{ name: 'Facebook X-Hub-Signature-256', value: 'facebook' },
-			{ name: 'Generic HMAC-SHA256 of the Body', value: 'genericHmac' },
-			{ name: 'Google Ads Key in Body', value: 'googleAdsKey' },
-			{ name: 'HubSpot Signature V3', value: 'hubspotV3' },
-			{ name: 'Tally-Signature', value: 'tally' },
-			{ name: 'Typeform-Signature', value: 'typeform' },
-			{ name: 'Webflow (with Timestamp)', value: 'webflow' },
+			{
+				name: 'As the Provider Signs',
+				value: 'provider',
+				description: 'Typeform, Tally, Webflow, Meta, HubSpot v3 or Google Ads key, by provider',
+			},
+			{
+				name: 'Facebook X-Hub-Signature-256',
+				value: 'facebook',
+			},
+			{
+				name: 'Generic HMAC-SHA256 of the Body',
+				value: 'genericHmac',
+			},
+			{
+				name: 'Google Ads Key in Body',
+				value: 'googleAdsKey',
+			},
+			{
+				name: 'HubSpot Signature V3',
+				value: 'hubspotV3',
+			},
+			{
+				name: 'Tally-Signature',
+				value: 'tally',
+			},
+			{
+				name: 'Typeform-Signature',
+				value: 'typeform',
+			},
+			{
+				name: 'Webflow (with Timestamp)',
+				value: 'webflow',
+			},
 		],
 	},
 	{
@@ -84,8 +164,14 @@ export const captureProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'hex',
 		options: [
-			{ name: 'Hex', value: 'hex' },
-			{ name: 'Base64', value: 'base64' },
+			{
+				name: 'Hex',
+				value: 'hex',
+			},
+			{
+				name: 'Base64',
+				value: 'base64',
+			},
 		],
 		displayOptions: { show: { authentication: ['signature'], signatureScheme: ['genericHmac'] } },
 	},
@@ -124,7 +210,10 @@ export const captureProperties: INodeProperties[] = [
 						name: 'field',
 						type: 'options',
 						default: 'email',
-						options: mappableFields.map((f) => ({ name: title(f), value: f })),
+						options: mappableFields.map((f) => ({
+							name: title(f),
+							value: f,
+						})),
 					},
 					{
 						displayName: 'Answer Key or Label',
@@ -143,9 +232,21 @@ export const captureProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'onReceived',
 		options: [
-			{ name: 'Immediately', value: 'onReceived', description: 'Answer 200 with the lead ID as soon as the lead is accepted' },
-			{ name: 'When Last Node Finishes', value: 'lastNode', description: "Answer with the workflow's last output" },
-			{ name: 'Redirect (303) to a Thank-You Page', value: 'redirect', description: 'For plain HTML forms' },
+			{
+				name: 'Immediately',
+				value: 'onReceived',
+				description: 'Answer 200 with the lead ID as soon as the lead is accepted',
+			},
+			{
+				name: 'When Last Node Finishes',
+				value: 'lastNode',
+				description: "Answer with the workflow's last output",
+			},
+			{
+				name: 'Redirect (303) to a Thank-You Page',
+				value: 'redirect',
+				description: 'For plain HTML forms',
+			},
 		],
 	},
 	{
@@ -180,7 +281,8 @@ export const captureProperties: INodeProperties[] = [
 				name: 'rejectBotUserAgent',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to reject submissions whose browser user agent is a bot or script (plain HTML forms, Elementor)',
+				description:
+					'Whether to reject submissions whose browser user agent is a bot or script (plain HTML forms, Elementor)',
 			},
 			{
 				displayName: 'Default Phone Country',
@@ -220,7 +322,8 @@ export const captureProperties: INodeProperties[] = [
 				name: 'minFillSeconds',
 				type: 'number',
 				default: 3,
-				description: 'Reject submissions completed faster than this, when the form says when it was opened; 0 turns it off',
+				description:
+					'Reject submissions completed faster than this, when the form says when it was opened; 0 turns it off',
 			},
 			{
 				displayName: 'Reject Disposable Emails',
@@ -233,7 +336,8 @@ export const captureProperties: INodeProperties[] = [
 				name: 'rejectedOutput',
 				type: 'boolean',
 				default: true,
-				description: 'Whether spam and invalid submissions go to the Rejected output for review; off drops them after answering the sender',
+				description:
+					'Whether spam and invalid submissions go to the Rejected output for review; off drops them after answering the sender',
 			},
 			{
 				displayName: 'Rejection Status',
@@ -241,9 +345,19 @@ export const captureProperties: INodeProperties[] = [
 				type: 'options',
 				default: 'vendor',
 				options: [
-					{ name: 'As the Vendor Expects', value: 'vendor', description: '2xx for vendor webhooks (they retry otherwise), 422 for plain forms and APIs' },
-					{ name: 'Always 4xx', value: 'always4xx' },
-					{ name: 'Always 200', value: 'always200' },
+					{
+						name: 'As the Vendor Expects',
+						value: 'vendor',
+						description: '2xx for vendor webhooks (they retry otherwise), 422 for plain forms and APIs',
+					},
+					{
+						name: 'Always 4xx',
+						value: 'always4xx',
+					},
+					{
+						name: 'Always 200',
+						value: 'always200',
+					},
 				],
 			},
 			{
@@ -258,7 +372,10 @@ export const captureProperties: INodeProperties[] = [
 				name: 'requiredFields',
 				type: 'multiOptions',
 				default: ['email_or_phone'],
-				options: REQUIRABLE_FIELDS.map((f) => ({ name: title(f), value: f })),
+				options: REQUIRABLE_FIELDS.map((f) => ({
+					name: title(f),
+					value: f,
+				})),
 			},
 			{
 				displayName: 'State File',
@@ -267,7 +384,7 @@ export const captureProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '~/.n8n/lead-management.sqlite',
-				description: 'SQLite file remembering recent submission IDs; empty uses the default beside n8n\'s data',
+				description: "SQLite file remembering recent submission IDs; empty uses the default beside n8n's data",
 			},
 			{
 				displayName: 'Validate Email Format',

@@ -34,14 +34,20 @@ export async function readRequest(ctx: IWebhookFunctions): Promise<ReadRequest> 
 	const binary: Record<string, IBinaryData> = {};
 	const boundary = multipartBoundary(contentType);
 	if (boundary) {
-		const parsed = body as { data?: Record<string, unknown>; files?: Record<string, FormidableFile | FormidableFile[]> } | undefined;
+		const parsed = body as
+			| { data?: Record<string, unknown>; files?: Record<string, FormidableFile | FormidableFile[]> }
+			| undefined;
 		if (parsed && typeof parsed === 'object' && ('data' in parsed || 'files' in parsed)) {
 			body = parsed.data ?? {};
 			for (const [field, value] of Object.entries(parsed.files ?? {})) {
 				const files = Array.isArray(value) ? value : [value];
 				for (const [i, f] of files.entries()) {
 					const data = await readFile(f.filepath);
-					binary[binaryKey(field, i, binary)] = await ctx.helpers.prepareBinaryData(data, f.originalFilename ?? field, f.mimetype ?? undefined);
+					binary[binaryKey(field, i, binary)] = await ctx.helpers.prepareBinaryData(
+						data,
+						f.originalFilename ?? field,
+						f.mimetype ?? undefined,
+					);
 				}
 			}
 		} else {

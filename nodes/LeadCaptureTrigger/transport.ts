@@ -2,7 +2,8 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { trimTrailing } from '../../lib/normalize/text';
 
 export const FACEBOOK_CREDENTIAL = 'facebookLeadAdsGraphApi';
-const LEAD_FIELDS = 'id,created_time,field_data,form_id,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,is_organic,platform,partner_name,custom_disclaimer_responses';
+const LEAD_FIELDS =
+	'id,created_time,field_data,form_id,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,is_organic,platform,partner_name,custom_disclaimer_responses';
 
 /** GET /{leadgen_id} on the Graph API with the node's credential, through n8n's HTTP helpers. */
 export async function fetchFacebookLead(ctx: IWebhookFunctions, leadId: string): Promise<IDataObject> {

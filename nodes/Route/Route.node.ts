@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, NodeExecutionHint } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	NodeExecutionHint,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { companyDomain, normalizeDomain } from '../../lib/normalize/domain';
 import { accountOwnersFromRows } from '../../lib/route/owners';
@@ -14,14 +21,25 @@ import { routeProperties } from './description';
  * plus "No Rule Matched" and "Unassigned" (like Switch). Typed functions the editor evaluates from
  * their source (as Switch v3 does): they must stay self-contained.
  */
-export const configuredInputs = (parameters: { operation?: string; ownersSource?: string; accountOwnerFirst?: boolean; accountsInput?: boolean }) => {
+export const configuredInputs = (parameters: {
+	operation?: string;
+	ownersSource?: string;
+	accountOwnerFirst?: boolean;
+	accountsInput?: boolean;
+}) => {
 	const inputs: Array<{ type: string; displayName: string }> = [{ type: 'main', displayName: 'Leads' }];
-	if (parameters.operation !== 'reset' && parameters.ownersSource === 'input') inputs.push({ type: 'main', displayName: 'Owners' });
-	if (parameters.operation === 'route' && parameters.accountOwnerFirst && parameters.accountsInput) inputs.push({ type: 'main', displayName: 'Accounts' });
+	if (parameters.operation !== 'reset' && parameters.ownersSource === 'input')
+		inputs.push({ type: 'main', displayName: 'Owners' });
+	if (parameters.operation === 'route' && parameters.accountOwnerFirst && parameters.accountsInput)
+		inputs.push({ type: 'main', displayName: 'Accounts' });
 	return inputs;
 };
 
-export const configuredOutputs = (parameters: { operation?: string; outputMode?: string; rules?: { values?: Array<{ name?: string }> } }) => {
+export const configuredOutputs = (parameters: {
+	operation?: string;
+	outputMode?: string;
+	rules?: { values?: Array<{ name?: string }> };
+}) => {
 	if (parameters.operation !== 'route' || parameters.outputMode !== 'perRule') return [{ type: 'main' }];
 	return (parameters.rules?.values ?? [])
 		.map((r, i) => ({ type: 'main', displayName: r.name || `Rule ${i + 1}` }))
@@ -46,12 +64,22 @@ export class Route implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: `={{(${subtitle})($parameter)}}`,
-		description: 'Assigns each lead an owner: account owner first, ordered territory rules, round robin, weighted or lowest-load pools, working hours, caps and quotas, fallback',
-		defaults: { name: 'Route Leads' },
+		description:
+			'Assigns each lead an owner: account owner first, ordered territory rules, round robin, weighted or lowest-load pools, working hours, caps and quotas, fallback',
+		defaults: {
+			name: 'Route Leads',
+		},
 		inputs: `={{(${configuredInputs})($parameter)}}`,
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		usableAsTool: true,
-		credentials: [{ name: 'leadManagementRedisApi', required: true, testedBy: 'leadManagementRedisConnectionTest', displayOptions: { show: { store: ['redis'] } } }],
+		credentials: [
+			{
+				name: 'leadManagementRedisApi',
+				required: true,
+				testedBy: 'leadManagementRedisConnectionTest',
+				displayOptions: { show: { store: ['redis'] } },
+			},
+		],
 		properties: routeProperties,
 	};
 
@@ -65,12 +93,20 @@ export class Route implements INodeType {
 			const store = await openStore(this, this.getNodeParameter('store', 0, 'sqlite') as string, settings.stateFile);
 			return await run.call(this, operation, settings, store, now);
 		} catch (error) {
-			throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
+			throw error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
 		}
 	}
 }
 
-async function run(this: IExecuteFunctions, operation: string, settings: RouteSettings, store: OpenedStore, now: number): Promise<INodeExecutionData[][]> {
+async function run(
+	this: IExecuteFunctions,
+	operation: string,
+	settings: RouteSettings,
+	store: OpenedStore,
+	now: number,
+): Promise<INodeExecutionData[][]> {
 	if (operation === 'reset') {
 		const removed = await store.clearKeys(settings.namespace);
 		return [[{ json: { reset: true, keys_removed: removed, rotation: settings.namespace }, pairedItem: { item: 0 } }]];
@@ -84,27 +120,48 @@ export function routeHints(rules: Array<{ name?: string }>, decisions: RouteDeci
 	const hints: NodeExecutionHint[] = [];
 	if (decisions.length === 0) return hints;
 	const matched = new Set(decisions.map((d) => d.ruleIndex));
-	const idle = rules.map((r, i) => (matched.has(i) ? undefined : `${i + 1} ("${r.name || `Rule ${i + 1}`}")`)).filter((x): x is string => !!x);
+	const idle = rules
+		.map((r, i) => (matched.has(i) ? undefined : `${i + 1} ("${r.name || `Rule ${i + 1}`}")`))
+		.filter((x): x is string => !!x);
 	if (idle.length && rules.length) {
-		hints.push({ message: `No lead matched rule${idle.length > 1 ? 's' : ''} ${idle.join(', ')} in this run: check ${idle.length > 1 ? 'their' : 'its'} conditions against the leads' fields.`, location: 'outputPane' });
+		hints.push({
+			message: `No lead matched rule${idle.length > 1 ? 's' : ''} ${idle.join(', ')} in this run: check ${idle.length > 1 ? 'their' : 'its'} conditions against the leads' fields.`,
+			location: 'outputPane',
+		});
 	}
 	const unassigned = decisions.filter((d) => d.status === 'unassigned').length;
 	if (unassigned) {
-		hints.push({ message: `${unassigned} lead${unassigned > 1 ? 's were' : ' was'} left unassigned (every owner away, capped or out of hours, or no rule and no default): set a Fallback Owner to catch ${unassigned > 1 ? 'them' : 'it'}.`, location: 'outputPane' });
+		hints.push({
+			message: `${unassigned} lead${unassigned > 1 ? 's were' : ' was'} left unassigned (every owner away, capped or out of hours, or no rule and no default): set a Fallback Owner to catch ${unassigned > 1 ? 'them' : 'it'}.`,
+			location: 'outputPane',
+		});
 	}
 	return hints;
 }
 
 async function ownerLoads(settings: RouteSettings, store: OpenedStore, now: number): Promise<INodeExecutionData[]> {
 	const { router } = settings;
-	return await store.transact(settings.namespace, router.keysFor([], now), (view) => router.owners.map((o) => ({ json: ownerLoad(router, o, view, now), pairedItem: { item: 0 } })));
+	return await store.transact(settings.namespace, router.keysFor([], now), (view) =>
+		router.owners.map((o) => ({ json: ownerLoad(router, o, view, now), pairedItem: { item: 0 } })),
+	);
 }
 
-async function route(this: IExecuteFunctions, settings: RouteSettings, store: OpenedStore, now: number): Promise<INodeExecutionData[][]> {
+async function route(
+	this: IExecuteFunctions,
+	settings: RouteSettings,
+	store: OpenedStore,
+	now: number,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData(0);
 	const { router } = settings;
 	const rules = router.settings.rules;
-	const accounts = settings.accountsInput !== undefined ? accountOwnersFromRows(this.getInputData(settings.accountsInput).map((i) => i.json as Record<string, unknown>), normalizeDomain).owners : undefined;
+	const accounts =
+		settings.accountsInput !== undefined
+			? accountOwnersFromRows(
+					this.getInputData(settings.accountsInput).map((i) => i.json as Record<string, unknown>),
+					normalizeDomain,
+				).owners
+			: undefined;
 	const wantsDomain = router.settings.accountOwnerFirst || router.settings.rememberAccountOwners;
 
 	const requests: Array<{ index: number; request: RouteRequest }> = [];
@@ -113,20 +170,36 @@ async function route(this: IExecuteFunctions, settings: RouteSettings, store: Op
 		try {
 			let ruleIndex = -1;
 			for (let r = 0; r < rules.length && ruleIndex < 0; r++) {
-				if (this.getNodeParameter(`rules.values[${r}].conditions`, i, false, { extractValue: true }) === true) ruleIndex = r;
+				if (this.getNodeParameter(`rules.values[${r}].conditions`, i, false, { extractValue: true }) === true)
+					ruleIndex = r;
 			}
 			const json = items[i].json as IDataObject;
 			const domainOption = String(this.getNodeParameter('options.domain', i, '') ?? '').trim();
 			const domain = wantsDomain ? (domainOption ? normalizeDomain(domainOption) : companyDomain(json)) : null;
-			const given = router.settings.accountOwnerFirst ? String(this.getNodeParameter('accountOwnerId', i, '') ?? '').trim() : '';
-			requests.push({ index: i, request: { ruleIndex, domain, accountOwnerId: given || (domain ? accounts?.get(domain) : undefined) } });
+			const given = router.settings.accountOwnerFirst
+				? String(this.getNodeParameter('accountOwnerId', i, '') ?? '').trim()
+				: '';
+			requests.push({
+				index: i,
+				request: { ruleIndex, domain, accountOwnerId: given || (domain ? accounts?.get(domain) : undefined) },
+			});
 		} catch (error) {
-			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i, description: `While checking the routing rules for item ${i}` });
+			if (!this.continueOnFail())
+				throw new NodeOperationError(this.getNode(), error as Error, {
+					itemIndex: i,
+					description: `While checking the routing rules for item ${i}`,
+				});
 			failed.push({ json: { ...items[i].json, error: (error as Error).message }, pairedItem: { item: i } });
 		}
 	}
 
-	const decisions = await routeLeads(router, requests.map((r) => r.request), store, settings.namespace, now);
+	const decisions = await routeLeads(
+		router,
+		requests.map((r) => r.request),
+		store,
+		settings.namespace,
+		now,
+	);
 	this.addExecutionHints(...routeHints(rules, decisions));
 	const perRule = settings.outputMode === 'perRule';
 	const outputs: INodeExecutionData[][] = Array.from({ length: perRule ? rules.length + 2 : 1 }, () => []);
@@ -134,15 +207,27 @@ async function route(this: IExecuteFunctions, settings: RouteSettings, store: Op
 	decisions.forEach((decision, k) => {
 		const index = requests[k].index;
 		const item: INodeExecutionData = {
-			json: withRouting(items[index].json as Record<string, unknown>, decision, now, settings.ownerField) as IDataObject,
+			json: withRouting(
+				items[index].json as Record<string, unknown>,
+				decision,
+				now,
+				settings.ownerField,
+			) as IDataObject,
 			...(items[index].binary ? { binary: items[index].binary } : {}),
 			pairedItem: { item: index },
 		};
-		const output = !perRule ? 0 : decision.status === 'unassigned' ? unassigned : decision.ruleIndex >= 0 ? decision.ruleIndex : rules.length;
+		const output = !perRule
+			? 0
+			: decision.status === 'unassigned'
+				? unassigned
+				: decision.ruleIndex >= 0
+					? decision.ruleIndex
+					: rules.length;
 		outputs[output].push(item);
 	});
 	// Items whose rules could not be checked (continue on fail) come out unassigned, with the error.
 	outputs[unassigned].push(...failed);
-	if (!perRule) outputs[0].sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item);
+	if (!perRule)
+		outputs[0].sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item);
 	return outputs;
 }

@@ -1,7 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { ownerInputFromRow, OwnerError, parseOwners, type OwnerField, type OwnerInput } from '../../lib/route/owners';
-import { RouteConfigError, Router, type PoolSpec, type RuleSpec, type Strategy, type Target } from '../../lib/route/router';
+import {
+	RouteConfigError,
+	Router,
+	type PoolSpec,
+	type RuleSpec,
+	type Strategy,
+	type Target,
+} from '../../lib/route/router';
 import type { Period } from '../../lib/route/time';
 
 export interface RouteSettings {
@@ -58,9 +65,15 @@ export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 	const workflowId = ctx.getWorkflow().id ?? 'unsaved';
 	const owners = operation === 'reset' ? [] : readOwners(ctx, ownersFromInput);
 	if (!owners.length && operation !== 'reset') {
-		throw new NodeOperationError(ctx.getNode(), ownersFromInput ? 'No owners: the Owners input has no items' : 'No owners: add at least one owner', {
-			description: ownersFromInput ? 'Connect the node that reads your team (a sheet, a table) to the Owners input; each item is one owner.' : undefined,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			ownersFromInput ? 'No owners: the Owners input has no items' : 'No owners: add at least one owner',
+			{
+				description: ownersFromInput
+					? 'Connect the node that reads your team (a sheet, a table) to the Owners input; each item is one owner.'
+					: undefined,
+			},
+		);
 	}
 	let router: Router;
 	try {
@@ -68,8 +81,18 @@ export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 			owners: parseOwners(owners),
 			pools,
 			rules,
-			noMatch: operation === 'route' ? target(ctx.getNodeParameter('noMatchAssignTo', 0, 'pool') as string, ctx.getNodeParameter('noMatchPool', 0, '*'), ctx.getNodeParameter('noMatchOwner', 0, '')) : { type: 'unassigned' },
-			fallbackOwner: operation === 'route' ? String(ctx.getNodeParameter('fallbackOwner', 0, '') ?? '').trim() || undefined : undefined,
+			noMatch:
+				operation === 'route'
+					? target(
+							ctx.getNodeParameter('noMatchAssignTo', 0, 'pool') as string,
+							ctx.getNodeParameter('noMatchPool', 0, '*'),
+							ctx.getNodeParameter('noMatchOwner', 0, ''),
+						)
+					: { type: 'unassigned' },
+			fallbackOwner:
+				operation === 'route'
+					? String(ctx.getNodeParameter('fallbackOwner', 0, '') ?? '').trim() || undefined
+					: undefined,
 			timeZone,
 			respectWorkingHours: o.respectWorkingHours !== false,
 			whenNobodyAvailable: o.whenNobodyAvailable === 'ignoreWorkingHours' ? 'ignoreWorkingHours' : 'fallback',
@@ -80,7 +103,9 @@ export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 		});
 	} catch (e) {
 		if (e instanceof OwnerError || e instanceof RouteConfigError) {
-			throw new NodeOperationError(ctx.getNode(), e.message, { description: ownersFromInput ? 'Owners are read from the Owners input (one item per owner).' : undefined });
+			throw new NodeOperationError(ctx.getNode(), e.message, {
+				description: ownersFromInput ? 'Owners are read from the Owners input (one item per owner).' : undefined,
+			});
 		}
 		throw new NodeOperationError(ctx.getNode(), e as Error);
 	}
@@ -91,6 +116,11 @@ export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 		stateFile: String(o.stateFile ?? ''),
 		ownerField: String(o.ownerField ?? '').trim() || 'owner',
 		outputMode: ctx.getNodeParameter('outputMode', 0, 'single') === 'perRule' ? 'perRule' : 'single',
-		accountsInput: accountOwnerFirst && ctx.getNodeParameter('accountsInput', 0, false) === true ? (ownersFromInput ? 2 : 1) : undefined,
+		accountsInput:
+			accountOwnerFirst && ctx.getNodeParameter('accountsInput', 0, false) === true
+				? ownersFromInput
+					? 2
+					: 1
+				: undefined,
 	};
 }

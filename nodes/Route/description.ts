@@ -5,25 +5,124 @@ const routeOnly = { show: { operation: ['route'] } };
 const ownersInNode = { show: { ownersSource: ['node'], operation: ['route', 'loads'] } };
 
 const strategyOptions = [
-	{ name: 'Round Robin', value: 'roundRobin', description: 'Each eligible member in turn' },
-	{ name: 'Weighted Round Robin', value: 'weighted', description: 'Turns in proportion to the weights (exact shares)' },
-	{ name: 'Lowest Load', value: 'lowestLoad', description: 'Whoever got the fewest leads (per unit of weight) in the load period' },
+	{
+		name: 'Round Robin',
+		value: 'roundRobin',
+		description: 'Each eligible member in turn',
+	},
+	{
+		name: 'Weighted Round Robin',
+		value: 'weighted',
+		description: 'Turns in proportion to the weights (exact shares)',
+	},
+	{
+		name: 'Lowest Load',
+		value: 'lowestLoad',
+		description: 'Whoever got the fewest leads (per unit of weight) in the load period',
+	},
 ];
 
 const ownerFields: INodeProperties[] = [
-	{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'Ana Lopez' },
-	{ displayName: 'ID', name: 'id', type: 'string', default: '', placeholder: 'ana@acme.com', description: 'Unique; rules and pools refer to owners by it. The email is used when empty.' },
-	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
-	{ displayName: 'CRM Owner ID', name: 'crm_owner_id', type: 'string', default: '', description: 'The owner\'s ID in your CRM (HubSpot owner ID, Salesforce user ID, ...), passed on with the lead' },
-	{ displayName: 'Teams', name: 'teams', type: 'string', default: '', placeholder: 'EMEA, SMB', description: 'Comma-separated; each team is a pool rules can send leads to' },
-	{ displayName: 'Weight', name: 'weight', type: 'number', default: 1, typeOptions: { minValue: 0 }, description: 'Share in weighted pools (2 gets twice the leads of 1); divides the load in lowest-load pools' },
-	{ displayName: 'Time Zone', name: 'time_zone', type: 'string', default: '', placeholder: 'Europe/Paris', description: 'Of the working hours and days off; the node\'s time zone when empty' },
-	{ displayName: 'Working Hours', name: 'working_hours', type: 'string', default: '', placeholder: 'Mon-Fri 09:00-17:00', description: 'Such as "Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00"; empty means always' },
-	{ displayName: 'Active', name: 'active', type: 'boolean', default: true, description: 'Whether the owner takes leads at all' },
-	{ displayName: 'Out of Office', name: 'out_of_office', type: 'string', default: '', placeholder: '2026-12-24..2027-01-02, 2027-01-15', description: 'Days off (whole days in the owner\'s time zone)' },
-	{ displayName: 'Daily Cap', name: 'cap_day', type: 'number', default: 0, typeOptions: { minValue: 0 }, description: 'Most leads per day; 0 for no limit' },
-	{ displayName: 'Weekly Cap', name: 'cap_week', type: 'number', default: 0, typeOptions: { minValue: 0 }, description: 'Most leads per ISO week (Monday to Sunday); 0 for no limit' },
-	{ displayName: 'Monthly Cap', name: 'cap_month', type: 'number', default: 0, typeOptions: { minValue: 0 }, description: 'Most leads per calendar month (a monthly quota); 0 for no limit' },
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		placeholder: 'Ana Lopez',
+	},
+	{
+		displayName: 'ID',
+		name: 'id',
+		type: 'string',
+		default: '',
+		placeholder: 'ana@acme.com',
+		description: 'Unique; rules and pools refer to owners by it. The email is used when empty.',
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+	},
+	{
+		displayName: 'CRM Owner ID',
+		name: 'crm_owner_id',
+		type: 'string',
+		default: '',
+		description: "The owner's ID in your CRM (HubSpot owner ID, Salesforce user ID, ...), passed on with the lead",
+	},
+	{
+		displayName: 'Teams',
+		name: 'teams',
+		type: 'string',
+		default: '',
+		placeholder: 'EMEA, SMB',
+		description: 'Comma-separated; each team is a pool rules can send leads to',
+	},
+	{
+		displayName: 'Weight',
+		name: 'weight',
+		type: 'number',
+		default: 1,
+		typeOptions: { minValue: 0 },
+		description: 'Share in weighted pools (2 gets twice the leads of 1); divides the load in lowest-load pools',
+	},
+	{
+		displayName: 'Time Zone',
+		name: 'time_zone',
+		type: 'string',
+		default: '',
+		placeholder: 'Europe/Paris',
+		description: "Of the working hours and days off; the node's time zone when empty",
+	},
+	{
+		displayName: 'Working Hours',
+		name: 'working_hours',
+		type: 'string',
+		default: '',
+		placeholder: 'Mon-Fri 09:00-17:00',
+		description: 'Such as "Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00"; empty means always',
+	},
+	{
+		displayName: 'Active',
+		name: 'active',
+		type: 'boolean',
+		default: true,
+		description: 'Whether the owner takes leads at all',
+	},
+	{
+		displayName: 'Out of Office',
+		name: 'out_of_office',
+		type: 'string',
+		default: '',
+		placeholder: '2026-12-24..2027-01-02, 2027-01-15',
+		description: "Days off (whole days in the owner's time zone)",
+	},
+	{
+		displayName: 'Daily Cap',
+		name: 'cap_day',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: 'Most leads per day; 0 for no limit',
+	},
+	{
+		displayName: 'Weekly Cap',
+		name: 'cap_week',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: 'Most leads per ISO week (Monday to Sunday); 0 for no limit',
+	},
+	{
+		displayName: 'Monthly Cap',
+		name: 'cap_month',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: 'Most leads per calendar month (a monthly quota); 0 for no limit',
+	},
 ];
 
 const targetFields = (prefix: string, show: NonNullable<IDisplayOptions['show']>): INodeProperties[] => [
@@ -54,9 +153,21 @@ export const routeProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'route',
 		options: [
-			{ name: 'Route', value: 'route', action: 'Assign leads to owners' },
-			{ name: 'Get Owner Loads', value: 'loads', action: 'Get the counts and availability of each owner' },
-			{ name: 'Reset Rotation', value: 'reset', action: 'Reset the rotation counters and account owners' },
+			{
+				name: 'Route',
+				value: 'route',
+				action: 'Assign leads to owners',
+			},
+			{
+				name: 'Get Owner Loads',
+				value: 'loads',
+				action: 'Get the counts and availability of each owner',
+			},
+			{
+				name: 'Reset Rotation',
+				value: 'reset',
+				action: 'Reset the rotation counters and account owners',
+			},
 		],
 	},
 	{
@@ -67,8 +178,15 @@ export const routeProperties: INodeProperties[] = [
 		default: 'node',
 		displayOptions: { show: { operation: ['route', 'loads'] } },
 		options: [
-			{ name: 'Defined Below', value: 'node' },
-			{ name: 'From the Owners Input', value: 'input', description: 'One item per owner, e.g. rows of a Google Sheet or a Data Table read before this node' },
+			{
+				name: 'Defined Below',
+				value: 'node',
+			},
+			{
+				name: 'From the Owners Input',
+				value: 'input',
+				description: 'One item per owner, e.g. rows of a Google Sheet or a Data Table read before this node',
+			},
 		],
 	},
 	{
@@ -80,7 +198,13 @@ export const routeProperties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, sortable: true },
 		displayOptions: ownersInNode,
 		description: 'In rotation order',
-		options: [{ displayName: 'Owner', name: 'owner', values: ownerFields }],
+		options: [
+			{
+				displayName: 'Owner',
+				name: 'owner',
+				values: ownerFields,
+			},
+		],
 	},
 	{
 		displayName: 'Owner Columns',
@@ -92,8 +216,19 @@ export const routeProperties: INodeProperties[] = [
 		description:
 			'Which columns of the Owners input hold what, when their names are not the usual ones (ID, name, email, crm_owner_id, team(s), weight, time_zone, working_hours, active, out_of_office, daily_cap, weekly_cap, monthly_cap, load)',
 		options: [
-			...ownerFields.map((f) => ({ displayName: `${f.displayName} Column`, name: f.name, type: 'string' as const, default: '' })),
-			{ displayName: 'Open Leads Column', name: 'load', type: 'string', default: '', description: 'Leads the owner already has (e.g. open in the CRM), added to the load in lowest-load pools' },
+			...ownerFields.map((f) => ({
+				displayName: `${f.displayName} Column`,
+				name: f.name,
+				type: 'string' as const,
+				default: '',
+			})),
+			{
+				displayName: 'Open Leads Column',
+				name: 'load',
+				type: 'string',
+				default: '',
+				description: 'Leads the owner already has (e.g. open in the CRM), added to the load in lowest-load pools',
+			},
 		],
 	},
 	{
@@ -110,7 +245,14 @@ export const routeProperties: INodeProperties[] = [
 				displayName: 'Rule',
 				name: 'values',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'EMEA enterprise', description: 'Shown in the routing log and as the output\'s name' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'EMEA enterprise',
+						description: "Shown in the routing log and as the output's name",
+					},
 					{
 						displayName: 'Conditions',
 						name: 'conditions',
@@ -119,7 +261,11 @@ export const routeProperties: INodeProperties[] = [
 						default: {},
 						typeOptions: {
 							multipleValues: false,
-							filter: { caseSensitive: '={{ $parameter.options.caseSensitive === true }}', typeValidation: 'loose', version: 3 },
+							filter: {
+								caseSensitive: '={{ $parameter.options.caseSensitive === true }}',
+								typeValidation: 'loose',
+								version: 3,
+							},
 						},
 					},
 					{
@@ -128,9 +274,19 @@ export const routeProperties: INodeProperties[] = [
 						type: 'options',
 						default: 'pool',
 						options: [
-							{ name: 'Pool or Team', value: 'pool' },
-							{ name: 'Owner', value: 'owner' },
-							{ name: 'Output Only (No Owner)', value: 'output', description: 'Send matching leads out of this rule\'s output without assigning them' },
+							{
+								name: 'Pool or Team',
+								value: 'pool',
+							},
+							{
+								name: 'Owner',
+								value: 'owner',
+							},
+							{
+								name: 'Output Only (No Owner)',
+								value: 'output',
+								description: "Send matching leads out of this rule's output without assigning them",
+							},
 						],
 					},
 					...targetFields('rule', {}),
@@ -145,9 +301,19 @@ export const routeProperties: INodeProperties[] = [
 		default: 'pool',
 		displayOptions: routeOnly,
 		options: [
-			{ name: 'Assign From a Pool or Team', value: 'pool' },
-			{ name: 'Assign to an Owner', value: 'owner' },
-			{ name: 'Leave Unassigned', value: 'unassigned', description: 'The fallback owner gets it if set, else the Unassigned output' },
+			{
+				name: 'Assign From a Pool or Team',
+				value: 'pool',
+			},
+			{
+				name: 'Assign to an Owner',
+				value: 'owner',
+			},
+			{
+				name: 'Leave Unassigned',
+				value: 'unassigned',
+				description: 'The fallback owner gets it if set, else the Unassigned output',
+			},
 		],
 	},
 	...targetFields('noMatch', routeOnly.show),
@@ -157,7 +323,8 @@ export const routeProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: routeOnly,
-		description: 'Gets leads when nobody in the chosen pool is eligible (still never past their cap). Without one, such leads come out unassigned with the reason.',
+		description:
+			'Gets leads when nobody in the chosen pool is eligible (still never past their cap). Without one, such leads come out unassigned with the reason.',
 	},
 	{
 		displayName: 'Pools',
@@ -167,15 +334,35 @@ export const routeProperties: INodeProperties[] = [
 		default: {},
 		typeOptions: { multipleValues: true },
 		displayOptions: routeOnly,
-		description: 'Groups with their own strategy. Every team named on the owners is also a pool, with the default strategy.',
+		description:
+			'Groups with their own strategy. Every team named on the owners is also a pool, with the default strategy.',
 		options: [
 			{
 				displayName: 'Pool',
 				name: 'pool',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'Inbound SDRs' },
-					{ displayName: 'Strategy', name: 'strategy', type: 'options', default: 'roundRobin', options: strategyOptions },
-					{ displayName: 'Members', name: 'members', type: 'string', default: '', placeholder: 'ana@acme.com, ben@acme.com, EMEA', description: 'Owner IDs or team names in rotation order; empty takes the team of the same name' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'Inbound SDRs',
+					},
+					{
+						displayName: 'Strategy',
+						name: 'strategy',
+						type: 'options',
+						default: 'roundRobin',
+						options: strategyOptions,
+					},
+					{
+						displayName: 'Members',
+						name: 'members',
+						type: 'string',
+						default: '',
+						placeholder: 'ana@acme.com, ben@acme.com, EMEA',
+						description: 'Owner IDs or team names in rotation order; empty takes the team of the same name',
+					},
 				],
 			},
 		],
@@ -186,7 +373,8 @@ export const routeProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		displayOptions: routeOnly,
-		description: 'Whether a lead whose company already has an owner goes to that owner (if active, not away, under their cap) before any rule',
+		description:
+			'Whether a lead whose company already has an owner goes to that owner (if active, not away, under their cap) before any rule',
 	},
 	{
 		displayName: 'Account Owner ID',
@@ -195,7 +383,8 @@ export const routeProperties: INodeProperties[] = [
 		default: '',
 		placeholder: '={{ $json.account_owner_id }}',
 		displayOptions: { show: { operation: ['route'], accountOwnerFirst: [true] } },
-		description: 'The owner of the lead\'s account when known (e.g. from a CRM lookup). When empty, the owner remembered for the company domain, or found on the Accounts input, is used.',
+		description:
+			"The owner of the lead's account when known (e.g. from a CRM lookup). When empty, the owner remembered for the company domain, or found on the Accounts input, is used.",
 	},
 	{
 		displayName: 'Accounts Input',
@@ -203,7 +392,8 @@ export const routeProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		displayOptions: { show: { operation: ['route'], accountOwnerFirst: [true] } },
-		description: 'Whether to add an input of accounts (items with a domain or website and an owner ID, e.g. a CRM export)',
+		description:
+			'Whether to add an input of accounts (items with a domain or website and an owner ID, e.g. a CRM export)',
 	},
 	{
 		displayName: 'Output',
@@ -213,8 +403,15 @@ export const routeProperties: INodeProperties[] = [
 		default: 'single',
 		displayOptions: routeOnly,
 		options: [
-			{ name: 'One Output with Owner Fields', value: 'single' },
-			{ name: 'One Output per Rule', value: 'perRule', description: 'Plus "No Rule Matched" and "Unassigned", like the Switch node' },
+			{
+				name: 'One Output with Owner Fields',
+				value: 'single',
+			},
+			{
+				name: 'One Output per Rule',
+				value: 'perRule',
+				description: 'Plus "No Rule Matched" and "Unassigned", like the Switch node',
+			},
 		],
 	},
 	{ ...storeProperty, description: 'Where rotation pointers, counters and account owners are kept' },
@@ -225,25 +422,116 @@ export const routeProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Case Sensitive Conditions', name: 'caseSensitive', type: 'boolean', default: false, description: 'Whether rule conditions compare text with letter case' },
-			{ displayName: 'Company Domain', name: 'domain', type: 'string', default: '', placeholder: '={{ $json.company_domain }}', description: 'For account owners; by default the lead\'s website, else its email domain unless a free mailbox' },
-			{ displayName: 'Default Pool Strategy', name: 'defaultStrategy', type: 'options', default: 'roundRobin', options: strategyOptions, description: 'For teams and "*" (all owners)' },
-			{ displayName: 'Load Period', name: 'loadPeriod', type: 'options', default: 'day', description: 'What lowest-load pools count', options: [
-				{ name: 'Today', value: 'day' },
-				{ name: 'This Week', value: 'week' },
-				{ name: 'This Month', value: 'month' },
-				{ name: 'All Time', value: 'all' },
-			] },
-			{ displayName: 'Owner Field', name: 'ownerField', type: 'string', default: 'owner', description: 'Where the owner and routing log go on each lead' },
-			{ displayName: 'Remember Account Owners', name: 'rememberAccountOwners', type: 'boolean', default: true, description: 'Whether the first owner of a company domain becomes its account owner for later leads' },
-			{ displayName: 'Respect Working Hours', name: 'respectWorkingHours', type: 'boolean', default: true, description: 'Whether owners outside their working hours are skipped' },
-			{ displayName: 'Rotation Name', name: 'memoryName', type: 'string', default: '', description: 'Workflows using the same name share rotation, counters and account owners (e.g. one team fed by several forms). Empty: this workflow only.' },
-			{ displayName: 'State File', name: 'stateFile', type: 'string', default: '', description: 'SQLite file (embedded store); empty uses the default beside n8n\'s data' },
-			{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: '', placeholder: 'America/New_York', description: 'Where days, weeks and months of caps begin, and the zone of owners who state none; the workflow\'s time zone when empty' },
-			{ displayName: 'When Nobody Is Within Working Hours', name: 'whenNobodyAvailable', type: 'options', default: 'fallback', options: [
-				{ name: 'Use the Fallback', value: 'fallback' },
-				{ name: 'Assign Anyway (Ignore Working Hours)', value: 'ignoreWorkingHours', description: 'Among members who are active, not away and under their caps' },
-			] },
+			{
+				displayName: 'Case Sensitive Conditions',
+				name: 'caseSensitive',
+				type: 'boolean',
+				default: false,
+				description: 'Whether rule conditions compare text with letter case',
+			},
+			{
+				displayName: 'Company Domain',
+				name: 'domain',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $json.company_domain }}',
+				description: "For account owners; by default the lead's website, else its email domain unless a free mailbox",
+			},
+			{
+				displayName: 'Default Pool Strategy',
+				name: 'defaultStrategy',
+				type: 'options',
+				default: 'roundRobin',
+				options: strategyOptions,
+				description: 'For teams and "*" (all owners)',
+			},
+			{
+				displayName: 'Load Period',
+				name: 'loadPeriod',
+				type: 'options',
+				default: 'day',
+				description: 'What lowest-load pools count',
+				options: [
+					{
+						name: 'Today',
+						value: 'day',
+					},
+					{
+						name: 'This Week',
+						value: 'week',
+					},
+					{
+						name: 'This Month',
+						value: 'month',
+					},
+					{
+						name: 'All Time',
+						value: 'all',
+					},
+				],
+			},
+			{
+				displayName: 'Owner Field',
+				name: 'ownerField',
+				type: 'string',
+				default: 'owner',
+				description: 'Where the owner and routing log go on each lead',
+			},
+			{
+				displayName: 'Remember Account Owners',
+				name: 'rememberAccountOwners',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the first owner of a company domain becomes its account owner for later leads',
+			},
+			{
+				displayName: 'Respect Working Hours',
+				name: 'respectWorkingHours',
+				type: 'boolean',
+				default: true,
+				description: 'Whether owners outside their working hours are skipped',
+			},
+			{
+				displayName: 'Rotation Name',
+				name: 'memoryName',
+				type: 'string',
+				default: '',
+				description:
+					'Workflows using the same name share rotation, counters and account owners (e.g. one team fed by several forms). Empty: this workflow only.',
+			},
+			{
+				displayName: 'State File',
+				name: 'stateFile',
+				type: 'string',
+				default: '',
+				description: "SQLite file (embedded store); empty uses the default beside n8n's data",
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: '',
+				placeholder: 'America/New_York',
+				description:
+					"Where days, weeks and months of caps begin, and the zone of owners who state none; the workflow's time zone when empty",
+			},
+			{
+				displayName: 'When Nobody Is Within Working Hours',
+				name: 'whenNobodyAvailable',
+				type: 'options',
+				default: 'fallback',
+				options: [
+					{
+						name: 'Use the Fallback',
+						value: 'fallback',
+					},
+					{
+						name: 'Assign Anyway (Ignore Working Hours)',
+						value: 'ignoreWorkingHours',
+						description: 'Among members who are active, not away and under their caps',
+					},
+				],
+			},
 		],
 	},
 ];

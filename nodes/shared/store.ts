@@ -22,8 +22,16 @@ export const storeProperty: INodeProperties = {
 	type: 'options',
 	default: 'sqlite',
 	options: [
-		{ name: 'Embedded (SQLite File)', value: 'sqlite', description: 'No setup; exact across executions and processes on one host' },
-		{ name: 'Redis', value: 'redis', description: 'For queue mode with workers on several hosts' },
+		{
+			name: 'Embedded (SQLite File)',
+			value: 'sqlite',
+			description: 'No setup; exact across executions and processes on one host',
+		},
+		{
+			name: 'Redis',
+			value: 'redis',
+			description: 'For queue mode with workers on several hosts',
+		},
 	],
 };
 
@@ -36,7 +44,9 @@ function parseNodes(text: unknown, defaultPort: number): Array<{ host: string; p
 		.map((part) => {
 			const colon = part.lastIndexOf(':');
 			const port = colon > 0 ? Number(part.slice(colon + 1)) : NaN;
-			return Number.isInteger(port) && port > 0 ? { host: part.slice(0, colon), port } : { host: part, port: defaultPort };
+			return Number.isInteger(port) && port > 0
+				? { host: part.slice(0, colon), port }
+				: { host: part, port: defaultPort };
 		});
 }
 
@@ -61,7 +71,11 @@ export function redisOptions(c: ICredentialDataDecryptedObject): RedisStoreOptio
 export type OpenedStore = StateStore & LeadMemory & KeyValueStore;
 
 /** The store a node was configured with: SQLite beside n8n's data, or Redis from the credential. */
-export async function openStore(ctx: IExecuteFunctions | IWebhookFunctions, store: string, stateFile: string): Promise<OpenedStore> {
+export async function openStore(
+	ctx: IExecuteFunctions | IWebhookFunctions,
+	store: string,
+	stateFile: string,
+): Promise<OpenedStore> {
 	if (store === 'redis') return await openRedisStore(redisOptions(await ctx.getCredentials(REDIS_CREDENTIAL)));
 	const problem = stateFile ? stateFileProblem(stateFile) : undefined;
 	if (problem) throw new NodeOperationError(ctx.getNode(), problem);
@@ -77,16 +91,26 @@ export function storeErrorMessage(error: Error): string {
 	if (/database is locked|SQLITE_BUSY/i.test(message)) {
 		return `The state file is busy: another process held it for more than 10 s (a second n8n on the same file, a backup or a database browser). Retry the execution; with several n8n hosts (queue mode) use the Redis store. (${message})`;
 	}
-	if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|Connection is closed|max retries/i.test(message) && !message.startsWith('Cannot connect to Redis')) {
+	if (
+		/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|Connection is closed|max retries/i.test(message) &&
+		!message.startsWith('Cannot connect to Redis')
+	) {
 		return `Redis is unreachable: check the host, port and TLS settings of the Lead Management Redis credential and that the server runs, then retry. (${message})`;
 	}
 	return message;
 }
 
 /** Credential test: connect (any mode), authenticate, select the database and PING. */
-export async function leadManagementRedisConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export async function leadManagementRedisConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	try {
-		const client = await connectRedis({ ...redisOptions(credential.data ?? {}), connectTimeoutMs: 5000, commandTimeoutMs: 5000 });
+		const client = await connectRedis({
+			...redisOptions(credential.data ?? {}),
+			connectTimeoutMs: 5000,
+			commandTimeoutMs: 5000,
+		});
 		client.disconnect();
 		return { status: 'OK', message: 'Connection successful' };
 	} catch (error) {

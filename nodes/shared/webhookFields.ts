@@ -26,5 +26,7 @@ type FieldsHelper = (fields: Record<string, WebhookField>) => Record<string, str
 export function webhookFields<K extends string>(fields: Record<K, WebhookField>): Record<K, string> {
 	const native = (workflow as unknown as { webhookDescriptionFields?: FieldsHelper }).webhookDescriptionFields;
 	if (native) return native(fields) as Record<K, string>;
-	return Object.fromEntries(Object.entries<WebhookField>(fields).map(([name, field]) => [name, field.template])) as Record<K, string>;
+	return Object.fromEntries(
+		Object.entries<WebhookField>(fields).map(([name, field]) => [name, field.template]),
+	) as Record<K, string>;
 }

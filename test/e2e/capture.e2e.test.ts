@@ -18,12 +18,22 @@ const graph = new MockServer({
 	'/v23.0/987698769876': { status: 200, body: fixtureJson('facebook-lead-987698769876.json') },
 });
 
-function workflowJson(name: string, path: string, params: Record<string, unknown> = {}, credentials?: Record<string, unknown>) {
+function workflowJson(
+	name: string,
+	path: string,
+	params: Record<string, unknown> = {},
+	credentials?: Record<string, unknown>,
+) {
 	const wf = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'workflows', 'e2e-capture.json'), 'utf8'));
 	wf.name = name;
 	const trigger = wf.nodes[0];
 	trigger.webhookId = `e2e00000-0000-4000-8000-${Buffer.from(path).toString('hex').slice(0, 12).padEnd(12, '0')}`;
-	trigger.parameters = { ...trigger.parameters, path, ...params, options: { ...trigger.parameters.options, ...((params.options as object) ?? {}) } };
+	trigger.parameters = {
+		...trigger.parameters,
+		path,
+		...params,
+		options: { ...trigger.parameters.options, ...((params.options as object) ?? {}) },
+	};
 	if (credentials) trigger.credentials = credentials;
 	return wf;
 }
@@ -49,7 +59,9 @@ async function post(path: string, body: string | Buffer, headers: Record<string,
 async function executionWithLead(workflowId: string, leadId: string): Promise<ExecutionSummary> {
 	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline) {
-		const found = (await n8n.executions(workflowId)).find((e) => nodeItems(e, 'Leads').some((i) => i.json.id === leadId));
+		const found = (await n8n.executions(workflowId)).find((e) =>
+			nodeItems(e, 'Leads').some((i) => i.json.id === leadId),
+		);
 		if (found) return found;
 		await new Promise((r) => setTimeout(r, 300));
 	}
@@ -71,7 +83,10 @@ describe('Lead Capture Trigger in a real n8n', () => {
 	beforeAll(async () => {
 		captureId = await n8n.deploy(workflowJson('E2E capture', 'e2e-lead'), 'e2e-lead');
 		// Jotform's sample phone is a US number typed without +1: it needs a US default country.
-		usId = await n8n.deploy(workflowJson('E2E capture US', 'e2e-lead-us', { options: { defaultCountry: 'US' } }), 'e2e-lead-us');
+		usId = await n8n.deploy(
+			workflowJson('E2E capture US', 'e2e-lead-us', { options: { defaultCountry: 'US' } }),
+			'e2e-lead-us',
+		);
 	}, 60_000);
 
 	it('is loaded from the community package under its package node type', async () => {
@@ -80,15 +95,110 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		expect(wf.active).toBe(true);
 	});
 
-	const cases: Array<[string, () => { body: string | Buffer; headers?: Record<string, string> }, Record<string, unknown>]> = [
-		['typeform', () => ({ body: fixture('typeform.json') }), { email: 'laura.dupont+demo@gmail.com', phone: '+33612345678', first_name: 'Laura', last_name: 'Dupont', company: 'Acme SAS', country: 'FR', attribution: expect.objectContaining({ utm_source: 'newsletter', utm_campaign: 'black-friday' }), consent: expect.objectContaining({ terms: true }), source: expect.objectContaining({ provider: 'typeform', form_id: 'lT4Z3j', submission_id: 'a3a12ec67a1365927098a606107fac15' }) }],
-		['tally', () => ({ body: fixture('tally.json') }), { email: 'jp@fontaine.example', first_name: 'Jean-Pierre', last_name: 'de la Fontaine', phone: '+32470123456', attribution: expect.objectContaining({ utm_source: 'linkedin', utm_campaign: 'newsletter' }), source: expect.objectContaining({ provider: 'tally', submission_id: '2wgx4n', form_name: 'Contact sales' }) }],
-		['webflow', () => ({ body: fixture('webflow.json') }), { email: 'zaphod@heartofgold.example', phone: '+15550000000', company: 'Heart of Gold Ltd', attribution: expect.objectContaining({ utm_source: 'google', gclid: 'Cj0KCQ-test' }), source: expect.objectContaining({ provider: 'webflow', submission_id: '6321ca84df3949bfc6752327' }) }],
-		['hubspot', () => ({ body: fixture('hubspot.json') }), { email: 'sam@northwind.example', job_title: 'VP Marketing', consent: expect.objectContaining({ marketing: true, terms: true, ip: '198.51.100.23' }), source: expect.objectContaining({ provider: 'hubspot' }) }],
-		['googleAds', () => ({ body: fixture('googleads.json') }), { email: 'test@example.com', phone: '+16505550123', company: 'Globex', attribution: expect.objectContaining({ gclid: 'TeSter-123-gclid' }), source: expect.objectContaining({ provider: 'googleAds' }) }],
-		['generic JSON', () => ({ body: fixture('generic.json') }), { email: 'chloe.martin@orange.fr', phone: '+33612345678', full_name: 'Chloé Martin', consent: expect.objectContaining({ marketing: true }), source: expect.objectContaining({ provider: 'generic' }) }],
-		['elementor (urlencoded)', () => ({ body: fixture('elementor-simple.txt'), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), { email: 'maria@garcia.example', full_name: 'María García', source: expect.objectContaining({ provider: 'elementor', form_name: 'Contact Form' }) }],
-		['jotform (multipart)', () => ({ body: fixture('jotform.multipart'), headers: { 'content-type': 'multipart/form-data; boundary=------------------------J1JNT4vbVO4FCC1qLG4HSv' } }), { email: 'niloth@perera.example', phone: '+14155550134', first_name: 'Niloth', city: 'Colombo', country: 'LK', source: expect.objectContaining({ provider: 'jotform', submission_id: '6084250982513018472' }) }],
+	const cases: Array<
+		[string, () => { body: string | Buffer; headers?: Record<string, string> }, Record<string, unknown>]
+	> = [
+		[
+			'typeform',
+			() => ({ body: fixture('typeform.json') }),
+			{
+				email: 'laura.dupont+demo@gmail.com',
+				phone: '+33612345678',
+				first_name: 'Laura',
+				last_name: 'Dupont',
+				company: 'Acme SAS',
+				country: 'FR',
+				attribution: expect.objectContaining({ utm_source: 'newsletter', utm_campaign: 'black-friday' }),
+				consent: expect.objectContaining({ terms: true }),
+				source: expect.objectContaining({
+					provider: 'typeform',
+					form_id: 'lT4Z3j',
+					submission_id: 'a3a12ec67a1365927098a606107fac15',
+				}),
+			},
+		],
+		[
+			'tally',
+			() => ({ body: fixture('tally.json') }),
+			{
+				email: 'jp@fontaine.example',
+				first_name: 'Jean-Pierre',
+				last_name: 'de la Fontaine',
+				phone: '+32470123456',
+				attribution: expect.objectContaining({ utm_source: 'linkedin', utm_campaign: 'newsletter' }),
+				source: expect.objectContaining({ provider: 'tally', submission_id: '2wgx4n', form_name: 'Contact sales' }),
+			},
+		],
+		[
+			'webflow',
+			() => ({ body: fixture('webflow.json') }),
+			{
+				email: 'zaphod@heartofgold.example',
+				phone: '+15550000000',
+				company: 'Heart of Gold Ltd',
+				attribution: expect.objectContaining({ utm_source: 'google', gclid: 'Cj0KCQ-test' }),
+				source: expect.objectContaining({ provider: 'webflow', submission_id: '6321ca84df3949bfc6752327' }),
+			},
+		],
+		[
+			'hubspot',
+			() => ({ body: fixture('hubspot.json') }),
+			{
+				email: 'sam@northwind.example',
+				job_title: 'VP Marketing',
+				consent: expect.objectContaining({ marketing: true, terms: true, ip: '198.51.100.23' }),
+				source: expect.objectContaining({ provider: 'hubspot' }),
+			},
+		],
+		[
+			'googleAds',
+			() => ({ body: fixture('googleads.json') }),
+			{
+				email: 'test@example.com',
+				phone: '+16505550123',
+				company: 'Globex',
+				attribution: expect.objectContaining({ gclid: 'TeSter-123-gclid' }),
+				source: expect.objectContaining({ provider: 'googleAds' }),
+			},
+		],
+		[
+			'generic JSON',
+			() => ({ body: fixture('generic.json') }),
+			{
+				email: 'chloe.martin@orange.fr',
+				phone: '+33612345678',
+				full_name: 'Chloé Martin',
+				consent: expect.objectContaining({ marketing: true }),
+				source: expect.objectContaining({ provider: 'generic' }),
+			},
+		],
+		[
+			'elementor (urlencoded)',
+			() => ({
+				body: fixture('elementor-simple.txt'),
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			}),
+			{
+				email: 'maria@garcia.example',
+				full_name: 'María García',
+				source: expect.objectContaining({ provider: 'elementor', form_name: 'Contact Form' }),
+			},
+		],
+		[
+			'jotform (multipart)',
+			() => ({
+				body: fixture('jotform.multipart'),
+				headers: { 'content-type': 'multipart/form-data; boundary=------------------------J1JNT4vbVO4FCC1qLG4HSv' },
+			}),
+			{
+				email: 'niloth@perera.example',
+				phone: '+14155550134',
+				first_name: 'Niloth',
+				city: 'Colombo',
+				country: 'LK',
+				source: expect.objectContaining({ provider: 'jotform', submission_id: '6084250982513018472' }),
+			},
+		],
 	];
 
 	it.each(cases)('%s submission becomes the expected canonical lead', async (_name, make, expected) => {
@@ -108,7 +218,19 @@ describe('Lead Capture Trigger in a real n8n', () => {
 	it('keeps multipart file fields as binary', async () => {
 		const b = 'e2eBoundary42';
 		const body = Buffer.from(
-			[`--${b}`, 'Content-Disposition: form-data; name="email"', '', 'files@example.org', `--${b}`, 'Content-Disposition: form-data; name="resume"; filename="cv.txt"', 'Content-Type: text/plain', '', 'my resume', `--${b}--`, ''].join('\r\n'),
+			[
+				`--${b}`,
+				'Content-Disposition: form-data; name="email"',
+				'',
+				'files@example.org',
+				`--${b}`,
+				'Content-Disposition: form-data; name="resume"; filename="cv.txt"',
+				'Content-Type: text/plain',
+				'',
+				'my resume',
+				`--${b}--`,
+				'',
+			].join('\r\n'),
 		);
 		const res = await post('e2e-lead', body, { 'content-type': `multipart/form-data; boundary=${b}` });
 		expect(res.status).toBe(200);
@@ -119,13 +241,18 @@ describe('Lead Capture Trigger in a real n8n', () => {
 	});
 
 	it('answers 422 naming the bad fields and sends the submission to the Rejected output', async () => {
-		const res = await post('e2e-lead', JSON.stringify({ email: 'not-an-email', name: 'Invalid Person', submission_id: 'bad-1' }));
+		const res = await post(
+			'e2e-lead',
+			JSON.stringify({ email: 'not-an-email', name: 'Invalid Person', submission_id: 'bad-1' }),
+		);
 		expect(res.status).toBe(422);
 		expect(res.body).toMatchObject({ ok: false, error: 'invalid_submission', issues: [{ field: 'email' }] });
 		const deadline = Date.now() + 20_000;
 		let review: Array<{ json: Record<string, unknown> }> = [];
 		while (Date.now() < deadline && review.length === 0) {
-			review = (await n8n.executions(captureId)).flatMap((e) => nodeItems(e, 'Review')).filter((i) => (i.json.lead as { email?: string } | null)?.email === 'not-an-email');
+			review = (await n8n.executions(captureId))
+				.flatMap((e) => nodeItems(e, 'Review'))
+				.filter((i) => (i.json.lead as { email?: string } | null)?.email === 'not-an-email');
 			await new Promise((r) => setTimeout(r, 300));
 		}
 		expect(review[0].json).toMatchObject({ rejected: true, reason: 'invalid' });
@@ -145,7 +272,7 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		for (let i = 0; i < 200; i++) deep = `{"d":${deep}}`;
 		const res = await post('e2e-lead', `{"email":"deep@example.org","__proto__":{"polluted":1},"n":${deep}}`);
 		expect(res.status).toBe(400);
-		const ok = await post('e2e-lead', JSON.stringify({ email: 'after@example.org', '__proto__': { admin: true } }));
+		const ok = await post('e2e-lead', JSON.stringify({ email: 'after@example.org', __proto__: { admin: true } }));
 		expect(ok.status).toBe(200);
 		expect((await fetch(`${n8n.base}/healthz`)).status).toBe(200);
 	});
@@ -162,19 +289,32 @@ describe('Lead Capture Trigger in a real n8n', () => {
 	});
 
 	it('redirects plain HTML forms with 303', async () => {
-		await n8n.deploy(workflowJson('E2E redirect', 'e2e-html', { responseMode: 'redirect', redirectUrl: 'https://example.com/thanks' }), 'e2e-html');
-		const res = await post('e2e-html', 'email=html%40example.org&name=Html+Form', { 'content-type': 'application/x-www-form-urlencoded' });
+		await n8n.deploy(
+			workflowJson('E2E redirect', 'e2e-html', { responseMode: 'redirect', redirectUrl: 'https://example.com/thanks' }),
+			'e2e-html',
+		);
+		const res = await post('e2e-html', 'email=html%40example.org&name=Html+Form', {
+			'content-type': 'application/x-www-form-urlencoded',
+		});
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe('https://example.com/thanks');
 	});
 
 	it('lets only the allowed origins read the answer (CORS)', async () => {
-		await n8n.deploy(workflowJson('E2E CORS', 'e2e-cors', { options: { allowedOrigins: 'https://forms.example,https://www.example.com' } }), 'e2e-cors');
-		const from = async (origin: string, email: string) => await post('e2e-cors', JSON.stringify({ email }), { Origin: origin });
+		await n8n.deploy(
+			workflowJson('E2E CORS', 'e2e-cors', {
+				options: { allowedOrigins: 'https://forms.example,https://www.example.com' },
+			}),
+			'e2e-cors',
+		);
+		const from = async (origin: string, email: string) =>
+			await post('e2e-cors', JSON.stringify({ email }), { Origin: origin });
 		const allowed = await from('https://www.example.com', 'cors1@example.org');
 		expect(allowed.status).toBe(200);
 		expect(allowed.headers.get('access-control-allow-origin')).toBe('https://www.example.com');
-		expect((await from('https://evil.example', 'cors2@example.org')).headers.get('access-control-allow-origin')).toBe('https://forms.example');
+		expect((await from('https://evil.example', 'cors2@example.org')).headers.get('access-control-allow-origin')).toBe(
+			'https://forms.example',
+		);
 		const invalid = await from('https://forms.example', 'not-an-email');
 		expect(invalid.status).toBe(422);
 		expect(invalid.headers.get('access-control-allow-origin')).toBe('https://forms.example');
@@ -183,7 +323,12 @@ describe('Lead Capture Trigger in a real n8n', () => {
 	it('verifies vendor signatures with a credential', async () => {
 		const cred = await n8n.createCredential('leadCaptureSignatureApi', 'Typeform secret', { secret: 'tf-e2e-secret' });
 		await n8n.deploy(
-			workflowJson('E2E signed', 'e2e-signed', { authentication: 'signature', signatureScheme: 'provider' }, { leadCaptureSignatureApi: { id: cred.id, name: cred.name } }),
+			workflowJson(
+				'E2E signed',
+				'e2e-signed',
+				{ authentication: 'signature', signatureScheme: 'provider' },
+				{ leadCaptureSignatureApi: { id: cred.id, name: cred.name } },
+			),
 			'e2e-signed',
 		);
 		const raw = fixture('typeform.json');
@@ -197,9 +342,25 @@ describe('Lead Capture Trigger in a real n8n', () => {
 
 	it('Facebook Lead Ads: answers hub.challenge, refuses unsigned posts, fetches signed ones from a Graph API on 127.0.0.1', async () => {
 		const graphUrl = await graph.start();
-		const cred = await n8n.createCredential('facebookLeadAdsGraphApi', 'Graph mock', { accessToken: 'page-token', appSecret: 'fb-app-secret', verifyToken: 'e2e-verify', apiVersion: 'v23.0', baseUrl: graphUrl });
-		const id = await n8n.deploy(workflowJson('E2E facebook', 'e2e-fb', { provider: 'facebook' }, { facebookLeadAdsGraphApi: { id: cred.id, name: cred.name } }), 'e2e-fb');
-		const challenge = await fetch(`${n8n.base}/webhook/e2e-fb?hub.mode=subscribe&hub.challenge=8675309&hub.verify_token=e2e-verify`);
+		const cred = await n8n.createCredential('facebookLeadAdsGraphApi', 'Graph mock', {
+			accessToken: 'page-token',
+			appSecret: 'fb-app-secret',
+			verifyToken: 'e2e-verify',
+			apiVersion: 'v23.0',
+			baseUrl: graphUrl,
+		});
+		const id = await n8n.deploy(
+			workflowJson(
+				'E2E facebook',
+				'e2e-fb',
+				{ provider: 'facebook' },
+				{ facebookLeadAdsGraphApi: { id: cred.id, name: cred.name } },
+			),
+			'e2e-fb',
+		);
+		const challenge = await fetch(
+			`${n8n.base}/webhook/e2e-fb?hub.mode=subscribe&hub.challenge=8675309&hub.verify_token=e2e-verify`,
+		);
 		expect(challenge.status).toBe(200);
 		expect(await challenge.text()).toBe('8675309');
 		const unsigned = await post('e2e-fb', fixture('facebook-webhook.json'));
@@ -211,7 +372,11 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		const [execution] = await n8n.waitForExecutions(id, 1);
 		const leads = nodeItems(execution, 'Leads').map((i) => i.json);
 		expect(leads.map((l) => l.email)).toEqual(['joe@example.org', 'ana.lima@example.com.br']);
-		expect(leads[0]).toMatchObject({ full_name: 'Joe Example', phone: '+14155550123', source: expect.objectContaining({ provider: 'facebook', submission_id: '123412341234' }) });
+		expect(leads[0]).toMatchObject({
+			full_name: 'Joe Example',
+			phone: '+14155550123',
+			source: expect.objectContaining({ provider: 'facebook', submission_id: '123412341234' }),
+		});
 		expect(graph.requests.filter((r) => r.url.includes('access_token=page-token'))).toHaveLength(2);
 	});
 });

@@ -14,7 +14,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface ExecutionSummary {
 	id: string;
 	status: string;
-	data?: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }>> } }>> } };
+	data?: {
+		resultData: {
+			runData: Record<
+				string,
+				Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }>> } }>
+			>;
+		};
+	};
 }
 
 export class N8n {
@@ -94,12 +101,19 @@ export class N8n {
 		const setup = await fetch(`${this.base}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'Passw0rdE2E' }),
+			body: JSON.stringify({
+				email: 'owner@example.com',
+				firstName: 'E2E',
+				lastName: 'Owner',
+				password: 'Passw0rdE2E',
+			}),
 		});
 		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
 		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
 		this.cookie = cookie;
-		const scopes = ((await (await fetch(`${this.base}/rest/api-keys/scopes`, { headers: { cookie } })).json()) as { data: string[] }).data;
+		const scopes = (
+			(await (await fetch(`${this.base}/rest/api-keys/scopes`, { headers: { cookie } })).json()) as { data: string[] }
+		).data;
 		const key = await fetch(`${this.base}/rest/api-keys`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },
@@ -131,7 +145,11 @@ export class N8n {
 		return (JSON.parse(text) as { data: { id: string; status: string } }).data;
 	}
 
-	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
+	async createCredential(
+		type: string,
+		name: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string }> {
 		return await this.api('POST', '/credentials', { type, name, data });
 	}
 
@@ -139,7 +157,9 @@ export class N8n {
 	async deploy(workflow: Record<string, unknown>, webhookPath: string): Promise<string> {
 		const { id } = await this.api<{ id: string }>('POST', '/workflows', workflow);
 		// n8n 2.x calls activation "publish"; older 2.x builds only know /activate.
-		await this.api('POST', `/workflows/${id}/publish`).catch(async () => await this.api('POST', `/workflows/${id}/activate`));
+		await this.api('POST', `/workflows/${id}/publish`).catch(
+			async () => await this.api('POST', `/workflows/${id}/activate`),
+		);
 		const deadline = Date.now() + 30_000;
 		while (Date.now() < deadline) {
 			const res = await fetch(`${this.base}/webhook/${webhookPath}`, {
@@ -153,7 +173,10 @@ export class N8n {
 	}
 
 	async executions(workflowId: string): Promise<ExecutionSummary[]> {
-		const r = await this.api<{ data: ExecutionSummary[] }>('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=250`);
+		const r = await this.api<{ data: ExecutionSummary[] }>(
+			'GET',
+			`/executions?workflowId=${workflowId}&includeData=true&limit=250`,
+		);
 		return r.data;
 	}
 
@@ -162,7 +185,10 @@ export class N8n {
 		const all: ExecutionSummary[] = [];
 		let cursor: string | undefined;
 		for (let page = 0; page < 1000; page++) {
-			const r = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`);
+			const r = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
+			);
 			all.push(...r.data);
 			if (!r.nextCursor) break;
 			cursor = r.nextCursor;

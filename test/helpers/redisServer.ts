@@ -32,7 +32,11 @@ async function listening(port: number): Promise<void> {
 /** Starts `redis-server` with these arguments on a free port; stopped by the PID it started. */
 async function spawnRedis(args: string[], port: number): Promise<RedisServer> {
 	const proc: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
-	const failed = new Promise<never>((_, reject) => proc.once('error', (e) => reject(new Error(`redis-server could not start (${e.message}); install it: apt-get install redis-server`))));
+	const failed = new Promise<never>((_, reject) =>
+		proc.once('error', (e) =>
+			reject(new Error(`redis-server could not start (${e.message}); install it: apt-get install redis-server`)),
+		),
+	);
 	await Promise.race([listening(port), failed]);
 	return {
 		port,
@@ -46,7 +50,20 @@ async function spawnRedis(args: string[], port: number): Promise<RedisServer> {
 
 export async function startRedis(password?: string): Promise<RedisServer> {
 	const port = await freePort();
-	return await spawnRedis(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])], port);
+	return await spawnRedis(
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			...(password ? ['--requirepass', password] : []),
+		],
+		port,
+	);
 }
 
 /** A Redis Cluster of `size` primaries (no replicas) on 127.0.0.1, every slot assigned. */
@@ -58,12 +75,34 @@ export async function startRedisCluster(size = 3): Promise<{ ports: number[]; st
 			const port = await freePort();
 			servers.push(
 				await spawnRedis(
-					['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir],
+					[
+						'--port',
+						String(port),
+						'--bind',
+						'127.0.0.1',
+						'--save',
+						'',
+						'--appendonly',
+						'no',
+						'--cluster-enabled',
+						'yes',
+						'--cluster-config-file',
+						join(dir, `nodes-${port}.conf`),
+						'--dir',
+						dir,
+					],
 					port,
 				),
 			);
 		}
-		await run('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '0', '--cluster-yes']);
+		await run('redis-cli', [
+			'--cluster',
+			'create',
+			...servers.map((s) => `127.0.0.1:${s.port}`),
+			'--cluster-replicas',
+			'0',
+			'--cluster-yes',
+		]);
 		// Every node must know the whole cluster before a client can (slower on a busy machine).
 		for (const server of servers) {
 			for (let i = 0; ; i++) {
@@ -91,7 +130,10 @@ export async function startSentinel(primaryPort: number): Promise<RedisServer> {
 	const dir = mkdtempSync(join(tmpdir(), 'redis-sentinel-'));
 	const port = await freePort();
 	const conf = join(dir, 'sentinel.conf');
-	writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${primaryPort} 1\n`);
+	writeFileSync(
+		conf,
+		`port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor mymaster 127.0.0.1 ${primaryPort} 1\n`,
+	);
 	const server = await spawnRedis([conf, '--sentinel'], port);
 	return {
 		port,

@@ -60,7 +60,10 @@ const CASES: AdapterCase[] = [
 		payload: jotformFields,
 		run: (p: Json) => {
 			const body = { ...p, rawRequest: JSON.stringify(p.rawRequest) };
-			return capture({ method: 'POST', headers: {}, query: {}, body, ip: '10.0.0.1', receivedAt: new Date('2026-11-20T12:00:00Z') }, config({ defaultCountry: 'US' }));
+			return capture(
+				{ method: 'POST', headers: {}, query: {}, body, ip: '10.0.0.1', receivedAt: new Date('2026-11-20T12:00:00Z') },
+				config({ defaultCountry: 'US' }),
+			);
 		},
 	},
 	...['elementor-simple', 'elementor-advanced'].map((name) => ({
@@ -87,7 +90,8 @@ const CASES: AdapterCase[] = [
 function stringLeaves(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
 	if (typeof value === 'string') return [path];
 	if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, [...path, i]));
-	if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
+	if (value && typeof value === 'object')
+		return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
 	return [];
 }
 
@@ -104,7 +108,8 @@ function getAt(root: Json, path: Array<string | number>): unknown {
 /** Which canonical fields a leaf's text feeds in the untouched lead (so only they may change). */
 function fedBy(text: string, lead: Lead): Set<string> {
 	const fed = new Set<string>();
-	const phone = normalizePhone(text, 'FR')?.e164 ?? normalizePhone(text, 'US')?.e164 ?? normalizePhone(text, 'DE')?.e164;
+	const phone =
+		normalizePhone(text, 'FR')?.e164 ?? normalizePhone(text, 'US')?.e164 ?? normalizePhone(text, 'DE')?.e164;
 	const email = normalizeEmail(text)?.email;
 	for (const f of IDENTITY_FIELDS) {
 		const v = lead[f];
@@ -127,7 +132,9 @@ describe.each(CASES)('hostile 1 MB values in every field: $name', (c) => {
 
 	it('the untouched payload gives a lead (the cases below compare with it)', () => {
 		// Several leaves hold field values, so the strict comparison below runs for each.
-		expect(leaves.filter((p) => fedBy(String(getAt(c.payload(), p)), baseline.lead).size > 0).length).toBeGreaterThanOrEqual(3);
+		expect(
+			leaves.filter((p) => fedBy(String(getAt(c.payload(), p)), baseline.lead).size > 0).length,
+		).toBeGreaterThanOrEqual(3);
 		expect(checkLead(baseline.lead).issues).toEqual([]);
 	});
 
@@ -153,7 +160,8 @@ describe.each(CASES)('hostile 1 MB values in every field: $name', (c) => {
 				if (fed.size && !fed.has(f)) expect([where, f, v]).toEqual([where, f, baseline.lead[f]]);
 			}
 			// An email no longer valid is named in the issues, never passed on as an address.
-			if (lead.email && !normalizeEmail(lead.email)) expect([where, out.issues.includes('email')]).toEqual([where, true]);
+			if (lead.email && !normalizeEmail(lead.email))
+				expect([where, out.issues.includes('email')]).toEqual([where, true]);
 			for (const [k, v] of [...Object.entries(lead.attribution), ...Object.entries(lead.source)]) {
 				if (typeof v === 'string') expect([where, k, v.length <= 2048]).toEqual([where, k, true]);
 			}

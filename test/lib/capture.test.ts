@@ -15,7 +15,8 @@ function run(body: unknown, cfg = config(), headers: Record<string, string> = {}
 
 describe('hostile and malformed input', () => {
 	it('drops __proto__ and constructor keys without polluting prototypes', () => {
-		const raw = '{"email":"a@b.example","__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"nested":{"__proto__":{"p":1}}}';
+		const raw =
+			'{"email":"a@b.example","__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"nested":{"__proto__":{"p":1}}}';
 		const req = jsonRequest(raw);
 		req.body = JSON.parse(raw);
 		const received = receiveSubmission(req, config());
@@ -48,13 +49,24 @@ describe('hostile and malformed input', () => {
 		}
 	});
 	it('survives wrong types in every field', () => {
-		const { captured } = run({ email: ['a@b.example'], phone: { x: 1 }, name: 12345, company: null, message: true, website: 7 });
+		const { captured } = run({
+			email: ['a@b.example'],
+			phone: { x: 1 },
+			name: 12345,
+			company: null,
+			message: true,
+			website: 7,
+		});
 		expect(captured?.[0].lead.email).toBe('a@b.example');
 		expect(captured?.[0].lead.phone).toBeNull();
 		expect(captured?.[0].issues).toEqual([]);
 	});
 	it('replaces invalid UTF-8 and lone surrogates', () => {
-		const raw = Buffer.concat([Buffer.from('{"email":"u@v.example","name":"Bad '), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('","x":"\\ud800"}')]);
+		const raw = Buffer.concat([
+			Buffer.from('{"email":"u@v.example","name":"Bad '),
+			Buffer.from([0xc3, 0x28, 0xff]),
+			Buffer.from('","x":"\\ud800"}'),
+		]);
 		const req = jsonRequest({});
 		req.body = {};
 		req.rawBody = raw;
@@ -71,7 +83,10 @@ describe('hostile and malformed input', () => {
 		expect(captured?.[0].lead.message).toHaveLength(20000);
 		expect(captured?.[0].lead.answers[1].value).toHaveLength(50000);
 		const { refusal } = run({ email: 'a@b.example', notes: 'x'.repeat(1_048_577) });
-		expect(refusal).toMatchObject({ status: 413, body: { error: 'body_too_large', message: 'The value of "notes" is longer than 1048576 characters' } });
+		expect(refusal).toMatchObject({
+			status: 413,
+			body: { error: 'body_too_large', message: 'The value of "notes" is longer than 1048576 characters' },
+		});
 	});
 	it('a JSON body that is a string holding JSON is refused, not read as a lead', () => {
 		const raw = JSON.stringify(JSON.stringify({ email: 'a@b.example' }));
@@ -83,8 +98,16 @@ describe('hostile and malformed input', () => {
 	it('a Jotform rawRequest nested past the limit is a 400 naming the problem, not a server error', () => {
 		let deep: unknown = 'x';
 		for (let i = 0; i < 40; i++) deep = { d: deep };
-		const req = jsonRequest({ formID: '1', submissionID: '2', rawRequest: JSON.stringify({ q3_email: 'a@b.example', deep }) });
-		expect(receiveSubmission(req, config())).toMatchObject({ ok: false, status: 400, body: { message: 'Body is nested deeper than 32 levels' } });
+		const req = jsonRequest({
+			formID: '1',
+			submissionID: '2',
+			rawRequest: JSON.stringify({ q3_email: 'a@b.example', deep }),
+		});
+		expect(receiveSubmission(req, config())).toMatchObject({
+			ok: false,
+			status: 400,
+			body: { message: 'Body is nested deeper than 32 levels' },
+		});
 	});
 	it('a key of 1 MB is kept as an answer but never read as a field name', () => {
 		const key = `email ${'x'.repeat(1_000_000)}`;
@@ -93,7 +116,9 @@ describe('hostile and malformed input', () => {
 		expect(captured?.[0].lead.answers.map((a) => a.key.length)).toEqual([key.length, 5]);
 	});
 	it('expands PHP-style bracket keys safely', () => {
-		expect(expandBracketKeys({ 'a[b][c]': 1, 'a[d]': 2, 'tags[]': 'x', '__proto__[p]': 1, 'a[__proto__]': 2 })).toEqual({ a: { b: { c: 1 }, d: 2 }, tags: { '': ['x'] } });
+		expect(expandBracketKeys({ 'a[b][c]': 1, 'a[d]': 2, 'tags[]': 'x', '__proto__[p]': 1, 'a[__proto__]': 2 })).toEqual(
+			{ a: { b: { c: 1 }, d: 2 }, tags: { '': ['x'] } },
+		);
 		expect(({} as Record<string, unknown>).p).toBeUndefined();
 	});
 	it('keeps numbers finite and bigints as text', () => {
@@ -103,12 +128,18 @@ describe('hostile and malformed input', () => {
 
 describe('validation', () => {
 	it('names every bad field in one answer', () => {
-		const cfg = config({ validation: { required: ['email', 'company', 'consent.marketing'], validateEmail: true, validatePhone: true } });
+		const cfg = config({
+			validation: { required: ['email', 'company', 'consent.marketing'], validateEmail: true, validatePhone: true },
+		});
 		const { captured } = run({ email: 'not-an-email', phone: '12' }, cfg);
-		expect(captured?.[0].issues.map((i) => i.field).sort()).toEqual(['company', 'consent.marketing', 'email', 'phone'].sort());
+		expect(captured?.[0].issues.map((i) => i.field).sort()).toEqual(
+			['company', 'consent.marketing', 'email', 'phone'].sort(),
+		);
 	});
 	it('requires an email or a phone by default', () => {
-		expect(run({ name: 'Only a name' }).captured?.[0].issues).toEqual([{ field: 'email', message: 'an email or a phone number is required' }]);
+		expect(run({ name: 'Only a name' }).captured?.[0].issues).toEqual([
+			{ field: 'email', message: 'an email or a phone number is required' },
+		]);
 		expect(run({ phone: '+14155550134' }).captured?.[0].issues).toEqual([]);
 	});
 	it('format checks can be switched off', () => {
@@ -119,7 +150,9 @@ describe('validation', () => {
 
 describe('spam', () => {
 	it('honeypot', () => {
-		expect(run({ email: 'a@b.example', _gotcha: 'http://spam' }).captured?.[0].spam.reasons).toEqual(['honeypot field "_gotcha" was filled in']);
+		expect(run({ email: 'a@b.example', _gotcha: 'http://spam' }).captured?.[0].spam.reasons).toEqual([
+			'honeypot field "_gotcha" was filled in',
+		]);
 		expect(run({ email: 'a@b.example', _gotcha: '' }).captured?.[0].spam.spam).toBe(false);
 	});
 	it('minimum fill time from a hidden start field (epoch ms or ISO)', () => {
@@ -128,16 +161,25 @@ describe('spam', () => {
 		expect(run({ email: 'a@b.example', form_started_at: '2026-11-20T11:50:00Z' }).captured?.[0].spam.spam).toBe(false);
 	});
 	it('disposable email domains', () => {
-		expect(run({ email: 'x@mailinator.com' }).captured?.[0].spam.reasons).toEqual(['disposable email domain mailinator.com']);
+		expect(run({ email: 'x@mailinator.com' }).captured?.[0].spam.reasons).toEqual([
+			'disposable email domain mailinator.com',
+		]);
 		const off = config({ spam: { ...config().spam, rejectDisposableEmail: false } });
 		expect(run({ email: 'x@mailinator.com' }, off).captured?.[0].spam.spam).toBe(false);
 	});
 	it('bot user agents on browser posts', () => {
 		const cfg = config({ spam: { ...config().spam, rejectBotUserAgent: true } });
-		expect(run({ email: 'a@b.example' }, cfg, { 'user-agent': 'python-requests/2.31' }).captured?.[0].spam.spam).toBe(true);
-		expect(run({ email: 'a@b.example' }, cfg, { 'user-agent': 'Mozilla/5.0 (Macintosh) Safari/605.1.15' }).captured?.[0].spam.spam).toBe(false);
+		expect(run({ email: 'a@b.example' }, cfg, { 'user-agent': 'python-requests/2.31' }).captured?.[0].spam.spam).toBe(
+			true,
+		);
+		expect(
+			run({ email: 'a@b.example' }, cfg, { 'user-agent': 'Mozilla/5.0 (Macintosh) Safari/605.1.15' }).captured?.[0].spam
+				.spam,
+		).toBe(false);
 		// a vendor's server is not the visitor: Typeform posts with its own agent
-		expect(run(fixtureJson('typeform.json'), cfg, { 'user-agent': 'Typeform Webhooks' }).captured?.[0].spam.spam).toBe(false);
+		expect(run(fixtureJson('typeform.json'), cfg, { 'user-agent': 'Typeform Webhooks' }).captured?.[0].spam.spam).toBe(
+			false,
+		);
 	});
 });
 
@@ -162,7 +204,9 @@ describe('authentication in the pipeline', () => {
 		const basic = config({ auth: { type: 'basicAuth', user: 'u', password: 'p:w' } });
 		const auth = `Basic ${Buffer.from('u:p:w').toString('base64')}`;
 		expect(receiveSubmission(jsonRequest({ email: 'a@b.example' }, { authorization: auth }), basic).ok).toBe(true);
-		expect(receiveSubmission(jsonRequest({ email: 'a@b.example' }, { authorization: 'Basic eDp5' }), basic).ok).toBe(false);
+		expect(receiveSubmission(jsonRequest({ email: 'a@b.example' }, { authorization: 'Basic eDp5' }), basic).ok).toBe(
+			false,
+		);
 	});
 	it('IP allowlist with IPv4, IPv6 and mapped addresses', () => {
 		const list = ['10.0.0.0/8', '2001:db8::/32', '192.0.2.7'].map(parseCidr);
@@ -177,7 +221,10 @@ describe('authentication in the pipeline', () => {
 		expect(() => parseCidr('10.0.0.0/33')).toThrow(/prefix/);
 		expect(() => parseCidr('banana')).toThrow(/not an IP/);
 		const cfg = config({ ipAllowlist: list });
-		expect(receiveSubmission(jsonRequest({ email: 'a@b.example' }, {}, { ip: '8.8.8.8' }), cfg)).toMatchObject({ ok: false, status: 403 });
+		expect(receiveSubmission(jsonRequest({ email: 'a@b.example' }, {}, { ip: '8.8.8.8' }), cfg)).toMatchObject({
+			ok: false,
+			status: 403,
+		});
 	});
 });
 
@@ -197,9 +244,20 @@ describe('outcome', () => {
 		expect(decideOutcome('generic', [invalid], [], 'always200').status).toBe(200);
 	});
 	it('spam answers 200 and repeats are acknowledged', () => {
-		expect(decideOutcome('generic', [spam], [], 'vendor')).toMatchObject({ status: 200, accepted: [], rejected: [{ reason: 'spam' }] });
-		expect(decideOutcome('generic', [{ ...good, repeated: true }], [], 'vendor')).toMatchObject({ status: 200, repeated: 1, body: { duplicate: true } });
-		expect(decideOutcome('generic', [good], [], 'vendor')).toMatchObject({ status: 200, body: { ok: true, lead_ids: [good.lead.id] } });
+		expect(decideOutcome('generic', [spam], [], 'vendor')).toMatchObject({
+			status: 200,
+			accepted: [],
+			rejected: [{ reason: 'spam' }],
+		});
+		expect(decideOutcome('generic', [{ ...good, repeated: true }], [], 'vendor')).toMatchObject({
+			status: 200,
+			repeated: 1,
+			body: { duplicate: true },
+		});
+		expect(decideOutcome('generic', [good], [], 'vendor')).toMatchObject({
+			status: 200,
+			body: { ok: true, lead_ids: [good.lead.id] },
+		});
 	});
 });
 
@@ -207,7 +265,27 @@ describe('multipart parser', () => {
 	it('reads fields, repeated names and files, with CRLF or LF', () => {
 		for (const nl of ['\r\n', '\n']) {
 			const b = 'XyZ';
-			const text = [`--${b}`, 'Content-Disposition: form-data; name="email"', '', 'a@b.example', `--${b}`, 'Content-Disposition: form-data; name="tag"', '', 'one', `--${b}`, 'Content-Disposition: form-data; name="tag"', '', 'two', `--${b}`, 'Content-Disposition: form-data; name="cv"; filename="cv.txt"', 'Content-Type: text/plain', '', 'hello file', `--${b}--`, ''].join(nl);
+			const text = [
+				`--${b}`,
+				'Content-Disposition: form-data; name="email"',
+				'',
+				'a@b.example',
+				`--${b}`,
+				'Content-Disposition: form-data; name="tag"',
+				'',
+				'one',
+				`--${b}`,
+				'Content-Disposition: form-data; name="tag"',
+				'',
+				'two',
+				`--${b}`,
+				'Content-Disposition: form-data; name="cv"; filename="cv.txt"',
+				'Content-Type: text/plain',
+				'',
+				'hello file',
+				`--${b}--`,
+				'',
+			].join(nl);
 			const r = parseMultipart(Buffer.from(text), b);
 			expect(r.fields).toEqual({ email: 'a@b.example', tag: ['one', 'two'] });
 			expect(r.files).toHaveLength(1);
@@ -216,7 +294,9 @@ describe('multipart parser', () => {
 		}
 	});
 	it('refuses truncated bodies and oversized files', () => {
-		expect(() => parseMultipart(Buffer.from('--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx'), 'b')).toThrow(/truncated/);
+		expect(() => parseMultipart(Buffer.from('--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx'), 'b')).toThrow(
+			/truncated/,
+		);
 		expect(() => parseMultipart(Buffer.from('no boundary here'), 'b')).toThrow(/boundary/);
 		const big = `--b\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\n\r\n${'x'.repeat(100)}\r\n--b--`;
 		expect(() => parseMultipart(Buffer.from(big), 'b', { maxParts: 10, maxFileBytes: 10 })).toThrow(/larger/);
@@ -240,16 +320,26 @@ describe('real submissions are read, not refused', () => {
 		return { lead: r.captured![0].lead, issues: r.captured![0].issues };
 	};
 	it('a national phone is read with the country the submission states (field, locale, CDN header), then the default', () => {
-		expect(lead({ email: 'a@b.example', phone: '03204301639', country: 'DE' }).lead).toMatchObject({ phone: '+493204301639', country: 'DE' });
+		expect(lead({ email: 'a@b.example', phone: '03204301639', country: 'DE' }).lead).toMatchObject({
+			phone: '+493204301639',
+			country: 'DE',
+		});
 		expect(lead({ email: 'a@b.example', phone: '06 12 34 56 78', pays: 'France' }).lead?.phone).toBe('+33612345678');
 		expect(lead({ email: 'a@b.example', phone: '030 1234567', locale: 'de-DE' }).lead?.phone).toBe('+49301234567');
-		expect(lead({ email: 'a@b.example', phone: '020 7946 0958' }, { 'cf-ipcountry': 'GB' }).lead?.phone).toBe('+442079460958');
-		expect(lead({ email: 'a@b.example', phone: '06 12 34 56 78' }, {}, config({ defaultCountry: 'FR' })).lead?.phone).toBe('+33612345678');
+		expect(lead({ email: 'a@b.example', phone: '020 7946 0958' }, { 'cf-ipcountry': 'GB' }).lead?.phone).toBe(
+			'+442079460958',
+		);
+		expect(
+			lead({ email: 'a@b.example', phone: '06 12 34 56 78' }, {}, config({ defaultCountry: 'FR' })).lead?.phone,
+		).toBe('+33612345678');
 	});
 	it('a phone in no known format beside a valid email is kept as typed with a warning, never refused', () => {
 		const { lead: kept, issues } = lead({ email: 'jane@acme.example', phone: '0320430163' });
 		expect(issues).toEqual([]);
-		expect(kept).toMatchObject({ phone: '0320430163', warnings: [{ field: 'phone', message: '"0320430163" is not a valid phone number; kept as typed' }] });
+		expect(kept).toMatchObject({
+			phone: '0320430163',
+			warnings: [{ field: 'phone', message: '"0320430163" is not a valid phone number; kept as typed' }],
+		});
 		// without a valid email the phone is the only way to reach the person: refused
 		expect(lead({ email: 'jane@', phone: '0320430163' }).issues?.map((i) => i.field)).toEqual(['email', 'phone']);
 	});
@@ -262,22 +352,50 @@ describe('real submissions are read, not refused', () => {
 			'Company name (optional)': 'Acme',
 		});
 		expect(l).toMatchObject({ first_name: 'Laura', last_name: 'Dupont', email: 'laura@example.com', company: 'Acme' });
-		expect(lead({ 'Quel est votre prénom ?': 'Jean', 'Votre nom de famille': 'Martin', 'Votre adresse e-mail': 'jm@x.example' }).lead).toMatchObject({ first_name: 'Jean', last_name: 'Martin', email: 'jm@x.example' });
-		expect(lead({ 'Wie heißen Sie?': 'Anna Schmidt', 'Wie lautet Ihre E-Mail-Adresse?': 'as@x.example', 'Ihre Telefonnummer': '+49 30 1234567' }).lead).toMatchObject({ full_name: 'Anna Schmidt', first_name: 'Anna', last_name: 'Schmidt', email: 'as@x.example', phone: '+49301234567' });
-		expect(lead({ '¿Cuál es tu nombre?': 'Lucía', '¿Cuál es tu correo electrónico?': 'lu@x.example', '¿Cómo te llamas?': 'Lucía Pérez' }).lead).toMatchObject({ first_name: 'Lucía', email: 'lu@x.example', full_name: 'Lucía Pérez' });
+		expect(
+			lead({
+				'Quel est votre prénom ?': 'Jean',
+				'Votre nom de famille': 'Martin',
+				'Votre adresse e-mail': 'jm@x.example',
+			}).lead,
+		).toMatchObject({ first_name: 'Jean', last_name: 'Martin', email: 'jm@x.example' });
+		expect(
+			lead({
+				'Wie heißen Sie?': 'Anna Schmidt',
+				'Wie lautet Ihre E-Mail-Adresse?': 'as@x.example',
+				'Ihre Telefonnummer': '+49 30 1234567',
+			}).lead,
+		).toMatchObject({
+			full_name: 'Anna Schmidt',
+			first_name: 'Anna',
+			last_name: 'Schmidt',
+			email: 'as@x.example',
+			phone: '+49301234567',
+		});
+		expect(
+			lead({
+				'¿Cuál es tu nombre?': 'Lucía',
+				'¿Cuál es tu correo electrónico?': 'lu@x.example',
+				'¿Cómo te llamas?': 'Lucía Pérez',
+			}).lead,
+		).toMatchObject({ first_name: 'Lucía', email: 'lu@x.example', full_name: 'Lucía Pérez' });
 	});
 	it("Typeform's documented example payload: the first name comes from its question", () => {
 		const { lead: l } = lead(fixtureJson('typeform-docs.json'));
 		expect(l).toMatchObject({ first_name: 'Laura', full_name: 'Laura', email: 'laura@example.com' });
 	});
 	it('Elementor simple mode: the metadata labels are read as the visitor IP, page and user agent', () => {
-		const body = 'Name=Jo+Bloggs&Email=jo%40x.example&Remote+IP=203.0.113.9&Page+URL=https%3A%2F%2Fx.example%2Fcontact%3Futm_source%3Dads&User+Agent=Mozilla%2F5.0+(X11)&Date=November+20%2C+2026&Time=10%3A16+am&Powered+by=Elementor&form_id=f1&form_name=Contact';
+		const body =
+			'Name=Jo+Bloggs&Email=jo%40x.example&Remote+IP=203.0.113.9&Page+URL=https%3A%2F%2Fx.example%2Fcontact%3Futm_source%3Dads&User+Agent=Mozilla%2F5.0+(X11)&Date=November+20%2C+2026&Time=10%3A16+am&Powered+by=Elementor&form_id=f1&form_name=Contact';
 		const req = formRequest(body);
 		const received = receiveSubmission(req, config());
 		expect(received.ok && received.provider).toBe('elementor');
 		const l = received.ok ? captureLead(received.submissions[0], req, config()).lead : undefined;
 		expect(l?.source).toMatchObject({ ip: '203.0.113.9', user_agent: 'Mozilla/5.0 (X11)' });
-		expect(l?.attribution).toMatchObject({ landing_page: 'https://x.example/contact?utm_source=ads', utm_source: 'ads' });
+		expect(l?.attribution).toMatchObject({
+			landing_page: 'https://x.example/contact?utm_source=ads',
+			utm_source: 'ads',
+		});
 		expect(l?.answers.map((a) => a.key)).toEqual(['Name', 'Email', 'Date', 'Time']);
 	});
 });

@@ -1,8 +1,23 @@
 import { jaroWinkler, editDistance, soundex, tokenSimilarity } from '../../lib/dedupe/similarity';
 import { parseRule, evalRule, RuleSyntaxError } from '../../lib/dedupe/rules';
 import { prepareValue } from '../../lib/dedupe/fields';
-import { DEFAULT_THRESHOLD, blockingKeys, decide, findMatches, keyOptions, matchBatch, type MatcherConfig } from '../../lib/dedupe/matcher';
-import { AGREEING_LEVELS, compareRecords, handWeight, mailboxFromName, scoreRecords, termFrequencies } from '../../lib/dedupe/compare';
+import {
+	DEFAULT_THRESHOLD,
+	blockingKeys,
+	decide,
+	findMatches,
+	keyOptions,
+	matchBatch,
+	type MatcherConfig,
+} from '../../lib/dedupe/matcher';
+import {
+	AGREEING_LEVELS,
+	compareRecords,
+	handWeight,
+	mailboxFromName,
+	scoreRecords,
+	termFrequencies,
+} from '../../lib/dedupe/compare';
 import { syntheticLeads } from '../../bench/synthetic';
 import { LEAD_FIELDS, DEFAULT_SOURCES, prepareLead, fieldSources } from '../../lib/dedupe/leads';
 import { dedupeBatch, dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
@@ -15,8 +30,21 @@ import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type Labelled
 import { formTraffic } from '../../bench/traffic';
 import { learnModel } from '../../lib/dedupe/learn';
 
-const matcher = (over: Partial<MatcherConfig> = {}): MatcherConfig => ({ fields: LEAD_FIELDS, mode: 'score', threshold: DEFAULT_THRESHOLD, maxBlockSize: 500, ...over });
-const config = (over: Partial<DedupeConfig> = {}): DedupeConfig => ({ sources: DEFAULT_SOURCES, matcher: matcher(), onDuplicate: 'keepFirst', prepare: { defaultCountry: 'FR' }, now: new Date('2026-11-20T12:00:00Z'), ...over });
+const matcher = (over: Partial<MatcherConfig> = {}): MatcherConfig => ({
+	fields: LEAD_FIELDS,
+	mode: 'score',
+	threshold: DEFAULT_THRESHOLD,
+	maxBlockSize: 500,
+	...over,
+});
+const config = (over: Partial<DedupeConfig> = {}): DedupeConfig => ({
+	sources: DEFAULT_SOURCES,
+	matcher: matcher(),
+	onDuplicate: 'keepFirst',
+	prepare: { defaultCountry: 'FR' },
+	now: new Date('2026-11-20T12:00:00Z'),
+	...over,
+});
 const lead = (o: Record<string, unknown>) => prepareLead(o, DEFAULT_SOURCES, { defaultCountry: 'FR' });
 
 describe('comparators', () => {
@@ -61,8 +89,12 @@ describe('rules mode', () => {
 		expect(() => parseRule('email OR (phone', known)).toThrow(RuleSyntaxError);
 		expect(() => parseRule('email OR (phone', known)).toThrow('expected ")" at the end (position 16)');
 		expect(() => parseRule('email OR fax', known)).toThrow(/^unknown field "fax" at position 10 \(known: /);
-		expect(() => parseRule('email phone', known)).toThrow('unexpected "phone" at position 7 (join fields with AND or OR)');
-		expect(() => parseRule('email AND (phone OR', known)).toThrow('the rule ends too early: a field is missing at the end (position 20)');
+		expect(() => parseRule('email phone', known)).toThrow(
+			'unexpected "phone" at position 7 (join fields with AND or OR)',
+		);
+		expect(() => parseRule('email AND (phone OR', known)).toThrow(
+			'the rule ends too early: a field is missing at the end (position 20)',
+		);
 		expect(() => parseRule('(email OR phone company', known)).toThrow('expected ")" at position 17, found "company"');
 	});
 	it('decides with the rule instead of the score', () => {
@@ -70,7 +102,10 @@ describe('rules mode', () => {
 		const a = lead({ first_name: 'Jon', last_name: 'Smith', company: 'Acme Inc' });
 		const b = lead({ first_name: 'John', last_name: 'Smith', company: 'ACME' });
 		expect(decide(a, b, matcher({ mode: 'rules', rule })).match).toBe(true);
-		expect(decide(a, lead({ first_name: 'John', last_name: 'Smith', company: 'Globex' }), matcher({ mode: 'rules', rule })).match).toBe(false);
+		expect(
+			decide(a, lead({ first_name: 'John', last_name: 'Smith', company: 'Globex' }), matcher({ mode: 'rules', rule }))
+				.match,
+		).toBe(false);
 	});
 });
 
@@ -85,12 +120,19 @@ describe('rules mode blocking: every field the UI offers, alone and combined', (
 		{ name: 'notes', kind: 'text' as const },
 	];
 	const SOURCES = FIELDS.map((f) => ({ ...f, path: f.name }));
-	const pick = <T,>(list: T[], i: number) => list[i % list.length];
+	const pick = <T>(list: T[], i: number) => list[i % list.length];
 	const FIRST = ['anna', 'bruno', 'chiara', 'dmitri', 'emeka', 'fatima', 'gustav', 'hana'];
 	const LAST = ['okonkwo', 'lindqvist', 'moreau', 'castellano', 'nakamura', 'petrov', 'fischer'];
 	const COMPANY = ['globex logistics', 'initech software', 'umbrella pharma', 'stark industries', 'wayne enterprises'];
 	const CITY = ['rotterdam', 'valencia', 'bordeaux', 'hamburg', 'krakow', 'porto'];
-	const typo = (s: string, i: number) => (s.length < 4 ? s : i % 3 === 0 ? s.slice(0, -2) + s.slice(-1) + s.slice(-2, -1) : i % 3 === 1 ? s.slice(0, 2) + 'x' + s.slice(3) : s + 'e');
+	const typo = (s: string, i: number) =>
+		s.length < 4
+			? s
+			: i % 3 === 0
+				? s.slice(0, -2) + s.slice(-1) + s.slice(-2, -1)
+				: i % 3 === 1
+					? s.slice(0, 2) + 'x' + s.slice(3)
+					: s + 'e';
 	// 240 people; each second one has a near copy: one or two fields typed differently, and some
 	// fields left empty, so every field agrees exactly, fuzzily or not at all across pairs.
 	const people: Array<Record<string, unknown>> = [];
@@ -113,7 +155,8 @@ describe('rules mode blocking: every field the UI offers, alone and combined', (
 		if (i % 2) {
 			const copy = { ...p };
 			const fields = Object.keys(copy);
-			for (const k of [pick(fields, i), pick(fields, i * 7 + 3)]) if (typeof copy[k] === 'string' && k !== 'phone' && k !== 'email') copy[k] = typo(String(copy[k]), i);
+			for (const k of [pick(fields, i), pick(fields, i * 7 + 3)])
+				if (typeof copy[k] === 'string' && k !== 'phone' && k !== 'email') copy[k] = typo(String(copy[k]), i);
 			if (i % 3 === 0) copy.email = String(copy.email).toUpperCase();
 			people.push(copy);
 		}
@@ -135,13 +178,23 @@ describe('rules mode blocking: every field the UI offers, alone and combined', (
 	// exactly as `decide` judges it (a field agrees exactly or fuzzily; `name` is both names).
 	const pairs: Array<{ id: string; levels: Record<string, string> }> = [];
 	for (let a = 0; a < prepared.length; a++) {
-		for (let b = a + 1; b < prepared.length; b++) pairs.push({ id: `${a}-${b}`, levels: compareRecords(prepared[a], prepared[b], FIELDS).levels });
+		for (let b = a + 1; b < prepared.length; b++)
+			pairs.push({ id: `${a}-${b}`, levels: compareRecords(prepared[a], prepared[b], FIELDS).levels });
 	}
 	const agrees = (levels: Record<string, string>) => (name: string) =>
-		name === 'name' ? AGREEING_LEVELS.has(levels.first_name) && AGREEING_LEVELS.has(levels.last_name) : AGREEING_LEVELS.has(levels[name]);
+		name === 'name'
+			? AGREEING_LEVELS.has(levels.first_name) && AGREEING_LEVELS.has(levels.last_name)
+			: AGREEING_LEVELS.has(levels[name]);
 	it.each(RULES)('%s: blocking finds exactly the pairs the rule matches among all pairs', (text) => {
 		const rule = parseRule(text, known);
-		const config: MatcherConfig = { fields: FIELDS, mode: 'rules', rule, threshold: DEFAULT_THRESHOLD, maxBlockSize: 100_000, window: 100_000 };
+		const config: MatcherConfig = {
+			fields: FIELDS,
+			mode: 'rules',
+			rule,
+			threshold: DEFAULT_THRESHOLD,
+			maxBlockSize: 100_000,
+			window: 100_000,
+		};
 		const expected = pairs.filter((p) => evalRule(rule, agrees(p.levels)) !== null).map((p) => p.id);
 		expect(expected.length).toBeGreaterThan(0);
 		const found = findMatches(prepared, config).map((m) => `${m.a}-${m.b}`);
@@ -153,38 +206,117 @@ describe('default preset on leads', () => {
 	const same = (a: Record<string, unknown>, b: Record<string, unknown>) => decide(lead(a), lead(b), matcher()).match;
 	it('matches the same person typed differently', () => {
 		expect(same({ email: 'Laura.Dupont+x@gmail.com' }, { email: 'lauradupont@googlemail.com' })).toBe(true);
-		expect(same({ phone: '06 12 34 56 78', last_name: 'Dupont' }, { phone: '+33 6 12 34 56 78', last_name: 'dupont' })).toBe(true);
-		expect(same({ first_name: 'Bob', last_name: 'Smith', company: 'Acme Inc' }, { first_name: 'Robert', last_name: 'Smith', company: 'ACME' })).toBe(true);
-		expect(same({ first_name: 'Smith', last_name: 'Robert', company: 'Acme' }, { first_name: 'Robert', last_name: 'Smith', company: 'Acme' })).toBe(true);
-		expect(same({ first_name: 'Katherine', last_name: 'Johnson', website: 'nasa.gov' }, { first_name: 'Kathy', last_name: 'Jonson', email: 'kj@nasa.gov' })).toBe(true);
+		expect(
+			same({ phone: '06 12 34 56 78', last_name: 'Dupont' }, { phone: '+33 6 12 34 56 78', last_name: 'dupont' }),
+		).toBe(true);
+		expect(
+			same(
+				{ first_name: 'Bob', last_name: 'Smith', company: 'Acme Inc' },
+				{ first_name: 'Robert', last_name: 'Smith', company: 'ACME' },
+			),
+		).toBe(true);
+		expect(
+			same(
+				{ first_name: 'Smith', last_name: 'Robert', company: 'Acme' },
+				{ first_name: 'Robert', last_name: 'Smith', company: 'Acme' },
+			),
+		).toBe(true);
+		expect(
+			same(
+				{ first_name: 'Katherine', last_name: 'Johnson', website: 'nasa.gov' },
+				{ first_name: 'Kathy', last_name: 'Jonson', email: 'kj@nasa.gov' },
+			),
+		).toBe(true);
 	});
-	it('reads a national phone with the lead\'s own country when no default country is set', () => {
+	it("reads a national phone with the lead's own country when no default country is set", () => {
 		const own = (o: Record<string, unknown>) => prepareLead(o, DEFAULT_SOURCES);
 		expect(own({ phone: '06 12 34 56 78', country: 'FR' }).phone).toBe('+33612345678');
 		expect(own({ phone: '030 1234567', country: 'Germany' }).phone).toBe('+49301234567');
-		expect(decide(own({ phone: '06 12 34 56 78', country: 'FR', last_name: 'Dupont' }), own({ phone: '+33 6 12 34 56 78', last_name: 'dupont' }), matcher()).match).toBe(true);
+		expect(
+			decide(
+				own({ phone: '06 12 34 56 78', country: 'FR', last_name: 'Dupont' }),
+				own({ phone: '+33 6 12 34 56 78', last_name: 'dupont' }),
+				matcher(),
+			).match,
+		).toBe(true);
 	});
 	it('keeps namesakes at different companies apart', () => {
-		expect(same({ first_name: 'John', last_name: 'Smith', company: 'Acme' }, { first_name: 'John', last_name: 'Smith', company: 'Globex' })).toBe(false);
+		expect(
+			same(
+				{ first_name: 'John', last_name: 'Smith', company: 'Acme' },
+				{ first_name: 'John', last_name: 'Smith', company: 'Globex' },
+			),
+		).toBe(false);
 		// A mailbox made from the name (janderson@) says nothing the name does not: two Joseph
 		// Andersons at different companies stay two people...
-		const joseph = { first_name: 'Joseph', last_name: 'Anderson', email: 'janderson@blue.example', phone: '+15500094086', company: 'Blue Sun' };
-		expect(same(joseph, { first_name: 'Joseph', last_name: 'Anderson', email: 'janderson@yahoo.com', company: 'Kowalski Budowa' })).toBe(false);
-		expect(same(joseph, { first_name: 'Joseph', last_name: 'Anderson', email: 'joseph.anderson@yahoo.com', company: 'Kowalski Budowa' })).toBe(false);
+		const joseph = {
+			first_name: 'Joseph',
+			last_name: 'Anderson',
+			email: 'janderson@blue.example',
+			phone: '+15500094086',
+			company: 'Blue Sun',
+		};
+		expect(
+			same(joseph, {
+				first_name: 'Joseph',
+				last_name: 'Anderson',
+				email: 'janderson@yahoo.com',
+				company: 'Kowalski Budowa',
+			}),
+		).toBe(false);
+		expect(
+			same(joseph, {
+				first_name: 'Joseph',
+				last_name: 'Anderson',
+				email: 'joseph.anderson@yahoo.com',
+				company: 'Kowalski Budowa',
+			}),
+		).toBe(false);
 		// ...while a distinctive mailbox at another domain is the same person.
-		expect(same({ ...joseph, email: 'zorro1984@blue.example' }, { first_name: 'Joseph', last_name: 'Anderson', email: 'zorro1984@yahoo.com', company: 'Kowalski Budowa' })).toBe(true);
+		expect(
+			same(
+				{ ...joseph, email: 'zorro1984@blue.example' },
+				{ first_name: 'Joseph', last_name: 'Anderson', email: 'zorro1984@yahoo.com', company: 'Kowalski Budowa' },
+			),
+		).toBe(true);
 	});
 	it('recognises the usual ways of writing a name as a mailbox', () => {
-		for (const box of ['josephanderson', 'joseph.anderson', 'janderson', 'j_anderson', 'andersonj', 'josepha', 'anderson.joseph', 'joseph', 'anderson77']) {
+		for (const box of [
+			'josephanderson',
+			'joseph.anderson',
+			'janderson',
+			'j_anderson',
+			'andersonj',
+			'josepha',
+			'anderson.joseph',
+			'joseph',
+			'anderson77',
+		]) {
 			expect([box, mailboxFromName(box, 'joseph', 'anderson')]).toEqual([box, true]);
 		}
-		for (const box of ['zorro1984', 'jsmith', 'ja']) expect([box, mailboxFromName(box, 'joseph', 'anderson')]).toEqual([box, false]);
+		for (const box of ['zorro1984', 'jsmith', 'ja'])
+			expect([box, mailboxFromName(box, 'joseph', 'anderson')]).toEqual([box, false]);
 	});
 	it('keeps colleagues at the same company apart', () => {
-		expect(same({ first_name: 'Anna', last_name: 'Lee', email: 'anna.lee@acme.com', company: 'Acme' }, { first_name: 'Ben', last_name: 'Lee', email: 'ben.lee@acme.com', company: 'Acme' })).toBe(false);
-		expect(same({ email: 'john.smith@acme.com', first_name: 'John', last_name: 'Smith' }, { email: 'jane.smith@acme.com', first_name: 'Jane', last_name: 'Smith' })).toBe(false);
+		expect(
+			same(
+				{ first_name: 'Anna', last_name: 'Lee', email: 'anna.lee@acme.com', company: 'Acme' },
+				{ first_name: 'Ben', last_name: 'Lee', email: 'ben.lee@acme.com', company: 'Acme' },
+			),
+		).toBe(false);
+		expect(
+			same(
+				{ email: 'john.smith@acme.com', first_name: 'John', last_name: 'Smith' },
+				{ email: 'jane.smith@acme.com', first_name: 'Jane', last_name: 'Smith' },
+			),
+		).toBe(false);
 		// a shared switchboard number is not one person
-		expect(same({ phone: '+33 1 40 00 00 00', first_name: 'Anna', last_name: 'Lee' }, { phone: '+33140000000', first_name: 'Marc', last_name: 'Dubois' })).toBe(false);
+		expect(
+			same(
+				{ phone: '+33 1 40 00 00 00', first_name: 'Anna', last_name: 'Lee' },
+				{ phone: '+33140000000', first_name: 'Marc', last_name: 'Dubois' },
+			),
+		).toBe(false);
 	});
 	it('does not match on nothing', () => {
 		expect(same({ city: 'Paris' }, { city: 'Paris' })).toBe(false);
@@ -194,7 +326,8 @@ describe('default preset on leads', () => {
 
 describe('email evidence', () => {
 	const EMAIL = [{ name: 'email', kind: 'email' as const }];
-	const score = (a: string, b: string) => scoreRecords({ email: prepareValue('email', a) }, { email: prepareValue('email', b) }, EMAIL);
+	const score = (a: string, b: string) =>
+		scoreRecords({ email: prepareValue('email', a) }, { email: prepareValue('email', b) }, EMAIL);
 	it('weighs two different addresses by what they share', () => {
 		expect(score('jane@acme.com', 'JANE@acme.com')).toBe(20);
 		// colleagues: same company domain, different mailboxes
@@ -214,14 +347,17 @@ describe('email evidence', () => {
 });
 
 describe('blocking', () => {
-	const keys = (o: Record<string, unknown>, over: Partial<MatcherConfig> = {}) => blockingKeys(lead(o), LEAD_FIELDS, keyOptions(matcher(over)));
+	const keys = (o: Record<string, unknown>, over: Partial<MatcherConfig> = {}) =>
+		blockingKeys(lead(o), LEAD_FIELDS, keyOptions(matcher(over)));
 	const soundKey = (k: string[]) => k.filter((x) => x.startsWith('t:'));
 	it('keys by surname sound only where names alone can match or nothing else can find the lead', () => {
 		const withEmail = { first_name: 'Anna', last_name: 'Smith', email: 'anna@acme.com' };
 		expect(soundKey(keys(withEmail))).toEqual([]);
 		expect(soundKey(keys({ first_name: 'Anna', last_name: 'Smith', company: 'Acme' }))).toEqual(['t:anna:S530']);
 		expect(soundKey(keys(withEmail, { threshold: 8 }))).toEqual(['t:anna:S530']);
-		expect(soundKey(keys(withEmail, { mode: 'rules', rule: parseRule('name', new Set(['name'])) }))).toEqual(['t:anna:S530']);
+		expect(soundKey(keys(withEmail, { mode: 'rules', rule: parseRule('name', new Set(['name'])) }))).toEqual([
+			't:anna:S530',
+		]);
 		// the other name keys are always there
 		expect(keys(withEmail)).toEqual(expect.arrayContaining(['n:smith:ann', 'w:anna:smith', 'e:anna@acme.com']));
 	});
@@ -262,7 +398,9 @@ describe('blocking', () => {
 	it('compares only neighbours in name order inside a block larger than the window', () => {
 		// 30 records sharing one email: each is compared with its 8 neighbours either side, so the
 		// chain still links all 30 into one cluster.
-		const same = Array.from({ length: 30 }, (_, i) => lead({ email: 'shared@acme.com', first_name: `name${String(i).padStart(2, '0')}` }));
+		const same = Array.from({ length: 30 }, (_, i) =>
+			lead({ email: 'shared@acme.com', first_name: `name${String(i).padStart(2, '0')}` }),
+		);
 		const found = findMatches(same, matcher());
 		expect(found.length).toBe(30 * 8 - (8 * 9) / 2);
 		const { cluster } = matchBatch(same, matcher());
@@ -279,8 +417,21 @@ describe('blocking', () => {
 
 describe('batch dedupe', () => {
 	const items = [
-		{ id: 'a', email: 'jane@acme.com', first_name: 'Jane', last_name: 'Doe', source: { submitted_at: '2026-11-01T00:00:00Z' }, consent: { marketing: true } },
-		{ id: 'b', email: 'JANE@ACME.COM', phone: '+33612345678', source: { submitted_at: '2026-11-03T00:00:00Z' }, consent: { marketing: false } },
+		{
+			id: 'a',
+			email: 'jane@acme.com',
+			first_name: 'Jane',
+			last_name: 'Doe',
+			source: { submitted_at: '2026-11-01T00:00:00Z' },
+			consent: { marketing: true },
+		},
+		{
+			id: 'b',
+			email: 'JANE@ACME.COM',
+			phone: '+33612345678',
+			source: { submitted_at: '2026-11-03T00:00:00Z' },
+			consent: { marketing: false },
+		},
 		{ id: 'c', phone: '06 12 34 56 78', last_name: 'Doe', source: { submitted_at: '2026-11-02T00:00:00Z' } },
 		{ id: 'd', email: 'someone@else.org', first_name: 'Sam' },
 		{ id: 'e', foo: 'nothing comparable' },
@@ -288,9 +439,17 @@ describe('batch dedupe', () => {
 	it('clusters transitively and says which lead each duplicate matched', () => {
 		const out = dedupeBatch(items, config());
 		expect(out.kept.map((k) => k.json.id)).toEqual(['a', 'd', 'e']);
-		expect(out.duplicates.map((d) => [d.json.id, (d.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([['b', 'a'], ['c', 'a']]);
+		expect(out.duplicates.map((d) => [d.json.id, (d.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([
+			['b', 'a'],
+			['c', 'a'],
+		]);
 		const c = out.duplicates[1].json.dedupe as Record<string, unknown>;
-		expect(c).toMatchObject({ status: 'duplicate', matched_id: 'b', matched_on: expect.arrayContaining(['phone']), mode: 'batch' });
+		expect(c).toMatchObject({
+			status: 'duplicate',
+			matched_id: 'b',
+			matched_on: expect.arrayContaining(['phone']),
+			mode: 'batch',
+		});
 		expect(out.kept[2].json.dedupe).toMatchObject({ unmatchable: true, status: 'unique' });
 	});
 	it('keeps the latest when asked', () => {
@@ -301,15 +460,32 @@ describe('batch dedupe', () => {
 	it('merges: blanks filled, newest wins, original id kept, consent never widened', () => {
 		const out = dedupeBatch(items, config({ onDuplicate: 'merge' }));
 		const merged = out.kept[0].json;
-		expect(merged).toMatchObject({ id: 'a', email: 'JANE@ACME.COM', phone: '+33612345678', first_name: 'Jane', last_name: 'Doe' });
+		expect(merged).toMatchObject({
+			id: 'a',
+			email: 'JANE@ACME.COM',
+			phone: '+33612345678',
+			first_name: 'Jane',
+			last_name: 'Doe',
+		});
 		expect(merged.consent).toEqual({ marketing: false, at: null, ip: null, source: null, text: null });
 		expect(merged.dedupe).toMatchObject({ merged_ids: ['b', 'c'] });
 	});
 	it('matches against a reference list given first', () => {
 		const reference = [{ id: 'crm-1', email: 'jane@acme.com', first_name: 'Jane', last_name: 'Doe', company: 'Acme' }];
-		const out = dedupeBatch([{ id: 'n1', email: 'Jane@Acme.com' }, { id: 'n2', email: 'new@lead.io' }], config({ onDuplicate: 'merge' }), reference);
+		const out = dedupeBatch(
+			[
+				{ id: 'n1', email: 'Jane@Acme.com' },
+				{ id: 'n2', email: 'new@lead.io' },
+			],
+			config({ onDuplicate: 'merge' }),
+			reference,
+		);
 		expect(out.kept.map((k) => k.json.id)).toEqual(['n2']);
-		expect(out.duplicates[0].json).toMatchObject({ id: 'crm-1', company: 'Acme', dedupe: { duplicate_of: 'crm-1', mode: 'reference' } });
+		expect(out.duplicates[0].json).toMatchObject({
+			id: 'crm-1',
+			company: 'Acme',
+			dedupe: { duplicate_of: 'crm-1', mode: 'reference' },
+		});
 		expect(out.duplicates[0].index).toBe(0);
 	});
 	it('lets users add fields by path', () => {
@@ -324,22 +500,45 @@ describe('repeats: the same lead again is not a duplicate of another', () => {
 	const janeAgain = { id: 'b', email: 'JANE@acme.com' };
 	it('in a batch, a second item with the same id follows the first one, as a repeat', () => {
 		const out = dedupeBatch([jane, janeAgain, { ...jane }, { ...janeAgain }], config());
-		expect(out.kept.map((k) => [k.index, (k.json.dedupe as Record<string, unknown>).status])).toEqual([[0, 'unique'], [2, 'repeat']]);
-		expect(out.duplicates.map((k) => [k.index, (k.json.dedupe as Record<string, unknown>).status])).toEqual([[1, 'duplicate'], [3, 'repeat']]);
-		expect(out.duplicates[1].json.dedupe).toMatchObject({ status: 'repeat', first_status: 'duplicate', duplicate_of: 'a', cluster_id: 'a' });
+		expect(out.kept.map((k) => [k.index, (k.json.dedupe as Record<string, unknown>).status])).toEqual([
+			[0, 'unique'],
+			[2, 'repeat'],
+		]);
+		expect(out.duplicates.map((k) => [k.index, (k.json.dedupe as Record<string, unknown>).status])).toEqual([
+			[1, 'duplicate'],
+			[3, 'repeat'],
+		]);
+		expect(out.duplicates[1].json.dedupe).toMatchObject({
+			status: 'repeat',
+			first_status: 'duplicate',
+			duplicate_of: 'a',
+			cluster_id: 'a',
+		});
 		const separate = dedupeBatch([jane, { ...jane }], config({ repeats: 'separate' }));
 		expect([separate.kept.length, separate.duplicates.length, separate.repeats.length]).toEqual([1, 0, 1]);
 	});
 	it('against earlier executions, a retried execution sends each lead where it went first', async () => {
 		const store = new SqliteStore(':memory:');
-		const run = async (over: Partial<DedupeConfig> = {}) => await dedupeAgainstMemory([jane, janeAgain], config(over), store, 'retry', { maxEntries: 0, maxAgeMs: 0 });
+		const run = async (over: Partial<DedupeConfig> = {}) =>
+			await dedupeAgainstMemory([jane, janeAgain], config(over), store, 'retry', { maxEntries: 0, maxAgeMs: 0 });
 		const first = await run();
 		expect([first.kept.map((k) => k.json.id), first.duplicates.map((k) => k.json.id)]).toEqual([['a'], ['b']]);
 		const retried = await run();
 		expect(retried.kept.map((k) => [k.json.id, k.json.dedupe])).toEqual([
-			['a', expect.objectContaining({ status: 'repeat', first_status: 'unique', cluster_id: 'a', duplicate_of: null, first_seen_at: '2026-11-20T12:00:00.000Z' })],
+			[
+				'a',
+				expect.objectContaining({
+					status: 'repeat',
+					first_status: 'unique',
+					cluster_id: 'a',
+					duplicate_of: null,
+					first_seen_at: '2026-11-20T12:00:00.000Z',
+				}),
+			],
 		]);
-		expect(retried.duplicates.map((k) => [k.json.id, k.json.dedupe])).toEqual([['b', expect.objectContaining({ status: 'repeat', first_status: 'duplicate', duplicate_of: 'a' })]]);
+		expect(retried.duplicates.map((k) => [k.json.id, k.json.dedupe])).toEqual([
+			['b', expect.objectContaining({ status: 'repeat', first_status: 'duplicate', duplicate_of: 'a' })],
+		]);
 		const toKept = await run({ repeats: 'kept' });
 		expect(toKept.kept.map((k) => k.json.id)).toEqual(['a', 'b']);
 		expect(await store.count('retry')).toBe(2);
@@ -350,18 +549,45 @@ describe('repeats: the same lead again is not a duplicate of another', () => {
 describe('consent merge', () => {
 	it('never turns a missing or refused consent into a granted one', () => {
 		expect(mergeConsent({ marketing: null }, [{ marketing: true }])).toEqual({ marketing: null });
-		expect(mergeConsent({ marketing: true }, [{ marketing: false }])).toEqual({ marketing: false, at: null, ip: null, source: null, text: null });
+		expect(mergeConsent({ marketing: true }, [{ marketing: false }])).toEqual({
+			marketing: false,
+			at: null,
+			ip: null,
+			source: null,
+			text: null,
+		});
 		expect(mergeConsent({ marketing: true, terms: true }, [{}])).toEqual({ marketing: true, terms: true });
-		expect(mergeLeads({ id: 'x', consent: { marketing: false } }, [{ id: 'y', consent: { marketing: true } }]).consent).toEqual({ marketing: false });
+		expect(
+			mergeLeads({ id: 'x', consent: { marketing: false } }, [{ id: 'y', consent: { marketing: true } }]).consent,
+		).toEqual({ marketing: false });
 	});
-	it('when a refusal wins, when, where and how consent was recorded are the refusal\'s', () => {
-		const grant = { marketing: true, terms: true, text: 'Send me news', at: '2026-10-01T09:00:00.000Z', ip: '203.0.113.1', source: 'https://acme.example/demo' };
-		const refusal = { marketing: false, terms: true, text: 'Keep me posted', at: '2026-11-02T10:00:00.000Z', ip: '198.51.100.7', source: 'https://acme.example/unsubscribe' };
+	it("when a refusal wins, when, where and how consent was recorded are the refusal's", () => {
+		const grant = {
+			marketing: true,
+			terms: true,
+			text: 'Send me news',
+			at: '2026-10-01T09:00:00.000Z',
+			ip: '203.0.113.1',
+			source: 'https://acme.example/demo',
+		};
+		const refusal = {
+			marketing: false,
+			terms: true,
+			text: 'Keep me posted',
+			at: '2026-11-02T10:00:00.000Z',
+			ip: '198.51.100.7',
+			source: 'https://acme.example/unsubscribe',
+		};
 		expect(mergeConsent(grant, [refusal])).toEqual({ ...refusal, terms: true });
 		// a later grant elsewhere does not bring the old record of consent back
-		expect(mergeConsent(grant, [{ ...grant, at: '2026-12-01T00:00:00.000Z' }, refusal])).toEqual({ ...refusal, terms: true });
+		expect(mergeConsent(grant, [{ ...grant, at: '2026-12-01T00:00:00.000Z' }, refusal])).toEqual({
+			...refusal,
+			terms: true,
+		});
 		// the kept lead's own refusal already describes itself
-		expect(mergeConsent(refusal, [{ marketing: false, at: '2026-12-01T00:00:00.000Z', ip: '192.0.2.9' }])).toEqual(refusal);
+		expect(mergeConsent(refusal, [{ marketing: false, at: '2026-12-01T00:00:00.000Z', ip: '192.0.2.9' }])).toEqual(
+			refusal,
+		);
 	});
 });
 
@@ -371,16 +597,42 @@ describe('memory against earlier executions (SQLite)', () => {
 		const retention = { maxEntries: 3, maxAgeMs: 0 };
 		const run1 = await dedupeAgainstMemory([{ id: 'l1', email: 'jane@acme.com' }], config(), store, 'ns', retention);
 		expect(run1.kept).toHaveLength(1);
-		const run2 = await dedupeAgainstMemory([{ id: 'l2', email: 'Jane@Acme.com', first_name: 'Jane' }, { id: 'l3', email: 'other@x.io' }], config(), store, 'ns', retention);
-		expect(run2.duplicates.map((d) => [d.json.id, (d.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([['l2', 'l1']]);
+		const run2 = await dedupeAgainstMemory(
+			[
+				{ id: 'l2', email: 'Jane@Acme.com', first_name: 'Jane' },
+				{ id: 'l3', email: 'other@x.io' },
+			],
+			config(),
+			store,
+			'ns',
+			retention,
+		);
+		expect(run2.duplicates.map((d) => [d.json.id, (d.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([
+			['l2', 'l1'],
+		]);
 		expect(run2.kept.map((k) => k.json.id)).toEqual(['l3']);
 		// full: adding more evicts the oldest instead of failing
-		await dedupeAgainstMemory([{ id: 'l4', email: 'four@x.io' }, { id: 'l5', email: 'five@x.io' }], config(), store, 'ns', retention);
+		await dedupeAgainstMemory(
+			[
+				{ id: 'l4', email: 'four@x.io' },
+				{ id: 'l5', email: 'five@x.io' },
+			],
+			config(),
+			store,
+			'ns',
+			retention,
+		);
 		expect(await store.count('ns')).toBe(3);
 		const again = await dedupeAgainstMemory([{ id: 'l6', email: 'jane@acme.com' }], config(), store, 'ns', retention);
 		expect(again.kept).toHaveLength(1); // l1 and l2 were evicted
 		expect(await store.forget('ns', ['l6'])).toBe(1);
-		const merged = await dedupeAgainstMemory([{ id: 'l7', email: 'five@x.io' }], config({ onDuplicate: 'merge' }), store, 'ns', { maxEntries: 0, maxAgeMs: 0 });
+		const merged = await dedupeAgainstMemory(
+			[{ id: 'l7', email: 'five@x.io' }],
+			config({ onDuplicate: 'merge' }),
+			store,
+			'ns',
+			{ maxEntries: 0, maxAgeMs: 0 },
+		);
 		expect(merged.duplicates[0].json).toMatchObject({ id: 'l5', dedupe: { merged_ids: ['l7'] } });
 		expect(await store.clear('ns')).toBeGreaterThan(0);
 		expect(await store.count('ns')).toBe(0);
@@ -389,8 +641,17 @@ describe('memory against earlier executions (SQLite)', () => {
 	it('forgets by age', async () => {
 		const store = new SqliteStore(':memory:');
 		const day = 86_400_000;
-		await dedupeAgainstMemory([{ id: 'old', email: 'old@x.io' }], config({ now: new Date(0) }), store, 'ns', { maxEntries: 0, maxAgeMs: day });
-		const later = await dedupeAgainstMemory([{ id: 'new', email: 'old@x.io' }], config({ now: new Date(2 * day) }), store, 'ns', { maxEntries: 0, maxAgeMs: day });
+		await dedupeAgainstMemory([{ id: 'old', email: 'old@x.io' }], config({ now: new Date(0) }), store, 'ns', {
+			maxEntries: 0,
+			maxAgeMs: day,
+		});
+		const later = await dedupeAgainstMemory(
+			[{ id: 'new', email: 'old@x.io' }],
+			config({ now: new Date(2 * day) }),
+			store,
+			'ns',
+			{ maxEntries: 0, maxAgeMs: day },
+		);
 		expect(later.kept).toHaveLength(1);
 		await store.close();
 	});
@@ -399,21 +660,26 @@ describe('memory against earlier executions (SQLite)', () => {
 const describeData = datasetsAvailable() ? describe : describe.skip;
 describeData('accuracy on public ground truth (../shared/datasets)', () => {
 	const run = (set: LabelledSet, over: Partial<MatcherConfig> = {}) => {
-		const prepared = set.rows.map((r) => Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])));
+		const prepared = set.rows.map((r) =>
+			Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])),
+		);
 		return pairwiseScores(matchBatch(prepared, matcher({ fields: set.fields, ...over })).cluster, set.truth);
 	};
 	it.each([
 		['fake_1000', () => loadSplink('fake_1000'), 0.723],
 		['febrl 1', () => loadFebrl('1'), 0.92],
 		['febrl 3', () => loadFebrl('3'), 0.92],
-	])('%s: precision >= 0.98 and recall above the exact-match baseline, with hand-set weights too', (_name, load, baselineRecall) => {
-		const set = load();
-		for (const learn of [true, false]) {
-			const s = run(set, { learn });
-			expect(s.precision).toBeGreaterThanOrEqual(0.98);
-			expect(s.recall).toBeGreaterThan(baselineRecall + 0.05);
-		}
-	});
+	])(
+		'%s: precision >= 0.98 and recall above the exact-match baseline, with hand-set weights too',
+		(_name, load, baselineRecall) => {
+			const set = load();
+			for (const learn of [true, false]) {
+				const s = run(set, { learn });
+				expect(s.precision).toBeGreaterThanOrEqual(0.98);
+				expect(s.recall).toBeGreaterThan(baselineRecall + 0.05);
+			}
+		},
+	);
 	it('learned weights: Splink fake_20000 recall >= 0.80 at precision >= 0.98, fake_1000 F1 >= 0.95, Febrl 4 F1 >= 0.998', () => {
 		const big = run(loadSplink('fake_20000'));
 		expect(big.precision).toBeGreaterThanOrEqual(0.98);
@@ -425,7 +691,9 @@ describeData('accuracy on public ground truth (../shared/datasets)', () => {
 	});
 	it('learns from the data: a date of birth weighs more than the hand-set guess, colleagues stay hand-set', () => {
 		const set = loadSplink('fake_20000');
-		const prepared = set.rows.map((r) => Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])));
+		const prepared = set.rows.map((r) =>
+			Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])),
+		);
 		const config = matcher({ fields: set.fields });
 		const learned = learnModel(prepared, config, { tf: termFrequencies(prepared, set.fields) })!;
 		const dob = learned.weights.get('dob')!;
@@ -443,10 +711,19 @@ describeData('accuracy on public ground truth (../shared/datasets)', () => {
 describe('precision holds as the batch grows (generated form traffic, bench/traffic.ts)', () => {
 	const scores = (n: number) => {
 		const leads = formTraffic(n);
-		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher: matcher(), onDuplicate: 'keepFirst', prepare: {} });
+		const out = dedupeBatch(leads, {
+			sources: DEFAULT_SOURCES,
+			matcher: matcher(),
+			onDuplicate: 'keepFirst',
+			prepare: {},
+		});
 		const cluster = new Array<string>(n);
-		for (const item of [...out.kept, ...out.duplicates]) cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
-		return pairwiseScores(cluster, leads.map((l) => String(l.person)));
+		for (const item of [...out.kept, ...out.duplicates])
+			cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+		return pairwiseScores(
+			cluster,
+			leads.map((l) => String(l.person)),
+		);
 	};
 	it('1,500 and 9,300 leads: precision >= 0.95 at both, recall >= 0.95', () => {
 		const small = scores(1500);

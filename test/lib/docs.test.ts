@@ -32,7 +32,10 @@ function sources(dir: string): string[] {
 
 describe('README anchors', () => {
 	const links = [...sources('credentials'), ...sources('nodes')].flatMap((file) =>
-		[...readFileSync(file, 'utf8').matchAll(/documentationUrl\s*[:=]\s*'([^']+)'/g)].map((m) => ({ file: file.slice(root.length + 1), url: m[1] })),
+		[...readFileSync(file, 'utf8').matchAll(/documentationUrl\s*[:=]\s*'([^']+)'/g)].map((m) => ({
+			file: file.slice(root.length + 1),
+			url: m[1],
+		})),
 	);
 	it('finds the links (credentials and nodes point into the README)', () => {
 		expect(links.filter((l) => l.url.startsWith(README)).length).toBeGreaterThanOrEqual(4);
@@ -42,10 +45,14 @@ describe('README anchors', () => {
 		expect(broken).toEqual([]);
 	});
 	it("every node's codex links its own README section (the editor's Docs link)", () => {
-		const codex = readdirSync(join(root, 'nodes'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.node.json'));
+		const codex = readdirSync(join(root, 'nodes'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+			f.endsWith('.node.json'),
+		);
 		expect(codex.length).toBeGreaterThanOrEqual(3);
 		for (const file of codex) {
-			const json = JSON.parse(readFileSync(join(root, 'nodes', file), 'utf8')) as { resources?: { primaryDocumentation?: Array<{ url: string }> } };
+			const json = JSON.parse(readFileSync(join(root, 'nodes', file), 'utf8')) as {
+				resources?: { primaryDocumentation?: Array<{ url: string }> };
+			};
 			const urls = (json.resources?.primaryDocumentation ?? []).map((d) => d.url);
 			expect([file, urls.length]).toEqual([file, 1]);
 			expect([file, urls[0].startsWith(README) && anchors.has(urls[0].slice(README.length))]).toEqual([file, true]);

@@ -13,7 +13,11 @@ export function fixtureJson(name: string): Record<string, unknown> {
 }
 
 /** A request as the trigger sees it after n8n's body parser. */
-export function jsonRequest(body: unknown, headers: Record<string, string> = {}, extra: Partial<IncomingSubmission> = {}): IncomingSubmission {
+export function jsonRequest(
+	body: unknown,
+	headers: Record<string, string> = {},
+	extra: Partial<IncomingSubmission> = {},
+): IncomingSubmission {
 	const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 	return {
 		method: 'POST',
@@ -47,7 +51,13 @@ export function config(overrides: Partial<CaptureConfig> = {}): CaptureConfig {
 		ipAllowlist: [],
 		mapping: {},
 		validation: { required: ['email_or_phone'], validateEmail: true, validatePhone: true },
-		spam: { honeypotFields: ['_gotcha'], minFillSeconds: 3, startedAtField: 'form_started_at', rejectDisposableEmail: true, rejectBotUserAgent: false },
+		spam: {
+			honeypotFields: ['_gotcha'],
+			minFillSeconds: 3,
+			startedAtField: 'form_started_at',
+			rejectDisposableEmail: true,
+			rejectBotUserAgent: false,
+		},
 		publicUrl: 'https://n8n.example/webhook/lead',
 		...overrides,
 	};

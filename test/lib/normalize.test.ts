@@ -27,7 +27,20 @@ describe('normalizeEmail', () => {
 		expect(normalizeEmail('b.ob@outlook.com')?.key).toBe('b.ob@outlook.com');
 	});
 	it('rejects what is not an address', () => {
-		for (const bad of ['', 'plainaddress', '@example.com', 'a@b', 'a@@b.com', 'a b@c.com', 'a@b.c', 'a..b@c.com', 'x@-bad.com', 42, null, {}]) {
+		for (const bad of [
+			'',
+			'plainaddress',
+			'@example.com',
+			'a@b',
+			'a@@b.com',
+			'a b@c.com',
+			'a@b.c',
+			'a..b@c.com',
+			'x@-bad.com',
+			42,
+			null,
+			{},
+		]) {
 			expect(normalizeEmail(bad)).toBeNull();
 		}
 		expect(normalizeEmail(`${'a'.repeat(65)}@example.com`)).toBeNull();
@@ -65,7 +78,10 @@ describe('normalizePhone', () => {
 
 describe('names', () => {
 	it('splits full names, dropping honorifics and suffixes and keeping particles', () => {
-		expect(splitFullName('Dr. Jean-Pierre de la Fontaine')).toEqual({ first_name: 'Jean-Pierre', last_name: 'de la Fontaine' });
+		expect(splitFullName('Dr. Jean-Pierre de la Fontaine')).toEqual({
+			first_name: 'Jean-Pierre',
+			last_name: 'de la Fontaine',
+		});
 		expect(splitFullName('Doe, Jane')).toEqual({ first_name: 'Jane', last_name: 'Doe' });
 		expect(splitFullName('Martin Luther King Jr.')).toEqual({ first_name: 'Martin Luther', last_name: 'King' });
 		expect(splitFullName('Cher')).toEqual({ first_name: 'Cher', last_name: null });

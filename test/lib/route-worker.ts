@@ -7,16 +7,51 @@ import { openRedisStore } from '../../lib/store/redis';
 import { SqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore } from '../../lib/store/types';
 
-const base = { timeZone: 'UTC', respectWorkingHours: true, whenNobodyAvailable: 'fallback', loadPeriod: 'all', accountOwnerFirst: false, rememberAccountOwners: false } as const;
-const make = (owners: object[], s: Partial<RouterSettings>) => new Router({ ...base, owners: parseOwners(owners), rules: [], noMatch: { type: 'pool', pool: '*' }, defaultStrategy: 'roundRobin', ...s });
+const base = {
+	timeZone: 'UTC',
+	respectWorkingHours: true,
+	whenNobodyAvailable: 'fallback',
+	loadPeriod: 'all',
+	accountOwnerFirst: false,
+	rememberAccountOwners: false,
+} as const;
+const make = (owners: object[], s: Partial<RouterSettings>) =>
+	new Router({
+		...base,
+		owners: parseOwners(owners),
+		rules: [],
+		noMatch: { type: 'pool', pool: '*' },
+		defaultStrategy: 'roundRobin',
+		...s,
+	});
 
 async function main(): Promise<void> {
 	const [kind, where, countText] = process.argv.slice(2);
-	const store: KeyValueStore & { close(): Promise<void> } = kind === 'redis' ? await openRedisStore({ host: '127.0.0.1', port: Number(where) }) : new SqliteStore(where);
+	const store: KeyValueStore & { close(): Promise<void> } =
+		kind === 'redis' ? await openRedisStore({ host: '127.0.0.1', port: Number(where) }) : new SqliteStore(where);
 	const routers: Array<[string, Router]> = [
 		['rr', make([{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }], {})],
-		['w', make([{ id: 'a', weight: 2 }, { id: 'b', weight: 1 }, { id: 'c', weight: 1 }], { defaultStrategy: 'weighted' })],
-		['cap', make([{ id: 'a', cap_month: 100 }, { id: 'b', cap_month: 50 }], {})],
+		[
+			'w',
+			make(
+				[
+					{ id: 'a', weight: 2 },
+					{ id: 'b', weight: 1 },
+					{ id: 'c', weight: 1 },
+				],
+				{ defaultStrategy: 'weighted' },
+			),
+		],
+		[
+			'cap',
+			make(
+				[
+					{ id: 'a', cap_month: 100 },
+					{ id: 'b', cap_month: 50 },
+				],
+				{},
+			),
+		],
 	];
 	const counts: Record<string, number> = {};
 	const now = Date.parse('2026-11-23T10:00:00Z');

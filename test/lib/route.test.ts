@@ -8,7 +8,14 @@ import { ownerInputFromRow, parseOwners, type OwnerInput } from '../../lib/route
 import { routeLeads } from '../../lib/route/route';
 import { ownerSection, withRouting } from '../../lib/route/result';
 import { RouteConfigError, Router, type RouterSettings, type RouteRequest } from '../../lib/route/router';
-import { isInDateRanges, isWithinWorkingHours, parseDateRanges, parseWorkingHours, periodEnd, periodKey } from '../../lib/route/time';
+import {
+	isInDateRanges,
+	isWithinWorkingHours,
+	parseDateRanges,
+	parseWorkingHours,
+	periodEnd,
+	periodKey,
+} from '../../lib/route/time';
 import { SqliteStore } from '../../lib/store/sqlite';
 import { startRedis } from '../helpers/redisServer';
 
@@ -39,9 +46,17 @@ let n = 0;
 const memoryStore = () => new SqliteStore(':memory:');
 const ns = () => `route-test-${++n}`;
 
-async function routeMany(r: Router, count: number, store = memoryStore(), namespace = ns(), now = at('2026-11-23T10:00:00Z'), request: Partial<RouteRequest> = {}) {
+async function routeMany(
+	r: Router,
+	count: number,
+	store = memoryStore(),
+	namespace = ns(),
+	now = at('2026-11-23T10:00:00Z'),
+	request: Partial<RouteRequest> = {},
+) {
 	const decisions = [];
-	for (let i = 0; i < count; i++) decisions.push(...(await routeLeads(r, [{ ruleIndex: -1, ...request }], store, namespace, now)));
+	for (let i = 0; i < count; i++)
+		decisions.push(...(await routeLeads(r, [{ ruleIndex: -1, ...request }], store, namespace, now)));
 	return decisions;
 }
 const tally = (decisions: Array<{ owner?: { id: string } }>) => {
@@ -53,7 +68,10 @@ const tally = (decisions: Array<{ owner?: { id: string } }>) => {
 describe('working hours, days off and periods', () => {
 	it('parses working hours with several ranges, day lists, wrapping day ranges and night shifts', () => {
 		const h = parseWorkingHours('Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00')!;
-		expect(h.get(1)).toEqual([[480, 720], [780, 1020]]);
+		expect(h.get(1)).toEqual([
+			[480, 720],
+			[780, 1020],
+		]);
 		expect(h.get(5)).toEqual([[480, 900]]);
 		expect(h.has(6)).toBe(false);
 		const wrap = parseWorkingHours('Fri-Mon 10:00-14:00')!;
@@ -74,7 +92,7 @@ describe('working hours, days off and periods', () => {
 		expect(() => parseDateRanges('2027-01-02..2026-12-24')).toThrow(/ends before it starts/);
 	});
 
-	it('reads working hours in the owner\'s zone, across the spring DST change', () => {
+	it("reads working hours in the owner's zone, across the spring DST change", () => {
 		const hours = parseWorkingHours('Mon-Sun 09:00-17:00');
 		// Paris on 2026-03-28 is UTC+1, on 2026-03-29 (after 02:00) UTC+2.
 		expect(isWithinWorkingHours(hours, at('2026-03-28T07:30:00Z'), 'Europe/Paris')).toBe(false); // 08:30
@@ -99,7 +117,9 @@ describe('working hours, days off and periods', () => {
 		expect(periodEnd('day', spring, 'Europe/Paris') - at('2026-03-28T23:00:00Z')).toBe(23 * 3600_000);
 		const autumn = at('2026-10-25T12:00:00Z');
 		expect(periodEnd('day', autumn, 'Europe/Paris') - at('2026-10-24T22:00:00Z')).toBe(25 * 3600_000);
-		expect(new Date(periodEnd('month', at('2026-02-15T00:00:00Z'), 'America/New_York')).toISOString()).toBe('2026-03-01T05:00:00.000Z');
+		expect(new Date(periodEnd('month', at('2026-02-15T00:00:00Z'), 'America/New_York')).toISOString()).toBe(
+			'2026-03-01T05:00:00.000Z',
+		);
 	});
 
 	it('reads days off as whole local days', () => {
@@ -108,41 +128,82 @@ describe('working hours, days off and periods', () => {
 		expect(isInDateRanges(ranges, at('2026-11-27T23:30:00Z'), 'Asia/Tokyo')).toBe(false); // already the 28th there
 		expect(isInDateRanges(ranges, at('2027-01-01T00:00:00Z'), 'UTC')).toBe(true);
 		expect(isInDateRanges(ranges, at('2027-01-03T00:00:00Z'), 'UTC')).toBe(false);
-		expect(parseDateRanges(['2026-11-27', '2026-12-01 to 2026-12-02'])).toEqual([['2026-11-27', '2026-11-27'], ['2026-12-01', '2026-12-02']]);
+		expect(parseDateRanges(['2026-11-27', '2026-12-01 to 2026-12-02'])).toEqual([
+			['2026-11-27', '2026-11-27'],
+			['2026-12-01', '2026-12-02'],
+		]);
 	});
 });
 
 describe('owners', () => {
 	it('reads sheet rows through column aliases and validates them', () => {
-		const input = ownerInputFromRow({ 'Owner ID': 'u1', Name: 'Ana', Team: 'EMEA, SMB', Timezone: 'Europe/Madrid', 'Daily Cap': '5', Active: 'no', Weight: '50%', OOO: '2026-12-24..2026-12-26' });
+		const input = ownerInputFromRow({
+			'Owner ID': 'u1',
+			Name: 'Ana',
+			Team: 'EMEA, SMB',
+			Timezone: 'Europe/Madrid',
+			'Daily Cap': '5',
+			Active: 'no',
+			Weight: '50%',
+			OOO: '2026-12-24..2026-12-26',
+		});
 		const [owner] = parseOwners([input]);
-		expect(owner).toMatchObject({ id: 'u1', name: 'Ana', teams: ['EMEA', 'SMB'], timeZone: 'Europe/Madrid', caps: { day: 5 }, active: false, weight: 50 });
+		expect(owner).toMatchObject({
+			id: 'u1',
+			name: 'Ana',
+			teams: ['EMEA', 'SMB'],
+			timeZone: 'Europe/Madrid',
+			caps: { day: 5 },
+			active: false,
+			weight: 50,
+		});
 		expect(owner.outOfOffice).toEqual([['2026-12-24', '2026-12-26']]);
-		expect(ownerInputFromRow({ rep: 'x', owner_mail: 'a@b.co' }, { email: 'owner_mail' })).toEqual({ name: 'x', email: 'a@b.co' });
+		expect(ownerInputFromRow({ rep: 'x', owner_mail: 'a@b.co' }, { email: 'owner_mail' })).toEqual({
+			name: 'x',
+			email: 'a@b.co',
+		});
 		expect(parseOwners([{ email: 'bo@acme.com' }])[0].id).toBe('bo@acme.com');
 	});
 
 	it('names the owner and the problem in every error', () => {
 		expect(() => parseOwners([{ name: 'Ana' }])).toThrow('Owner 1 (Ana): needs an ID or an email');
-		expect(() => parseOwners([{ id: 'a' }, { id: 'b', name: 'Bo', time_zone: 'Europe/Pariss' }])).toThrow(/Owner 2 \(Bo\): "Europe\/Pariss" is not an IANA time zone/);
-		expect(() => parseOwners([{ id: 'a', weight: -1 }])).toThrow(/Owner 1 \(a\): weight should be a number of 0 or more/);
+		expect(() => parseOwners([{ id: 'a' }, { id: 'b', name: 'Bo', time_zone: 'Europe/Pariss' }])).toThrow(
+			/Owner 2 \(Bo\): "Europe\/Pariss" is not an IANA time zone/,
+		);
+		expect(() => parseOwners([{ id: 'a', weight: -1 }])).toThrow(
+			/Owner 1 \(a\): weight should be a number of 0 or more/,
+		);
 		expect(() => parseOwners([{ id: 'a', cap_day: 2.5 }])).toThrow(/whole numbers/);
 		expect(() => parseOwners([{ id: 'a', active: 'maybe' }])).toThrow(/active should be true or false/);
-		expect(() => parseOwners([{ id: 'a', working_hours: 'Mon-Fri 9-5pm' }])).toThrow(/Owner 1 \(a\): "5pm" is not a time/);
-		expect(() => parseOwners([{ id: 'A' }, { id: 'a', name: 'Al' }])).toThrow('Owner 2 (Al): the ID "a" is already used by owner 1');
+		expect(() => parseOwners([{ id: 'a', working_hours: 'Mon-Fri 9-5pm' }])).toThrow(
+			/Owner 1 \(a\): "5pm" is not a time/,
+		);
+		expect(() => parseOwners([{ id: 'A' }, { id: 'a', name: 'Al' }])).toThrow(
+			'Owner 2 (Al): the ID "a" is already used by owner 1',
+		);
 	});
 });
 
 describe('routing configuration errors', () => {
 	const owners = [{ id: 'a', teams: 'EMEA' }, { id: 'b' }];
 	it('names the rule, pool or owner that is wrong', () => {
-		expect(() => router(owners, { rules: [{ name: 'Enterprise', target: { type: 'owner', owner: 'zed' } }] })).toThrow('Rule 1 ("Enterprise"): no owner with the ID "zed" (owners: a, b)');
-		expect(() => router(owners, { rules: [{ name: 'US', target: { type: 'pool', pool: 'AMER' } }] })).toThrow(/Rule 1 \("US"\): no pool or team named "AMER" \(known: EMEA/);
-		expect(() => router(owners, { pools: [{ name: 'APAC', strategy: 'roundRobin' }] })).toThrow(/Pool "APAC" has no members/);
-		expect(() => router(owners, { pools: [{ name: 'X', strategy: 'roundRobin', members: ['a', 'nobody'] }] })).toThrow(/Pool "X": "nobody" is neither an owner ID nor a team/);
+		expect(() => router(owners, { rules: [{ name: 'Enterprise', target: { type: 'owner', owner: 'zed' } }] })).toThrow(
+			'Rule 1 ("Enterprise"): no owner with the ID "zed" (owners: a, b)',
+		);
+		expect(() => router(owners, { rules: [{ name: 'US', target: { type: 'pool', pool: 'AMER' } }] })).toThrow(
+			/Rule 1 \("US"\): no pool or team named "AMER" \(known: EMEA/,
+		);
+		expect(() => router(owners, { pools: [{ name: 'APAC', strategy: 'roundRobin' }] })).toThrow(
+			/Pool "APAC" has no members/,
+		);
+		expect(() => router(owners, { pools: [{ name: 'X', strategy: 'roundRobin', members: ['a', 'nobody'] }] })).toThrow(
+			/Pool "X": "nobody" is neither an owner ID nor a team/,
+		);
 		expect(() => router(owners, { fallbackOwner: 'boss' })).toThrow(/Fallback owner "boss" is not among the owners/);
 		expect(() => router(owners, { timeZone: 'Mars/Olympus' })).toThrow(/Time zone "Mars\/Olympus"/);
-		expect(() => router(owners, { rules: [{ name: 'VIP', target: { type: 'owner', owner: '' } }] })).toThrow('Rule 1 ("VIP"): choose the owner ID to assign to');
+		expect(() => router(owners, { rules: [{ name: 'VIP', target: { type: 'owner', owner: '' } }] })).toThrow(
+			'Rule 1 ("VIP"): choose the owner ID to assign to',
+		);
 		expect(() => router([], {})).toThrow(/When no rule matches: no pool or team named "\*"/);
 	});
 });
@@ -154,11 +215,22 @@ describe('strategies', () => {
 		const decisions = await routeMany(router(four), 100);
 		expect(tally(decisions)).toEqual({ a: 25, b: 25, c: 25, d: 25 });
 		expect(decisions.slice(0, 6).map((d) => d.owner!.id)).toEqual(['a', 'b', 'c', 'd', 'a', 'b']);
-		expect(decisions[0]).toMatchObject({ status: 'assigned', method: 'pool', pool: 'All Owners', strategy: 'roundRobin', reason: 'no rule matched: round robin in All Owners' });
+		expect(decisions[0]).toMatchObject({
+			status: 'assigned',
+			method: 'pool',
+			pool: 'All Owners',
+			strategy: 'roundRobin',
+			reason: 'no rule matched: round robin in All Owners',
+		});
 	});
 
 	it('round robin skips inactive, away and off-hours owners, and says why', async () => {
-		const r = router([{ id: 'a', active: false }, { id: 'b', out_of_office: '2026-11-20..2026-11-30' }, { id: 'c', working_hours: 'Mon-Fri 14:00-18:00', time_zone: 'Europe/Paris' }, { id: 'd' }]);
+		const r = router([
+			{ id: 'a', active: false },
+			{ id: 'b', out_of_office: '2026-11-20..2026-11-30' },
+			{ id: 'c', working_hours: 'Mon-Fri 14:00-18:00', time_zone: 'Europe/Paris' },
+			{ id: 'd' },
+		]);
 		const decisions = await routeMany(r, 3);
 		expect(decisions.map((d) => d.owner!.id)).toEqual(['d', 'd', 'd']);
 		expect(decisions[0].skipped).toEqual([
@@ -172,15 +244,42 @@ describe('strategies', () => {
 	});
 
 	it('weighted round robin gives exact shares, spread out', async () => {
-		const decisions = await routeMany(router([{ id: 'a', weight: 3 }, { id: 'b', weight: 1 }], { defaultStrategy: 'weighted' }), 400);
+		const decisions = await routeMany(
+			router(
+				[
+					{ id: 'a', weight: 3 },
+					{ id: 'b', weight: 1 },
+				],
+				{ defaultStrategy: 'weighted' },
+			),
+			400,
+		);
 		expect(tally(decisions)).toEqual({ a: 300, b: 100 });
-		expect(decisions.slice(0, 4).map((d) => d.owner!.id).sort()).toEqual(['a', 'a', 'a', 'b']);
-		const uneven = await routeMany(router([{ id: 'a', weight: 50 }, { id: 'b', weight: 30 }, { id: 'c', weight: 20 }], { defaultStrategy: 'weighted' }), 1000);
+		expect(
+			decisions
+				.slice(0, 4)
+				.map((d) => d.owner!.id)
+				.sort(),
+		).toEqual(['a', 'a', 'a', 'b']);
+		const uneven = await routeMany(
+			router(
+				[
+					{ id: 'a', weight: 50 },
+					{ id: 'b', weight: 30 },
+					{ id: 'c', weight: 20 },
+				],
+				{ defaultStrategy: 'weighted' },
+			),
+			1000,
+		);
 		expect(tally(uneven)).toEqual({ a: 500, b: 300, c: 200 });
 	});
 
 	it('lowest load picks the least loaded per unit of weight, counting open leads from the CRM', async () => {
-		const r = router([{ id: 'a', load: 3 }, { id: 'b' }, { id: 'c', weight: 2 }], { defaultStrategy: 'lowestLoad', loadPeriod: 'day' });
+		const r = router([{ id: 'a', load: 3 }, { id: 'b' }, { id: 'c', weight: 2 }], {
+			defaultStrategy: 'lowestLoad',
+			loadPeriod: 'day',
+		});
 		const decisions = await routeMany(r, 10);
 		// b and c (whose count weighs half) catch up with a's 3 open leads before a gets one
 		expect(tally(decisions)).toEqual({ a: 1, b: 3, c: 6 });
@@ -189,7 +288,13 @@ describe('strategies', () => {
 	});
 
 	it('never exceeds a cap, and a cap resets when its period ends in the stated zone', async () => {
-		const r = router([{ id: 'a', cap_day: 2 }, { id: 'b', cap_day: 1 }], { timeZone: 'America/New_York' });
+		const r = router(
+			[
+				{ id: 'a', cap_day: 2 },
+				{ id: 'b', cap_day: 1 },
+			],
+			{ timeZone: 'America/New_York' },
+		);
 		const store = memoryStore();
 		const namespace = ns();
 		// 2026-11-24 03:00 UTC is still 23 November in New York
@@ -207,7 +312,10 @@ describe('strategies', () => {
 
 	it('monthly quotas reset at the month boundary of the stated zone', async () => {
 		const owners = [{ id: 'dealer', cap_month: 1 }];
-		for (const [zone, second] of [['Europe/Paris', 'assigned'], ['America/New_York', 'unassigned']] as const) {
+		for (const [zone, second] of [
+			['Europe/Paris', 'assigned'],
+			['America/New_York', 'unassigned'],
+		] as const) {
 			const r = router(owners, { timeZone: zone });
 			const store = memoryStore();
 			const namespace = ns();
@@ -229,11 +337,23 @@ describe('strategies', () => {
 	});
 
 	it('with "ignore working hours", a lead at night goes to someone available rather than the fallback', async () => {
-		const owners = [{ id: 'a', working_hours: 'Mon-Fri 09:00-17:00' }, { id: 'b', working_hours: 'Mon-Fri 09:00-17:00', active: false }, { id: 'boss' }];
+		const owners = [
+			{ id: 'a', working_hours: 'Mon-Fri 09:00-17:00' },
+			{ id: 'b', working_hours: 'Mon-Fri 09:00-17:00', active: false },
+			{ id: 'boss' },
+		];
 		const night = at('2026-11-23T23:00:00Z');
 		const strict = router(owners, { noMatch: { type: 'owner', owner: 'a' }, fallbackOwner: 'boss' });
-		expect((await routeMany(strict, 1, memoryStore(), ns(), night))[0]).toMatchObject({ status: 'assigned', method: 'fallback', owner: { id: 'boss' } });
-		const relaxed = router(owners, { noMatch: { type: 'pool', pool: 'Team' }, pools: [{ name: 'Team', strategy: 'roundRobin', members: ['a', 'b'] }], whenNobodyAvailable: 'ignoreWorkingHours' });
+		expect((await routeMany(strict, 1, memoryStore(), ns(), night))[0]).toMatchObject({
+			status: 'assigned',
+			method: 'fallback',
+			owner: { id: 'boss' },
+		});
+		const relaxed = router(owners, {
+			noMatch: { type: 'pool', pool: 'Team' },
+			pools: [{ name: 'Team', strategy: 'roundRobin', members: ['a', 'b'] }],
+			whenNobodyAvailable: 'ignoreWorkingHours',
+		});
 		const [d] = await routeMany(relaxed, 1, memoryStore(), ns(), night);
 		expect(d).toMatchObject({ status: 'assigned', owner: { id: 'a' } });
 		expect(d.skipped).toEqual([
@@ -266,10 +386,25 @@ describe('rules, account owners and fallback', () => {
 		const r = router(owners, settings);
 		const store = memoryStore();
 		const namespace = ns();
-		const decisions = await routeLeads(r, [1, 1, 1, 2, 3, 0].map((ruleIndex) => ({ ruleIndex })), store, namespace, at('2026-11-23T10:00:00Z'));
+		const decisions = await routeLeads(
+			r,
+			[1, 1, 1, 2, 3, 0].map((ruleIndex) => ({ ruleIndex })),
+			store,
+			namespace,
+			at('2026-11-23T10:00:00Z'),
+		);
 		expect(decisions.map((d) => d.owner?.id ?? d.status)).toEqual(['ana', 'ben', 'ana', 'cy', 'output', 'boss']);
-		expect(decisions[3]).toMatchObject({ rule: 'Americas', ruleIndex: 2, pool: 'AMER', skipped: [{ id: 'dee', name: 'Dee', reason: 'inactive' }] });
-		expect(decisions[4]).toMatchObject({ status: 'output', rule: 'Partners', reason: 'rule "Partners": sent to its output without an owner' });
+		expect(decisions[3]).toMatchObject({
+			rule: 'Americas',
+			ruleIndex: 2,
+			pool: 'AMER',
+			skipped: [{ id: 'dee', name: 'Dee', reason: 'inactive' }],
+		});
+		expect(decisions[4]).toMatchObject({
+			status: 'output',
+			rule: 'Partners',
+			reason: 'rule "Partners": sent to its output without an owner',
+		});
 		expect(decisions[5]).toMatchObject({ method: 'owner', reason: 'rule "Enterprise": assigned to Boss' });
 	});
 
@@ -277,10 +412,24 @@ describe('rules, account owners and fallback', () => {
 		const r = router(owners, settings);
 		const store = memoryStore();
 		const namespace = ns();
-		const [first, second] = await routeLeads(r, [{ ruleIndex: -1 }, { ruleIndex: -1 }], store, namespace, at('2026-11-23T10:00:00Z'));
-		expect(first).toMatchObject({ status: 'assigned', method: 'fallback', owner: { id: 'boss' }, reason: 'no rule matched and no owner is set for that case: fallback owner' });
+		const [first, second] = await routeLeads(
+			r,
+			[{ ruleIndex: -1 }, { ruleIndex: -1 }],
+			store,
+			namespace,
+			at('2026-11-23T10:00:00Z'),
+		);
+		expect(first).toMatchObject({
+			status: 'assigned',
+			method: 'fallback',
+			owner: { id: 'boss' },
+			reason: 'no rule matched and no owner is set for that case: fallback owner',
+		});
 		// Boss's daily cap is 1: the fallback is capped too, and the lead comes out unassigned with the reason.
-		expect(second).toMatchObject({ status: 'unassigned', reason: 'no rule matched and no owner is set for that case; the fallback owner is daily cap reached (1/1)' });
+		expect(second).toMatchObject({
+			status: 'unassigned',
+			reason: 'no rule matched and no owner is set for that case; the fallback owner is daily cap reached (1/1)',
+		});
 		expect(second.skipped).toEqual([{ id: 'boss', name: 'Boss', reason: 'fallback owner: daily cap reached (1/1)' }]);
 	});
 
@@ -292,11 +441,35 @@ describe('rules, account owners and fallback', () => {
 		const [first] = await routeLeads(r, [{ ruleIndex: 1, domain: 'acme.com' }], store, namespace, now);
 		expect(first.owner!.id).toBe('ana');
 		// Later leads from acme.com go to Ana, whichever rule they match, while round robin goes on for others.
-		const later = await routeLeads(r, [{ ruleIndex: 1, domain: 'acme.com' }, { ruleIndex: 2, domain: 'acme.com' }, { ruleIndex: 1, domain: 'other.io' }], store, namespace, now);
-		expect(later.map((d) => [d.owner!.id, d.method])).toEqual([['ana', 'account_owner'], ['ana', 'account_owner'], ['ben', 'pool']]);
+		const later = await routeLeads(
+			r,
+			[
+				{ ruleIndex: 1, domain: 'acme.com' },
+				{ ruleIndex: 2, domain: 'acme.com' },
+				{ ruleIndex: 1, domain: 'other.io' },
+			],
+			store,
+			namespace,
+			now,
+		);
+		expect(later.map((d) => [d.owner!.id, d.method])).toEqual([
+			['ana', 'account_owner'],
+			['ana', 'account_owner'],
+			['ben', 'pool'],
+		]);
 		expect(later[0].reason).toBe('account owner of acme.com');
 		// An owner given with the lead (from the CRM) wins; an inactive or unknown one is skipped with the reason.
-		const given = await routeLeads(r, [{ ruleIndex: 1, domain: 'acme.com', accountOwnerId: 'cy' }, { ruleIndex: 1, domain: 'x.io', accountOwnerId: 'dee' }, { ruleIndex: 1, accountOwnerId: 'ghost' }], store, namespace, now);
+		const given = await routeLeads(
+			r,
+			[
+				{ ruleIndex: 1, domain: 'acme.com', accountOwnerId: 'cy' },
+				{ ruleIndex: 1, domain: 'x.io', accountOwnerId: 'dee' },
+				{ ruleIndex: 1, accountOwnerId: 'ghost' },
+			],
+			store,
+			namespace,
+			now,
+		);
 		expect(given.map((d) => d.owner!.id)).toEqual(['cy', 'ana', 'ben']);
 		expect(given[1].skipped[0]).toEqual({ id: 'dee', name: 'Dee', reason: 'account owner: inactive' });
 		expect(given[2].skipped[0]).toEqual({ id: 'ghost', name: 'ghost', reason: 'account owner: not among the owners' });
@@ -306,9 +479,27 @@ describe('rules, account owners and fallback', () => {
 		const r = router(owners, settings);
 		const [d] = await routeLeads(r, [{ ruleIndex: 1 }], memoryStore(), ns(), at('2026-11-23T10:00:00Z'));
 		const lead = withRouting({ id: 'l1', history: [] }, d, at('2026-11-23T10:00:00Z'));
-		expect(lead.owner).toMatchObject({ id: 'ana', name: 'Ana', status: 'assigned', method: 'pool', assigned_at: '2026-11-23T10:00:00.000Z' });
-		expect((lead.owner as ReturnType<typeof ownerSection>).routing).toMatchObject({ rule: 'Europe', rule_number: 2, pool: 'EMEA', strategy: 'roundRobin', counts: { day: 1, week: 1, month: 1, all: 1 } });
-		expect(lead.history).toEqual([expect.objectContaining({ node: 'route', action: 'assigned', detail: expect.objectContaining({ owner_id: 'ana' }) })]);
+		expect(lead.owner).toMatchObject({
+			id: 'ana',
+			name: 'Ana',
+			status: 'assigned',
+			method: 'pool',
+			assigned_at: '2026-11-23T10:00:00.000Z',
+		});
+		expect((lead.owner as ReturnType<typeof ownerSection>).routing).toMatchObject({
+			rule: 'Europe',
+			rule_number: 2,
+			pool: 'EMEA',
+			strategy: 'roundRobin',
+			counts: { day: 1, week: 1, month: 1, all: 1 },
+		});
+		expect(lead.history).toEqual([
+			expect.objectContaining({
+				node: 'route',
+				action: 'assigned',
+				detail: expect.objectContaining({ owner_id: 'ana' }),
+			}),
+		]);
 		expect(withRouting({ name: 'x' }, d, 0, 'assignee')).not.toHaveProperty('history');
 	});
 
@@ -322,15 +513,31 @@ describe('rules, account owners and fallback', () => {
 
 describe('exact under concurrency', () => {
 	const worker = join(__dirname, 'route-worker.ts');
-	const spawn = (args: string[]) => run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, ...args], { cwd: join(__dirname, '..', '..') });
+	const spawn = (args: string[]) =>
+		run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, ...args], {
+			cwd: join(__dirname, '..', '..'),
+		});
 
 	it('4 processes routing 1,000 leads through one SQLite file end exactly 250 each; weighted and capped pools stay exact', async () => {
 		const path = join(dir, 'route-race.sqlite');
 		new SqliteStore(path).close();
 		const results = await Promise.all([0, 1, 2, 3].map(() => spawn(['sqlite', path, '250'])));
 		const counts: Record<string, number> = {};
-		for (const r of results) for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>)) counts[k] = (counts[k] ?? 0) + v;
-		expect(counts).toEqual({ 'rr:a': 250, 'rr:b': 250, 'rr:c': 250, 'rr:d': 250, 'w:a': 500, 'w:b': 250, 'w:c': 250, 'cap:a': 100, 'cap:b': 50, 'cap:unassigned': 850 });
+		for (const r of results)
+			for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>))
+				counts[k] = (counts[k] ?? 0) + v;
+		expect(counts).toEqual({
+			'rr:a': 250,
+			'rr:b': 250,
+			'rr:c': 250,
+			'rr:d': 250,
+			'w:a': 500,
+			'w:b': 250,
+			'w:c': 250,
+			'cap:a': 100,
+			'cap:b': 50,
+			'cap:unassigned': 850,
+		});
 	}, 120_000);
 
 	it('and the same through Redis', async () => {
@@ -338,8 +545,21 @@ describe('exact under concurrency', () => {
 		try {
 			const results = await Promise.all([0, 1, 2, 3].map(() => spawn(['redis', String(server.port), '250'])));
 			const counts: Record<string, number> = {};
-			for (const r of results) for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>)) counts[k] = (counts[k] ?? 0) + v;
-			expect(counts).toEqual({ 'rr:a': 250, 'rr:b': 250, 'rr:c': 250, 'rr:d': 250, 'w:a': 500, 'w:b': 250, 'w:c': 250, 'cap:a': 100, 'cap:b': 50, 'cap:unassigned': 850 });
+			for (const r of results)
+				for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>))
+					counts[k] = (counts[k] ?? 0) + v;
+			expect(counts).toEqual({
+				'rr:a': 250,
+				'rr:b': 250,
+				'rr:c': 250,
+				'rr:d': 250,
+				'w:a': 500,
+				'w:b': 250,
+				'w:c': 250,
+				'cap:a': 100,
+				'cap:b': 50,
+				'cap:unassigned': 850,
+			});
 		} finally {
 			await server.stop();
 		}

@@ -13,7 +13,12 @@ async function main(): Promise<void> {
 	for (const [i, key] of keys.entries()) {
 		const out = await dedupeAgainstMemory(
 			[{ id: `${process.pid}-${i}`, email: `${key}@example.com` }],
-			{ sources: DEFAULT_SOURCES, matcher: { fields: LEAD_FIELDS, mode: 'score', threshold: 9, maxBlockSize: 500 }, onDuplicate: 'keepFirst', prepare: {} },
+			{
+				sources: DEFAULT_SOURCES,
+				matcher: { fields: LEAD_FIELDS, mode: 'score', threshold: 9, maxBlockSize: 500 },
+				onDuplicate: 'keepFirst',
+				prepare: {},
+			},
 			store,
 			'race',
 			{ maxEntries: 0, maxAgeMs: 0 },

@@ -18,12 +18,20 @@ let server: RedisServer;
 beforeAll(async () => (server = await startRedis('t3st-pass')), 20_000);
 afterAll(async () => await server?.stop());
 
-const config: DedupeConfig = { sources: DEFAULT_SOURCES, matcher: { fields: LEAD_FIELDS, mode: 'score', threshold: 9, maxBlockSize: 500 }, onDuplicate: 'keepFirst', prepare: {} };
-const open = (prefix = 'unit:') => RedisStore.open({ host: '127.0.0.1', port: server.port, password: 't3st-pass', keyPrefix: prefix });
+const config: DedupeConfig = {
+	sources: DEFAULT_SOURCES,
+	matcher: { fields: LEAD_FIELDS, mode: 'score', threshold: 9, maxBlockSize: 500 },
+	onDuplicate: 'keepFirst',
+	prepare: {},
+};
+const open = (prefix = 'unit:') =>
+	RedisStore.open({ host: '127.0.0.1', port: server.port, password: 't3st-pass', keyPrefix: prefix });
 
 describe('RedisStore', () => {
 	it('refuses a wrong password with a readable error', async () => {
-		await expect(RedisStore.open({ host: '127.0.0.1', port: server.port, password: 'wrong' })).rejects.toThrow(/Cannot connect to Redis \(127\.0\.0\.1:\d+\): WRONGPASS/);
+		await expect(RedisStore.open({ host: '127.0.0.1', port: server.port, password: 'wrong' })).rejects.toThrow(
+			/Cannot connect to Redis \(127\.0\.0\.1:\d+\): WRONGPASS/,
+		);
 	});
 	it('claims with SET NX PX and forgets', async () => {
 		const store = await open();
@@ -39,12 +47,25 @@ describe('RedisStore', () => {
 		const store = await open('mem:');
 		const retention = { maxEntries: 3, maxAgeMs: 0 };
 		const t = (ms: number) => ({ ...config, now: new Date(1_700_000_000_000 + ms) });
-		expect((await dedupeAgainstMemory([{ id: 'a', email: 'jane@acme.com' }], t(0), store, 'ns', retention)).kept).toHaveLength(1);
+		expect(
+			(await dedupeAgainstMemory([{ id: 'a', email: 'jane@acme.com' }], t(0), store, 'ns', retention)).kept,
+		).toHaveLength(1);
 		const second = await dedupeAgainstMemory([{ id: 'b', email: 'JANE@acme.com' }], t(1), store, 'ns', retention);
 		expect(second.duplicates[0].json.dedupe).toMatchObject({ duplicate_of: 'a' });
-		await dedupeAgainstMemory([{ id: 'c', email: 'c@x.io' }, { id: 'd', email: 'd@x.io' }], t(2), store, 'ns', retention);
+		await dedupeAgainstMemory(
+			[
+				{ id: 'c', email: 'c@x.io' },
+				{ id: 'd', email: 'd@x.io' },
+			],
+			t(2),
+			store,
+			'ns',
+			retention,
+		);
 		expect(await store.count('ns')).toBe(3);
-		expect((await dedupeAgainstMemory([{ id: 'e', email: 'jane@acme.com' }], t(3), store, 'ns', retention)).kept).toHaveLength(1);
+		expect(
+			(await dedupeAgainstMemory([{ id: 'e', email: 'jane@acme.com' }], t(3), store, 'ns', retention)).kept,
+		).toHaveLength(1);
 		expect(await store.forgetByKey('ns', 'e:jane@acme.com')).toBe(1);
 		expect(await store.forget('ns', ['c'])).toBe(1);
 		expect(await store.clear('ns')).toBe(1);
@@ -70,7 +91,19 @@ describe('RedisStore across processes', () => {
 			const keys = Array.from({ length: 120 }, (_, i) => `person${i % 10}`);
 			const worker = join(__dirname, 'store-redis-worker.ts');
 			const results = await Promise.all(
-				[0, 1, 2, 3].map((w) => run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, String(plain.port), JSON.stringify(w % 2 ? [...keys].reverse() : keys)], { cwd: join(__dirname, '..', '..') })),
+				[0, 1, 2, 3].map((w) =>
+					run(
+						process.execPath,
+						[
+							'-r',
+							'ts-node/register/transpile-only',
+							worker,
+							String(plain.port),
+							JSON.stringify(w % 2 ? [...keys].reverse() : keys),
+						],
+						{ cwd: join(__dirname, '..', '..') },
+					),
+				),
 			);
 			const parsed = results.map((r) => JSON.parse(r.stdout) as { claims: string[]; fresh: string[] });
 			expect(parsed.flatMap((p) => p.claims).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `person${i}`).sort());
@@ -99,10 +132,24 @@ describe('RedisStore lead memory', () => {
 		const decideNo = () => ({ match: false, score: 0, fields: [] });
 		const lead = { recordId: 'lead-1', ...keysOf({ email: 'ann@acme.example' }) };
 		expect(await store.recall('ns', lead, decideNo, none, 1000)).toEqual({});
-		expect(await store.recall('ns', lead, decideNo, none, 5000)).toEqual({ repeat: { canonicalId: 'lead-1', firstSeenAt: 1000 } });
-		await store.recallMany('ns', Array.from({ length: 300 }, (_, i) => ({ lead: { recordId: `j${i}`, ...keysOf({ email: `jsmithson@d${i}.example` }) }, decide: decideNo })), none);
+		expect(await store.recall('ns', lead, decideNo, none, 5000)).toEqual({
+			repeat: { canonicalId: 'lead-1', firstSeenAt: 1000 },
+		});
+		await store.recallMany(
+			'ns',
+			Array.from({ length: 300 }, (_, i) => ({
+				lead: { recordId: `j${i}`, ...keysOf({ email: `jsmithson@d${i}.example` }) },
+				decide: decideNo,
+			})),
+			none,
+		);
 		let compared = 0;
-		await store.recall('ns', { recordId: 'new', ...keysOf({ email: 'jsmithson@another.example' }) }, () => (compared++, { match: false, score: 0, fields: [] }), none);
+		await store.recall(
+			'ns',
+			{ recordId: 'new', ...keysOf({ email: 'jsmithson@another.example' }) },
+			() => (compared++, { match: false, score: 0, fields: [] }),
+			none,
+		);
 		expect(compared).toBe(IDENTITY_KEY_CANDIDATES);
 		expect(await store.count('ns')).toBe(302);
 		await store.clear('ns');
@@ -113,7 +160,15 @@ describe('RedisStore lead memory', () => {
 		// Worker A holds a 150 ms lock without renewal and stalls 40 ms per lead; worker B checks the
 		// same ten people meanwhile and takes the lock once A's expires. A's writes after that are
 		// refused and A fails with a retryable error: in the memory, one "new" per person.
-		const opts: RedisStoreOptions = { host: '127.0.0.1', port: server.port, password: 't3st-pass', keyPrefix: 'fence:', lockTtlMs: 150, renewLock: false, lockWaitMs: 10_000 };
+		const opts: RedisStoreOptions = {
+			host: '127.0.0.1',
+			port: server.port,
+			password: 't3st-pass',
+			keyPrefix: 'fence:',
+			lockTtlMs: 150,
+			renewLock: false,
+			lockWaitMs: 10_000,
+		};
 		const a = await RedisStore.open(opts);
 		// B runs in the same process, so A's stalls stall it too: B keeps the default, renewed lock.
 		const b = await RedisStore.open({ ...opts, lockTtlMs: undefined, renewLock: undefined });
@@ -121,12 +176,19 @@ describe('RedisStore lead memory', () => {
 		const decideEmail = (email: string) => (c: { values: Record<string, string | undefined> }) =>
 			c.values.email === email ? { match: true, score: 20, fields: ['email'] } : { match: false, score: 0, fields: [] };
 		// Every lead shares a key with an unrelated seed record, so each look-up compares (and stalls).
-		const lead = (recordId: string, email: string) => ({ recordId, values: { email }, keys: [`e:${email}`, 'c:common'] });
+		const lead = (recordId: string, email: string) => ({
+			recordId,
+			values: { email },
+			keys: [`e:${email}`, 'c:common'],
+		});
 		await b.recall('ns', lead('seed', 'someone@else.example'), () => ({ match: false, score: 0, fields: [] }), none);
 		const batch = (who: string, stall: number) =>
 			people.map((email) => ({
 				lead: lead(`${who}-${email}`, email),
-				decide: (c: { recordId: string; values: Record<string, string | undefined> }) => (c.recordId === 'seed' && busy(stall), decideEmail(email)(c)),
+				decide: (c: { recordId: string; values: Record<string, string | undefined> }) => (
+					c.recordId === 'seed' && busy(stall),
+					decideEmail(email)(c)
+				),
 			}));
 		const aRun = a.recallMany('ns', batch('a', 40), none).then(
 			(r) => ({ ok: true as const, r }),
@@ -161,9 +223,23 @@ describe('RedisStore lead memory', () => {
 	}, 30_000);
 
 	it('with renewal on, a worker slower than the lock keeps it and saves everything', async () => {
-		const store = await RedisStore.open({ host: '127.0.0.1', port: server.port, password: 't3st-pass', keyPrefix: 'renew:', lockTtlMs: 150 });
-		await store.recall('ns', { recordId: 'seed', values: {}, keys: ['c:common'] }, () => ({ match: false, score: 0, fields: [] }), none);
-		const leads = Array.from({ length: 10 }, (_, i) => ({ lead: { recordId: `r${i}`, values: {}, keys: [`e:p${i}`, 'c:common'] }, decide: (c: { recordId: string }) => (c.recordId === 'seed' && busy(40), { match: false, score: 0, fields: [] }) }));
+		const store = await RedisStore.open({
+			host: '127.0.0.1',
+			port: server.port,
+			password: 't3st-pass',
+			keyPrefix: 'renew:',
+			lockTtlMs: 150,
+		});
+		await store.recall(
+			'ns',
+			{ recordId: 'seed', values: {}, keys: ['c:common'] },
+			() => ({ match: false, score: 0, fields: [] }),
+			none,
+		);
+		const leads = Array.from({ length: 10 }, (_, i) => ({
+			lead: { recordId: `r${i}`, values: {}, keys: [`e:p${i}`, 'c:common'] },
+			decide: (c: { recordId: string }) => (c.recordId === 'seed' && busy(40), { match: false, score: 0, fields: [] }),
+		}));
 		expect(await store.recallMany('ns', leads, none)).toHaveLength(10);
 		expect(await store.count('ns')).toBe(11);
 		await store.clear('ns');
@@ -183,11 +259,31 @@ describe('Redis deployments', () => {
 	it('Cluster: memory, claims and key-value transactions (every key of a namespace in one slot)', async () => {
 		const cluster = await startRedisCluster(3);
 		try {
-			const store = await RedisStore.open({ mode: 'cluster', host: '', port: 0, nodes: cluster.ports.map((port) => ({ host: '127.0.0.1', port })), keyPrefix: 'c:', connectTimeoutMs: 30_000 });
+			const store = await RedisStore.open({
+				mode: 'cluster',
+				host: '',
+				port: 0,
+				nodes: cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+				keyPrefix: 'c:',
+				connectTimeoutMs: 30_000,
+			});
 			for (const ns of ['dedupe:w1', 'dedupe:w2', 'dedupe:shared:{odd}']) {
-				const first = await dedupeAgainstMemory([{ id: 'a', email: 'jane@acme.com' }], config, store, ns, { maxEntries: 2, maxAgeMs: 0 });
+				const first = await dedupeAgainstMemory([{ id: 'a', email: 'jane@acme.com' }], config, store, ns, {
+					maxEntries: 2,
+					maxAgeMs: 0,
+				});
 				expect(first.kept).toHaveLength(1);
-				const second = await dedupeAgainstMemory([{ id: 'b', email: 'JANE@acme.com' }, { id: 'c', email: 'c@x.io' }, { id: 'a', email: 'jane@acme.com' }], config, store, ns, { maxEntries: 2, maxAgeMs: 0 });
+				const second = await dedupeAgainstMemory(
+					[
+						{ id: 'b', email: 'JANE@acme.com' },
+						{ id: 'c', email: 'c@x.io' },
+						{ id: 'a', email: 'jane@acme.com' },
+					],
+					config,
+					store,
+					ns,
+					{ maxEntries: 2, maxAgeMs: 0 },
+				);
 				expect(second.duplicates.map((d) => d.json.dedupe)).toMatchObject([{ duplicate_of: 'a' }]);
 				expect(await store.count(ns)).toBe(2);
 				expect(await store.claim(ns, 'k', 60_000)).toBe(true);
@@ -206,7 +302,14 @@ describe('Redis deployments', () => {
 		const primary = await startRedis();
 		const sentinel = await startSentinel(primary.port);
 		try {
-			const store = await RedisStore.open({ mode: 'sentinel', host: '', port: 0, nodes: [{ host: '127.0.0.1', port: sentinel.port }], sentinelName: 'mymaster', keyPrefix: 's:' });
+			const store = await RedisStore.open({
+				mode: 'sentinel',
+				host: '',
+				port: 0,
+				nodes: [{ host: '127.0.0.1', port: sentinel.port }],
+				sentinelName: 'mymaster',
+				keyPrefix: 's:',
+			});
 			expect(await store.claim('ns', 'k', 60_000)).toBe(true);
 			const direct = new IORedis({ host: '127.0.0.1', port: primary.port });
 			expect(await direct.exists('s:{ns}:claim:k')).toBe(1);
@@ -223,11 +326,21 @@ describe('Redis deployments', () => {
 		const sockets: Socket[] = [];
 		const silent = createServer((s) => sockets.push(s));
 		await new Promise<void>((r) => silent.listen(port, '127.0.0.1', () => r()));
-		const test = (data: Record<string, unknown>) => leadManagementRedisConnectionTest.call({} as never, { id: 'x', name: 'x', type: 'leadManagementRedisApi', data } as never);
+		const test = (data: Record<string, unknown>) =>
+			leadManagementRedisConnectionTest.call(
+				{} as never,
+				{ id: 'x', name: 'x', type: 'leadManagementRedisApi', data } as never,
+			);
 		try {
 			expect(await test({ host: '127.0.0.1', port })).toMatchObject({ status: 'Error' });
-			expect(await test({ host: '127.0.0.1', port: server.port, password: 'nope' })).toMatchObject({ status: 'Error', message: expect.stringMatching(/WRONGPASS/) });
-			expect(await test({ host: '127.0.0.1', port: server.port, password: 't3st-pass' })).toEqual({ status: 'OK', message: 'Connection successful' });
+			expect(await test({ host: '127.0.0.1', port: server.port, password: 'nope' })).toMatchObject({
+				status: 'Error',
+				message: expect.stringMatching(/WRONGPASS/),
+			});
+			expect(await test({ host: '127.0.0.1', port: server.port, password: 't3st-pass' })).toEqual({
+				status: 'OK',
+				message: 'Connection successful',
+			});
 		} finally {
 			for (const s of sockets) s.destroy();
 			silent.close();

@@ -52,7 +52,9 @@ describe('SqliteStore.claim', () => {
 		const results = await Promise.all(
 			[0, 1, 2, 3].map((w) => {
 				const order = w % 2 ? [...keys].reverse() : keys;
-				return run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, path, JSON.stringify(order)], { cwd: join(__dirname, '..', '..') });
+				return run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, path, JSON.stringify(order)], {
+					cwd: join(__dirname, '..', '..'),
+				});
 			}),
 		);
 		const wins = results.flatMap((r) => JSON.parse(r.stdout) as string[]);
@@ -67,7 +69,13 @@ describe('SqliteStore lead memory count', () => {
 	it('keeps the count in step with records added, replaced, evicted, forgotten and cleared, also after reopening', async () => {
 		const path = join(dir, 'count.sqlite');
 		const store = new SqliteStore(path);
-		for (const id of ['a', 'b', 'c', 'a']) await store.recall('ns', { recordId: id, values: { email: `${id}@x.io` }, keys: [`e:${id}@x.io`] }, decideNo, none);
+		for (const id of ['a', 'b', 'c', 'a'])
+			await store.recall(
+				'ns',
+				{ recordId: id, values: { email: `${id}@x.io` }, keys: [`e:${id}@x.io`] },
+				decideNo,
+				none,
+			);
 		expect(await store.count('ns')).toBe(3);
 		await store.recall('ns', { recordId: 'd', values: {}, keys: ['e:d'] }, decideNo, { maxEntries: 3, maxAgeMs: 0 });
 		expect(await store.count('ns')).toBe(3);
@@ -83,7 +91,8 @@ describe('SqliteStore lead memory count', () => {
 	it('counts once the records of a file written before the counter existed', async () => {
 		const path = join(dir, 'legacy.sqlite');
 		const store = new SqliteStore(path);
-		for (const id of ['a', 'b']) await store.recall('old', { recordId: id, values: {}, keys: [`e:${id}`] }, decideNo, none);
+		for (const id of ['a', 'b'])
+			await store.recall('old', { recordId: id, values: {}, keys: [`e:${id}`] }, decideNo, none);
 		await store.close();
 		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
 		const raw = new DatabaseSync(path);
@@ -99,49 +108,63 @@ describe('SqliteStore lead memory count', () => {
 		raw2.exec('DELETE FROM dedupe_counts');
 		raw2.close();
 		const third = new SqliteStore(path);
-		for (const id of ['d', 'e']) await third.recall('old', { recordId: id, values: {}, keys: [`e:${id}`] }, decideNo, none);
+		for (const id of ['d', 'e'])
+			await third.recall('old', { recordId: id, values: {}, keys: [`e:${id}`] }, decideNo, none);
 		expect(await third.count('old')).toBe(5);
 		await third.close();
 	});
 });
 
 describe('key-value transactions', () => {
-	const kinds: Array<[string, () => Promise<{ store: KeyValueStore & { close(): Promise<void> }; stop?: () => Promise<void> }>]> = [
+	const kinds: Array<
+		[string, () => Promise<{ store: KeyValueStore & { close(): Promise<void> }; stop?: () => Promise<void> }>]
+	> = [
 		['SQLite', async () => ({ store: new SqliteStore(':memory:') })],
 		[
 			'Redis',
 			async () => {
 				const server = await startRedis();
-				return { store: await RedisStore.open({ host: '127.0.0.1', port: server.port, keyPrefix: 'kv-test:' }), stop: () => server.stop() };
+				return {
+					store: await RedisStore.open({ host: '127.0.0.1', port: server.port, keyPrefix: 'kv-test:' }),
+					stop: () => server.stop(),
+				};
 			},
 		],
 	];
-	it.each(kinds)('%s: reads what earlier transactions wrote, forgets expired keys, lists by prefix and clears', async (_, open) => {
-		const { store, stop } = await open();
-		try {
-			const now = Date.now();
-			await store.transact('ns', ['a'], (view) => {
-				expect(view.get('a')).toBeUndefined();
-				view.set('a', '1');
-				view.set('n:x:old', '5', now + 100);
-				view.set('n:x:new', '7', now + 60_000);
-			});
-			// Reading a key that was not loaded is refused rather than read outside the transaction.
-			await expect(store.transact('ns', ['a'], (view) => view.get('b'))).rejects.toThrow('State key "b" was read without being loaded first');
-			const seen = await store.transact('ns', ['a', 'n:x:old', 'n:x:new'], (view) => [view.get('a'), view.get('n:x:new')]);
-			expect(seen).toEqual(['1', '7']);
-			await new Promise((r) => setTimeout(r, 150));
-			expect(await store.transact('ns', ['n:x:old'], (view) => view.get('n:x:old'))).toBeUndefined();
-			expect(await store.entries('ns', 'n:')).toEqual({ 'n:x:new': '7' });
-			await store.transact('ns', [], (view) => view.delete('a'));
-			expect(await store.entries('ns')).toEqual({ 'n:x:new': '7' });
-			expect(await store.clearKeys('ns')).toBeGreaterThanOrEqual(1);
-			expect(await store.entries('ns')).toEqual({});
-		} finally {
-			await store.close();
-			await stop?.();
-		}
-	});
+	it.each(kinds)(
+		'%s: reads what earlier transactions wrote, forgets expired keys, lists by prefix and clears',
+		async (_, open) => {
+			const { store, stop } = await open();
+			try {
+				const now = Date.now();
+				await store.transact('ns', ['a'], (view) => {
+					expect(view.get('a')).toBeUndefined();
+					view.set('a', '1');
+					view.set('n:x:old', '5', now + 100);
+					view.set('n:x:new', '7', now + 60_000);
+				});
+				// Reading a key that was not loaded is refused rather than read outside the transaction.
+				await expect(store.transact('ns', ['a'], (view) => view.get('b'))).rejects.toThrow(
+					'State key "b" was read without being loaded first',
+				);
+				const seen = await store.transact('ns', ['a', 'n:x:old', 'n:x:new'], (view) => [
+					view.get('a'),
+					view.get('n:x:new'),
+				]);
+				expect(seen).toEqual(['1', '7']);
+				await new Promise((r) => setTimeout(r, 150));
+				expect(await store.transact('ns', ['n:x:old'], (view) => view.get('n:x:old'))).toBeUndefined();
+				expect(await store.entries('ns', 'n:')).toEqual({ 'n:x:new': '7' });
+				await store.transact('ns', [], (view) => view.delete('a'));
+				expect(await store.entries('ns')).toEqual({ 'n:x:new': '7' });
+				expect(await store.clearKeys('ns')).toBeGreaterThanOrEqual(1);
+				expect(await store.entries('ns')).toEqual({});
+			} finally {
+				await store.close();
+				await stop?.();
+			}
+		},
+	);
 });
 
 describe('SqliteStore lead memory look-ups', () => {
@@ -155,12 +178,17 @@ describe('SqliteStore lead memory look-ups', () => {
 		new SqliteStore(path).close();
 		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
 		const raw = new DatabaseSync(path);
-		const plan = (keys: string[]) => (raw.prepare(`EXPLAIN QUERY PLAN ${candidatesSql(keys)}`).all('ns', ...keys) as Array<{ detail: string }>).map((r) => r.detail);
+		const plan = (keys: string[]) =>
+			(raw.prepare(`EXPLAIN QUERY PLAN ${candidatesSql(keys)}`).all('ns', ...keys) as Array<{ detail: string }>).map(
+				(r) => r.detail,
+			);
 		for (const keys of [['p:+33612345678'], ['e:ann@acme.example', 'p:+33612345678', 'n:lee:ann', 'w:ann:lee']]) {
 			const steps = plan(keys);
 			// Each key's range of the (ns, key, seen_at) primary key, already in recency order: no
 			// sort, and never a walk of the records in age order (what a one-key look-up did before).
-			expect(steps.filter((d) => /SEARCH dedupe_keys USING PRIMARY KEY \(ns=\? AND key=\?\)/.test(d))).toHaveLength(keys.length);
+			expect(steps.filter((d) => /SEARCH dedupe_keys USING PRIMARY KEY \(ns=\? AND key=\?\)/.test(d))).toHaveLength(
+				keys.length,
+			);
 			expect(steps.filter((d) => /SCAN dedupe_|TEMP B-TREE|dedupe_records/.test(d))).toEqual([]);
 		}
 		raw.close();
@@ -175,7 +203,10 @@ describe('SqliteStore lead memory look-ups', () => {
 			});
 			await store.recallMany('flood', chunk, none);
 		}
-		const shared = Array.from({ length: 2000 }, (_, i) => ({ lead: { recordId: `j${i}`, ...keysOf({ email: `jsmithson@d${i}.example` }) }, decide: decideNo }));
+		const shared = Array.from({ length: 2000 }, (_, i) => ({
+			lead: { recordId: `j${i}`, ...keysOf({ email: `jsmithson@d${i}.example` }) },
+			decide: decideNo,
+		}));
 		await store.recallMany('flood', shared, none);
 		expect(await store.count('flood')).toBe(102_000);
 		let compared = 0;
@@ -183,9 +214,19 @@ describe('SqliteStore lead memory look-ups', () => {
 			compared++;
 			return { match: false, score: 0, fields: [] };
 		};
-		await store.recall('flood', { recordId: 'new-sales', ...keysOf({ email: 'sales@another.example' }) }, counting, none);
+		await store.recall(
+			'flood',
+			{ recordId: 'new-sales', ...keysOf({ email: 'sales@another.example' }) },
+			counting,
+			none,
+		);
 		expect(compared).toBe(0);
-		await store.recall('flood', { recordId: 'new-jsmith', ...keysOf({ email: 'jsmithson@another.example' }) }, counting, none);
+		await store.recall(
+			'flood',
+			{ recordId: 'new-jsmith', ...keysOf({ email: 'jsmithson@another.example' }) },
+			counting,
+			none,
+		);
 		expect(compared).toBe(IDENTITY_KEY_CANDIDATES);
 		await store.close();
 	}, 120_000);
@@ -194,10 +235,14 @@ describe('SqliteStore lead memory look-ups', () => {
 		const lead = { recordId: 'lead-1', ...keysOf({ email: 'ann@acme.example' }) };
 		const decideYes = () => ({ match: true, score: 20, fields: ['email'] });
 		expect(await store.recall('ns', lead, decideYes, none, 1000)).toEqual({});
-		expect(await store.recall('ns', lead, decideYes, none, 5000)).toEqual({ repeat: { canonicalId: 'lead-1', firstSeenAt: 1000 } });
+		expect(await store.recall('ns', lead, decideYes, none, 5000)).toEqual({
+			repeat: { canonicalId: 'lead-1', firstSeenAt: 1000 },
+		});
 		const dup = { recordId: 'lead-2', ...keysOf({ email: 'ANN@acme.example' }) };
 		expect((await store.recall('ns', dup, decideYes, none, 6000)).duplicateOf?.recordId).toBe('lead-1');
-		expect(await store.recall('ns', dup, decideYes, none, 7000)).toEqual({ repeat: { canonicalId: 'lead-1', firstSeenAt: 6000 } });
+		expect(await store.recall('ns', dup, decideYes, none, 7000)).toEqual({
+			repeat: { canonicalId: 'lead-1', firstSeenAt: 6000 },
+		});
 		expect(await store.count('ns')).toBe(2);
 		await store.close();
 	});
@@ -214,9 +259,18 @@ describe('SqliteStore lead memory look-ups', () => {
 		raw.close();
 		const store = new SqliteStore(path);
 		const decideYes = () => ({ match: true, score: 20, fields: ['email'] });
-		const found = await store.recall('ns', { recordId: 'new-1', ...keysOf({ email: 'ann@acme.example' }) }, decideYes, none, 2000);
+		const found = await store.recall(
+			'ns',
+			{ recordId: 'new-1', ...keysOf({ email: 'ann@acme.example' }) },
+			decideYes,
+			none,
+			2000,
+		);
 		expect(found.duplicateOf).toMatchObject({ recordId: 'old-1', canonicalId: 'old-1', seenAt: 1000 });
-		expect((await store.recall('ns', { recordId: 'old-1', ...keysOf({ email: 'ann@acme.example' }) }, decideYes, none, 3000)).repeat).toEqual({ canonicalId: 'old-1', firstSeenAt: 1000 });
+		expect(
+			(await store.recall('ns', { recordId: 'old-1', ...keysOf({ email: 'ann@acme.example' }) }, decideYes, none, 3000))
+				.repeat,
+		).toEqual({ canonicalId: 'old-1', firstSeenAt: 1000 });
 		await store.close();
 		const check = new DatabaseSync(path);
 		expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
@@ -224,27 +278,37 @@ describe('SqliteStore lead memory look-ups', () => {
 	});
 });
 
-describe('State File paths follow n8n\'s file-access rules', () => {
+describe("State File paths follow n8n's file-access rules", () => {
 	const env = { N8N_USER_FOLDER: '/srv/n8n' };
-	it('refuses n8n\'s own files, except the package\'s own file', () => {
-		expect(stateFileProblem('/srv/n8n/.n8n/database.sqlite', env)).toMatch(/inside n8n's own files \(\/srv\/n8n\/\.n8n\)/);
+	it("refuses n8n's own files, except the package's own file", () => {
+		expect(stateFileProblem('/srv/n8n/.n8n/database.sqlite', env)).toMatch(
+			/inside n8n's own files \(\/srv\/n8n\/\.n8n\)/,
+		);
 		expect(stateFileProblem('/srv/n8n/.n8n/../.n8n/config', env)).toMatch(/inside n8n's own files/);
 		expect(stateFileProblem('/srv/n8n/.n8n/lead-management.sqlite', env)).toBeUndefined();
 		expect(stateFileProblem('/var/lib/leads/state.sqlite', env)).toBeUndefined();
-		expect(stateFileProblem('/data/binary/x.sqlite', { ...env, N8N_BINARY_DATA_STORAGE_PATH: '/data/binary' })).toMatch(/inside n8n's own files \(\/data\/binary\)/);
-		expect(stateFileProblem('/srv/n8n/.n8n/database.sqlite', { ...env, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'false' })).toBeUndefined();
+		expect(stateFileProblem('/data/binary/x.sqlite', { ...env, N8N_BINARY_DATA_STORAGE_PATH: '/data/binary' })).toMatch(
+			/inside n8n's own files \(\/data\/binary\)/,
+		);
+		expect(
+			stateFileProblem('/srv/n8n/.n8n/database.sqlite', { ...env, N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES: 'false' }),
+		).toBeUndefined();
 	});
 	it('keeps to N8N_RESTRICT_FILE_ACCESS_TO when it is set (by folder, not by text prefix)', () => {
 		const restricted = { ...env, N8N_RESTRICT_FILE_ACCESS_TO: '/data; /shared/leads' };
 		expect(stateFileProblem('/data/leads.sqlite', restricted)).toBeUndefined();
 		expect(stateFileProblem('/shared/leads/x.sqlite', restricted)).toBeUndefined();
-		expect(stateFileProblem('/data2/leads.sqlite', restricted)).toMatch(/outside the folders n8n may use \(N8N_RESTRICT_FILE_ACCESS_TO: \/data; \/shared\/leads\)/);
+		expect(stateFileProblem('/data2/leads.sqlite', restricted)).toMatch(
+			/outside the folders n8n may use \(N8N_RESTRICT_FILE_ACCESS_TO: \/data; \/shared\/leads\)/,
+		);
 		expect(stateFileProblem('/etc/leads.sqlite', restricted)).toMatch(/outside/);
 	});
 	it('follows symbolic links', () => {
 		const n8nDir = join(dir, 'user', '.n8n');
 		mkdirSync(n8nDir, { recursive: true });
 		symlinkSync(n8nDir, join(dir, 'innocent'));
-		expect(stateFileProblem(join(dir, 'innocent', 'database.sqlite'), { N8N_USER_FOLDER: join(dir, 'user') })).toMatch(/inside n8n's own files/);
+		expect(stateFileProblem(join(dir, 'innocent', 'database.sqlite'), { N8N_USER_FOLDER: join(dir, 'user') })).toMatch(
+			/inside n8n's own files/,
+		);
 	});
 });

@@ -14,17 +14,36 @@ afterAll(async () => {
 	await closeRedisStores();
 });
 
-function workflow(file: string, params: Record<string, unknown> = {}, options: Record<string, unknown> = {}): IWorkflowBase {
+function workflow(
+	file: string,
+	params: Record<string, unknown> = {},
+	options: Record<string, unknown> = {},
+): IWorkflowBase {
 	const wf = loadWorkflow(file);
 	const node = wf.nodes.find((n) => n.type.endsWith('.dedupe'))!;
-	node.parameters = { ...node.parameters, ...params, options: { ...(node.parameters.options as object), ...options } } as typeof node.parameters;
+	node.parameters = {
+		...node.parameters,
+		...params,
+		options: { ...(node.parameters.options as object), ...options },
+	} as typeof node.parameters;
 	return wf;
 }
 const items = (list: Array<Record<string, unknown>>) => list.map((json) => ({ json }));
 
 const leads = items([
-	{ id: 'l1', email: 'Laura.Dupont@gmail.com', first_name: 'Laura', last_name: 'Dupont', source: { submitted_at: '2026-11-01T10:00:00Z' } },
-	{ id: 'l2', email: 'lauradupont+promo@googlemail.com', phone: '06 12 34 56 78', source: { submitted_at: '2026-11-02T10:00:00Z' } },
+	{
+		id: 'l1',
+		email: 'Laura.Dupont@gmail.com',
+		first_name: 'Laura',
+		last_name: 'Dupont',
+		source: { submitted_at: '2026-11-01T10:00:00Z' },
+	},
+	{
+		id: 'l2',
+		email: 'lauradupont+promo@googlemail.com',
+		phone: '06 12 34 56 78',
+		source: { submitted_at: '2026-11-02T10:00:00Z' },
+	},
 	{ id: 'l3', first_name: 'Marc', last_name: 'Lefèvre', company: 'Acme SAS' },
 	{ id: 'l4', first_name: 'marc', last_name: 'Lefevre', company: 'ACME' },
 	{ id: 'l5', first_name: 'Marc', last_name: 'Lefèvre', company: 'Globex' },
@@ -35,7 +54,10 @@ describe('Dedupe Leads in the n8n engine', () => {
 		const r = await runWorkflow(workflow('dedupe-batch.json'), { Leads: leads });
 		expect(r.output('Kept').map((i) => i.json.id)).toEqual(['l1', 'l3', 'l5']);
 		const dups = r.output('Duplicates');
-		expect(dups.map((i) => [i.json.id, (i.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([['l2', 'l1'], ['l4', 'l3']]);
+		expect(dups.map((i) => [i.json.id, (i.json.dedupe as Record<string, unknown>).duplicate_of])).toEqual([
+			['l2', 'l1'],
+			['l4', 'l3'],
+		]);
 		expect(dups[0].json.dedupe).toMatchObject({ status: 'duplicate', matched_on: ['email'], mode: 'batch' });
 		expect(r.output('Dedupe Leads', 1).map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 3 }]);
 	});
@@ -44,29 +66,48 @@ describe('Dedupe Leads in the n8n engine', () => {
 		const r = await runWorkflow(workflow('dedupe-batch.json', { outputMode: 'flag' }), { Leads: leads });
 		const out = r.output('Kept');
 		expect(out.map((i) => [i.json.id, (i.json.dedupe as Record<string, unknown>).status])).toEqual([
-			['l1', 'unique'], ['l2', 'duplicate'], ['l3', 'unique'], ['l4', 'duplicate'], ['l5', 'unique'],
+			['l1', 'unique'],
+			['l2', 'duplicate'],
+			['l3', 'unique'],
+			['l4', 'duplicate'],
+			['l5', 'unique'],
 		]);
 	});
 
 	it('merges duplicates into the original lead', async () => {
 		const r = await runWorkflow(workflow('dedupe-batch.json', { onDuplicate: 'merge' }), { Leads: leads });
-		expect(r.output('Kept')[0].json).toMatchObject({ id: 'l1', phone: '06 12 34 56 78', email: 'lauradupont+promo@googlemail.com', first_name: 'Laura', dedupe: { merged_ids: ['l2'] } });
+		expect(r.output('Kept')[0].json).toMatchObject({
+			id: 'l1',
+			phone: '06 12 34 56 78',
+			email: 'lauradupont+promo@googlemail.com',
+			first_name: 'Laura',
+			dedupe: { merged_ids: ['l2'] },
+		});
 	});
 
 	it('follows a user rule and refuses a malformed one with a clear error', async () => {
-		const r = await runWorkflow(workflow('dedupe-batch.json', { matching: 'rules', rule: 'name AND company' }), { Leads: leads });
+		const r = await runWorkflow(workflow('dedupe-batch.json', { matching: 'rules', rule: 'name AND company' }), {
+			Leads: leads,
+		});
 		expect(r.output('Duplicates').map((i) => i.json.id)).toEqual(['l4']);
-		const bad = await runWorkflow(workflow('dedupe-batch.json', { matching: 'rules', rule: 'email OR (fax' }), { Leads: leads });
+		const bad = await runWorkflow(workflow('dedupe-batch.json', { matching: 'rules', rule: 'email OR (fax' }), {
+			Leads: leads,
+		});
 		expect(bad.error('Dedupe Leads')?.message).toMatch(/^Match Rule: unknown field "fax" at position 11 /);
-		expect((bad.error('Dedupe Leads') as Error & { description?: string })?.description).toBe(`Rule: email OR (fax\n${' '.repeat(16)}^`);
+		expect((bad.error('Dedupe Leads') as Error & { description?: string })?.description).toBe(
+			`Rule: email OR (fax\n${' '.repeat(16)}^`,
+		);
 	});
 
-	it('refuses a State File inside n8n\'s own folder with a clear error', async () => {
+	it("refuses a State File inside n8n's own folder with a clear error", async () => {
 		const user = join(dir, 'n8n-user');
 		const previous = process.env.N8N_USER_FOLDER;
 		process.env.N8N_USER_FOLDER = user;
 		try {
-			const r = await runWorkflow(workflow('dedupe-batch.json', { mode: 'memory' }, { stateFile: join(user, '.n8n', 'database.sqlite') }), { Leads: leads });
+			const r = await runWorkflow(
+				workflow('dedupe-batch.json', { mode: 'memory' }, { stateFile: join(user, '.n8n', 'database.sqlite') }),
+				{ Leads: leads },
+			);
 			expect(r.error('Dedupe Leads')?.message).toMatch(/^State File ".*database\.sqlite" is inside n8n's own files/);
 		} finally {
 			if (previous === undefined) delete process.env.N8N_USER_FOLDER;
@@ -75,21 +116,46 @@ describe('Dedupe Leads in the n8n engine', () => {
 	});
 
 	it('reads other shapes through field paths, and passes items with nothing comparable through', async () => {
-		const wf = workflow('dedupe-batch.json', { fields: { field: [{ name: 'email', kind: 'email', path: 'contact.mail' }, { name: 'dob', kind: 'date', path: 'dob' }] } });
-		const r = await runWorkflow(wf, { Leads: items([{ contact: { mail: 'A@B.example' }, dob: '1990-01-01' }, { contact: { mail: 'a@b.example' } }, { unrelated: true }, {}]) });
+		const wf = workflow('dedupe-batch.json', {
+			fields: {
+				field: [
+					{ name: 'email', kind: 'email', path: 'contact.mail' },
+					{ name: 'dob', kind: 'date', path: 'dob' },
+				],
+			},
+		});
+		const r = await runWorkflow(wf, {
+			Leads: items([
+				{ contact: { mail: 'A@B.example' }, dob: '1990-01-01' },
+				{ contact: { mail: 'a@b.example' } },
+				{ unrelated: true },
+				{},
+			]),
+		});
 		expect(r.output('Duplicates')).toHaveLength(1);
-		expect(r.output('Kept').map((i) => (i.json.dedupe as Record<string, unknown>).unmatchable ?? false)).toEqual([false, true, true]);
+		expect(r.output('Kept').map((i) => (i.json.dedupe as Record<string, unknown>).unmatchable ?? false)).toEqual([
+			false,
+			true,
+			true,
+		]);
 		// the output pane says so, and where to look
 		const hints = r.run.data.resultData.runData['Dedupe Leads'][0].hints ?? [];
-		expect(hints.map((h) => h.message)).toEqual([expect.stringMatching(/^2 leads have no email, phone, name or company to compare.*"Fields"/)]);
+		expect(hints.map((h) => h.message)).toEqual([
+			expect.stringMatching(/^2 leads have no email, phone, name or company to compare.*"Fields"/),
+		]);
 	});
 
 	it('says in the output pane when the memory is over half full', async () => {
 		const options = { stateFile: join(dir, 'half-full.sqlite'), maxEntries: 3 };
-		const r = await runWorkflow(workflow('dedupe-batch.json', { mode: 'memory' }, options), { Leads: leads.slice(0, 3) });
+		const r = await runWorkflow(workflow('dedupe-batch.json', { mode: 'memory' }, options), {
+			Leads: leads.slice(0, 3),
+		});
 		const hints = r.run.data.resultData.runData['Dedupe Leads'][0].hints ?? [];
 		expect(hints.map((h) => h.message)).toEqual([expect.stringMatching(/^The memory holds \d of at most 3 leads/)]);
-		const roomy = await runWorkflow(workflow('dedupe-batch.json', { mode: 'memory' }, { stateFile: join(dir, 'roomy.sqlite') }), { Leads: leads.slice(0, 3) });
+		const roomy = await runWorkflow(
+			workflow('dedupe-batch.json', { mode: 'memory' }, { stateFile: join(dir, 'roomy.sqlite') }),
+			{ Leads: leads.slice(0, 3) },
+		);
 		expect(roomy.run.data.resultData.runData['Dedupe Leads'][0].hints ?? []).toEqual([]);
 	});
 
@@ -98,28 +164,56 @@ describe('Dedupe Leads in the n8n engine', () => {
 		const options = { stateFile: join(dir, 'memory.sqlite') };
 		const first = await runWorkflow(workflow('dedupe-batch.json', params, options), { Leads: leads.slice(0, 1) });
 		expect(first.output('Kept')).toHaveLength(1);
-		const second = await runWorkflow(workflow('dedupe-batch.json', params, options), { Leads: items([{ id: 'l9', email: 'laura.dupont@gmail.com' }]) });
+		const second = await runWorkflow(workflow('dedupe-batch.json', params, options), {
+			Leads: items([{ id: 'l9', email: 'laura.dupont@gmail.com' }]),
+		});
 		expect(second.output('Duplicates')[0].json.dedupe).toMatchObject({ duplicate_of: 'l1', mode: 'memory' });
-		const forget = await runWorkflow(workflow('dedupe-batch.json', { operation: 'forget', forgetBy: 'email', forgetValue: '={{ $json.email }}' }, options), { Leads: items([{ email: 'LAURA.DUPONT@gmail.com' }]) });
+		const forget = await runWorkflow(
+			workflow(
+				'dedupe-batch.json',
+				{ operation: 'forget', forgetBy: 'email', forgetValue: '={{ $json.email }}' },
+				options,
+			),
+			{ Leads: items([{ email: 'LAURA.DUPONT@gmail.com' }]) },
+		);
 		expect(forget.output('Kept')[0].json).toMatchObject({ records_removed: 2 });
-		const third = await runWorkflow(workflow('dedupe-batch.json', params, options), { Leads: items([{ id: 'l10', email: 'laura.dupont@gmail.com' }]) });
+		const third = await runWorkflow(workflow('dedupe-batch.json', params, options), {
+			Leads: items([{ id: 'l10', email: 'laura.dupont@gmail.com' }]),
+		});
 		expect(third.output('Kept')).toHaveLength(1);
-		const clear = await runWorkflow(workflow('dedupe-batch.json', { operation: 'clearMemory' }, options), { Leads: items([{}]) });
+		const clear = await runWorkflow(workflow('dedupe-batch.json', { operation: 'clearMemory' }, options), {
+			Leads: items([{}]),
+		});
 		expect(clear.output('Kept')[0].json).toMatchObject({ cleared: 1 });
 	});
 
 	it('remembers leads in Redis with the Redis credential', async () => {
 		const redis: RedisServer = await startRedis('node-pass');
 		try {
-			const creds = { leadManagementRedisApi: { host: '127.0.0.1', port: redis.port, password: 'node-pass', database: 2, tls: false, keyPrefix: 'node-test:' } };
+			const creds = {
+				leadManagementRedisApi: {
+					host: '127.0.0.1',
+					port: redis.port,
+					password: 'node-pass',
+					database: 2,
+					tls: false,
+					keyPrefix: 'node-test:',
+				},
+			};
 			const wf = () => workflow('dedupe-batch.json', { mode: 'memory', store: 'redis' });
 			const first = await runWorkflow(wf(), { Leads: leads.slice(0, 1) }, creds);
 			expect(first.error('Dedupe Leads')).toBeUndefined();
 			expect(first.output('Kept')).toHaveLength(1);
 			const again = await runWorkflow(wf(), { Leads: items([{ id: 'r2', email: 'laura.dupont@gmail.com' }]) }, creds);
 			expect(again.output('Duplicates')[0].json.dedupe).toMatchObject({ duplicate_of: 'l1', mode: 'memory' });
-			const wrong = await runWorkflow(wf(), { Leads: leads.slice(0, 1) }, { leadManagementRedisApi: { ...creds.leadManagementRedisApi, password: 'nope' } });
-			expect(wrong.error('Dedupe Leads')?.message).toMatch(/Cannot connect to Redis \(127\.0\.0\.1:\d+\): (WRONGPASS|NOAUTH)/);
+			const wrong = await runWorkflow(
+				wf(),
+				{ Leads: leads.slice(0, 1) },
+				{ leadManagementRedisApi: { ...creds.leadManagementRedisApi, password: 'nope' } },
+			);
+			expect(wrong.error('Dedupe Leads')?.message).toMatch(
+				/Cannot connect to Redis \(127\.0\.0\.1:\d+\): (WRONGPASS|NOAUTH)/,
+			);
 		} finally {
 			await redis.stop();
 		}
@@ -127,11 +221,19 @@ describe('Dedupe Leads in the n8n engine', () => {
 
 	it('matches new leads against a reference list on the second input', async () => {
 		const r = await runWorkflow(workflow('dedupe-reference.json'), {
-			'New leads': items([{ id: 'n1', email: 'jane@acme.com', phone: '+14155550134' }, { id: 'n2', email: 'new@lead.io' }]),
+			'New leads': items([
+				{ id: 'n1', email: 'jane@acme.com', phone: '+14155550134' },
+				{ id: 'n2', email: 'new@lead.io' },
+			]),
 			'CRM export': items([{ id: 'crm-7', email: 'JANE@acme.com', first_name: 'Jane', company: 'Acme' }]),
 		});
 		expect(r.output('Kept').map((i) => i.json.id)).toEqual(['n2']);
-		expect(r.output('Duplicates')[0].json).toMatchObject({ id: 'crm-7', phone: '+14155550134', company: 'Acme', dedupe: { duplicate_of: 'crm-7', mode: 'reference' } });
+		expect(r.output('Duplicates')[0].json).toMatchObject({
+			id: 'crm-7',
+			phone: '+14155550134',
+			company: 'Acme',
+			dedupe: { duplicate_of: 'crm-7', mode: 'reference' },
+		});
 		expect(r.output('Dedupe Leads', 1)[0].pairedItem).toEqual({ item: 0 });
 	});
 });

@@ -1,4 +1,8 @@
-import { configuredInputs as routeInputs, configuredOutputs as routeOutputs, routeHints } from '../../nodes/Route/Route.node';
+import {
+	configuredInputs as routeInputs,
+	configuredOutputs as routeOutputs,
+	routeHints,
+} from '../../nodes/Route/Route.node';
 import { storeErrorMessage } from '../../nodes/shared/store';
 import { subtitle as dedupeSubtitle } from '../../nodes/Dedupe/Dedupe.node';
 import { subtitle as routeSubtitle } from '../../nodes/Route/Route.node';
@@ -33,26 +37,51 @@ describe('canvas subtitles read as a marketer would say them', () => {
 
 describe('state-store errors say what to do', () => {
 	it('a busy SQLite file names the likely holders and the Redis store for several hosts', () => {
-		expect(storeErrorMessage(new Error('database is locked'))).toMatch(/^The state file is busy: .*Retry the execution; with several n8n hosts \(queue mode\) use the Redis store/);
+		expect(storeErrorMessage(new Error('database is locked'))).toMatch(
+			/^The state file is busy: .*Retry the execution; with several n8n hosts \(queue mode\) use the Redis store/,
+		);
 	});
 	it('an unreachable Redis points at the credential', () => {
-		expect(storeErrorMessage(new Error('connect ECONNREFUSED 127.0.0.1:6390'))).toMatch(/^Redis is unreachable: check the host, port and TLS settings/);
+		expect(storeErrorMessage(new Error('connect ECONNREFUSED 127.0.0.1:6390'))).toMatch(
+			/^Redis is unreachable: check the host, port and TLS settings/,
+		);
 		// the store's own connection message already says both
-		expect(storeErrorMessage(new Error('Cannot connect to Redis (127.0.0.1:6390): ECONNREFUSED'))).toBe('Cannot connect to Redis (127.0.0.1:6390): ECONNREFUSED');
+		expect(storeErrorMessage(new Error('Cannot connect to Redis (127.0.0.1:6390): ECONNREFUSED'))).toBe(
+			'Cannot connect to Redis (127.0.0.1:6390): ECONNREFUSED',
+		);
 	});
 });
 
 describe('Route Leads: typed inputs, outputs and hints', () => {
 	it('names an output per rule, then No Rule Matched and Unassigned', () => {
-		expect(routeOutputs({ operation: 'route', outputMode: 'perRule', rules: { values: [{ name: 'EMEA' }, {}] } }).map((o) => (o as { displayName?: string }).displayName)).toEqual(['EMEA', 'Rule 2', 'No Rule Matched', 'Unassigned']);
+		expect(
+			routeOutputs({ operation: 'route', outputMode: 'perRule', rules: { values: [{ name: 'EMEA' }, {}] } }).map(
+				(o) => (o as { displayName?: string }).displayName,
+			),
+		).toEqual(['EMEA', 'Rule 2', 'No Rule Matched', 'Unassigned']);
 		expect(routeOutputs({ operation: 'route', outputMode: 'single' })).toEqual([{ type: 'main' }]);
-		expect(routeInputs({ operation: 'route', ownersSource: 'input', accountOwnerFirst: true, accountsInput: true }).map((i) => i.displayName)).toEqual(['Leads', 'Owners', 'Accounts']);
+		expect(
+			routeInputs({ operation: 'route', ownersSource: 'input', accountOwnerFirst: true, accountsInput: true }).map(
+				(i) => i.displayName,
+			),
+		).toEqual(['Leads', 'Owners', 'Accounts']);
 		expect(routeInputs({ operation: 'reset', ownersSource: 'input' }).map((i) => i.displayName)).toEqual(['Leads']);
 	});
 	it('points out rules no lead matched and leads left unassigned', () => {
-		const decision = (ruleIndex: number, status: 'assigned' | 'unassigned') => ({ ruleIndex, status, reason: '', skipped: [] });
-		const hints = routeHints([{ name: 'EMEA' }, { name: 'APAC' }], [decision(0, 'assigned'), decision(-1, 'unassigned')]).map((h) => h.message);
-		expect(hints).toEqual([expect.stringMatching(/^No lead matched rule 2 \("APAC"\)/), expect.stringMatching(/^1 lead was left unassigned.*Fallback Owner/)]);
+		const decision = (ruleIndex: number, status: 'assigned' | 'unassigned') => ({
+			ruleIndex,
+			status,
+			reason: '',
+			skipped: [],
+		});
+		const hints = routeHints(
+			[{ name: 'EMEA' }, { name: 'APAC' }],
+			[decision(0, 'assigned'), decision(-1, 'unassigned')],
+		).map((h) => h.message);
+		expect(hints).toEqual([
+			expect.stringMatching(/^No lead matched rule 2 \("APAC"\)/),
+			expect.stringMatching(/^1 lead was left unassigned.*Fallback Owner/),
+		]);
 		expect(routeHints([{ name: 'EMEA' }], [decision(0, 'assigned')])).toEqual([]);
 	});
 });

@@ -94,9 +94,16 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	isCredentialUsableByNode(): boolean {
 		return true;
 	}
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const auth = CREDENTIAL_TYPES[typeName]?.authenticate as { properties?: Record<string, Record<string, string>> } | undefined;
-		const resolve = (v: string) => v.replace(/^=\{\{\$credentials\.(\w+)\}\}$/, (_m, k: string) => String(credentials[k] ?? ''));
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		options: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const auth = CREDENTIAL_TYPES[typeName]?.authenticate as
+			| { properties?: Record<string, Record<string, string>> }
+			| undefined;
+		const resolve = (v: string) =>
+			v.replace(/^=\{\{\$credentials\.(\w+)\}\}$/, (_m, k: string) => String(credentials[k] ?? ''));
 		for (const [section, values] of Object.entries(auth?.properties ?? {})) {
 			const target = ((options as unknown as Record<string, Record<string, string>>)[section] ??= {});
 			for (const [k, v] of Object.entries(values)) target[k] = resolve(v);
@@ -167,7 +174,11 @@ export async function runWorkflow(
 	credentials: Record<string, ICredentialDataDecryptedObject> = {},
 ): Promise<NodeRun> {
 	const workflow = makeWorkflow(workflowJson, false);
-	const run = await executeStack(workflow, engineAdditionalData(credentials), Object.entries(inputs).map(([node, items]) => ({ node, main: [items as INodeExecutionData[]] })));
+	const run = await executeStack(
+		workflow,
+		engineAdditionalData(credentials),
+		Object.entries(inputs).map(([node, items]) => ({ node, main: [items as INodeExecutionData[]] })),
+	);
 	return {
 		run,
 		output: outputOf(run),
@@ -177,7 +188,9 @@ export async function runWorkflow(
 	};
 }
 
-function engineAdditionalData(credentials: Record<string, ICredentialDataDecryptedObject>): IWorkflowExecuteAdditionalData {
+function engineAdditionalData(
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+): IWorkflowExecuteAdditionalData {
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', mock<IWorkflowBase>());
 	// (untyped call: jest-mock-extended's deep partial of this interface is too deep for tsc)
 	const additionalData = (mock as (init: object) => IWorkflowExecuteAdditionalData)({
@@ -206,8 +219,14 @@ function makeWorkflow(json: IWorkflowBase, active: boolean): Workflow {
 }
 
 /** Runs the workflow from a prepared execution stack, as n8n does after a trigger fired. */
-async function executeStack(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData, stack: Array<{ node: string; main: INodeExecutionData[][] }>): Promise<IRun> {
-	const finished = new Promise<IRun>((resolve) => additionalData.hooks!.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+async function executeStack(
+	workflow: Workflow,
+	additionalData: IWorkflowExecuteAdditionalData,
+	stack: Array<{ node: string; main: INodeExecutionData[][] }>,
+): Promise<IRun> {
+	const finished = new Promise<IRun>((resolve) =>
+		additionalData.hooks!.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+	);
 	const runExecutionData = {
 		resultData: { runData: {} },
 		executionData: {
@@ -215,7 +234,11 @@ async function executeStack(workflow: Workflow, additionalData: IWorkflowExecute
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: stack.map(({ node, main }) => ({ node: workflow.getNode(node)!, data: { main }, source: null })),
+			nodeExecutionStack: stack.map(({ node, main }) => ({
+				node: workflow.getNode(node)!,
+				data: { main },
+				source: null,
+			})),
 		},
 	} as unknown as IRunExecutionData;
 	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
@@ -285,10 +308,16 @@ export async function runWebhook(
 	const nodeType = new TestNodeTypes().getByNameAndVersion(triggerNode.type);
 	const method = request.method ?? 'POST';
 	const webhookDescription = nodeType.description.webhooks!.find((w) => w.httpMethod === method)!;
-	const rawBody = request.rawBody ?? (request.body !== undefined ? Buffer.from(JSON.stringify(request.body)) : undefined);
+	const rawBody =
+		request.rawBody ?? (request.body !== undefined ? Buffer.from(JSON.stringify(request.body)) : undefined);
 	const req = {
 		method,
-		headers: Object.fromEntries(Object.entries({ 'content-type': 'application/json', ...(request.headers ?? {}) }).map(([k, v]) => [k.toLowerCase(), v])),
+		headers: Object.fromEntries(
+			Object.entries({ 'content-type': 'application/json', ...(request.headers ?? {}) }).map(([k, v]) => [
+				k.toLowerCase(),
+				v,
+			]),
+		),
 		query: request.query ?? {},
 		body: request.body ?? {},
 		rawBody,
@@ -309,10 +338,20 @@ export async function runWebhook(
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: triggerNode.webhookId,
 	};
-	const context = new WebhookContext(workflow, workflow.getNode(triggerNode.name)!, additionalData, 'webhook', webhookData as never, [], null);
+	const context = new WebhookContext(
+		workflow,
+		workflow.getNode(triggerNode.name)!,
+		additionalData,
+		'webhook',
+		webhookData as never,
+		[],
+		null,
+	);
 	const result = await nodeType.webhook!.call(context);
 
-	const run = result.workflowData ? await executeStack(workflow, additionalData, [{ node: triggerNode.name, main: result.workflowData }]) : undefined;
+	const run = result.workflowData
+		? await executeStack(workflow, additionalData, [{ node: triggerNode.name, main: result.workflowData }])
+		: undefined;
 	if (!result.noWebhookResponse && !state.sent) {
 		state.status = 200;
 		state.body = result.webhookResponse ?? { message: 'Workflow was started' };

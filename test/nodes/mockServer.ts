@@ -36,7 +36,10 @@ export class MockServer {
 					}
 					(this.bodies[path] ??= []).push(body);
 				}
-				const route = this.routes[path] ?? { status: 404, body: { error: { message: 'Unsupported get request', code: 100 } } };
+				const route = this.routes[path] ?? {
+					status: 404,
+					body: { error: { message: 'Unsupported get request', code: 100 } },
+				};
 				res.writeHead(route.status, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(route.body));
 			});

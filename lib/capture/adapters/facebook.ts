@@ -30,10 +30,31 @@ export function parseFacebookWebhook(body: Obj): ParsedSubmission[] {
 }
 
 /** Standard Lead Ads question names mapped onto the canonical lead. */
-const FB_FIELDS: Record<string, 'email' | 'phone' | 'first_name' | 'last_name' | 'full_name' | 'company' | 'job_title' | 'city' | 'country' | 'website'> = {
-	email: 'email', work_email: 'email', phone_number: 'phone', work_phone_number: 'phone',
-	first_name: 'first_name', last_name: 'last_name', full_name: 'full_name', company_name: 'company',
-	job_title: 'job_title', city: 'city', country: 'country', website: 'website',
+const FB_FIELDS: Record<
+	string,
+	| 'email'
+	| 'phone'
+	| 'first_name'
+	| 'last_name'
+	| 'full_name'
+	| 'company'
+	| 'job_title'
+	| 'city'
+	| 'country'
+	| 'website'
+> = {
+	email: 'email',
+	work_email: 'email',
+	phone_number: 'phone',
+	work_phone_number: 'phone',
+	first_name: 'first_name',
+	last_name: 'last_name',
+	full_name: 'full_name',
+	company_name: 'company',
+	job_title: 'job_title',
+	city: 'city',
+	country: 'country',
+	website: 'website',
 };
 
 /**
@@ -59,7 +80,17 @@ export function applyFacebookLead(sub: ParsedSubmission, lead: Obj): ParsedSubmi
 		out.consent.marketing = checked.every(Boolean);
 		out.meta.custom_disclaimer_responses = disclaimers;
 	}
-	for (const k of ['ad_id', 'ad_name', 'adset_id', 'adset_name', 'campaign_id', 'campaign_name', 'platform', 'is_organic', 'partner_name']) {
+	for (const k of [
+		'ad_id',
+		'ad_name',
+		'adset_id',
+		'adset_name',
+		'campaign_id',
+		'campaign_name',
+		'platform',
+		'is_organic',
+		'partner_name',
+	]) {
 		if (lead[k] !== undefined) out.meta[k] = typeof lead[k] === 'number' ? String(lead[k]) : lead[k];
 	}
 	return out;

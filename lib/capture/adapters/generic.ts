@@ -1,7 +1,17 @@
 import { emptySubmission, type ParsedSubmission } from '../types';
 import { answer, isObj, isUtmKey, str, toIso, type Obj } from './util';
 
-const META_KEYS = new Set(['form_id', 'formid', 'form_name', 'formname', 'submission_id', 'submissionid', 'submitted_at', 'page_url', 'pageurl']);
+const META_KEYS = new Set([
+	'form_id',
+	'formid',
+	'form_name',
+	'formname',
+	'submission_id',
+	'submissionid',
+	'submitted_at',
+	'page_url',
+	'pageurl',
+]);
 
 /** Plain HTML forms and any flat or lightly nested JSON: every key is an answer. */
 export function parseGeneric(body: Obj): ParsedSubmission[] {

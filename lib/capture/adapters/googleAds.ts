@@ -1,10 +1,21 @@
 import { emptySubmission, type ParsedSubmission } from '../types';
 import { answer, asArray, idString, isObj, str, type Obj } from './util';
 
-const COLUMNS: Record<string, 'email' | 'phone' | 'first_name' | 'last_name' | 'full_name' | 'company' | 'job_title' | 'city' | 'country'> = {
-	EMAIL: 'email', WORK_EMAIL: 'email', PHONE_NUMBER: 'phone', WORK_PHONE: 'phone',
-	FIRST_NAME: 'first_name', LAST_NAME: 'last_name', FULL_NAME: 'full_name', COMPANY_NAME: 'company',
-	JOB_TITLE: 'job_title', CITY: 'city', COUNTRY: 'country',
+const COLUMNS: Record<
+	string,
+	'email' | 'phone' | 'first_name' | 'last_name' | 'full_name' | 'company' | 'job_title' | 'city' | 'country'
+> = {
+	EMAIL: 'email',
+	WORK_EMAIL: 'email',
+	PHONE_NUMBER: 'phone',
+	WORK_PHONE: 'phone',
+	FIRST_NAME: 'first_name',
+	LAST_NAME: 'last_name',
+	FULL_NAME: 'full_name',
+	COMPANY_NAME: 'company',
+	JOB_TITLE: 'job_title',
+	CITY: 'city',
+	COUNTRY: 'country',
 };
 
 /**

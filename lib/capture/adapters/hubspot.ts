@@ -1,9 +1,20 @@
 import { emptySubmission, type ParsedSubmission } from '../types';
 import { answer, asArray, isObj, str, toIso, type Obj } from './util';
 
-const HS_FIELDS: Record<string, 'email' | 'phone' | 'first_name' | 'last_name' | 'company' | 'job_title' | 'website' | 'country' | 'city' | 'message'> = {
-	email: 'email', phone: 'phone', mobilephone: 'phone', firstname: 'first_name', lastname: 'last_name',
-	company: 'company', jobtitle: 'job_title', website: 'website', country: 'country', city: 'city',
+const HS_FIELDS: Record<
+	string,
+	'email' | 'phone' | 'first_name' | 'last_name' | 'company' | 'job_title' | 'website' | 'country' | 'city' | 'message'
+> = {
+	email: 'email',
+	phone: 'phone',
+	mobilephone: 'phone',
+	firstname: 'first_name',
+	lastname: 'last_name',
+	company: 'company',
+	jobtitle: 'job_title',
+	website: 'website',
+	country: 'country',
+	city: 'city',
 	message: 'message',
 };
 
@@ -35,7 +46,11 @@ export function parseHubspot(body: Obj): ParsedSubmission[] {
 	if (str(ctx.hutk)) sub.meta.hutk = str(ctx.hutk);
 	if (str(ctx.pageName)) sub.meta.page_name = str(ctx.pageName);
 	const legal = isObj(body.legalConsentOptions) ? body.legalConsentOptions : {};
-	const consent = isObj(legal.consent) ? legal.consent : isObj(legal.legitimateInterest) ? legal.legitimateInterest : undefined;
+	const consent = isObj(legal.consent)
+		? legal.consent
+		: isObj(legal.legitimateInterest)
+			? legal.legitimateInterest
+			: undefined;
 	if (consent) {
 		if (typeof consent.consentToProcess === 'boolean') sub.consent.terms = consent.consentToProcess;
 		const comms = asArray(consent.communications).filter(isObj);

@@ -34,7 +34,8 @@ export function detectProvider(body: unknown, headers: Record<string, unknown> =
 	if (header(headers, 'tally-signature')) return 'tally';
 	if (header(headers, 'x-webflow-signature')) return 'webflow';
 	if (!isObj(body)) return 'generic';
-	if (isObj(body.form_response) && (body.event_type === 'form_response' || Array.isArray(body.form_response.answers))) return 'typeform';
+	if (isObj(body.form_response) && (body.event_type === 'form_response' || Array.isArray(body.form_response.answers)))
+		return 'typeform';
 	if (body.eventType === 'FORM_RESPONSE' && isObj(body.data)) return 'tally';
 	if (body.triggerType === 'form_submission' && isObj(body.payload)) return 'webflow';
 	if (body.object === 'page' || body.object === 'instagram') {
@@ -42,7 +43,11 @@ export function detectProvider(body: unknown, headers: Record<string, unknown> =
 	}
 	if (body.lead_id !== undefined && Array.isArray(body.user_column_data)) return 'googleAds';
 	if (body.formID !== undefined && (body.rawRequest !== undefined || body.submissionID !== undefined)) return 'jotform';
-	if (Array.isArray(body.fields) && (isObj(body.context) || isObj(body.legalConsentOptions) || body.submittedAt !== undefined)) return 'hubspot';
+	if (
+		Array.isArray(body.fields) &&
+		(isObj(body.context) || isObj(body.legalConsentOptions) || body.submittedAt !== undefined)
+	)
+		return 'hubspot';
 	if (isObj(body.form) && isObj(body.fields) && (isObj(body.meta) || body.form.name !== undefined)) return 'elementor';
 	if (Object.keys(body).some((k) => /^(form|fields|meta)\[/.test(k))) return 'elementor';
 	if (body.form_id !== undefined && body.form_name !== undefined) return 'elementor';

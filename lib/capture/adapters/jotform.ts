@@ -4,9 +4,21 @@ import { answer, isObj, str, type Obj } from './util';
 
 /** Keys of Jotform's rawRequest that are form plumbing, not answers. */
 const PLUMBING = new Set([
-	'slug', 'jsExecutionTracker', 'submitSource', 'buildDate', 'uploadServerUrl', 'eventObserver',
-	'timeToSubmit', 'temp_upload', 'file_server', 'preview', 'validatedNewRequiredFieldIDs', 'path',
-	'event_id', 'website', 'simple_spc',
+	'slug',
+	'jsExecutionTracker',
+	'submitSource',
+	'buildDate',
+	'uploadServerUrl',
+	'eventObserver',
+	'timeToSubmit',
+	'temp_upload',
+	'file_server',
+	'preview',
+	'validatedNewRequiredFieldIDs',
+	'path',
+	'event_id',
+	'website',
+	'simple_spc',
 ]);
 
 /**
@@ -50,7 +62,12 @@ export function parseJotform(body: Obj): ParsedSubmission[] {
 	}
 	// Uploaded files are listed as URLs under the bare field name (e.g. "identityProof").
 	for (const [key, value] of Object.entries(request)) {
-		if (!/^q\d+_/.test(key) && !PLUMBING.has(key) && Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+		if (
+			!/^q\d+_/.test(key) &&
+			!PLUMBING.has(key) &&
+			Array.isArray(value) &&
+			value.every((v) => typeof v === 'string')
+		) {
 			sub.answers.push(answer(key, value, undefined, 'file_upload'));
 		}
 	}

@@ -24,7 +24,11 @@ export function parseTally(body: Obj): ParsedSubmission[] {
 		const key = str(f.key) ?? `field_${sub.answers.length + 1}`;
 		const type = str(f.type) ?? 'UNKNOWN';
 		const label = str(f.label);
-		if (type === 'CHECKBOXES' && typeof f.value === 'boolean' && [...mainKeys].some((k) => k && key.startsWith(`${k}_`))) {
+		if (
+			type === 'CHECKBOXES' &&
+			typeof f.value === 'boolean' &&
+			[...mainKeys].some((k) => k && key.startsWith(`${k}_`))
+		) {
 			continue; // per-option expansion of a checkbox group already present
 		}
 		let value: unknown = f.value;
@@ -40,7 +44,8 @@ export function parseTally(body: Obj): ParsedSubmission[] {
 		sub.answers.push(answer(key, value, label, type));
 		if (type === 'INPUT_EMAIL' && sub.typed.email === undefined) sub.typed.email = value;
 		if (type === 'INPUT_PHONE_NUMBER' && sub.typed.phone === undefined) sub.typed.phone = value;
-		if (type === 'INPUT_LINK' && /web|site|url/i.test(label ?? '') && sub.typed.website === undefined) sub.typed.website = value;
+		if (type === 'INPUT_LINK' && /web|site|url/i.test(label ?? '') && sub.typed.website === undefined)
+			sub.typed.website = value;
 	}
 	return [sub];
 }
