@@ -1,8 +1,5 @@
-import {
-	configuredInputs as routeInputs,
-	configuredOutputs as routeOutputs,
-	routeHints,
-} from '../../nodes/Route/Route.node';
+import { configuredInputs as routeInputs, configuredOutputs as routeOutputs } from '../../nodes/Route/Route.node';
+import { routeHints } from '../../nodes/Route/actions/route.operation';
 import { storeErrorMessage } from '../../nodes/shared/store';
 import { subtitle as dedupeSubtitle } from '../../nodes/Dedupe/Dedupe.node';
 import { subtitle as routeSubtitle } from '../../nodes/Route/Route.node';

@@ -1,0 +1,123 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { companyDomain, normalizeDomain } from '../../../lib/normalize/domain';
+import { accountOwnersFromRows } from '../../../lib/route/owners';
+import { withRouting } from '../../../lib/route/result';
+import { routeLeads } from '../../../lib/route/route';
+import type { RouteDecision, RouteRequest } from '../../../lib/route/router';
+import type { OpenedStore } from '../../shared/store';
+import type { RouteSettings } from '../config';
+
+/** What the output pane should point out after a run: rules no lead matched, leads left unassigned. */
+export function routeHints(rules: Array<{ name?: string }>, decisions: RouteDecision[]): NodeExecutionHint[] {
+	const hints: NodeExecutionHint[] = [];
+	if (decisions.length === 0) return hints;
+	const matched = new Set(decisions.map((d) => d.ruleIndex));
+	const idle = rules
+		.map((r, i) => (matched.has(i) ? undefined : `${i + 1} ("${r.name || `Rule ${i + 1}`}")`))
+		.filter((x): x is string => !!x);
+	if (idle.length && rules.length) {
+		hints.push({
+			message: `No lead matched rule${idle.length > 1 ? 's' : ''} ${idle.join(', ')} in this run: check ${idle.length > 1 ? 'their' : 'its'} conditions against the leads' fields.`,
+			location: 'outputPane',
+		});
+	}
+	const unassigned = decisions.filter((d) => d.status === 'unassigned').length;
+	if (unassigned) {
+		hints.push({
+			message: `${unassigned} lead${unassigned > 1 ? 's were' : ' was'} left unassigned (every owner away, capped or out of hours, or no rule and no default): set a Fallback Owner to catch ${unassigned > 1 ? 'them' : 'it'}.`,
+			location: 'outputPane',
+		});
+	}
+	return hints;
+}
+
+/**
+ * Route: each lead gets an owner (account owner first, the first matching territory rule, the
+ * default assignment, the fallback), one transaction per batch; one output, or one per rule.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	settings: RouteSettings,
+	store: OpenedStore,
+	now: number,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData(0);
+	const { router } = settings;
+	const rules = router.settings.rules;
+	const accounts =
+		settings.accountsInput !== undefined
+			? accountOwnersFromRows(
+					this.getInputData(settings.accountsInput).map((i) => i.json as Record<string, unknown>),
+					normalizeDomain,
+				).owners
+			: undefined;
+	const wantsDomain = router.settings.accountOwnerFirst || router.settings.rememberAccountOwners;
+
+	const requests: Array<{ index: number; request: RouteRequest }> = [];
+	const failed: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			let ruleIndex = -1;
+			for (let r = 0; r < rules.length && ruleIndex < 0; r++) {
+				if (this.getNodeParameter(`rules.values[${r}].conditions`, i, false, { extractValue: true }) === true)
+					ruleIndex = r;
+			}
+			const json = items[i].json as IDataObject;
+			const domainOption = String(this.getNodeParameter('options.domain', i, '') ?? '').trim();
+			const domain = wantsDomain ? (domainOption ? normalizeDomain(domainOption) : companyDomain(json)) : null;
+			const given = router.settings.accountOwnerFirst
+				? String(this.getNodeParameter('accountOwnerId', i, '') ?? '').trim()
+				: '';
+			requests.push({
+				index: i,
+				request: { ruleIndex, domain, accountOwnerId: given || (domain ? accounts?.get(domain) : undefined) },
+			});
+		} catch (error) {
+			if (!this.continueOnFail())
+				throw new NodeOperationError(this.getNode(), error as Error, {
+					itemIndex: i,
+					description: `While checking the routing rules for item ${i}`,
+				});
+			failed.push({ json: { ...items[i].json, error: (error as Error).message }, pairedItem: { item: i } });
+		}
+	}
+
+	const decisions = await routeLeads(
+		router,
+		requests.map((r) => r.request),
+		store,
+		settings.namespace,
+		now,
+	);
+	this.addExecutionHints(...routeHints(rules, decisions));
+	const perRule = settings.outputMode === 'perRule';
+	const outputs: INodeExecutionData[][] = Array.from({ length: perRule ? rules.length + 2 : 1 }, () => []);
+	const unassigned = outputs.length - 1;
+	decisions.forEach((decision, k) => {
+		const index = requests[k].index;
+		const item: INodeExecutionData = {
+			json: withRouting(
+				items[index].json as Record<string, unknown>,
+				decision,
+				now,
+				settings.ownerField,
+			) as IDataObject,
+			...(items[index].binary ? { binary: items[index].binary } : {}),
+			pairedItem: { item: index },
+		};
+		const output = !perRule
+			? 0
+			: decision.status === 'unassigned'
+				? unassigned
+				: decision.ruleIndex >= 0
+					? decision.ruleIndex
+					: rules.length;
+		outputs[output].push(item);
+	});
+	// Items whose rules could not be checked (continue on fail) come out unassigned, with the error.
+	outputs[unassigned].push(...failed);
+	if (!perRule)
+		outputs[0].sort((a, b) => (a.pairedItem as { item: number }).item - (b.pairedItem as { item: number }).item);
+	return outputs;
+}
