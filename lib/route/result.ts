@@ -59,6 +59,8 @@ export function withRouting(
 	decision: RouteDecision,
 	now: number,
 	field = 'owner',
+	/** The node as the user named it, for the history entry. */
+	nodeName = 'Route Leads',
 ): Record<string, unknown> {
 	const section = ownerSection(decision, now);
 	const out: Record<string, unknown> = { ...lead, [field]: section };
@@ -67,7 +69,7 @@ export function withRouting(
 			...lead.history,
 			{
 				at: section.routing.routed_at,
-				node: 'route',
+				node: nodeName,
 				action: decision.status === 'assigned' ? 'assigned' : decision.status === 'output' ? 'routed' : 'unassigned',
 				detail: {
 					owner_id: section.id,

@@ -157,6 +157,7 @@ export const dedupeProperties: INodeProperties[] = [
 	{
 		displayName: 'On Duplicate',
 		name: 'onDuplicate',
+		description: 'Which lead of a set of duplicates stays on Kept, or whether they are merged into one',
 		type: 'options',
 		default: 'keepFirst',
 		displayOptions: findOnly,
@@ -180,6 +181,7 @@ export const dedupeProperties: INodeProperties[] = [
 	{
 		displayName: 'Output',
 		name: 'outputMode',
+		description: 'Kept and duplicate leads on two outputs, or every lead on one output flagged with dedupe.status',
 		type: 'options',
 		noDataExpression: true,
 		default: 'split',
@@ -223,6 +225,8 @@ export const dedupeProperties: INodeProperties[] = [
 					{
 						displayName: 'Kind',
 						name: 'kind',
+						description:
+							'How the field is compared: email, phone, names, company, domain, city, date, postcode, address, ID or free text',
 						type: 'options',
 						default: 'text',
 						options: FIELD_KINDS.map((k) => ({
@@ -233,6 +237,7 @@ export const dedupeProperties: INodeProperties[] = [
 					{
 						displayName: 'Path in Item',
 						name: 'path',
+						description: 'Dotted path of the value in each item, e.g. contact.email or answers.dob',
 						type: 'string',
 						default: '',
 						placeholder: 'custom.date_of_birth',
@@ -244,6 +249,7 @@ export const dedupeProperties: INodeProperties[] = [
 	{
 		displayName: 'Forget By',
 		name: 'forgetBy',
+		description: 'Whether the value to forget is an email address (every lead with it) or a lead ID',
 		type: 'options',
 		default: 'leadId',
 		displayOptions: { show: { operation: ['forget'] } },

@@ -38,6 +38,8 @@ export const captureProperties: INodeProperties[] = [
 	{
 		displayName: 'Form Provider',
 		name: 'provider',
+		description:
+			'Which form tool posts to this webhook; Auto-Detect recognises the vendor from its headers and payload',
 		type: 'options',
 		default: 'auto',
 		options: [
@@ -87,6 +89,8 @@ export const captureProperties: INodeProperties[] = [
 	{
 		displayName: 'Authentication',
 		name: 'authentication',
+		description:
+			"How callers prove they may post: nothing (plain HTML forms), a header token, basic auth, or the vendor's signature",
 		type: 'options',
 		default: 'none',
 		options: [
@@ -112,6 +116,7 @@ export const captureProperties: INodeProperties[] = [
 	{
 		displayName: 'Signature Scheme',
 		name: 'signatureScheme',
+		description: 'Which signature to check over the raw body: the one the chosen provider sends, or a named scheme',
 		type: 'options',
 		default: 'provider',
 		displayOptions: { show: { authentication: ['signature'] } },
@@ -154,6 +159,7 @@ export const captureProperties: INodeProperties[] = [
 	{
 		displayName: 'Signature Header',
 		name: 'signatureHeader',
+		description: 'Header carrying the signature, e.g. X-Signature',
 		type: 'string',
 		default: 'X-Signature',
 		displayOptions: { show: { authentication: ['signature'], signatureScheme: ['genericHmac'] } },
@@ -161,6 +167,7 @@ export const captureProperties: INodeProperties[] = [
 	{
 		displayName: 'Signature Encoding',
 		name: 'signatureEncoding',
+		description: 'How the signature is written in the header: hexadecimal or Base64',
 		type: 'options',
 		default: 'hex',
 		options: [
@@ -178,6 +185,7 @@ export const captureProperties: INodeProperties[] = [
 	{
 		displayName: 'Signature Prefix',
 		name: 'signaturePrefix',
+		description: 'Text before the signature in the header, e.g. sha256=; empty when none',
 		type: 'string',
 		default: '',
 		placeholder: 'sha256=',
@@ -208,6 +216,7 @@ export const captureProperties: INodeProperties[] = [
 					{
 						displayName: 'Lead Field',
 						name: 'field',
+						description: 'The canonical lead field this answer fills',
 						type: 'options',
 						default: 'email',
 						options: mappableFields.map((f) => ({
@@ -218,6 +227,7 @@ export const captureProperties: INodeProperties[] = [
 					{
 						displayName: 'Answer Key or Label',
 						name: 'source',
+						description: "The form's field name or question label, as it arrives in the submission",
 						type: 'string',
 						default: '',
 						placeholder: 'your-email',
@@ -252,6 +262,7 @@ export const captureProperties: INodeProperties[] = [
 	{
 		displayName: 'Thank-You URL',
 		name: 'redirectUrl',
+		description: 'Where the browser is sent after a plain HTML form is accepted',
 		type: 'string',
 		default: '',
 		required: true,
@@ -328,6 +339,8 @@ export const captureProperties: INodeProperties[] = [
 			{
 				displayName: 'Reject Disposable Emails',
 				name: 'rejectDisposableEmail',
+				description:
+					'Whether submissions with a throwaway address (mailinator.com and 100,000+ such domains) are rejected as spam',
 				type: 'boolean',
 				default: true,
 			},
@@ -342,6 +355,8 @@ export const captureProperties: INodeProperties[] = [
 			{
 				displayName: 'Rejection Status',
 				name: 'rejectionStatus',
+				description:
+					'The HTTP status a rejected submission gets: what the vendor expects (2xx for webhooks, which retry otherwise), always 4xx, or always 200',
 				type: 'options',
 				default: 'vendor',
 				options: [
@@ -370,6 +385,7 @@ export const captureProperties: INodeProperties[] = [
 			{
 				displayName: 'Required Fields',
 				name: 'requiredFields',
+				description: 'Fields a lead must have to be accepted; by default an email or a phone',
 				type: 'multiOptions',
 				default: ['email_or_phone'],
 				options: REQUIRABLE_FIELDS.map((f) => ({
@@ -389,12 +405,15 @@ export const captureProperties: INodeProperties[] = [
 			{
 				displayName: 'Validate Email Format',
 				name: 'validateEmail',
+				description:
+					'Whether an email that is not a valid address rejects the submission (otherwise it is kept as typed)',
 				type: 'boolean',
 				default: true,
 			},
 			{
 				displayName: 'Validate Phone Format',
 				name: 'validatePhone',
+				description: 'Whether a phone in no known format rejects the submission when there is no valid email beside it',
 				type: 'boolean',
 				default: true,
 			},

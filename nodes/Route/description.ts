@@ -26,6 +26,7 @@ const ownerFields: INodeProperties[] = [
 	{
 		displayName: 'Name',
 		name: 'name',
+		description: "The owner's name, as it appears on the lead's owner section",
 		type: 'string',
 		default: '',
 		placeholder: 'Ana Lopez',
@@ -41,6 +42,7 @@ const ownerFields: INodeProperties[] = [
 	{
 		displayName: 'Email',
 		name: 'email',
+		description: "The owner's email, on the lead's owner section (and their ID when ID is empty)",
 		type: 'string',
 		placeholder: 'name@email.com',
 		default: '',
@@ -138,6 +140,7 @@ const targetFields = (prefix: string, show: NonNullable<IDisplayOptions['show']>
 	{
 		displayName: 'Owner ID',
 		name: `${prefix}Owner`,
+		description: 'The ID of the owner who gets these leads (as in Owners > ID)',
 		type: 'string',
 		default: '',
 		placeholder: 'ana@acme.com',
@@ -173,6 +176,7 @@ export const routeProperties: INodeProperties[] = [
 	{
 		displayName: 'Owners',
 		name: 'ownersSource',
+		description: 'Where the owners come from: defined in this node, or one item per owner on a second input',
 		type: 'options',
 		noDataExpression: true,
 		default: 'node',
@@ -221,6 +225,8 @@ export const routeProperties: INodeProperties[] = [
 				name: f.name,
 				type: 'string' as const,
 				default: '',
+				placeholder: f.name,
+				description: `Column holding the owner's ${f.displayName.toLowerCase()}, when it is not called ${f.name}`,
 			})),
 			{
 				displayName: 'Open Leads Column',
@@ -256,6 +262,7 @@ export const routeProperties: INodeProperties[] = [
 					{
 						displayName: 'Conditions',
 						name: 'conditions',
+						description: 'When a lead matches this rule: conditions on its fields, e.g. country is one of FR, DE',
 						type: 'filter',
 						placeholder: 'Add Condition',
 						default: {},
@@ -271,6 +278,8 @@ export const routeProperties: INodeProperties[] = [
 					{
 						displayName: 'Assign To',
 						name: 'ruleAssignTo',
+						description:
+							"Whether leads matching this rule go to a pool or team, to one owner, or out of this rule's output unassigned",
 						type: 'options',
 						default: 'pool',
 						options: [
@@ -297,6 +306,8 @@ export const routeProperties: INodeProperties[] = [
 	{
 		displayName: 'When No Rule Matches',
 		name: 'noMatchAssignTo',
+		description:
+			'What happens to leads that match no rule: a pool or team, one owner, or unassigned (then the fallback owner, if set)',
 		type: 'options',
 		default: 'pool',
 		displayOptions: routeOnly,
@@ -344,6 +355,7 @@ export const routeProperties: INodeProperties[] = [
 					{
 						displayName: 'Name',
 						name: 'name',
+						description: "The pool's name, used by rules and the default assignment",
 						type: 'string',
 						default: '',
 						placeholder: 'Inbound SDRs',
@@ -398,6 +410,8 @@ export const routeProperties: INodeProperties[] = [
 	{
 		displayName: 'Output',
 		name: 'outputMode',
+		description:
+			'One output with the owner on each lead, or one output per rule (plus No Rule Matched and Unassigned), like the Switch node',
 		type: 'options',
 		noDataExpression: true,
 		default: 'single',
@@ -518,6 +532,8 @@ export const routeProperties: INodeProperties[] = [
 			{
 				displayName: 'When Nobody Is Within Working Hours',
 				name: 'whenNobodyAvailable',
+				description:
+					'What happens when every eligible owner is outside working hours: the fallback owner, or the usual rotation ignoring hours',
 				type: 'options',
 				default: 'fallback',
 				options: [

@@ -478,7 +478,7 @@ describe('rules, account owners and fallback', () => {
 	it('puts the owner and the routing log on the lead, with a history entry for canonical leads', async () => {
 		const r = router(owners, settings);
 		const [d] = await routeLeads(r, [{ ruleIndex: 1 }], memoryStore(), ns(), at('2026-11-23T10:00:00Z'));
-		const lead = withRouting({ id: 'l1', history: [] }, d, at('2026-11-23T10:00:00Z'));
+		const lead = withRouting({ id: 'l1', history: [] }, d, at('2026-11-23T10:00:00Z'), 'owner', 'Route EMEA leads');
 		expect(lead.owner).toMatchObject({
 			id: 'ana',
 			name: 'Ana',
@@ -495,7 +495,7 @@ describe('rules, account owners and fallback', () => {
 		});
 		expect(lead.history).toEqual([
 			expect.objectContaining({
-				node: 'route',
+				node: 'Route EMEA leads',
 				action: 'assigned',
 				detail: expect.objectContaining({ owner_id: 'ana' }),
 			}),

@@ -77,7 +77,7 @@ describe('Route Leads in the n8n engine', () => {
 			pool: 'EMEA',
 			strategy: 'roundRobin',
 		});
-		expect(out[0].json.history).toEqual([expect.objectContaining({ node: 'route', action: 'assigned' })]);
+		expect(out[0].json.history).toEqual([expect.objectContaining({ node: 'Route Leads', action: 'assigned' })]);
 		// Cy's daily cap is 2: the third American lead has nobody left and no fallback: unassigned, with why.
 		expect(owner(out[7].json).routing).toMatchObject({
 			reason: 'rule "Americas", but nobody in AMER is available; no fallback owner is set',

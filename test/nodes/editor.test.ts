@@ -1,3 +1,6 @@
+import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
+import { Route } from '../../nodes/Route/Route.node';
+import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
 import { configuredInputs as routeInputs, configuredOutputs as routeOutputs } from '../../nodes/Route/Route.node';
 import { routeHints } from '../../nodes/Route/actions/route.operation';
 import { storeErrorMessage } from '../../nodes/shared/store';
@@ -80,5 +83,37 @@ describe('Route Leads: typed inputs, outputs and hints', () => {
 			expect.stringMatching(/^1 lead was left unassigned.*Fallback Owner/),
 		]);
 		expect(routeHints([{ name: 'EMEA' }], [decision(0, 'assigned')])).toEqual([]);
+	});
+});
+
+describe('every parameter says what it is for', () => {
+	type Prop = {
+		name: string;
+		displayName?: string;
+		type?: string;
+		description?: string;
+		options?: Array<Prop & { values?: Prop[] }>;
+	};
+	/** Parameters (inside collections too) with neither a description nor described choices. */
+	const undescribed = (props: Prop[], path = ''): string[] =>
+		props.flatMap((p) => {
+			const here = `${path}${p.displayName ?? p.name}`;
+			if (p.type === 'notice' || p.name === 'operation') return [];
+			if (p.type === 'collection' || p.type === 'fixedCollection') {
+				return undescribed(
+					(p.options ?? []).flatMap((o) => o.values ?? [o]),
+					`${here} > `,
+				);
+			}
+			if (p.description) return [];
+			if (p.type === 'options' && (p.options ?? []).every((o) => o.description)) return [];
+			return [here];
+		});
+	it.each([
+		['Dedupe Leads', () => new Dedupe().description.properties],
+		['Route Leads', () => new Route().description.properties],
+		['Lead Capture Trigger', () => new LeadCaptureTrigger().description.properties],
+	])('%s', (_name, properties) => {
+		expect(undescribed(properties() as unknown as Prop[])).toEqual([]);
 	});
 });

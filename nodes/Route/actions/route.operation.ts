@@ -102,6 +102,7 @@ export async function execute(
 				decision,
 				now,
 				settings.ownerField,
+				this.getNode().name,
 			) as IDataObject,
 			...(items[index].binary ? { binary: items[index].binary } : {}),
 			pairedItem: { item: index },
