@@ -83,6 +83,17 @@ describe('Route Leads: typed inputs, outputs and hints', () => {
 			expect.stringMatching(/^1 lead was left unassigned.*Fallback Owner/),
 		]);
 		expect(routeHints([{ name: 'EMEA' }], [decision(0, 'assigned')])).toEqual([]);
+		const away = { id: 'ben', name: 'Ben', reason: 'out of office' };
+		const skipping = (owner: string) => ({
+			...decision(0, 'assigned'),
+			owner: { id: owner } as never,
+			skipped: [away],
+		});
+		expect(routeHints([{ name: 'EMEA' }], [skipping('ana'), skipping('ana')]).map((h) => h.message)).toEqual([
+			'Every lead skipped Ben (out of office): check their availability, working hours and caps.',
+		]);
+		// skipped by one lead only: no hint
+		expect(routeHints([{ name: 'EMEA' }], [skipping('ana'), decision(0, 'assigned')])).toEqual([]);
 	});
 });
 

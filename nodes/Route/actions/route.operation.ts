@@ -22,6 +22,22 @@ export function routeHints(rules: Array<{ name?: string }>, decisions: RouteDeci
 			location: 'outputPane',
 		});
 	}
+	// Owners every lead passed over (away, capped, out of hours) and none got: likely a setup slip.
+	const assigned = new Set(decisions.map((d) => d.owner?.id).filter(Boolean));
+	const skippedBy = new Map<string, { name: string; reason: string; count: number }>();
+	for (const d of decisions) {
+		for (const skip of new Map(d.skipped.map((x) => [x.id, x])).values()) {
+			const seen = skippedBy.get(skip.id);
+			skippedBy.set(skip.id, { name: skip.name, reason: skip.reason, count: (seen?.count ?? 0) + 1 });
+		}
+	}
+	const alwaysSkipped = [...skippedBy.entries()].filter(([id, s]) => s.count === decisions.length && !assigned.has(id));
+	if (alwaysSkipped.length) {
+		hints.push({
+			message: `Every lead skipped ${alwaysSkipped.map(([, s]) => `${s.name} (${s.reason})`).join(', ')}: check their availability, working hours and caps.`,
+			location: 'outputPane',
+		});
+	}
 	const unassigned = decisions.filter((d) => d.status === 'unassigned').length;
 	if (unassigned) {
 		hints.push({
