@@ -21,9 +21,11 @@ import { RedisStore } from '../lib/store/redis';
 import type { LeadMemory } from '../lib/store/types';
 import { startRedis } from '../test/helpers/redisServer';
 import { startN8nForTests } from '../test/e2e/n8n';
-import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from './datasets';
+import { datasetsAvailable, DATASETS_DIR, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from './datasets';
 import { syntheticLeads } from './synthetic';
 import { formTraffic } from './traffic';
+import { predict, readOutcome, trainModel } from '../lib/score/model';
+import { scoreLead, type ScoreConfig } from '../lib/score/points';
 
 type Case = () => Promise<Record<string, unknown>>;
 
@@ -505,7 +507,114 @@ function captureLatency(n: number, env: Record<string, string> = {}): Case {
 	};
 }
 
+function loadBank(): { rows: Array<Record<string, unknown>>; y: number[]; features: string[] } {
+	const lines = readFileSync(join(DATASETS_DIR, 'bank-marketing', 'bank-full.csv'), 'utf8')
+		.trim()
+		.split('\n');
+	const header = lines[0].split(';').map((h) => h.replace(/"/g, ''));
+	const rows = lines
+		.slice(1)
+		.map((l) => Object.fromEntries(l.split(';').map((v, i) => [header[i], v.replace(/"/g, '')])));
+	return { rows, y: rows.map((r) => readOutcome(r.y)!), features: header.filter((h) => h !== 'y' && h !== 'duration') };
+}
+
+/** UCI Bank Marketing without duration: held-out AUC, log loss, training time (both fits). */
+function bankModel(): Case {
+	return async () => {
+		const { rows, y, features } = loadBank();
+		const t0 = performance.now();
+		const model = trainModel(rows, y, features);
+		const seconds = (performance.now() - t0) / 1000;
+		const m = model.metrics!;
+		return {
+			name: 'score model bank-marketing (no duration, stratified 80/20, seed 42)',
+			n: rows.length,
+			seconds,
+			auc: m.auc,
+			logLoss: m.logLoss,
+			trainRows: m.trainRows,
+			interactions: model.features.filter((f) => f.name.includes('*')).map((f) => f.name),
+		};
+	};
+}
+
+/** Scoring throughput in one process: rules (fit flags given, events counted) or the bank model. */
+function scoringSpeed(kind: 'rules' | 'model'): Case {
+	return async () => {
+		const now = Date.parse('2026-12-01T00:00:00Z');
+		if (kind === 'model') {
+			const { rows, y, features } = loadBank();
+			const model = trainModel(rows.slice(0, 20_000), y.slice(0, 20_000), features);
+			const n = 400_000;
+			const t0 = performance.now();
+			let sum = 0;
+			for (let i = 0; i < n; i++) sum += predict(model, rows[i % rows.length], 3).probability;
+			const seconds = (performance.now() - t0) / 1000;
+			return {
+				name: 'score with model (bank features, 3 reasons each)',
+				n,
+				seconds,
+				leadsPerSecond: Math.round(n / seconds),
+				check: sum > 0,
+			};
+		}
+		const config: ScoreConfig = {
+			fit: Array.from({ length: 8 }, (_, k) => ({ name: `fit ${k}`, points: 5 + k, gradeThirds: k % 3 })),
+			engagement: [
+				{
+					name: 'clicks',
+					eventTypes: ['email_click'],
+					withinDays: 30,
+					minCount: 1,
+					count: 'each',
+					maxOccurrences: 5,
+					points: 5,
+					group: 'email',
+				},
+				{
+					name: 'pricing',
+					eventTypes: ['page_view'],
+					contains: '/pricing',
+					withinDays: 0,
+					minCount: 1,
+					count: 'once',
+					maxOccurrences: 1,
+					points: 20,
+				},
+			],
+			groupCaps: { email: 20 },
+			decay: { kind: 'halfLife', days: 30 },
+			thresholds: [
+				{ label: 'Lead', min: 0 },
+				{ label: 'MQL', min: 50 },
+				{ label: 'SQL', min: 80 },
+			],
+		};
+		const events = Array.from({ length: 6 }, (_, k) => ({
+			type: k % 2 ? 'email_click' : 'page_view',
+			at: now - k * 5 * 86_400_000,
+			text: k % 3 ? '' : '/pricing',
+		}));
+		const fired = config.fit.map((_, k) => k % 2 === 0);
+		const n = 300_000;
+		const t0 = performance.now();
+		let sum = 0;
+		for (let i = 0; i < n; i++) sum += scoreLead(config, fired, events, now).total;
+		const seconds = (performance.now() - t0) / 1000;
+		return {
+			name: 'score with rules (8 fit, 2 engagement rules, 6 events)',
+			n,
+			seconds,
+			leadsPerSecond: Math.round(n / seconds),
+			check: sum > 0,
+		};
+	};
+}
+
 const CASES: Record<string, Case> = {
+	scoreBankModel: bankModel(),
+	scoreRulesSpeed: scoringSpeed('rules'),
+	scoreModelSpeed: scoringSpeed('model'),
 	...(datasetsAvailable()
 		? {
 				splink1000: accuracy(() => loadSplink('fake_1000')),

@@ -59,7 +59,7 @@ export class LeadCaptureTrigger implements INodeType {
 				inactive:
 					"Click 'Execute step', then submit your form (or POST a JSON lead) to the <b>test</b> URL under Webhook URLs: the canonical lead shows up here. Publish the workflow and point the form at the <b>production</b> URL to capture leads for real.",
 				active:
-					"The workflow is published: submissions to the <b>production</b> URL run it and show up in the <a data-key=\"executions\">executions list</a>. To see one here, click 'Execute step' and submit to the <b>test</b> URL.",
+					'The workflow is published: submissions to the <b>production</b> URL run it and show up in the <a data-key="executions">executions list</a>. To see one here, click \'Execute step\' and submit to the <b>test</b> URL.',
 			},
 			activationHint: 'Publish the workflow and point your form at the production URL to capture every submission.',
 		},

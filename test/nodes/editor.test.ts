@@ -1,6 +1,7 @@
 import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
 import { Route } from '../../nodes/Route/Route.node';
 import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
+import { configuredOutputs as scoreOutputs, Score, subtitle as scoreSubtitle } from '../../nodes/Score/Score.node';
 import { configuredInputs as routeInputs, configuredOutputs as routeOutputs } from '../../nodes/Route/Route.node';
 import { routeHints } from '../../nodes/Route/actions/route.operation';
 import { storeErrorMessage } from '../../nodes/shared/store';
@@ -124,7 +125,22 @@ describe('every parameter says what it is for', () => {
 		['Dedupe Leads', () => new Dedupe().description.properties],
 		['Route Leads', () => new Route().description.properties],
 		['Lead Capture Trigger', () => new LeadCaptureTrigger().description.properties],
+		['Score Leads', () => new Score().description.properties],
 	])('%s', (_name, properties) => {
 		expect(undescribed(properties() as unknown as Prop[])).toEqual([]);
+	});
+});
+
+describe('Score Leads: outputs and subtitle', () => {
+	it('one output per label plus No Label when asked, else one', () => {
+		const thresholds = { values: [{ label: 'MQL' }, { label: 'SQL' }] };
+		expect(
+			scoreOutputs({ operation: 'score', outputPerLabel: true, thresholds }).map(
+				(o) => (o as { displayName?: string }).displayName,
+			),
+		).toEqual(['MQL', 'SQL', 'No Label']);
+		expect(scoreOutputs({ operation: 'score', outputPerLabel: false, thresholds })).toEqual([{ type: 'main' }]);
+		expect(scoreOutputs({ operation: 'train', outputPerLabel: true, thresholds })).toEqual([{ type: 'main' }]);
+		expect(scoreSubtitle({ operation: 'score', scoreWith: 'model', modelName: 'deals' })).toBe('With model "deals"');
 	});
 });

@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
 import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
+import { Score } from '../../nodes/Score/Score.node';
 import { Route } from '../../nodes/Route/Route.node';
 import { FacebookLeadAdsGraphApi } from '../../credentials/FacebookLeadAdsGraphApi.credentials';
 
@@ -62,6 +63,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	[`${PACKAGE}.leadCaptureTrigger`]: new LeadCaptureTrigger(),
 	[`${PACKAGE}.dedupe`]: new Dedupe(),
 	[`${PACKAGE}.route`]: new Route(),
+	[`${PACKAGE}.score`]: new Score(),
 	'test.collect': new Collect(),
 };
 

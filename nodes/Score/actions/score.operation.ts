@@ -1,0 +1,121 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { get } from 'lodash';
+import { predict, type Model } from '../../../lib/score/model';
+import { loadModel, modelNames, type StoredModel } from '../../../lib/score/modelStore';
+import { readEvents, scoreLead, labelFor, type Reason } from '../../../lib/score/points';
+import type { OpenedStore } from '../../shared/store';
+import { readScoreSettings } from '../config';
+
+/** The lead's values of the fields a model uses (dotted paths; "a*b" pairs need both). */
+function modelRow(model: Model, json: IDataObject): Record<string, unknown> {
+	const row: Record<string, unknown> = {};
+	for (const f of model.features) {
+		for (const name of f.name.includes('*') ? f.name.split('*') : [f.name]) {
+			const v = get(json, name);
+			if (v !== undefined) row[name] = v;
+		}
+	}
+	return row;
+}
+
+/**
+ * Score Leads: rules (fit on the lead's fields through n8n's condition builder, engagement on its
+ * events), a trained model, or both (the model's probability as the fit score).
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	store: () => Promise<OpenedStore>,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData(0);
+	const settings = readScoreSettings(this);
+	const { config } = settings;
+	let stored: StoredModel | undefined;
+	if (settings.scoreWith !== 'rules') {
+		const opened = await store();
+		stored = await loadModel(opened, settings.modelName);
+		if (!stored) {
+			const known = await modelNames(opened);
+			throw new NodeOperationError(
+				this.getNode(),
+				`No model named "${settings.modelName}" (${known.length ? `saved models: ${known.join(', ')}` : 'none saved yet: run Train Model first'})`,
+			);
+		}
+	}
+	const labels = config.thresholds.map((t) => t.label);
+	const outputs: INodeExecutionData[][] = settings.outputPerLabel ? labels.map(() => []).concat([[]]) : [[]];
+	const scoredAt = new Date(settings.now).toISOString();
+	for (let i = 0; i < items.length; i++) {
+		const json = items[i].json;
+		let rule = '';
+		try {
+			const fired = config.fit.map((r, k) => {
+				rule = r.name;
+				return this.getNodeParameter(`fitRules.values[${k}].conditions`, i, false, { extractValue: true }) === true;
+			});
+			rule = '';
+			const events = config.engagement.length
+				? readEvents(get(json, settings.eventsField), settings.eventTypeField, settings.eventTimeField)
+				: [];
+			const result = scoreLead(config, fired, events, settings.now);
+			let model: IDataObject | undefined;
+			if (stored) {
+				const p = predict(stored.model, modelRow(stored.model, json));
+				const probability = Math.round(p.probability * 1000) / 10;
+				model = {
+					name: stored.name,
+					version: stored.version,
+					probability,
+					contributions: p.contributions,
+					...(p.missingFields.length ? { missing_fields: p.missingFields } : {}),
+				};
+				const reasons: Reason[] = p.contributions.map((c) => ({
+					rule: `${c.field} (model)`,
+					kind: 'model',
+					points: c.effect,
+				}));
+				// The model's probability (0-100) is the fit score; engagement stays from the rules.
+				result.fit = probability;
+				result.total = Math.round((probability + (settings.scoreWith === 'both' ? result.engagement : 0)) * 100) / 100;
+				if (config.totalCap !== undefined) result.total = Math.min(result.total, config.totalCap);
+				result.label = labelFor(config.thresholds, result.total);
+				result.reasons = [...reasons, ...result.reasons.filter((r) => r.kind === 'engagement')];
+			}
+			const section: IDataObject = {
+				fit: result.fit,
+				engagement: result.engagement,
+				total: result.total,
+				grade: result.grade,
+				label: result.label,
+				...(result.matrix ? { matrix: result.matrix } : {}),
+				...(model ? { model } : {}),
+				reasons: result.reasons as unknown as IDataObject[],
+				scored_at: scoredAt,
+			};
+			const out: IDataObject = { ...json, [settings.outputField]: section };
+			if (Array.isArray(json.history)) {
+				out.history = [
+					...(json.history as IDataObject[]),
+					{
+						at: scoredAt,
+						node: this.getNode().name,
+						action: 'scored',
+						detail: { total: result.total, label: result.label, grade: result.grade },
+					},
+				];
+			}
+			const index = settings.outputPerLabel
+				? result.label === null
+					? labels.length
+					: labels.indexOf(result.label)
+				: 0;
+			outputs[index].push({ json: out, pairedItem: { item: i } });
+		} catch (error) {
+			const where = rule ? `Rule "${rule}": ` : '';
+			const message = `${where}${(error as Error).message}`;
+			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
+			outputs[outputs.length - 1].push({ json: { ...json, error: message }, pairedItem: { item: i } });
+		}
+	}
+	return outputs;
+}

@@ -1,0 +1,111 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { Decay, EngagementRule, FitRule, ScoreConfig, Threshold } from '../../lib/score/points';
+
+export interface ScoreSettings {
+	config: ScoreConfig;
+	scoreWith: 'rules' | 'model' | 'both';
+	modelName: string;
+	eventsField: string;
+	eventTypeField: string;
+	eventTimeField: string;
+	outputField: string;
+	outputPerLabel: boolean;
+	now: number;
+}
+
+const list = (text: unknown) =>
+	String(text ?? '')
+		.split(/[,;\n]+/)
+		.map((s) => s.trim())
+		.filter(Boolean);
+
+type Values<T> = { values?: T[] } | undefined;
+
+/** The Score Leads parameters as the lib's configuration; malformed ones stop with their name. */
+export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
+	const node = ctx.getNode();
+	const o = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
+	const scoreWith = ctx.getNodeParameter('scoreWith', 0, 'rules') as ScoreSettings['scoreWith'];
+	const usesRules = scoreWith !== 'model';
+	const fitRaw = usesRules
+		? ((ctx.getNodeParameter('fitRules', 0, {}) as Values<Record<string, unknown>>)?.values ?? [])
+		: [];
+	const engagementRaw = usesRules
+		? ((ctx.getNodeParameter('engagementRules', 0, {}) as Values<Record<string, unknown>>)?.values ?? [])
+		: [];
+	const fit: FitRule[] = fitRaw.map((r, i) => ({
+		name: String(r.name || `Fit rule ${i + 1}`),
+		points: Number(r.points ?? 0),
+		group: String(r.group ?? '').trim() || undefined,
+		gradeThirds: Number(r.grade ?? 0),
+	}));
+	const engagement: EngagementRule[] = engagementRaw.map((r, i) => ({
+		name: String(r.name || `Engagement rule ${i + 1}`),
+		eventTypes: list(r.eventTypes),
+		contains: String(r.contains ?? '').trim() || undefined,
+		withinDays: Number(r.withinDays ?? 0),
+		minCount: Math.max(1, Number(r.minCount ?? 1)),
+		count: r.count === 'each' ? 'each' : 'once',
+		maxOccurrences: Math.max(1, Number(r.maxOccurrences ?? 5)),
+		points: Number(r.points ?? 0),
+		group: String(r.group ?? '').trim() || undefined,
+	}));
+	for (const rule of [...fit, ...engagement]) {
+		if (!Number.isFinite(rule.points))
+			throw new NodeOperationError(node, `Rule "${rule.name}": points must be a number`);
+	}
+	const groupCaps: Record<string, number> = {};
+	for (const g of (ctx.getNodeParameter('groups', 0, {}) as Values<{ name?: string; cap?: number }>)?.values ?? []) {
+		if (g.name?.trim()) groupCaps[g.name.trim()] = Number(g.cap ?? 0);
+	}
+	const thresholds: Threshold[] = (
+		(ctx.getNodeParameter('thresholds', 0, {}) as Values<{ label?: string; min?: number }>)?.values ?? []
+	)
+		.filter((t) => String(t.label ?? '').trim())
+		.map((t) => ({ label: String(t.label).trim(), min: Number(t.min ?? 0) }));
+	const days = Number(o.decayDays ?? 30);
+	const decay: Decay =
+		o.decay === 'halfLife'
+			? { kind: 'halfLife', days }
+			: o.decay === 'linear'
+				? { kind: 'linear', days, percent: Number(o.decayPercent ?? 25) }
+				: { kind: 'none' };
+	let matrix: ScoreConfig['matrix'];
+	if (String(o.matrix ?? '').trim()) {
+		const parts = String(o.matrix)
+			.split('/')
+			.map((p) => list(p).map(Number));
+		if (parts.length !== 2 || parts.some((p) => p.length !== 3 || p.some((x) => !Number.isFinite(x)))) {
+			throw new NodeOperationError(
+				node,
+				`Matrix Cut Points "${String(o.matrix)}": write three fit and three engagement numbers, e.g. 10,20,30 / 10,20,30`,
+			);
+		}
+		matrix = { fit: parts[0] as [number, number, number], engagement: parts[1] as [number, number, number] };
+	}
+	const nowText = String(o.now ?? '').trim();
+	const now = nowText ? Date.parse(nowText) : Date.now();
+	if (!Number.isFinite(now))
+		throw new NodeOperationError(node, `Now "${nowText}" is not a date (e.g. 2026-12-01T00:00:00Z)`);
+	return {
+		config: {
+			fit,
+			engagement,
+			groupCaps,
+			totalCap: Number(o.totalCap ?? 0) > 0 ? Number(o.totalCap) : undefined,
+			decay,
+			thresholds,
+			matrix,
+			explainMisses: o.explainMisses === true,
+		},
+		scoreWith,
+		modelName: String(ctx.getNodeParameter('modelName', 0, 'conversion') ?? '').trim(),
+		eventsField: String(o.eventsField ?? 'events') || 'events',
+		eventTypeField: String(o.eventTypeField ?? 'type') || 'type',
+		eventTimeField: String(o.eventTimeField ?? 'at') || 'at',
+		outputField: String(o.outputField ?? 'score') || 'score',
+		outputPerLabel: ctx.getNodeParameter('outputPerLabel', 0, false) === true,
+		now,
+	};
+}

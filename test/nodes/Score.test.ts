@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IWorkflowBase } from 'n8n-workflow';
+import { loadWorkflow, runWorkflow } from './harness';
+import { seededRandom } from '../../lib/dedupe/learn';
+
+let dir: string;
+const previous = process.env.LEAD_MANAGEMENT_DB;
+beforeAll(() => {
+	dir = mkdtempSync(join(tmpdir(), 'score-node-'));
+	process.env.LEAD_MANAGEMENT_DB = join(dir, 'models.sqlite');
+});
+afterAll(() => {
+	if (previous === undefined) delete process.env.LEAD_MANAGEMENT_DB;
+	else process.env.LEAD_MANAGEMENT_DB = previous;
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const items = (list: Array<Record<string, unknown>>) => list.map((json) => ({ json }));
+const daysAgo = (d: number) => new Date(Date.parse('2026-12-01T00:00:00Z') - d * 86_400_000).toISOString();
+
+function withParams(file: string, node: string, params: Record<string, unknown>): IWorkflowBase {
+	const wf = loadWorkflow(file);
+	const n = wf.nodes.find((x) => x.name === node)!;
+	n.parameters = { ...n.parameters, ...params } as typeof n.parameters;
+	return wf;
+}
+
+describe('Score Leads in the n8n engine', () => {
+	const leads = items([
+		// director, business email, 3 clicks (two recent, one 30 days old: half), pricing visit 60 days old (quarter)
+		{
+			id: 'a',
+			email: 'ana@acme.com',
+			job_title: 'Sales Director',
+			history: [],
+			events: [
+				{ type: 'email_click', at: daysAgo(0) },
+				{ type: 'email_click', at: daysAgo(0) },
+				{ type: 'email_click', at: daysAgo(30) },
+				{ type: 'page_view', at: daysAgo(60), url: 'https://acme.example/pricing' },
+			],
+		},
+		// free email, nothing else: -10, no label
+		{ id: 'b', email: 'bob@gmail.com', job_title: 'Student' },
+		// director, one click today: 30 + 10 = 40 -> Lead
+		{ id: 'c', email: 'cy@corp.io', job_title: 'Director of IT', events: [{ type: 'email_click', at: daysAgo(0) }] },
+	]);
+
+	it('adds fit and engagement points with caps and decay, labels and routes per label, explains every point', async () => {
+		const r = await runWorkflow(loadWorkflow('score-rules.json'), { Leads: leads });
+		const a = r.output('Score Leads', 1)[0].json;
+		const score = a.score as Record<string, unknown>;
+		// clicks: 10 + 10 + 5 = 25 capped to 20 by the Email group; pricing: 25 * 0.25 = 6.25
+		expect(score).toMatchObject({ fit: 30, engagement: 26.25, total: 56.25, label: 'MQL', grade: 'C' });
+		expect(score.reasons).toEqual([
+			{ rule: 'Decision maker', kind: 'fit', points: 30, raw: 30 },
+			expect.objectContaining({
+				rule: 'Email clicks',
+				points: 20,
+				raw: 30,
+				occurrences: 3,
+				decayed: true,
+				capped: true,
+				group: 'Email',
+			}),
+			expect.objectContaining({ rule: 'Visited pricing', points: 6.25, raw: 25, decayed: true }),
+		]);
+		expect((a.history as Array<Record<string, unknown>>)[0]).toMatchObject({
+			node: 'Score Leads',
+			action: 'scored',
+			detail: { total: 56.25, label: 'MQL' },
+		});
+		expect(r.output('Score Leads', 3).map((i) => [i.json.id, (i.json.score as { total: number }).total])).toEqual([
+			['b', -10],
+		]);
+		expect(r.output('Score Leads', 0).map((i) => i.json.id)).toEqual(['c']);
+		expect(r.output('Score Leads', 0)[0].pairedItem).toEqual({ item: 2 });
+	});
+
+	it('an event with an unreadable time stops with the item index, or becomes an error item with Continue On Fail', async () => {
+		const bad = items([{ id: 'x', job_title: 'CEO', events: [{ type: 'email_click', at: 'last tuesday' }] }]);
+		const r = await runWorkflow(loadWorkflow('score-rules.json'), { Leads: bad });
+		const error = r.error('Score Leads') as Error & { context?: { itemIndex?: number } };
+		expect(error.message).toMatch(/event 1 \("email_click"\) has no readable time in "at"/);
+		expect(error.context?.itemIndex).toBe(0);
+		const wf = loadWorkflow('score-rules.json');
+		wf.nodes.find((n) => n.name === 'Score Leads')!.continueOnFail = true;
+		const soft = await runWorkflow(wf, { Leads: bad });
+		expect(soft.output('Score Leads', 3)[0].json.error).toMatch(/no readable time/);
+	});
+
+	it('trains a model on won/lost history, saves it by name, and scores new leads with it', async () => {
+		// Generated history with a known truth: enterprise and referral convert far more often.
+		const next = seededRandom(7);
+		const history = Array.from({ length: 1500 }, (_, i) => {
+			const size = ['small', 'mid', 'enterprise'][Math.floor(next() * 3)];
+			const source = ['ads', 'seo', 'referral'][Math.floor(next() * 3)];
+			const z = -2 + (size === 'enterprise' ? 2 : size === 'mid' ? 1 : 0) + (source === 'referral' ? 1.5 : 0);
+			return {
+				id: `h${i}`,
+				email: `p${i}@x.io`,
+				size,
+				source,
+				status: next() < 1 / (1 + Math.exp(-z)) ? 'won' : 'lost',
+			};
+		});
+		const trained = await runWorkflow(loadWorkflow('score-model.json'), { History: items(history) });
+		const report = trained.output('Train')[0].json as Record<string, unknown>;
+		expect(report).toMatchObject({ model: 'conversion', version: 1, rows: 1500, fields: ['size', 'source'] });
+		expect((report.held_out as { auc: number }).auc).toBeGreaterThan(0.7);
+		const scored = await runWorkflow(loadWorkflow('score-model.json'), {
+			Leads: items([
+				{ id: 'hot', size: 'enterprise', source: 'referral' },
+				{ id: 'cold', size: 'small', source: 'ads' },
+				{ id: 'partial', size: 'enterprise' },
+			]),
+		});
+		const [hot, cold, partial] = scored.output('Score').map((i) => i.json.score as Record<string, any>);
+		expect(hot.model.probability).toBeGreaterThan(70);
+		expect(cold.model.probability).toBeLessThan(25);
+		expect(hot.label).toBe('Hot');
+		expect(hot.model.contributions[0]).toMatchObject({ field: expect.stringMatching(/size|source/) });
+		expect(hot.model.contributions.every((c: { effect: number }) => c.effect > 0)).toBe(true);
+		expect(partial.model.missing_fields).toEqual(['source']);
+		// training again saves version 2
+		const again = await runWorkflow(loadWorkflow('score-model.json'), { History: items(history) });
+		expect(again.output('Train')[0].json.version).toBe(2);
+	});
+
+	it('names the saved models when the requested one does not exist', async () => {
+		const wf = withParams('score-model.json', 'Score', { modelName: 'nope' });
+		const r = await runWorkflow(wf, { Leads: items([{ id: 'x' }]) });
+		expect(r.error('Score')?.message).toMatch(/No model named "nope" \(saved models: conversion\)/);
+	});
+});
