@@ -13,6 +13,14 @@ import {
 	type ScoreConfig,
 } from '../../lib/score/points';
 import { SqliteStore } from '../../lib/store/sqlite';
+import {
+	b2bPreset,
+	bantPreset,
+	employees,
+	seniority,
+	timelineMonths,
+	type PresetFields,
+} from '../../lib/score/presets';
 import { DATASETS_DIR } from '../../bench/datasets';
 
 const NOW = Date.parse('2026-12-01T00:00:00Z');
@@ -240,5 +248,69 @@ const bank = join(DATASETS_DIR, 'bank-marketing', 'bank-full.csv');
 		expect(model.metrics!.testRows).toBe(9042);
 		expect(model.metrics!.auc).toBeGreaterThanOrEqual(0.78);
 		expect(model.features.filter((f) => f.name.includes('*')).map((f) => f.name)).toContain('day*month');
+	});
+});
+
+describe('presets', () => {
+	const now = Date.parse('2026-12-01T00:00:00Z');
+	const fields = (over: Partial<PresetFields>): PresetFields => ({
+		jobTitle: undefined,
+		companySize: undefined,
+		email: undefined,
+		country: undefined,
+		budget: undefined,
+		need: undefined,
+		timeline: undefined,
+		...over,
+	});
+	const options = { countries: ['US', 'CA'], minBudget: 10_000, timelineMonths: 6 };
+	const fired = (rules: ReturnType<typeof b2bPreset>, f: PresetFields) =>
+		rules.filter((r) => r.test(f, options)).map((r) => r.name);
+	it('reads seniority from job titles as people write them, in several languages', () => {
+		expect(
+			[
+				'CEO & Co-Founder',
+				'VP Sales',
+				'Head of Growth',
+				'Directrice marketing',
+				'Directeur Général',
+				'IT Manager',
+				'Marketing Intern',
+				'Engineer',
+				'',
+			].map(seniority),
+		).toEqual([4, 3, 3, 2, 4, 1, -1, 0, 0]);
+		expect(seniority('Director of Operations')).toBe(2);
+	});
+	it('reads company sizes and timelines', () => {
+		expect(['250', '51-200', '1,000+', '10k', 'n/a'].map(employees)).toEqual([250, 51, 1000, 10_000, undefined]);
+		expect(
+			['ASAP', 'this quarter', 'in 3 months', '2 weeks', 'next year', 'just looking', '2027-03-01'].map((t) =>
+				timelineMonths(t, now),
+			),
+		).toEqual([0, 3, 3, 2 / 4.345, 18, undefined, expect.closeTo(2.96, 1)]);
+	});
+	it('B2B: seniority, size, business email and target country', () => {
+		expect(
+			fired(b2bPreset(), fields({ jobTitle: 'VP Marketing', companySize: '500', email: 'a@acme.com', country: 'us' })),
+		).toEqual(['VP or head of', 'Company of 200+ employees', 'Business email', 'Target country']);
+		expect(fired(b2bPreset(), fields({ jobTitle: 'Student', email: 'x@gmail.com', country: 'FR' }))).toEqual([
+			'Student or intern',
+			'Free email',
+		]);
+	});
+	it('BANT: budget by amount or yes, authority from director up, a real need, a near timeline', () => {
+		const bant = bantPreset(now);
+		expect(
+			fired(
+				bant,
+				fields({ budget: '$25,000', jobTitle: 'Director IT', need: 'Replace our CRM', timeline: 'this quarter' }),
+			),
+		).toEqual(['Budget', 'Authority', 'Need', 'Timeline']);
+		expect(
+			fired(bant, fields({ budget: 'no budget yet', jobTitle: 'Analyst', need: 'n/a', timeline: 'next year' })),
+		).toEqual([]);
+		expect(fired(bant, fields({ budget: 'yes, approved', timeline: '2 months' }))).toEqual(['Budget', 'Timeline']);
+		expect(fired(bant, fields({ budget: 5000 }))).toEqual([]);
 	});
 });

@@ -129,6 +129,32 @@ describe('Score Leads in the n8n engine', () => {
 		expect(again.output('Train')[0].json.version).toBe(2);
 	});
 
+	it('the starter B2B preset scores from mapped fields, before the own rules', async () => {
+		const wf = withParams('score-rules.json', 'Score Leads', {
+			preset: 'b2b',
+			presetFields: { jobTitle: 'role', countries: 'DE' },
+			fitRules: { values: [] },
+			engagementRules: { values: [] },
+			outputPerLabel: false,
+		});
+		const r = await runWorkflow(wf, {
+			Leads: items([{ id: 'p', role: 'Geschäftsführer', company_size: '51-200', email: 'p@firma.de', country: 'DE' }]),
+		});
+		const score = r.output('Score Leads')[0].json.score as {
+			total: number;
+			grade: string;
+			reasons: Array<{ rule: string }>;
+		};
+		expect(score.reasons.map((x) => x.rule)).toEqual([
+			'C-level or founder',
+			'Company of 20 to 199 employees',
+			'Business email',
+			'Target country',
+		]);
+		expect(score.total).toBe(53);
+		expect(score.grade).toBe('B');
+	});
+
 	it('names the saved models when the requested one does not exist', async () => {
 		const wf = withParams('score-model.json', 'Score', { modelName: 'nope' });
 		const r = await runWorkflow(wf, { Leads: items([{ id: 'x' }]) });

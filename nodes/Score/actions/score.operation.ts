@@ -4,6 +4,7 @@ import { get } from 'lodash';
 import { predict, type Model } from '../../../lib/score/model';
 import { loadModel, modelNames, type StoredModel } from '../../../lib/score/modelStore';
 import { readEvents, scoreLead, labelFor, type Reason } from '../../../lib/score/points';
+import { b2bPreset, bantPreset } from '../../../lib/score/presets';
 import type { OpenedStore } from '../../shared/store';
 import { readScoreSettings } from '../config';
 
@@ -42,6 +43,21 @@ export async function execute(
 			);
 		}
 	}
+	// Preset rules go first; their matches are decided here from the mapped fields.
+	const presetName = settings.scoreWith === 'model' ? 'none' : (this.getNodeParameter('preset', 0, 'none') as string);
+	const preset = presetName === 'b2b' ? b2bPreset() : presetName === 'bant' ? bantPreset(settings.now) : [];
+	const map = this.getNodeParameter('presetFields', 0, {}) as Record<string, unknown>;
+	const path = (key: string, fallback: string) => String(map[key] ?? fallback) || fallback;
+	const presetOptions = {
+		countries: String(map.countries ?? '')
+			.split(/[,;\s]+/)
+			.map((c) => c.trim().toUpperCase())
+			.filter(Boolean),
+		minBudget: Number(map.minBudget ?? 1),
+		timelineMonths: Number(map.timelineMonths ?? 6),
+	};
+	const ownFit = config.fit;
+	config.fit = [...preset, ...ownFit];
 	const labels = config.thresholds.map((t) => t.label);
 	const outputs: INodeExecutionData[][] = settings.outputPerLabel ? labels.map(() => []).concat([[]]) : [[]];
 	const scoredAt = new Date(settings.now).toISOString();
@@ -49,10 +65,22 @@ export async function execute(
 		const json = items[i].json;
 		let rule = '';
 		try {
-			const fired = config.fit.map((r, k) => {
-				rule = r.name;
-				return this.getNodeParameter(`fitRules.values[${k}].conditions`, i, false, { extractValue: true }) === true;
-			});
+			const fields = {
+				jobTitle: get(json, path('jobTitle', 'job_title')),
+				companySize: get(json, path('companySize', 'company_size')),
+				email: get(json, path('emailField', 'email')),
+				country: get(json, path('country', 'country')),
+				budget: get(json, path('budget', 'budget')),
+				need: get(json, path('need', 'message')),
+				timeline: get(json, path('timeline', 'timeline')),
+			};
+			const fired = [
+				...preset.map((r) => r.test(fields, presetOptions)),
+				...ownFit.map((r, k) => {
+					rule = r.name;
+					return this.getNodeParameter(`fitRules.values[${k}].conditions`, i, false, { extractValue: true }) === true;
+				}),
+			];
 			rule = '';
 			const events = config.engagement.length
 				? readEvents(get(json, settings.eventsField), settings.eventTypeField, settings.eventTimeField)
