@@ -2,6 +2,8 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }] };
 // Tests never write state beside the real ~/.n8n: the default store goes to a temporary file.
 const setupFiles = ['<rootDir>/test/helpers/env.ts'];
+// n8n user folders made by the demo, the screenshots and the e2e run hold installed packages.
+const modulePathIgnorePatterns = ['<rootDir>/.demo/', '<rootDir>/.screenshots/', '<rootDir>/.e2e/', '<rootDir>/dist/'];
 module.exports = {
 	projects: [
 		{
@@ -9,6 +11,7 @@ module.exports = {
 			testEnvironment: 'node',
 			transform,
 			setupFiles,
+			modulePathIgnorePatterns,
 			testMatch: ['<rootDir>/test/lib/**/*.test.ts'],
 		},
 		{
@@ -16,6 +19,7 @@ module.exports = {
 			testEnvironment: 'node',
 			transform,
 			setupFiles,
+			modulePathIgnorePatterns,
 			testMatch: ['<rootDir>/test/nodes/**/*.test.ts'],
 		},
 		{
@@ -23,6 +27,7 @@ module.exports = {
 			testEnvironment: 'node',
 			transform,
 			setupFiles,
+			modulePathIgnorePatterns,
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
 			slowTestThreshold: 60,
 		},
