@@ -1,24 +1,9 @@
 import type { Lead, LeadIssue } from '../lead/schema';
-import { checkLead } from '../lead/schema';
+import { checkLead, IDENTITY_FIELDS } from '../lead/schema';
 import { normalizeEmail } from '../normalize/email';
 import { normalizePhone } from '../normalize/phone';
 
-export const REQUIRABLE_FIELDS = [
-	'email',
-	'phone',
-	'email_or_phone',
-	'first_name',
-	'last_name',
-	'full_name',
-	'company',
-	'job_title',
-	'website',
-	'country',
-	'city',
-	'message',
-	'consent.marketing',
-	'consent.terms',
-] as const;
+export const REQUIRABLE_FIELDS = ['email_or_phone', ...IDENTITY_FIELDS, 'consent.marketing', 'consent.terms'] as const;
 export type RequirableField = (typeof REQUIRABLE_FIELDS)[number];
 
 export interface ValidationRules {

@@ -1,20 +1,8 @@
-import type { Consent } from '../lead/schema';
+import { IDENTITY_FIELDS, type Consent } from '../lead/schema';
 
 type Json = Record<string, unknown>;
 
-const IDENTITY = [
-	'email',
-	'phone',
-	'first_name',
-	'last_name',
-	'full_name',
-	'company',
-	'job_title',
-	'website',
-	'country',
-	'city',
-	'message',
-];
+const IDENTITY = IDENTITY_FIELDS;
 
 function blank(v: unknown): boolean {
 	return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { leadManagementRedisConnectionTest } from '../shared/store';
+import { leadManagementRedisConnectionTest, redisCredentialDescription } from '../shared/store';
 import { router } from './actions/router';
 import { dedupeProperties } from './description';
 
@@ -71,14 +71,7 @@ export class Dedupe implements INodeType {
 				location: 'outputPane',
 			},
 		],
-		credentials: [
-			{
-				name: 'leadManagementRedisApi',
-				required: true,
-				testedBy: 'leadManagementRedisConnectionTest',
-				displayOptions: { show: { store: ['redis'] } },
-			},
-		],
+		credentials: [redisCredentialDescription],
 		properties: dedupeProperties,
 	};
 

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { REQUIRABLE_FIELDS } from '../../lib/capture/validate';
+import { IDENTITY_FIELDS } from '../../lib/lead/schema';
 import { titleCase } from '../shared/labels';
 import { storeProperty } from '../shared/store';
 
@@ -10,21 +11,7 @@ const labels: Record<string, string> = {
 };
 const title = (f: string) => labels[f] ?? titleCase(f);
 
-export const mappableFields = [
-	'email',
-	'phone',
-	'first_name',
-	'last_name',
-	'full_name',
-	'company',
-	'job_title',
-	'website',
-	'country',
-	'city',
-	'message',
-	'consent_marketing',
-	'consent_terms',
-];
+export const mappableFields = [...IDENTITY_FIELDS, 'consent_marketing', 'consent_terms'];
 
 export const captureProperties: INodeProperties[] = [
 	{
