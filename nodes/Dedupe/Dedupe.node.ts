@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { leadManagementRedisConnectionTest, redisCredentialDescription } from '../shared/store';
+import { leadManagementRedisConnectionTest } from '../shared/store';
 import { router } from './actions/router';
 import { dedupeProperties } from './description';
 
@@ -71,7 +71,14 @@ export class Dedupe implements INodeType {
 				location: 'outputPane',
 			},
 		],
-		credentials: [redisCredentialDescription],
+		credentials: [
+			{
+				name: 'leadManagementRedisApi',
+				required: true,
+				testedBy: 'leadManagementRedisConnectionTest',
+				displayOptions: { show: { store: ['redis'] } },
+			},
+		],
 		properties: dedupeProperties,
 	};
 

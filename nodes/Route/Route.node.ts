@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { leadManagementRedisConnectionTest, redisCredentialDescription } from '../shared/store';
+import { leadManagementRedisConnectionTest } from '../shared/store';
 import { router } from './actions/router';
 import { routeProperties } from './description';
 
@@ -59,7 +59,14 @@ export class Route implements INodeType {
 		inputs: `={{(${configuredInputs})($parameter)}}`,
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		usableAsTool: true,
-		credentials: [redisCredentialDescription],
+		credentials: [
+			{
+				name: 'leadManagementRedisApi',
+				required: true,
+				testedBy: 'leadManagementRedisConnectionTest',
+				displayOptions: { show: { store: ['redis'] } },
+			},
+		],
 		properties: routeProperties,
 	};
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { leadManagementRedisConnectionTest, redisCredentialDescription } from '../shared/store';
+import { leadManagementRedisConnectionTest } from '../shared/store';
 import { router } from './actions/router';
 import { scoreProperties } from './description';
 
@@ -42,7 +42,14 @@ export class Score implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{(${configuredOutputs})($parameter)}}`,
 		usableAsTool: true,
-		credentials: [redisCredentialDescription],
+		credentials: [
+			{
+				name: 'leadManagementRedisApi',
+				required: true,
+				testedBy: 'leadManagementRedisConnectionTest',
+				displayOptions: { show: { store: ['redis'] } },
+			},
+		],
 		properties: scoreProperties,
 	};
 

@@ -1,5 +1,4 @@
 import type {
-	INodeCredentialDescription,
 	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
@@ -15,14 +14,6 @@ import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore, LeadMemory, StateStore } from '../../lib/store/types';
 
 export const REDIS_CREDENTIAL = 'leadManagementRedisApi';
-
-/** The Redis credential of every node that keeps state: asked for only with the Redis store. */
-export const redisCredentialDescription: INodeCredentialDescription = {
-	name: REDIS_CREDENTIAL,
-	required: true,
-	testedBy: 'leadManagementRedisConnectionTest',
-	displayOptions: { show: { store: ['redis'] } },
-};
 
 /** The "State Store" parameter shared by every node that keeps state. */
 export const storeProperty: INodeProperties = {
