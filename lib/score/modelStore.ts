@@ -36,9 +36,11 @@ export async function loadModel(
 	name: string,
 	version?: number,
 ): Promise<StoredModel | undefined> {
-	const entries = await store.entries(MODEL_NAMESPACE, `${name}:`);
-	const wanted = version ?? Number(entries[latestKey(name)] ?? 0);
-	const text = entries[versionKey(name, wanted)];
+	// Two targeted reads (the pointer, then that version), not every stored version of the model.
+	const wanted = version ?? Number((await store.entries(MODEL_NAMESPACE, latestKey(name)))[latestKey(name)] ?? 0);
+	if (!wanted) return undefined;
+	const key = versionKey(name, wanted);
+	const text = (await store.entries(MODEL_NAMESPACE, key))[key];
 	return text ? (JSON.parse(text) as StoredModel) : undefined;
 }
 
