@@ -59,22 +59,22 @@ function reachOf(
 	const created = Date.parse(record.created_at);
 	const reached = new Map<number, number | undefined>();
 	let top = -1;
+	let bottom = Infinity;
+	const levels = new Set<number>();
 	for (const t of record.history) {
 		const stage = findStageIndex(list, t.to);
 		if (stage < 0) continue;
-		if (!reached.has(stage) || reached.get(stage) === undefined)
-			reached.set(stage, Math.max(0, Date.parse(t.at) - created));
+		if (!reached.has(stage)) reached.set(stage, Math.max(0, Date.parse(t.at) - created));
 		const s = list.stages[stage];
-		if (s.kind === 'main') top = Math.max(top, s.level);
+		if (s.kind !== 'main') continue;
+		levels.add(s.level);
+		top = Math.max(top, s.level);
+		bottom = Math.min(bottom, s.level);
 	}
+	// Levels passed over between the first stage a lead entered at and the highest it reached.
 	if (countSkipped) {
 		for (const [level, index] of firstOfLevel) {
-			if (
-				level < top &&
-				!reached.has(index) &&
-				![...reached.keys()].some((k) => list.stages[k].level === level && list.stages[k].kind === 'main')
-			)
-				reached.set(index, undefined);
+			if (level > bottom && level < top && !levels.has(level)) reached.set(index, undefined);
 		}
 	}
 	return { reached };

@@ -1,4 +1,10 @@
 import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
+import {
+	AdvanceStage,
+	configuredOutputs as stageOutputs,
+	subtitle as stageSubtitle,
+} from '../../nodes/AdvanceStage/AdvanceStage.node';
+import { moveHints } from '../../nodes/AdvanceStage/actions/move.operation';
 import { Route } from '../../nodes/Route/Route.node';
 import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
 import { configuredOutputs as scoreOutputs, Score, subtitle as scoreSubtitle } from '../../nodes/Score/Score.node';
@@ -126,6 +132,7 @@ describe('every parameter says what it is for', () => {
 		['Route Leads', () => new Route().description.properties],
 		['Lead Capture Trigger', () => new LeadCaptureTrigger().description.properties],
 		['Score Leads', () => new Score().description.properties],
+		['Advance Stage', () => new AdvanceStage().description.properties],
 	])('%s', (_name, properties) => {
 		expect(undescribed(properties() as unknown as Prop[])).toEqual([]);
 	});
@@ -142,5 +149,40 @@ describe('Score Leads: outputs and subtitle', () => {
 		expect(scoreOutputs({ operation: 'score', outputPerLabel: false, thresholds })).toEqual([{ type: 'main' }]);
 		expect(scoreOutputs({ operation: 'train', outputPerLabel: true, thresholds })).toEqual([{ type: 'main' }]);
 		expect(scoreSubtitle({ operation: 'score', scoreWith: 'model', modelName: 'deals' })).toBe('With model "deals"');
+	});
+});
+
+describe('Advance Stage: outputs, subtitle and hints', () => {
+	it('three named outputs for moves, one for history, report and forget', () => {
+		const names = (o: unknown[]) => o.map((x) => (x as { displayName?: string }).displayName);
+		expect(names(stageOutputs({ operation: 'advance' }))).toEqual(['Advanced', 'Unchanged', 'Refused']);
+		expect(names(stageOutputs({}))).toEqual(['Advanced', 'Unchanged', 'Refused']);
+		expect(stageOutputs({ operation: 'report' })).toEqual([{ type: 'main' }]);
+		expect(stageOutputs({ operation: 'history' })).toEqual([{ type: 'main' }]);
+		// evaluated by the editor from its source: it must not reach outside itself
+		expect(new Function(`return (${stageOutputs})`)()({ operation: 'forget' })).toEqual([{ type: 'main' }]);
+	});
+	it('subtitles in words', () => {
+		expect(stageSubtitle({ operation: 'set', targetStage: 'MQL' })).toBe('Set to MQL');
+		expect(stageSubtitle({ operation: 'set', targetStage: '={{ $json.stage }}' })).toBe('Set stage');
+		expect(stageSubtitle({ operation: 'recycle' })).toBe('Recycle to Nurture');
+		expect(stageSubtitle({ operation: 'report' })).toBe('Funnel report');
+	});
+	it('sums up refusals by rule in the output pane', () => {
+		const refused = (rule: 'required' | 'skip') => ({
+			status: 'refused' as const,
+			from: null,
+			to: 'SQL',
+			why: '',
+			rule,
+		});
+		expect(moveHints([refused('required'), refused('required'), refused('skip')])).toEqual([
+			{
+				message:
+					'3 leads were refused (2 missing required fields, 1 skipping stages): see stage.why on the Refused output.',
+				location: 'outputPane',
+			},
+		]);
+		expect(moveHints([{ status: 'advanced', from: null, to: 'Lead', why: '' }])).toEqual([]);
 	});
 });

@@ -27,6 +27,7 @@ import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTr
 import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
 import { Score } from '../../nodes/Score/Score.node';
 import { Route } from '../../nodes/Route/Route.node';
+import { AdvanceStage } from '../../nodes/AdvanceStage/AdvanceStage.node';
 import { FacebookLeadAdsGraphApi } from '../../credentials/FacebookLeadAdsGraphApi.credentials';
 
 const PACKAGE = 'n8n-nodes-lead-management';
@@ -64,6 +65,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	[`${PACKAGE}.dedupe`]: new Dedupe(),
 	[`${PACKAGE}.route`]: new Route(),
 	[`${PACKAGE}.score`]: new Score(),
+	[`${PACKAGE}.advanceStage`]: new AdvanceStage(),
 	'test.collect': new Collect(),
 };
 

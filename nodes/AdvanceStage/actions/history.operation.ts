@@ -1,0 +1,46 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { readRecords, type LeadKeys } from '../../../lib/stage/memory';
+import { stageSection } from '../../../lib/stage/section';
+import type { OpenedStore } from '../../shared/store';
+import { leadKeys, type StageSettings } from '../config';
+
+/** Get History: each lead with its remembered stage, time in stage and transitions; nothing changes. */
+export async function execute(
+	this: IExecuteFunctions,
+	settings: StageSettings,
+	store: () => Promise<OpenedStore>,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData(0);
+	const wanted: Array<{ index: number; lead: LeadKeys }> = [];
+	const out: Array<{ index: number; item: INodeExecutionData }> = [];
+	for (let i = 0; i < items.length; i++) {
+		const lead = leadKeys(items[i].json, settings);
+		if (lead.ids.length || lead.emails.length) {
+			wanted.push({ index: i, lead });
+			continue;
+		}
+		const message = `The lead has no ID and no email (looked at ${settings.idField || 'dedupe.cluster_id, id'} and ${settings.emailField})`;
+		if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
+		out.push({ index: i, item: { json: { ...items[i].json, error: message }, pairedItem: { item: i } } });
+	}
+	const records = wanted.length
+		? await readRecords(
+				await store(),
+				settings.namespace,
+				wanted.map((w) => w.lead),
+			)
+		: [];
+	records.forEach((record, k) => {
+		const i = wanted[k].index;
+		const section = stageSection(settings.list, record, undefined, settings.now, settings.timeZone);
+		out.push({
+			index: i,
+			item: {
+				json: { ...items[i].json, [settings.outputField]: section as unknown as IDataObject },
+				pairedItem: { item: i },
+			},
+		});
+	});
+	return [out.sort((a, b) => a.index - b.index).map((o) => o.item)];
+}

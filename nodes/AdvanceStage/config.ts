@@ -1,0 +1,97 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { get } from 'lodash';
+import { normalizeEmail } from '../../lib/normalize/email';
+import type { LeadKeys, StageDims } from '../../lib/stage/memory';
+import { parseTransitions, type MoveRules } from '../../lib/stage/moves';
+import { customStageList, PRESETS, requireStage, StageError, type StageList } from '../../lib/stage/stages';
+
+export interface StageSettings {
+	list: StageList;
+	rules: MoveRules;
+	namespace: string;
+	stateFile: string;
+	outputField: string;
+	idField: string;
+	emailField: string;
+	dimFields: Record<keyof StageDims, string>;
+	timeZone: string;
+	now: number;
+}
+
+/** Reads the stage list and move rules; a malformed list or transition stops with what is wrong. */
+export function readStageSettings(ctx: IExecuteFunctions): StageSettings {
+	const node = ctx.getNode();
+	const o = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const moves = ['set', 'advance', 'fromScore', 'recycle'].includes(operation);
+	try {
+		const preset = ctx.getNodeParameter('stageList', 0, 'default') as string;
+		const list =
+			preset === 'custom'
+				? customStageList(
+						String(ctx.getNodeParameter('customStages', 0, '') ?? ''),
+						String(ctx.getNodeParameter('sideStages', 0, '') ?? ''),
+						String(ctx.getNodeParameter('terminalStages', 0, '') ?? ''),
+						String(ctx.getNodeParameter('wonStage', 0, '') ?? ''),
+					)
+				: (PRESETS[preset as keyof typeof PRESETS] ?? PRESETS.default)();
+		const rules: MoveRules = moves
+			? {
+					allowBackward: ctx.getNodeParameter('allowBackward', 0, false) === true,
+					allowSkip: ctx.getNodeParameter('allowSkip', 0, true) !== false,
+					allowed: parseTransitions(list, String(ctx.getNodeParameter('allowedTransitions', 0, '') ?? '')),
+				}
+			: { allowBackward: false, allowSkip: true };
+		if (moves) {
+			const requirements = (ctx.getNodeParameter('requirements.values', 0, []) as IDataObject[]) ?? [];
+			requirements.forEach((r, k) => requireStage(list, String(r.stage ?? ''), `Required Fields ${k + 1}: stage`));
+		}
+		const nowText = String(o.now ?? '').trim();
+		const now = nowText ? Date.parse(nowText) : Date.now();
+		if (!Number.isFinite(now)) throw new StageError(`Now "${nowText}" is not a date (e.g. 2026-12-01T09:00:00Z)`);
+		return {
+			list,
+			rules,
+			namespace: `stage:${String(o.memoryName ?? '').trim() || 'lifecycle'}`,
+			stateFile: String(o.stateFile ?? ''),
+			outputField: String(o.outputField ?? '').trim() || 'stage',
+			idField: String(o.idField ?? '').trim(),
+			emailField: String(o.emailField ?? '').trim() || 'email',
+			dimFields: {
+				source: String(o.sourceField ?? '').trim() || 'source.provider',
+				campaign: String(o.campaignField ?? '').trim() || 'attribution.utm_campaign',
+				owner: String(o.ownerField ?? '').trim() || 'owner.id',
+			},
+			timeZone: String(o.timeZone ?? '').trim() || ctx.getTimezone(),
+			now,
+		};
+	} catch (error) {
+		throw new NodeOperationError(node, error instanceof StageError ? error.message : (error as Error));
+	}
+}
+
+const text = (v: unknown) =>
+	v === null || v === undefined || typeof v === 'object' ? '' : String(v).trim().slice(0, 320);
+
+/**
+ * The lead's keys: its id (Dedupe's cluster id first, so every submission of one person shares a
+ * history, else `id`) and its email, normalised as Dedupe does.
+ */
+export function leadKeys(json: IDataObject, settings: StageSettings): LeadKeys {
+	const id = settings.idField
+		? text(get(json, settings.idField))
+		: text(get(json, 'dedupe.cluster_id')) || text(json.id);
+	const rawEmail = text(get(json, settings.emailField));
+	const email = rawEmail ? (normalizeEmail(rawEmail)?.email ?? rawEmail.toLowerCase()) : '';
+	return { ids: id ? [id] : [], emails: email ? [email] : [] };
+}
+
+export function leadDims(json: IDataObject, settings: StageSettings): StageDims {
+	const dims: StageDims = {};
+	for (const [k, path] of Object.entries(settings.dimFields) as Array<[keyof StageDims, string]>) {
+		const v = text(get(json, path));
+		if (v) dims[k] = v;
+	}
+	return dims;
+}
