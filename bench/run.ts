@@ -22,10 +22,14 @@ import type { LeadMemory } from '../lib/store/types';
 import { startRedis } from '../test/helpers/redisServer';
 import { startN8nForTests } from '../test/e2e/n8n';
 import { datasetsAvailable, DATASETS_DIR, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from './datasets';
+import { seededRandom } from '../lib/dedupe/learn';
 import { syntheticLeads } from './synthetic';
 import { formTraffic } from './traffic';
 import { predict, readOutcome, trainModel } from '../lib/score/model';
 import { scoreLead, type ScoreConfig } from '../lib/score/points';
+import { funnelReport } from '../lib/stage/funnel';
+import { allRecords, moveMany, type MoveInput } from '../lib/stage/memory';
+import { defaultLifecycle } from '../lib/stage/stages';
 
 type Case = () => Promise<Record<string, unknown>>;
 
@@ -611,10 +615,69 @@ function scoringSpeed(kind: 'rules' | 'model'): Case {
 	};
 }
 
+/**
+ * Advance Stage: 1,000,000 transitions remembered in SQLite (250,000 leads moved four times each,
+ * batches of 1,000, each batch one transaction), then the funnel report over all of them, read
+ * back from the file.
+ */
+function stageFunnel(transitions: number): Case {
+	return async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'bench-stage-'));
+		try {
+			const store = new SqliteStore(join(dir, 'stages.sqlite'));
+			const list = defaultLifecycle();
+			const leads = transitions / 4;
+			const random = seededRandom(7);
+			const t0Moves = performance.now();
+			const day = 86_400_000;
+			const start = Date.parse('2026-01-01T00:00:00Z');
+			for (let round = 0; round < 4; round++) {
+				for (let b = 0; b < leads; b += 1000) {
+					const batch: MoveInput[] = [];
+					for (let i = b; i < Math.min(leads, b + 1000); i++) {
+						batch.push({
+							lead: { ids: [`lead-${i}`], emails: [`p${i}@example.com`] },
+							request: round === 0 ? { kind: 'set', target: 'Lead' } : { kind: 'next' },
+							at: new Date(start + (i % 300) * day + round * (1 + Math.floor(random() * 20)) * day).toISOString(),
+							dims: { source: i % 3 ? 'typeform' : 'webflow' },
+							missingFor: () => [],
+						});
+					}
+					await moveMany(store, 'stage:bench', list, { allowBackward: false, allowSkip: true }, batch, {
+						node: 'Bench',
+					});
+				}
+			}
+			const moveSeconds = (performance.now() - t0Moves) / 1000;
+			const t0 = performance.now();
+			const records = await allRecords(store, 'stage:bench');
+			const readSeconds = (performance.now() - t0) / 1000;
+			const t1 = performance.now();
+			const rows = funnelReport(list, records, { countSkipped: true, groupBy: 'source' });
+			const reportSeconds = (performance.now() - t1) / 1000;
+			store.close();
+			return {
+				name: `stage funnel report transitions_${transitions} (sqlite)`,
+				n: transitions,
+				leads,
+				seconds: readSeconds + reportSeconds,
+				readSeconds,
+				reportSeconds,
+				movesPerSecond: Math.round(transitions / moveSeconds),
+				rows: rows.length,
+				reachedSql: rows.filter((r) => r.stage === 'SQL').reduce((a, r) => a + r.reached, 0),
+			};
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
 const CASES: Record<string, Case> = {
 	scoreBankModel: bankModel(),
 	scoreRulesSpeed: scoringSpeed('rules'),
 	scoreModelSpeed: scoringSpeed('model'),
+	stageFunnel1m: stageFunnel(1_000_000),
 	...(datasetsAvailable()
 		? {
 				splink1000: accuracy(() => loadSplink('fake_1000')),
