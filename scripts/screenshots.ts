@@ -31,7 +31,7 @@ type Page = {
 	};
 };
 
-const NODES = ['Lead Capture Trigger', 'Dedupe Leads', 'Score Leads', 'Route Leads'];
+const NODES = ['Lead Capture Trigger', 'Dedupe Leads', 'Score Leads', 'Route Leads', 'Stage From Score'];
 
 async function main(): Promise<void> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
