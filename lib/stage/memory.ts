@@ -4,8 +4,8 @@
  * (`i:<id>`, `e:<email>`). A batch of moves is one atomic read-decide-write: two executions moving
  * the same lead at once give one consistent history.
  */
-import { randomUUID } from 'node:crypto';
-import type { KeyValueStore, KvView } from '../store/types';
+import { allKeyedRecords, transactRecords, type LeadKeys } from '../store/records';
+import type { KeyValueStore } from '../store/types';
 import { decideMove, type MoveOutcome, type MoveRequest, type MoveRules } from './moves';
 import { findStage, type Stage, type StageList } from './stages';
 
@@ -27,6 +27,10 @@ export interface StageDims {
 	owner?: string;
 }
 
+export type { LeadKeys };
+
+export const MAX_HISTORY = 500;
+
 export interface StageRecord {
 	uid: string;
 	ids: string[];
@@ -36,136 +40,6 @@ export interface StageRecord {
 	entered_at: string | null;
 	history: Transition[];
 	dims: StageDims;
-}
-
-export interface LeadKeys {
-	ids: string[];
-	emails: string[];
-}
-
-const MAX_KEYS = 20;
-/** A lead's history keeps its first transition and the latest ones. */
-export const MAX_HISTORY = 500;
-
-const pointerKeys = (k: LeadKeys) => [...k.ids.map((id) => `i:${id}`), ...k.emails.map((e) => `e:${e}`)];
-/** Records are named after the first key they were stored under, so a look-up by it needs one read. */
-const recordKey = (uid: string) => `r:${uid}`;
-
-/**
- * Runs `body` over the records of these leads in one transaction. A lead found through a key other
- * than the one its record was created under needs that record loaded too: the transaction is run
- * again with it (the pointers are re-checked inside, so the result stays exact).
- */
-export async function transactRecords<T>(
-	store: KeyValueStore,
-	namespace: string,
-	leads: LeadKeys[],
-	body: (records: RecordView) => T,
-	now?: number,
-): Promise<T> {
-	const base = new Set<string>();
-	for (const lead of leads) {
-		for (const key of pointerKeys(lead)) {
-			base.add(key);
-			base.add(recordKey(key));
-		}
-	}
-	const extra = new Set<string>();
-	for (let attempt = 0; attempt < 6; attempt++) {
-		const keys = [...base, ...extra];
-		const result = await store.transact<{ missing: string[] } | { value: T }>(
-			namespace,
-			keys,
-			(view) => {
-				const loaded = new Set(keys);
-				const missing = leads
-					.flatMap(pointerKeys)
-					.map((k) => view.get(k))
-					.filter((uid): uid is string => !!uid && !loaded.has(recordKey(uid)))
-					.map(recordKey);
-				if (missing.length) return { missing };
-				return { value: body(new RecordView(view)) };
-			},
-			now,
-		);
-		if (!('missing' in result)) return result.value;
-		for (const k of result.missing) extra.add(k);
-	}
-	throw new Error('The stage memory kept changing while it was read: retry the execution');
-}
-
-/** Records read and written inside one transaction (a lead moved twice in a batch sees its first move). */
-export class RecordView {
-	private readonly cache = new Map<string, StageRecord>();
-
-	constructor(private readonly view: KvView) {}
-
-	find(lead: LeadKeys): StageRecord | undefined {
-		for (const key of pointerKeys(lead)) {
-			const uid = this.view.get(key);
-			if (!uid) continue;
-			const cached = this.cache.get(uid);
-			if (cached) return cached;
-			const text = this.view.get(recordKey(uid));
-			if (!text) continue;
-			const record = JSON.parse(text) as StageRecord;
-			this.cache.set(uid, record);
-			return record;
-		}
-		return undefined;
-	}
-
-	/** The lead's record, created (with no stage yet) when it has none. */
-	findOrCreate(lead: LeadKeys, at: string): StageRecord {
-		const found = this.find(lead);
-		if (found) return found;
-		const first = pointerKeys(lead)[0] ?? randomUUID();
-		const record: StageRecord = {
-			uid: first,
-			ids: [],
-			emails: [],
-			created_at: at,
-			current: null,
-			entered_at: null,
-			history: [],
-			dims: {},
-		};
-		this.cache.set(record.uid, record);
-		return record;
-	}
-
-	/** Writes the record and points each key of the lead at it (keys held by another lead stay theirs). */
-	save(record: StageRecord, lead: LeadKeys): void {
-		for (const id of lead.ids) {
-			if (record.ids.includes(id) || record.ids.length >= MAX_KEYS) continue;
-			if (this.claimed(`i:${id}`, record.uid)) record.ids.push(id);
-		}
-		for (const email of lead.emails) {
-			if (record.emails.includes(email) || record.emails.length >= MAX_KEYS) continue;
-			if (this.claimed(`e:${email}`, record.uid)) record.emails.push(email);
-		}
-		if (record.history.length > MAX_HISTORY) record.history.splice(1, record.history.length - MAX_HISTORY);
-		this.cache.set(record.uid, record);
-		this.view.set(recordKey(record.uid), JSON.stringify(record));
-	}
-
-	private claimed(key: string, uid: string): boolean {
-		const holder = this.view.get(key);
-		if (holder && holder !== uid) return false;
-		if (!holder) this.view.set(key, uid);
-		return true;
-	}
-
-	/** Forgets the record and every key pointing at it; returns it. */
-	remove(lead: LeadKeys): StageRecord | undefined {
-		const record = this.find(lead);
-		if (!record) return undefined;
-		for (const id of record.ids) this.view.delete(`i:${id}`);
-		for (const email of record.emails) this.view.delete(`e:${email}`);
-		this.view.delete(recordKey(record.uid));
-		this.cache.delete(record.uid);
-		return record;
-	}
 }
 
 export interface MoveInput {
@@ -212,13 +86,22 @@ export async function moveMany(
 	context: MoveContext,
 	now?: number,
 ): Promise<MoveResult[]> {
-	return await transactRecords(
+	return await transactRecords<StageRecord, MoveResult[]>(
 		store,
 		namespace,
 		inputs.map((i) => i.lead),
 		(records) =>
 			inputs.map((input) => {
-				const record = records.findOrCreate(input.lead, input.at);
+				const record = records.findOrCreate(input.lead, (uid) => ({
+					uid,
+					ids: [],
+					emails: [],
+					created_at: input.at,
+					current: null,
+					entered_at: null,
+					history: [],
+					dims: {},
+				}));
 				const remembered = record.current ? findStage(list, record.current) : undefined;
 				const stated = input.itemStage ? findStage(list, input.itemStage) : undefined;
 				if (input.itemStage && !stated)
@@ -253,6 +136,8 @@ export async function moveMany(
 				for (const [k, v] of Object.entries(input.dims) as Array<[keyof StageDims, string | undefined]>) {
 					if (v && !record.dims[k]) record.dims[k] = v.slice(0, 200);
 				}
+				// A lead's history keeps its first transition and the latest ones.
+				if (record.history.length > MAX_HISTORY) record.history.splice(1, record.history.length - MAX_HISTORY);
 				records.save(record, input.lead);
 				return { outcome, record: structuredClone(record) };
 			}),
@@ -268,12 +153,14 @@ export async function readRecords(
 	namespace: string,
 	leads: LeadKeys[],
 ): Promise<Array<StageRecord | undefined>> {
-	return await transactRecords(store, namespace, leads, (records) => leads.map((lead) => records.find(lead)));
+	return await transactRecords<StageRecord, Array<StageRecord | undefined>>(store, namespace, leads, (records) =>
+		leads.map((lead) => records.find(lead)),
+	);
 }
 
 /** GDPR erasure: forgets each lead's record and keys; returns how many transitions went with each. */
 export async function forgetLeads(store: KeyValueStore, namespace: string, leads: LeadKeys[]): Promise<number[]> {
-	return await transactRecords(store, namespace, leads, (records) =>
+	return await transactRecords<StageRecord, number[]>(store, namespace, leads, (records) =>
 		leads.map((lead) => {
 			const removed = records.remove(lead);
 			return removed ? Math.max(1, removed.history.length) : 0;
@@ -283,6 +170,5 @@ export async function forgetLeads(store: KeyValueStore, namespace: string, leads
 
 /** Every remembered record of a namespace (the funnel report's input). */
 export async function allRecords(store: KeyValueStore, namespace: string): Promise<StageRecord[]> {
-	const entries = await store.entries(namespace, 'r:');
-	return Object.values(entries).map((text) => JSON.parse(text) as StageRecord);
+	return await allKeyedRecords<StageRecord>(store, namespace);
 }

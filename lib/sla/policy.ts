@@ -1,0 +1,203 @@
+/**
+ * Evaluating a lead against an SLA policy: the first response (from creation or from assignment)
+ * and the follow-up cadence (N touches within a period, at most X hours between touches), on the
+ * policy's clock with pauses; on track, at risk, breached or met, and the escalation level reached.
+ */
+import { activeMs, dueAt, hoursOf, HOUR, type Clock, type Pause } from './clock';
+
+export type SlaStatus = 'on_track' | 'at_risk' | 'breached' | 'met';
+
+export interface Escalation {
+	/** Share of the target elapsed, in percent (100 = due). */
+	percent: number;
+	name: string;
+}
+
+export interface SlaPolicy {
+	name: string;
+	/** The clock in the policy's zone; `clockFor` gives it in another zone (the owner's). */
+	clockFor: (zone?: string) => Clock;
+	firstResponseHours: number;
+	from: 'created' | 'assigned';
+	cadence?: { touches: number; periodDays: number; maxGapHours: number };
+	atRiskPercent: number;
+	escalation: Escalation[];
+}
+
+export interface SlaTimes {
+	createdAt: number;
+	assignedAt?: number;
+	touches: number[];
+	pauses: Pause[];
+	/** The clock was stopped (a terminal stage, a closed lead): nothing more is owed after it. */
+	stoppedAt?: number;
+	/** The owner's time zone, when the lead has an owner with one. */
+	zone?: string;
+}
+
+export interface SlaResult {
+	policy: string;
+	status: SlaStatus;
+	/** The target that decides the status now. */
+	target: 'first_response' | 'follow_up_gap' | 'cadence' | 'none';
+	target_hours: number | null;
+	started_at: string | null;
+	due_at: string | null;
+	remaining_hours: number | null;
+	overdue_hours: number | null;
+	remaining_calendar_hours: number | null;
+	overdue_calendar_hours: number | null;
+	/** Share of the target elapsed, in percent. */
+	elapsed_percent: number | null;
+	paused: boolean;
+	first_response_at: string | null;
+	first_response_hours: number | null;
+	touches_done: number;
+	touches_expected: number;
+	escalation_level: number;
+	escalation: string | null;
+	time_zone: string;
+	why: string;
+	breaches: Array<{ target: string; due_at: string | null }>;
+}
+
+const iso = (ms: number | undefined | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
+const round = (x: number) => Math.round(x * 10) / 10;
+
+function level(policy: SlaPolicy, percent: number): { level: number; name: string | null } {
+	let reached = 0;
+	policy.escalation.forEach((step, i) => {
+		if (percent >= step.percent) reached = i + 1;
+	});
+	return { level: reached, name: reached ? policy.escalation[reached - 1].name : null };
+}
+
+/** The lead's SLA at `now`. */
+export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): SlaResult {
+	const clock = policy.clockFor(times.zone);
+	const end = Math.min(now, times.stoppedAt ?? Infinity);
+	const start = policy.from === 'assigned' ? times.assignedAt : times.createdAt;
+	const touches = times.touches.filter((t) => t >= times.createdAt && t <= end).sort((a, b) => a - b);
+	const pausedNow = times.pauses.some((p) => p.start <= end && (p.end === undefined || p.end > end));
+	const expected = policy.cadence?.touches ?? (policy.firstResponseHours > 0 ? 1 : 0);
+	const base: SlaResult = {
+		policy: policy.name,
+		status: 'on_track',
+		target: 'none',
+		target_hours: null,
+		started_at: iso(start),
+		due_at: null,
+		remaining_hours: null,
+		overdue_hours: null,
+		remaining_calendar_hours: null,
+		overdue_calendar_hours: null,
+		elapsed_percent: null,
+		paused: pausedNow,
+		first_response_at: iso(touches[0]),
+		first_response_hours: null,
+		touches_done: touches.length,
+		touches_expected: expected,
+		escalation_level: 0,
+		escalation: null,
+		time_zone: clock.zone,
+		why: '',
+		breaches: [],
+	};
+	if (start === undefined) return { ...base, why: 'The clock starts when the lead is assigned to an owner' };
+
+	/** A target measured from `from` on the clock, done at `doneAt` (undefined: still open). */
+	const measure = (name: SlaResult['target'], from: number, hours: number, doneAt: number | undefined) => {
+		const target = hours * HOUR;
+		const stop = doneAt ?? end;
+		const used = activeMs(clock, from, stop, times.pauses);
+		const due = dueAt(clock, from, target, times.pauses);
+		const percent = target > 0 ? (used / target) * 100 : 100;
+		const late = used > target;
+		return { name, from, hours, used, due, percent, late, done: doneAt !== undefined };
+	};
+
+	const results: Array<ReturnType<typeof measure>> = [];
+	const first = touches.find((t) => t >= start);
+	if (policy.firstResponseHours > 0) results.push(measure('first_response', start, policy.firstResponseHours, first));
+	let cadenceBreach: string | undefined;
+	let cadenceMet = !policy.cadence;
+	if (policy.cadence && first !== undefined) {
+		const { periodDays, maxGapHours } = policy.cadence;
+		const periodEnd = start + periodDays * 24 * HOUR;
+		const inPeriod = touches.filter((t) => t >= start && t <= periodEnd);
+		cadenceMet = inPeriod.length >= policy.cadence.touches;
+		if (!cadenceMet) {
+			if (end >= periodEnd)
+				cadenceBreach = `${inPeriod.length} of ${policy.cadence.touches} touches within ${periodDays} days`;
+			else if (maxGapHours > 0) {
+				const last = inPeriod[inPeriod.length - 1] ?? first;
+				results.push(measure('follow_up_gap', last, maxGapHours, undefined));
+			}
+		}
+		// A gap between two touches already made that was longer than allowed is a breach on record.
+		if (maxGapHours > 0) {
+			for (let i = 1; i < inPeriod.length; i++) {
+				if (activeMs(clock, inPeriod[i - 1], inPeriod[i], times.pauses) > maxGapHours * HOUR) {
+					cadenceBreach ??= `${maxGapHours} h between touches passed before ${iso(inPeriod[i])}`;
+					break;
+				}
+			}
+		}
+	}
+	const breaches = results
+		.filter((r) => r.late)
+		.map((r) => ({ target: r.name, due_at: iso(r.due) }))
+		.concat(cadenceBreach ? [{ target: 'cadence', due_at: null }] : []);
+	// The target that speaks now: an open one (first response pending, the next follow-up), else the last.
+	const open = results.filter((r) => !r.done);
+	const current = open[open.length - 1] ?? results[results.length - 1];
+	const out: SlaResult = { ...base, breaches };
+	if (first !== undefined)
+		out.first_response_hours = hoursOf(activeMs(clock, start, first, times.pauses));
+	if (current) {
+		const lv = level(policy, current.percent);
+		const calendarEnd = current.done ? undefined : end;
+		out.target = current.name;
+		out.target_hours = current.hours;
+		out.due_at = iso(current.due);
+		out.elapsed_percent = round(current.percent);
+		out.remaining_hours = current.late ? null : hoursOf(current.hours * HOUR - current.used);
+		out.overdue_hours = current.late ? hoursOf(current.used - current.hours * HOUR) : null;
+		if (current.due !== undefined && calendarEnd !== undefined) {
+			out.remaining_calendar_hours = current.due > calendarEnd ? hoursOf(current.due - calendarEnd) : null;
+			out.overdue_calendar_hours = current.due <= calendarEnd ? hoursOf(calendarEnd - current.due) : null;
+		}
+		if (!current.done) {
+			out.escalation_level = lv.level;
+			out.escalation = lv.name;
+		}
+	}
+	if (breaches.length) {
+		out.status = 'breached';
+		const b = results.find((r) => r.late);
+		out.why = b
+			? b.done
+				? `First response after ${hoursOf(b.used)} h, over the ${b.hours} h target`
+				: `${b.name === 'first_response' ? 'No first response' : 'No follow-up'} ${hoursOf(b.used - b.hours * HOUR)} h past the ${b.hours} h target`
+			: `Cadence missed: ${cadenceBreach}`;
+	} else if (times.stoppedAt !== undefined && times.stoppedAt <= now) {
+		out.status = 'met';
+		out.why = 'Clock stopped before any target was missed';
+		out.escalation_level = 0;
+		out.escalation = null;
+	} else if (first !== undefined && cadenceMet) {
+		out.status = 'met';
+		out.why = policy.cadence
+			? `${touches.length} touches, first after ${out.first_response_hours} h`
+			: `First response after ${out.first_response_hours} h`;
+	} else if (current && !current.done && current.percent >= policy.atRiskPercent) {
+		out.status = 'at_risk';
+		out.why = `${round(current.percent)}% of the ${current.hours} h ${current.name === 'first_response' ? 'first response' : 'follow-up'} target used`;
+	} else {
+		out.status = 'on_track';
+		out.why = current
+			? `${current.name === 'first_response' ? 'First response' : 'Next follow-up'} due ${out.due_at ?? 'when the clock resumes'}`
+			: 'Nothing due';
+	}
+	return out;
+}
