@@ -27,7 +27,8 @@ const MAX_DAYS = 3 * 366;
 
 /** A business clock from its texts; errors name the schedule, zone or holiday that is wrong. */
 export function businessClock(schedule: string, zone: string, holidays: unknown = ''): Clock {
-	if (!IANAZone.isValidZone(zone)) throw new ClockError(`"${zone}" is not a time zone (use an IANA name such as Europe/Berlin)`);
+	if (!IANAZone.isValidZone(zone))
+		throw new ClockError(`"${zone}" is not a time zone (use an IANA name such as Europe/Berlin)`);
 	let hours: WorkingHours | undefined;
 	let days: DateRange[];
 	try {

@@ -3,7 +3,18 @@
  * and the follow-up cadence (N touches within a period, at most X hours between touches), on the
  * policy's clock with pauses; on track, at risk, breached or met, and the escalation level reached.
  */
-import { activeMs, dueAt, hoursOf, HOUR, type Clock, type Pause } from './clock';
+import { IANAZone } from 'luxon';
+import {
+	activeMs,
+	businessClock,
+	calendarClock,
+	ClockError,
+	dueAt,
+	hoursOf,
+	HOUR,
+	type Clock,
+	type Pause,
+} from './clock';
 
 export type SlaStatus = 'on_track' | 'at_risk' | 'breached' | 'met';
 
@@ -152,8 +163,7 @@ export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): Sl
 	const open = results.filter((r) => !r.done);
 	const current = open[open.length - 1] ?? results[results.length - 1];
 	const out: SlaResult = { ...base, breaches };
-	if (first !== undefined)
-		out.first_response_hours = hoursOf(activeMs(clock, start, first, times.pauses));
+	if (first !== undefined) out.first_response_hours = hoursOf(activeMs(clock, start, first, times.pauses));
 	if (current) {
 		const lv = level(policy, current.percent);
 		const calendarEnd = current.done ? undefined : end;
@@ -200,4 +210,67 @@ export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): Sl
 			: 'Nothing due';
 	}
 	return out;
+}
+
+/** A policy as plain data: what the node's parameters say, and what the ledger keeps per clock. */
+export interface PolicySpec {
+	name: string;
+	firstResponseHours: number;
+	from: 'created' | 'assigned';
+	cadence?: { touches: number; periodDays: number; maxGapHours: number };
+	clock: { kind: 'calendar' | 'business'; schedule: string; zone: string; holidays: string };
+	/** Business clocks run in the owner's time zone when the lead has one. */
+	ownerZone: boolean;
+	atRiskPercent: number;
+	escalation: Escalation[];
+}
+
+const built = new Map<string, SlaPolicy>();
+
+/** The policy with its clocks (cached per spec; a clock per time zone). Errors name what is wrong. */
+export function buildPolicy(spec: PolicySpec): SlaPolicy {
+	const key = JSON.stringify(spec);
+	const hit = built.get(key);
+	if (hit) return hit;
+	if (!(spec.firstResponseHours >= 0) || !Number.isFinite(spec.firstResponseHours))
+		throw new ClockError(`Policy "${spec.name}": first response hours must be a number of hours`);
+	if (spec.cadence && (!(spec.cadence.touches >= 1) || !(spec.cadence.periodDays > 0)))
+		throw new ClockError(`Policy "${spec.name}": the cadence needs at least 1 touch within more than 0 days`);
+	const base =
+		spec.clock.kind === 'business'
+			? businessClock(spec.clock.schedule, spec.clock.zone, spec.clock.holidays)
+			: calendarClock(spec.clock.zone);
+	const clocks = new Map<string, Clock>([[base.zone, base]]);
+	const policy: SlaPolicy = {
+		name: spec.name,
+		firstResponseHours: spec.firstResponseHours,
+		from: spec.from,
+		cadence: spec.cadence,
+		atRiskPercent: spec.atRiskPercent,
+		escalation: [...spec.escalation].sort((a, b) => a.percent - b.percent),
+		clockFor: (zone) => {
+			if (!zone || !spec.ownerZone || spec.clock.kind !== 'business' || !IANAZone.isValidZone(zone)) return base;
+			let clock = clocks.get(zone);
+			if (!clock) clocks.set(zone, (clock = { ...base, zone }));
+			return clock;
+		},
+	};
+	if (built.size > 1000) built.clear();
+	built.set(key, policy);
+	return policy;
+}
+
+/** "100: owner, 150: manager, 200: re-route" -> steps; errors name the part. */
+export function parseEscalation(text: string): Escalation[] {
+	const steps: Escalation[] = [];
+	for (const part of text
+		.split(/[,;\n]+/)
+		.map((p) => p.trim())
+		.filter(Boolean)) {
+		const m = /^(\d+(?:\.\d+)?)\s*%?\s*[:=]\s*(\S.*)$/.exec(part.slice(0, 200));
+		if (!m)
+			throw new ClockError(`Escalation step "${part.slice(0, 60)}": write it as percent: name (e.g. 150: manager)`);
+		steps.push({ percent: Number(m[1]), name: m[2].trim() });
+	}
+	return steps.sort((a, b) => a.percent - b.percent);
 }

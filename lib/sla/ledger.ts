@@ -1,0 +1,225 @@
+/**
+ * The SLA ledger: each lead's clock kept in the package's state store (Start Clock, Record Touch,
+ * Pause/Resume, Stop), and Check Due, which emits each lead whose status got worse or whose
+ * escalation level rose since the last check, exactly once per level even when checks overlap in
+ * several processes: the change is claimed in one transaction that re-reads what was emitted.
+ */
+import { allKeyedRecords, transactRecords, type KeyedRecord, type LeadKeys } from '../store/records';
+import type { KeyValueStore } from '../store/types';
+import type { Pause } from './clock';
+import { buildPolicy, evaluateSla, type PolicySpec, type SlaResult, type SlaStatus } from './policy';
+
+export interface LedgerEntry extends KeyedRecord {
+	/** The policy the clock started under, kept whole: Check Due needs no policy of its own. */
+	policy: PolicySpec;
+	created_at: number;
+	assigned_at?: number;
+	touches: Array<{ at: number; kind?: string }>;
+	pauses: Pause[];
+	stopped_at?: number;
+	zone?: string;
+	/** A few fields of the lead for the alert (email, name, owner, source). */
+	lead: Record<string, unknown>;
+	/** What Check Due emitted last: the status and escalation level. */
+	emitted: { status?: SlaStatus; level: number };
+	/** Every emitted change. */
+	alerts: Array<{ at: number; status: SlaStatus; level: number }>;
+}
+
+export const MAX_TOUCHES = 500;
+
+export type LedgerAction =
+	| {
+			kind: 'start';
+			policy: PolicySpec;
+			createdAt: number;
+			assignedAt?: number;
+			zone?: string;
+			lead: Record<string, unknown>;
+	  }
+	| { kind: 'touch'; at: number; touch?: string }
+	| { kind: 'pause'; at: number }
+	| { kind: 'resume'; at: number }
+	| { kind: 'stop'; at: number }
+	| { kind: 'assign'; at: number; zone?: string; lead?: Record<string, unknown> };
+
+export interface LedgerOutcome {
+	/** started, already running, recorded, paused, resumed, stopped, or unknown (no clock for this lead). */
+	result: 'started' | 'running' | 'recorded' | 'duplicate' | 'paused' | 'resumed' | 'stopped' | 'unknown' | 'ignored';
+	entry?: LedgerEntry;
+}
+
+/** Applies clock actions to the leads' entries, one transaction for the batch. */
+export async function applyLedger(
+	store: KeyValueStore,
+	namespace: string,
+	actions: Array<{ lead: LeadKeys; action: LedgerAction }>,
+): Promise<LedgerOutcome[]> {
+	return await transactRecords<LedgerEntry, LedgerOutcome[]>(
+		store,
+		namespace,
+		actions.map((a) => a.lead),
+		(records) =>
+			actions.map(({ lead, action }) => {
+				if (action.kind === 'start') {
+					const existing = records.find(lead);
+					if (existing && existing.stopped_at === undefined) {
+						// A clock already runs: a second start (a retried execution) changes nothing but a missing assignment.
+						if (existing.assigned_at === undefined && action.assignedAt !== undefined) {
+							existing.assigned_at = action.assignedAt;
+							existing.zone ??= action.zone;
+							records.save(existing, lead);
+						}
+						return { result: 'running', entry: structuredClone(existing) };
+					}
+					// A new clock, or a new one after a stopped clock (same record, fresh times).
+					const record =
+						existing ?? records.findOrCreate(lead, (uid) => ({ uid, ids: [], emails: [] }) as unknown as LedgerEntry);
+					const fresh: LedgerEntry = {
+						uid: record.uid,
+						ids: record.ids,
+						emails: record.emails,
+						policy: action.policy,
+						created_at: action.createdAt,
+						...(action.assignedAt !== undefined ? { assigned_at: action.assignedAt } : {}),
+						touches: [],
+						pauses: [],
+						...(action.zone ? { zone: action.zone } : {}),
+						lead: action.lead,
+						emitted: { level: 0 },
+						alerts: [],
+					};
+					Object.assign(record, fresh);
+					records.save(record, lead);
+					return { result: 'started', entry: structuredClone(record) };
+				}
+				const entry = records.find(lead);
+				if (!entry) return { result: 'unknown' };
+				let result: LedgerOutcome['result'] = 'ignored';
+				if (action.kind === 'touch') {
+					if (entry.touches.some((t) => t.at === action.at)) result = 'duplicate';
+					else {
+						entry.touches.push({ at: action.at, ...(action.touch ? { kind: action.touch.slice(0, 40) } : {}) });
+						entry.touches.sort((a, b) => a.at - b.at);
+						if (entry.touches.length > MAX_TOUCHES) entry.touches.splice(1, entry.touches.length - MAX_TOUCHES);
+						result = 'recorded';
+					}
+				} else if (action.kind === 'pause') {
+					const open = entry.pauses.some((p) => p.end === undefined);
+					if (!open && entry.stopped_at === undefined) {
+						entry.pauses.push({ start: Math.max(action.at, entry.pauses[entry.pauses.length - 1]?.end ?? -Infinity) });
+						result = 'paused';
+					}
+				} else if (action.kind === 'resume') {
+					const open = entry.pauses.find((p) => p.end === undefined);
+					if (open) {
+						open.end = Math.max(action.at, open.start);
+						result = 'resumed';
+					}
+				} else if (action.kind === 'stop') {
+					if (entry.stopped_at === undefined) {
+						entry.stopped_at = action.at;
+						const open = entry.pauses.find((p) => p.end === undefined);
+						if (open) open.end = Math.max(action.at, open.start);
+						result = 'stopped';
+					}
+				} else if (action.kind === 'assign') {
+					if (entry.assigned_at === undefined) {
+						entry.assigned_at = action.at;
+						if (action.zone) entry.zone = action.zone;
+						if (action.lead) entry.lead = { ...entry.lead, ...action.lead };
+						result = 'recorded';
+					}
+				}
+				if (result !== 'ignored' && result !== 'duplicate') records.save(entry, lead);
+				return { result, entry: structuredClone(entry) };
+			}),
+	);
+}
+
+export function timesOf(entry: LedgerEntry): Parameters<typeof evaluateSla>[1] {
+	return {
+		createdAt: entry.created_at,
+		assignedAt: entry.assigned_at,
+		touches: entry.touches.map((t) => t.at),
+		pauses: entry.pauses,
+		stoppedAt: entry.stopped_at,
+		zone: entry.zone,
+	};
+}
+
+/** The key a record was created under (its uid) as lead keys. */
+function keysOfUid(uid: string): LeadKeys {
+	if (uid.startsWith('e:')) return { ids: [], emails: [uid.slice(2)] };
+	return { ids: [uid.startsWith('i:') ? uid.slice(2) : uid], emails: [] };
+}
+
+const SEVERITY: Record<SlaStatus, number> = { met: 0, on_track: 0, at_risk: 1, breached: 2 };
+
+/** Whether this result is news against what was emitted: worse status, or a higher escalation level. */
+export function isNews(entry: LedgerEntry, result: SlaResult): boolean {
+	const was = entry.emitted.status ? SEVERITY[entry.emitted.status] : 0;
+	return SEVERITY[result.status] > was || result.escalation_level > entry.emitted.level;
+}
+
+export interface DueAlert {
+	entry: LedgerEntry;
+	result: SlaResult;
+}
+
+/**
+ * Check Due: evaluates every running clock at `now` and emits the news, each claimed in one
+ * transaction (re-evaluated against what was emitted meanwhile), so overlapping checks in any
+ * process emit each status and level once.
+ */
+export async function checkDue(
+	store: KeyValueStore,
+	namespace: string,
+	now: number,
+	batch = 500,
+): Promise<{ alerts: DueAlert[]; checked: number }> {
+	const entries = await allKeyedRecords<LedgerEntry>(store, namespace);
+	const candidates: LedgerEntry[] = [];
+	let checked = 0;
+	for (const entry of entries) {
+		if (entry.stopped_at !== undefined && entry.stopped_at <= now && entry.emitted.status !== undefined) continue;
+		checked++;
+		if (isNews(entry, evaluateSla(buildPolicy(entry.policy), timesOf(entry), now))) candidates.push(entry);
+	}
+	const alerts: DueAlert[] = [];
+	for (let i = 0; i < candidates.length; i += batch) {
+		const slice = candidates.slice(i, i + batch);
+		const claimed = await transactRecords<LedgerEntry, DueAlert[]>(
+			store,
+			namespace,
+			slice.map((e) => keysOfUid(e.uid)),
+			(records) =>
+				slice.flatMap((candidate) => {
+					const key = keysOfUid(candidate.uid);
+					const entry = records.find(key);
+					if (!entry || entry.uid !== candidate.uid) return [];
+					const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
+					if (!isNews(entry, result)) return [];
+					entry.emitted = { status: result.status, level: Math.max(entry.emitted.level, result.escalation_level) };
+					entry.alerts.push({ at: now, status: result.status, level: result.escalation_level });
+					if (entry.alerts.length > 50) entry.alerts.splice(0, entry.alerts.length - 50);
+					records.save(entry, key);
+					return [{ entry: structuredClone(entry), result }];
+				}),
+			now,
+		);
+		alerts.push(...claimed);
+	}
+	return { alerts, checked };
+}
+
+export async function allEntries(store: KeyValueStore, namespace: string): Promise<LedgerEntry[]> {
+	return await allKeyedRecords<LedgerEntry>(store, namespace);
+}
+
+/** Forgets leads' clocks (GDPR erasure); returns whether each had one. */
+export async function forgetClocks(store: KeyValueStore, namespace: string, leads: LeadKeys[]): Promise<boolean[]> {
+	return await transactRecords<LedgerEntry, boolean[]>(store, namespace, leads, (records) =>
+		leads.map((lead) => !!records.remove(lead)),
+	);
+}

@@ -1,0 +1,360 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { activeMs, addWorkingMs, businessClock, calendarClock, dueAt, workingMs } from '../../lib/sla/clock';
+import { applyLedger, checkDue, type LedgerAction } from '../../lib/sla/ledger';
+import { buildPolicy, evaluateSla, parseEscalation, type PolicySpec } from '../../lib/sla/policy';
+import { slaReport } from '../../lib/sla/report';
+import { SqliteStore } from '../../lib/store/sqlite';
+import type { KeyValueStore } from '../../lib/store/types';
+import { startRedis } from '../helpers/redisServer';
+
+const run = promisify(execFile);
+let dir: string;
+beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'sla-'))));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const H = 3_600_000;
+const t = (s: string) => Date.parse(s);
+const berlin = businessClock('Mon-Fri 09:00-17:00', 'Europe/Berlin');
+
+describe('business-hours clock', () => {
+	it('weekends: a Friday 16:00 lead with 4 business hours is due Monday 12:00', () => {
+		// 2026-12-04 is a Friday; Berlin is UTC+1 in December
+		expect(new Date(addWorkingMs(berlin, t('2026-12-04T15:00:00Z'), 4 * H)!).toISOString()).toBe(
+			'2026-12-07T11:00:00.000Z',
+		);
+		expect(workingMs(berlin, t('2026-12-04T15:00:00Z'), t('2026-12-07T11:00:00Z'))).toBe(4 * H);
+		// before opening and after closing count nothing
+		expect(workingMs(berlin, t('2026-12-05T08:00:00Z'), t('2026-12-06T20:00:00Z'))).toBe(0);
+	});
+	it('holidays (single days and ranges) do not count', () => {
+		const clock = businessClock('Mon-Fri 09:00-17:00', 'Europe/Berlin', '2026-12-25, 2026-12-28..2026-12-31');
+		// Thursday 24th 16:00 + 4 h: 1 h on the 24th, Friday 25th and 28th-31st off, Friday 1 Jan counts
+		expect(new Date(addWorkingMs(clock, t('2026-12-24T15:00:00Z'), 4 * H)!).toISOString()).toBe(
+			'2027-01-01T11:00:00.000Z',
+		);
+	});
+	it('DST in both directions: a day of clock time is 23 h in spring and 25 h in autumn', () => {
+		const always = businessClock('Mon-Sun 00:00-24:00', 'Europe/Berlin');
+		// Saturday noon to Sunday noon local, across 2026-03-29 02:00 -> 03:00
+		expect(workingMs(always, t('2026-03-28T11:00:00Z'), t('2026-03-29T10:00:00Z'))).toBe(23 * H);
+		expect(workingMs(always, t('2026-10-24T10:00:00Z'), t('2026-10-25T11:00:00Z'))).toBe(25 * H);
+		// 9-17 on the Monday after the spring change is still 8 h, and starts at 07:00Z, not 08:00Z
+		expect(new Date(addWorkingMs(berlin, t('2026-03-27T16:00:00Z'), 1 * H)!).toISOString()).toBe(
+			'2026-03-30T08:00:00.000Z',
+		);
+	});
+	it('schedules crossing midnight and several ranges a day', () => {
+		const night = businessClock('Mon-Fri 22:00-06:00', 'UTC');
+		// Monday 23:00 + 4 h: runs on past midnight into Tuesday 03:00
+		expect(new Date(addWorkingMs(night, t('2026-11-30T23:00:00Z'), 4 * H)!).toISOString()).toBe(
+			'2026-12-01T03:00:00.000Z',
+		);
+		const split = businessClock('Mon-Fri 08:00-12:00, 13:00-17:00', 'UTC');
+		expect(workingMs(split, t('2026-11-30T08:00:00Z'), t('2026-11-30T17:00:00Z'))).toBe(8 * H);
+		expect(new Date(addWorkingMs(split, t('2026-11-30T11:00:00Z'), 2 * H)!).toISOString()).toBe(
+			'2026-11-30T14:00:00.000Z',
+		);
+	});
+	it('pauses spanning nights keep the time elapsed before them', () => {
+		const pauses = [{ start: t('2026-11-30T15:00:00Z'), end: t('2026-12-01T09:00:00Z') }];
+		// Monday 09:00-16:00 local (7 h), paused until Tuesday 10:00 local, then 10:00-12:00 (2 h)
+		expect(activeMs(berlin, t('2026-11-30T08:00:00Z'), t('2026-12-01T11:00:00Z'), pauses)).toBe(9 * H);
+		// 8 h target: 7 h before the pause, 1 h after it -> Tuesday 11:00 local
+		expect(new Date(dueAt(berlin, t('2026-11-30T08:00:00Z'), 8 * H, pauses)!).toISOString()).toBe(
+			'2026-12-01T10:00:00.000Z',
+		);
+		// still paused: no due date
+		expect(dueAt(berlin, t('2026-11-30T08:00:00Z'), 8 * H, [{ start: t('2026-11-30T15:00:00Z') }])).toBeUndefined();
+	});
+	it('refuses impossible schedules, unknown zones and bad holidays by name; calendar clocks count everything', () => {
+		expect(() => businessClock('Mon-Fri 09:00-09:00', 'UTC')).toThrow(/empty time range/);
+		expect(() => businessClock('Mon-Fri 09:00-17:00', 'Mars/Olympus')).toThrow(/"Mars\/Olympus" is not a time zone/);
+		expect(() => businessClock('Mon-Fri 9 to 5', 'UTC')).toThrow(/should be a time range/);
+		expect(() => businessClock('Mon-Fri 09:00-17:00', 'UTC', '2026-13-01')).toThrow(/"2026-13-01" is not a date/);
+		expect(workingMs(calendarClock(), t('2026-12-05T00:00:00Z'), t('2026-12-06T00:00:00Z'))).toBe(24 * H);
+	});
+});
+
+const spec = (over: Partial<PolicySpec> = {}): PolicySpec => ({
+	name: 'Inbound',
+	firstResponseHours: 4,
+	from: 'created',
+	clock: { kind: 'business', schedule: 'Mon-Fri 09:00-17:00', zone: 'Europe/Berlin', holidays: '' },
+	ownerZone: true,
+	atRiskPercent: 75,
+	escalation: parseEscalation('100: owner, 150: manager, 200: re-route'),
+	...over,
+});
+const monday9 = t('2026-11-30T08:00:00Z');
+
+describe('evaluating a policy', () => {
+	it('on track, at risk at 75%, breached with escalation levels, met', () => {
+		const policy = buildPolicy(spec());
+		const at = (hours: number, touches: number[] = []) =>
+			evaluateSla(policy, { createdAt: monday9, touches, pauses: [] }, monday9 + hours * H);
+		expect(at(1)).toMatchObject({
+			status: 'on_track',
+			target: 'first_response',
+			remaining_hours: 3,
+			elapsed_percent: 25,
+			due_at: '2026-11-30T12:00:00.000Z',
+			escalation_level: 0,
+		});
+		expect(at(3)).toMatchObject({ status: 'at_risk', why: '75% of the 4 h first response target used' });
+		expect(at(4.5)).toMatchObject({ status: 'breached', overdue_hours: 0.5, escalation_level: 1, escalation: 'owner' });
+		expect(at(6)).toMatchObject({ escalation_level: 2, escalation: 'manager', overdue_calendar_hours: 2 });
+		// overnight the business clock stops: Tuesday 09:00 local is still 8 business hours in
+		expect(at(24)).toMatchObject({ elapsed_percent: 200, escalation_level: 3, escalation: 're-route' });
+		expect(at(5, [monday9 + 2 * H])).toMatchObject({ status: 'met', first_response_hours: 2, escalation_level: 0 });
+		expect(at(5, [monday9 + 4.5 * H])).toMatchObject({
+			status: 'breached',
+			why: 'First response after 4.5 h, over the 4 h target',
+		});
+	});
+	it('from assignment: the clock waits for an owner; in the owner s time zone', () => {
+		const policy = buildPolicy(spec({ from: 'assigned' }));
+		expect(evaluateSla(policy, { createdAt: monday9, touches: [], pauses: [] }, monday9 + 9 * H)).toMatchObject({
+			status: 'on_track',
+			why: 'The clock starts when the lead is assigned to an owner',
+		});
+		// assigned Monday 14:00Z = 09:00 in New York: due 13:00 New York (18:00Z); on Berlin's clock it would be Tuesday
+		const ny = evaluateSla(
+			policy,
+			{ createdAt: monday9, assignedAt: t('2026-11-30T14:00:00Z'), touches: [], pauses: [], zone: 'America/New_York' },
+			t('2026-11-30T15:00:00Z'),
+		);
+		expect(ny).toMatchObject({ due_at: '2026-11-30T18:00:00.000Z', time_zone: 'America/New_York' });
+		const here = evaluateSla(
+			policy,
+			{ createdAt: monday9, assignedAt: t('2026-11-30T14:00:00Z'), touches: [], pauses: [] },
+			t('2026-11-30T15:00:00Z'),
+		);
+		expect(here).toMatchObject({ due_at: '2026-12-01T10:00:00.000Z', time_zone: 'Europe/Berlin' });
+	});
+	it('follow-up cadence: touches within the period, at most so many hours apart', () => {
+		const policy = buildPolicy(
+			spec({
+				clock: { kind: 'calendar', schedule: '', zone: 'UTC', holidays: '' },
+				cadence: { touches: 3, periodDays: 14, maxGapHours: 72 },
+			}),
+		);
+		const times = (touches: number[]) => ({
+			createdAt: monday9,
+			touches: touches.map((h) => monday9 + h * H),
+			pauses: [],
+		});
+		expect(evaluateSla(policy, times([1]), monday9 + 24 * H)).toMatchObject({
+			status: 'on_track',
+			target: 'follow_up_gap',
+			touches_done: 1,
+			touches_expected: 3,
+			due_at: new Date(monday9 + 73 * H).toISOString(),
+		});
+		expect(evaluateSla(policy, times([1]), monday9 + 60 * H)).toMatchObject({ status: 'at_risk' });
+		expect(evaluateSla(policy, times([1]), monday9 + 80 * H)).toMatchObject({
+			status: 'breached',
+			why: 'No follow-up 7 h past the 72 h target',
+		});
+		expect(evaluateSla(policy, times([1, 48, 96]), monday9 + 100 * H)).toMatchObject({
+			status: 'met',
+			touches_done: 3,
+		});
+		// a gap too long between two touches already made stays a breach
+		expect(evaluateSla(policy, times([1, 100, 120]), monday9 + 130 * H)).toMatchObject({
+			status: 'breached',
+			breaches: [{ target: 'cadence', due_at: null }],
+		});
+		// period over with too few touches
+		expect(evaluateSla(policy, times([1, 48]), monday9 + 15 * 24 * H)).toMatchObject({
+			status: 'breached',
+			why: 'Cadence missed: 2 of 3 touches within 14 days',
+		});
+	});
+	it('a stopped clock owes nothing more; pauses stop it', () => {
+		const policy = buildPolicy(spec());
+		expect(
+			evaluateSla(policy, { createdAt: monday9, touches: [], pauses: [], stoppedAt: monday9 + H }, monday9 + 30 * H),
+		).toMatchObject({ status: 'met', why: 'Clock stopped before any target was missed' });
+		const paused = evaluateSla(
+			policy,
+			{ createdAt: monday9, touches: [], pauses: [{ start: monday9 + H }] },
+			monday9 + 30 * H,
+		);
+		expect(paused).toMatchObject({ status: 'on_track', paused: true, remaining_hours: 3, due_at: null });
+		expect(() => parseEscalation('150 manager')).toThrow(/write it as percent: name/);
+	});
+});
+
+const lead = (id: string) => ({ ids: [id], emails: [`${id}@acme.com`] });
+
+async function startClocks(store: KeyValueStore, ns: string, n: number): Promise<void> {
+	const actions = Array.from({ length: n }, (_, i) => ({
+		lead: lead(`L${i}`),
+		action: {
+			kind: 'start',
+			policy: spec(),
+			createdAt: monday9,
+			lead: { owner: i % 2 ? 'ana' : 'bo', source: 'typeform' },
+		} as LedgerAction,
+	}));
+	await applyLedger(store, ns, actions);
+}
+
+describe('the SLA ledger', () => {
+	let store: SqliteStore;
+	beforeAll(() => (store = new SqliteStore(join(dir, 'ledger.sqlite'))));
+	afterAll(() => store.close());
+
+	it('starts once, records touches (by email too), pauses, resumes and stops', async () => {
+		const ns = 'sla:ops';
+		const [first] = await applyLedger(store, ns, [
+			{ lead: lead('a'), action: { kind: 'start', policy: spec(), createdAt: monday9, lead: {} } },
+		]);
+		expect(first.result).toBe('started');
+		const [again] = await applyLedger(store, ns, [
+			{ lead: lead('a'), action: { kind: 'start', policy: spec(), createdAt: monday9 + H, lead: {} } },
+		]);
+		expect(again).toMatchObject({ result: 'running', entry: { created_at: monday9 } });
+		const outcomes = await applyLedger(store, ns, [
+			{ lead: { ids: [], emails: ['a@acme.com'] }, action: { kind: 'touch', at: monday9 + 2 * H, touch: 'call' } },
+			{ lead: lead('a'), action: { kind: 'touch', at: monday9 + 2 * H } },
+			{ lead: lead('a'), action: { kind: 'pause', at: monday9 + 3 * H } },
+			{ lead: lead('a'), action: { kind: 'pause', at: monday9 + 4 * H } },
+			{ lead: lead('a'), action: { kind: 'resume', at: monday9 + 5 * H } },
+			{ lead: lead('nobody'), action: { kind: 'touch', at: monday9 } },
+			{ lead: lead('a'), action: { kind: 'stop', at: monday9 + 6 * H } },
+		]);
+		expect(outcomes.map((o) => o.result)).toEqual([
+			'recorded',
+			'duplicate',
+			'paused',
+			'ignored',
+			'resumed',
+			'unknown',
+			'stopped',
+		]);
+		expect(outcomes[6].entry).toMatchObject({
+			touches: [{ at: monday9 + 2 * H, kind: 'call' }],
+			pauses: [{ start: monday9 + 3 * H, end: monday9 + 5 * H }],
+			stopped_at: monday9 + 6 * H,
+		});
+	});
+	it('Check Due emits each change once: at risk, breached, each escalation level', async () => {
+		const ns = 'sla:due';
+		await startClocks(store, ns, 4);
+		await applyLedger(store, ns, [{ lead: lead('L3'), action: { kind: 'touch', at: monday9 + H } }]);
+		const due = async (hours: number) =>
+			(await checkDue(store, ns, monday9 + hours * H)).alerts.map((a) => [
+				a.entry.uid,
+				a.result.status,
+				a.result.escalation_level,
+			]);
+		expect(await due(1)).toEqual([]);
+		expect(await due(3)).toEqual([
+			['i:L0', 'at_risk', 0],
+			['i:L1', 'at_risk', 0],
+			['i:L2', 'at_risk', 0],
+		]);
+		expect(await due(3.5)).toEqual([]);
+		expect(await due(4.5)).toEqual([
+			['i:L0', 'breached', 1],
+			['i:L1', 'breached', 1],
+			['i:L2', 'breached', 1],
+		]);
+		expect(await due(5)).toEqual([]);
+		await applyLedger(store, ns, [{ lead: lead('L1'), action: { kind: 'stop', at: monday9 + 5 * H } }]);
+		expect((await due(6)).map((a) => a[0])).toEqual(['i:L0', 'i:L2']);
+		const rows = slaReport(
+			await (await import('../../lib/sla/ledger')).allEntries(store, ns),
+			['owner', 'policy'],
+			monday9 + 6 * H,
+		);
+		expect(rows).toEqual([
+			{
+				group_by: 'owner',
+				group: 'ana',
+				leads: 2,
+				responded: 1,
+				met: 1,
+				breached: 1,
+				open: 0,
+				met_rate: 0.5,
+				median_first_response_hours: 1,
+				p90_first_response_hours: 1,
+			},
+			{
+				group_by: 'owner',
+				group: 'bo',
+				leads: 2,
+				responded: 0,
+				met: 0,
+				breached: 2,
+				open: 0,
+				met_rate: 0,
+				median_first_response_hours: null,
+				p90_first_response_hours: null,
+			},
+			{
+				group_by: 'policy',
+				group: 'Inbound',
+				leads: 4,
+				responded: 1,
+				met: 1,
+				breached: 3,
+				open: 0,
+				met_rate: 0.25,
+				median_first_response_hours: 1,
+				p90_first_response_hours: 1,
+			},
+		]);
+	});
+});
+
+describe('Check Due exactly once across processes', () => {
+	const worker = join(__dirname, 'sla-worker.ts');
+	const spawn = (args: string[]) =>
+		run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, ...args], {
+			cwd: join(__dirname, '..', '..'),
+		});
+	const race = async (kind: string, where: string, store: KeyValueStore) => {
+		await startClocks(store, 'sla:race', 60);
+		for (const [hours, status, level] of [
+			[3, 'at_risk', 0],
+			[4.5, 'breached', 1],
+			[6.5, 'breached', 2],
+		] as const) {
+			// three overlapping checks at the same moment, small claim batches so they interleave
+			const outs = await Promise.all(
+				[0, 1, 2].map(() => spawn([kind, where, new Date(monday9 + hours * H).toISOString(), '7'])),
+			);
+			const alerts = outs.flatMap((o) => JSON.parse(o.stdout) as Array<[string, string, number]>);
+			expect(alerts).toHaveLength(60);
+			expect(new Set(alerts.map((a) => a[0])).size).toBe(60);
+			for (const a of alerts) expect([a[1], a[2]]).toEqual([status, level]);
+		}
+	};
+	it('SQLite: three overlapping checks emit each lead once per level', async () => {
+		const path = join(dir, 'race.sqlite');
+		const store = new SqliteStore(path);
+		try {
+			await race('sqlite', path, store);
+		} finally {
+			store.close();
+		}
+	}, 120_000);
+	it('Redis: the same', async () => {
+		const server = await startRedis();
+		const { openRedisStore } = await import('../../lib/store/redis');
+		const store = await openRedisStore({ host: '127.0.0.1', port: server.port });
+		try {
+			await race('redis', String(server.port), store);
+		} finally {
+			await store.close();
+			await server.stop();
+		}
+	}, 120_000);
+});
