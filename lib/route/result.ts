@@ -16,6 +16,8 @@ export interface OwnerSection {
 	status: RouteDecision['status'];
 	method: string | null;
 	assigned_at: string | null;
+	/** The owner's own time zone (SLA Check reads business hours in it), or null. */
+	time_zone: string | null;
 	routing: {
 		rule: string | null;
 		/** 1-based, as the rules are numbered in the node. */
@@ -37,6 +39,7 @@ export function ownerSection(decision: RouteDecision, now: number): OwnerSection
 		status: decision.status,
 		method: decision.method ?? null,
 		assigned_at: o ? at : null,
+		time_zone: o?.timeZone ?? null,
 		routing: {
 			rule: decision.rule ?? null,
 			rule_number: decision.ruleIndex >= 0 ? decision.ruleIndex + 1 : null,

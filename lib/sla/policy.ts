@@ -267,10 +267,12 @@ export function parseEscalation(text: string): Escalation[] {
 		.split(/[,;\n]+/)
 		.map((p) => p.trim())
 		.filter(Boolean)) {
-		const m = /^(\d+(?:\.\d+)?)\s*%?\s*[:=]\s*(\S.*)$/.exec(part.slice(0, 200));
-		if (!m)
+		const cut = part.search(/[:=]/);
+		const percent = cut > 0 ? Number(part.slice(0, cut).trim().replace(/%$/, '')) : NaN;
+		const name = cut > 0 ? part.slice(cut + 1).trim() : '';
+		if (!Number.isFinite(percent) || percent < 0 || !name)
 			throw new ClockError(`Escalation step "${part.slice(0, 60)}": write it as percent: name (e.g. 150: manager)`);
-		steps.push({ percent: Number(m[1]), name: m[2].trim() });
+		steps.push({ percent, name: name.slice(0, 100) });
 	}
 	return steps.sort((a, b) => a.percent - b.percent);
 }

@@ -70,6 +70,7 @@ describe('Route Leads in the n8n engine', () => {
 			crm_owner_id: '101',
 			status: 'assigned',
 			method: 'pool',
+			time_zone: null,
 		});
 		expect(owner(out[0].json).routing).toMatchObject({
 			rule: 'Europe',

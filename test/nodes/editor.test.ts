@@ -5,6 +5,7 @@ import {
 	subtitle as stageSubtitle,
 } from '../../nodes/AdvanceStage/AdvanceStage.node';
 import { moveHints } from '../../nodes/AdvanceStage/actions/move.operation';
+import { configuredOutputs as slaOutputs, SlaCheck, subtitle as slaSubtitle } from '../../nodes/SlaCheck/SlaCheck.node';
 import { Route } from '../../nodes/Route/Route.node';
 import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
 import { configuredOutputs as scoreOutputs, Score, subtitle as scoreSubtitle } from '../../nodes/Score/Score.node';
@@ -133,6 +134,7 @@ describe('every parameter says what it is for', () => {
 		['Lead Capture Trigger', () => new LeadCaptureTrigger().description.properties],
 		['Score Leads', () => new Score().description.properties],
 		['Advance Stage', () => new AdvanceStage().description.properties],
+		['SLA Check', () => new SlaCheck().description.properties],
 	])('%s', (_name, properties) => {
 		expect(undescribed(properties() as unknown as Prop[])).toEqual([]);
 	});
@@ -184,5 +186,17 @@ describe('Advance Stage: outputs, subtitle and hints', () => {
 			},
 		]);
 		expect(moveHints([{ status: 'advanced', from: null, to: 'Lead', why: '' }])).toEqual([]);
+	});
+});
+
+describe('SLA Check: outputs and subtitle', () => {
+	it('one output per status for Check Leads and Check Due, else one', () => {
+		const names = (o: unknown[]) => o.map((x) => (x as { displayName?: string }).displayName);
+		expect(names(slaOutputs({ operation: 'check' }))).toEqual(['On Track', 'At Risk', 'Breached', 'Met']);
+		expect(names(slaOutputs({ operation: 'due' }))).toEqual(['On Track', 'At Risk', 'Breached', 'Met']);
+		expect(slaOutputs({ operation: 'due', outputMode: 'single' })).toEqual([{ type: 'main' }]);
+		expect(new Function(`return (${slaOutputs})`)()({ operation: 'touch' })).toEqual([{ type: 'main' }]);
+		expect(new Function(`return (${slaSubtitle})`)()({ operation: 'due' })).toBe('Check what is due');
+		expect(slaSubtitle({})).toBe('Check leads');
 	});
 });

@@ -28,6 +28,7 @@ import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
 import { Score } from '../../nodes/Score/Score.node';
 import { Route } from '../../nodes/Route/Route.node';
 import { AdvanceStage } from '../../nodes/AdvanceStage/AdvanceStage.node';
+import { SlaCheck } from '../../nodes/SlaCheck/SlaCheck.node';
 import { FacebookLeadAdsGraphApi } from '../../credentials/FacebookLeadAdsGraphApi.credentials';
 
 const PACKAGE = 'n8n-nodes-lead-management';
@@ -66,6 +67,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	[`${PACKAGE}.route`]: new Route(),
 	[`${PACKAGE}.score`]: new Score(),
 	[`${PACKAGE}.advanceStage`]: new AdvanceStage(),
+	[`${PACKAGE}.slaCheck`]: new SlaCheck(),
 	'test.collect': new Collect(),
 };
 

@@ -1,0 +1,200 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { get } from 'lodash';
+import { normalizeEmail } from '../../lib/normalize/email';
+import type { Pause } from '../../lib/sla/clock';
+import { ClockError } from '../../lib/sla/clock';
+import { buildPolicy, parseEscalation, type PolicySpec, type SlaTimes } from '../../lib/sla/policy';
+import type { LeadKeys } from '../../lib/store/records';
+
+export interface SlaSettings {
+	policies: PolicySpec[];
+	namespace: string;
+	stateFile: string;
+	outputField: string;
+	split: boolean;
+	now: number;
+	fields: {
+		id: string;
+		email: string;
+		created: string;
+		assigned: string;
+		touches: string;
+		zone: string;
+		stage: string;
+		stageHistory: string;
+	};
+	pauseStages: Set<string>;
+	stopStages: Set<string>;
+}
+
+const list = (text: unknown) =>
+	String(text ?? '')
+		.split(/[,;\n]+/)
+		.map((s) => s.trim().toLowerCase())
+		.filter(Boolean);
+
+/** The node's policies and options; a malformed schedule, zone or escalation stops naming it. */
+export function readSlaSettings(ctx: IExecuteFunctions): SlaSettings {
+	const node = ctx.getNode();
+	const o = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	try {
+		const escalation = parseEscalation(String(o.escalation ?? '100: owner, 150: manager, 200: re-route'));
+		const atRisk = Number(o.atRiskPercent ?? 75);
+		const zone = ctx.getTimezone();
+		const rows =
+			operation === 'check' || operation === 'start'
+				? ((ctx.getNodeParameter('policies.values', 0, []) as IDataObject[]) ?? [])
+				: [];
+		const policies = rows.map((r, k): PolicySpec => {
+			const name = String(r.name ?? '').trim() || `Policy ${k + 1}`;
+			const touches = Number(r.followUpTouches ?? 0);
+			const spec: PolicySpec = {
+				name,
+				firstResponseHours: Number(r.firstResponseHours ?? 24),
+				from: r.from === 'assigned' ? 'assigned' : 'created',
+				...(touches > 0
+					? {
+							cadence: {
+								touches,
+								periodDays: Number(r.periodDays ?? 14),
+								maxGapHours: Number(r.maxGapHours ?? 0),
+							},
+						}
+					: {}),
+				clock: {
+					kind: r.clock === 'business' ? 'business' : 'calendar',
+					schedule: String(r.businessHours ?? 'Mon-Fri 09:00-17:00'),
+					zone: String(r.timeZone ?? '').trim() || zone,
+					holidays: String(r.holidays ?? ''),
+				},
+				ownerZone: o.ownerTimeZone !== false,
+				atRiskPercent: atRisk,
+				escalation,
+			};
+			try {
+				buildPolicy(spec);
+			} catch (error) {
+				const message = (error as Error).message;
+				throw new NodeOperationError(node, message.startsWith('Policy "') ? message : `Policy "${name}": ${message}`);
+			}
+			return spec;
+		});
+		if ((operation === 'check' || operation === 'start') && !policies.length)
+			throw new ClockError(
+				'Add at least one policy (a first-response target, and a follow-up cadence if you want one)',
+			);
+		const nowText = String(o.now ?? '').trim();
+		const now = nowText ? Date.parse(nowText) : Date.now();
+		if (!Number.isFinite(now)) throw new ClockError(`Now "${nowText}" is not a date (e.g. 2026-12-01T09:00:00Z)`);
+		return {
+			policies,
+			namespace: `sla:${String(o.memoryName ?? '').trim() || 'default'}`,
+			stateFile: String(o.stateFile ?? ''),
+			outputField: String(o.outputField ?? '').trim() || 'sla',
+			split: ctx.getNodeParameter('outputMode', 0, 'split') !== 'single',
+			now,
+			fields: {
+				id: String(o.idField ?? '').trim(),
+				email: String(o.emailField ?? '').trim() || 'email',
+				created: String(o.createdField ?? '').trim(),
+				assigned: String(o.assignedField ?? '').trim() || 'owner.assigned_at',
+				touches: String(o.touchesField ?? '').trim() || 'touches',
+				zone: String(o.zoneField ?? '').trim() || 'owner.time_zone',
+				stage: String(o.stageField ?? '').trim() || 'stage.current',
+				stageHistory: String(o.stageHistoryField ?? '').trim() || 'stage.history',
+			},
+			pauseStages: new Set(list(o.pauseStages ?? 'Nurture, On Hold')),
+			stopStages: new Set(list(o.stopStages ?? 'Customer, Disqualified')),
+		};
+	} catch (error) {
+		throw error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(node, error instanceof ClockError ? error.message : (error as Error));
+	}
+}
+
+const text = (v: unknown) =>
+	v === null || v === undefined || typeof v === 'object' ? '' : String(v).trim().slice(0, 320);
+
+/** The lead's keys for the ledger: Dedupe's cluster id, else `id`; and its email. */
+export function slaLeadKeys(json: IDataObject, settings: SlaSettings): LeadKeys {
+	const f = settings.fields;
+	const id = f.id ? text(get(json, f.id)) : text(get(json, 'dedupe.cluster_id')) || text(json.id);
+	const raw = text(get(json, f.email));
+	const email = raw ? (normalizeEmail(raw)?.email ?? raw.toLowerCase()) : '';
+	return { ids: id ? [id] : [], emails: email ? [email] : [] };
+}
+
+export class FieldError extends Error {}
+
+/** A timestamp from a field (ISO text, epoch ms, a Date); errors name the field. */
+export function timeOf(value: unknown, field: string): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const ms =
+		typeof value === 'number'
+			? value
+			: value instanceof Date
+				? value.getTime()
+				: typeof value === 'object' && value && 'at' in value
+					? Date.parse(String((value as { at: unknown }).at).slice(0, 100))
+					: Date.parse(String(value).slice(0, 100));
+	if (!Number.isFinite(ms))
+		throw new FieldError(
+			`${field} "${(typeof value === 'string' ? value : JSON.stringify(value)).slice(0, 60)}" is not a date (use ISO 8601, e.g. 2026-12-01T09:00:00Z)`,
+		);
+	return ms;
+}
+
+/** When the lead was created: the mapped field, else the canonical lead's received/submitted time. */
+export function createdOf(json: IDataObject, settings: SlaSettings): number | undefined {
+	const f = settings.fields.created;
+	if (f) return timeOf(get(json, f), f);
+	for (const path of ['source.received_at', 'source.submitted_at', 'created_at', 'createdAt']) {
+		const t = timeOf(get(json, path), path);
+		if (t !== undefined) return t;
+	}
+	return undefined;
+}
+
+/**
+ * What the lead's fields say about its clock (Check Leads): created, assigned, touches, and the
+ * pauses and stop its stage history implies.
+ */
+export function timesFromItem(json: IDataObject, settings: SlaSettings): SlaTimes {
+	const f = settings.fields;
+	const createdAt = createdOf(json, settings);
+	if (createdAt === undefined)
+		throw new FieldError(`No creation time: map Created At Field (the canonical lead's source.received_at was empty)`);
+	const rawTouches = get(json, f.touches);
+	const touches = (Array.isArray(rawTouches) ? rawTouches.slice(0, 1000) : rawTouches ? [rawTouches] : [])
+		.map((t) => timeOf(t, f.touches))
+		.filter((t): t is number => t !== undefined);
+	const pauses: Pause[] = [];
+	let stoppedAt: number | undefined;
+	const history = get(json, f.stageHistory);
+	if (Array.isArray(history)) {
+		for (const h of history.slice(0, 1000) as Array<{ to?: unknown; at?: unknown }>) {
+			const at = timeOf(h?.at, `${f.stageHistory}[].at`);
+			if (at === undefined) continue;
+			const to = String(h?.to ?? '').toLowerCase();
+			const open = pauses.find((p) => p.end === undefined);
+			if (open) open.end = at;
+			if (settings.pauseStages.has(to)) pauses.push({ start: at });
+			if (settings.stopStages.has(to) && stoppedAt === undefined) stoppedAt = at;
+		}
+	} else {
+		const stage = text(get(json, f.stage)).toLowerCase();
+		if (stage && settings.stopStages.has(stage)) stoppedAt = createdAt;
+	}
+	const zone = text(get(json, f.zone));
+	return {
+		createdAt,
+		assignedAt: timeOf(get(json, f.assigned), f.assigned),
+		touches,
+		pauses,
+		stoppedAt,
+		...(zone ? { zone } : {}),
+	};
+}
