@@ -30,6 +30,8 @@ import { scoreLead, type ScoreConfig } from '../lib/score/points';
 import { funnelReport } from '../lib/stage/funnel';
 import { allRecords, moveMany, type MoveInput } from '../lib/stage/memory';
 import { defaultLifecycle } from '../lib/stage/stages';
+import { applyLedger, checkDue, type LedgerAction } from '../lib/sla/ledger';
+import { buildPolicy, evaluateSla, parseEscalation, type PolicySpec } from '../lib/sla/policy';
 
 type Case = () => Promise<Record<string, unknown>>;
 
@@ -673,11 +675,110 @@ function stageFunnel(transitions: number): Case {
 	};
 }
 
+const SLA_SPEC: PolicySpec = {
+	name: 'Inbound',
+	firstResponseHours: 4,
+	from: 'created',
+	clock: {
+		kind: 'business',
+		schedule: 'Mon-Fri 09:00-12:30, 13:30-18:00',
+		zone: 'Europe/Berlin',
+		holidays: '2026-12-24..2026-12-26, 2027-01-01',
+	},
+	ownerZone: true,
+	atRiskPercent: 75,
+	escalation: parseEscalation('100: owner, 150: manager, 200: re-route'),
+};
+
+/** SLA Check: leads evaluated per second on business hours with holidays and owners in 3 zones. */
+function slaCheckSpeed(n: number): Case {
+	return async () => {
+		const policy = buildPolicy(SLA_SPEC);
+		const now = Date.parse('2026-12-01T15:00:00Z');
+		const zones = [undefined, 'America/New_York', 'Asia/Singapore'];
+		const random = seededRandom(3);
+		const leads = Array.from({ length: n }, (_, i) => {
+			const createdAt = now - Math.floor(random() * 10 * 86_400_000);
+			return {
+				createdAt,
+				touches: i % 3 ? [createdAt + Math.floor(random() * 8 * 3_600_000)] : [],
+				pauses: [],
+				zone: zones[i % 3],
+			};
+		});
+		const counts: Record<string, number> = {};
+		const t0 = performance.now();
+		for (const times of leads) {
+			const status = evaluateSla(policy, times, now).status;
+			counts[status] = (counts[status] ?? 0) + 1;
+		}
+		const seconds = (performance.now() - t0) / 1000;
+		return {
+			name: `sla check leads_${n} (business hours, holidays, 3 zones)`,
+			n,
+			seconds,
+			leadsPerSecond: Math.round(n / seconds),
+			counts,
+		};
+	};
+}
+
+/** SLA Check's Check Due over a ledger of `n` running clocks in SQLite (1% newly breached). */
+function slaDue(n: number): Case {
+	return async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'bench-sla-'));
+		try {
+			const store = new SqliteStore(join(dir, 'sla.sqlite'));
+			const now = Date.parse('2026-12-01T15:00:00Z');
+			const calendar: PolicySpec = {
+				...SLA_SPEC,
+				clock: { kind: 'calendar', schedule: '', zone: 'UTC', holidays: '' },
+				firstResponseHours: 24,
+			};
+			const t0Write = performance.now();
+			for (let b = 0; b < n; b += 2000) {
+				const actions: Array<{ lead: { ids: string[]; emails: string[] }; action: LedgerAction }> = [];
+				for (let i = b; i < Math.min(n, b + 2000); i++) {
+					// 1 in 100 clocks is past its 24 h target, the rest started within the last 12 hours
+					const createdAt = i % 100 === 0 ? now - 30 * 3_600_000 : now - (i % 720) * 60_000;
+					actions.push({
+						lead: { ids: [`L${i}`], emails: [] },
+						action: { kind: 'start', policy: calendar, createdAt, lead: { owner: `o${i % 20}` } },
+					});
+				}
+				await applyLedger(store, 'sla:bench', actions);
+			}
+			const writeSeconds = (performance.now() - t0Write) / 1000;
+			const t0 = performance.now();
+			const { alerts, checked } = await checkDue(store, 'sla:bench', now);
+			const seconds = (performance.now() - t0) / 1000;
+			const t1 = performance.now();
+			const again = await checkDue(store, 'sla:bench', now);
+			const secondsAgain = (performance.now() - t1) / 1000;
+			store.close();
+			return {
+				name: `sla check due ledger_${n} (sqlite)`,
+				n,
+				seconds,
+				checked,
+				alerts: alerts.length,
+				secondsNoNews: secondsAgain,
+				alertsAgain: again.alerts.length,
+				startsPerSecond: Math.round(n / writeSeconds),
+			};
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
 const CASES: Record<string, Case> = {
 	scoreBankModel: bankModel(),
 	scoreRulesSpeed: scoringSpeed('rules'),
 	scoreModelSpeed: scoringSpeed('model'),
 	stageFunnel1m: stageFunnel(1_000_000),
+	slaCheck100k: slaCheckSpeed(100_000),
+	slaDue1m: slaDue(1_000_000),
 	...(datasetsAvailable()
 		? {
 				splink1000: accuracy(() => loadSplink('fake_1000')),

@@ -46,44 +46,76 @@ export function calendarClock(zone = 'UTC'): Clock {
 	return { zone, holidays: [] };
 }
 
-/** Working ranges of one local day as instants, cached per clock and day. */
-const dayCache = new WeakMap<Clock, Map<number, Array<[number, number]>>>();
-
-function dayRanges(clock: Clock, day: DateTime): Array<[number, number]> {
-	let cache = dayCache.get(clock);
-	if (!cache) dayCache.set(clock, (cache = new Map()));
-	const key = day.toMillis();
-	const hit = cache.get(key);
-	if (hit) return hit;
-	const date = day.toFormat('yyyy-LL-dd');
-	const holiday = clock.holidays.some(([first, last]) => date >= first && date <= last);
-	const ranges: Array<[number, number]> = holiday
-		? []
-		: (clock.hours!.get(day.weekday) ?? []).map(([start, end]) => [
-				day.plus({ minutes: start }).toMillis(),
-				// end of day: the next local midnight (23 or 25 hours away on DST days)
-				end === 1440 ? day.plus({ days: 1 }).toMillis() : day.plus({ minutes: end }).toMillis(),
-			]);
-	ranges.sort((a, b) => a[0] - b[0]);
-	if (cache.size > 20_000) cache.clear();
-	cache.set(key, ranges);
-	return ranges;
+/** One local day: its working ranges as instants, and where the next day starts. */
+interface DayInfo {
+	ranges: Array<[number, number]>;
+	next: number;
 }
 
-const startOfDay = (clock: Clock, at: number) => DateTime.fromMillis(at, { zone: clock.zone }).startOf('day');
+interface ClockCache {
+	days: Map<number, DayInfo>;
+	/** 15-minute bucket -> start of the local day (every zone's offset is a multiple of 15 minutes). */
+	starts: Map<number, number>;
+}
+
+const caches = new WeakMap<Clock, ClockCache>();
+const QUARTER = 900_000;
+
+function cacheOf(clock: Clock): ClockCache {
+	let cache = caches.get(clock);
+	if (!cache) caches.set(clock, (cache = { days: new Map(), starts: new Map() }));
+	if (cache.days.size > 50_000) cache.days.clear();
+	if (cache.starts.size > 200_000) cache.starts.clear();
+	return cache;
+}
+
+/** The local day starting at `start` (ms), computed once per clock. */
+function dayInfo(clock: Clock, cache: ClockCache, start: number): DayInfo {
+	const hit = cache.days.get(start);
+	if (hit) return hit;
+	const day = DateTime.fromMillis(start, { zone: clock.zone });
+	const date = day.toFormat('yyyy-LL-dd');
+	const holiday = clock.holidays.some(([first, last]) => date >= first && date <= last);
+	const next = day.plus({ days: 1 }).toMillis();
+	const ranges: Array<[number, number]> = holiday
+		? []
+		: (clock.hours!.get(day.weekday) ?? []).map(([a, b]) => [
+				day.plus({ minutes: a }).toMillis(),
+				// end of day: the next local midnight (23 or 25 hours away on DST days)
+				b === 1440 ? next : day.plus({ minutes: b }).toMillis(),
+			]);
+	ranges.sort((x, y) => x[0] - y[0]);
+	const info = { ranges, next };
+	cache.days.set(start, info);
+	return info;
+}
+
+/** The start of the local day holding `at`. */
+function dayStart(clock: Clock, cache: ClockCache, at: number): number {
+	const bucket = Math.floor(at / QUARTER);
+	let start = cache.starts.get(bucket);
+	if (start === undefined) {
+		start = DateTime.fromMillis(at, { zone: clock.zone }).startOf('day').toMillis();
+		cache.starts.set(bucket, start);
+	}
+	return start;
+}
 
 /** Clock time between two instants (0 when `to` is not after `from`). */
 export function workingMs(clock: Clock, from: number, to: number): number {
 	if (!(to > from)) return 0;
 	if (!clock.hours) return to - from;
+	const cache = cacheOf(clock);
 	let total = 0;
-	let day = startOfDay(clock, from);
-	for (let i = 0; i <= MAX_DAYS && day.toMillis() < to; i++, day = day.plus({ days: 1 })) {
-		for (const [a, b] of dayRanges(clock, day)) {
+	let start = dayStart(clock, cache, from);
+	for (let i = 0; i <= MAX_DAYS && start < to; i++) {
+		const info = dayInfo(clock, cache, start);
+		for (const [a, b] of info.ranges) {
 			const s = Math.max(a, from);
 			const e = Math.min(b, to);
 			if (e > s) total += e - s;
 		}
+		start = info.next;
 	}
 	return total;
 }
@@ -92,15 +124,18 @@ export function workingMs(clock: Clock, from: number, to: number): number {
 export function addWorkingMs(clock: Clock, from: number, ms: number): number | undefined {
 	if (ms <= 0) return from;
 	if (!clock.hours) return from + ms;
+	const cache = cacheOf(clock);
 	let left = ms;
-	let day = startOfDay(clock, from);
-	for (let i = 0; i <= MAX_DAYS; i++, day = day.plus({ days: 1 })) {
-		for (const [a, b] of dayRanges(clock, day)) {
+	let start = dayStart(clock, cache, from);
+	for (let i = 0; i <= MAX_DAYS; i++) {
+		const info = dayInfo(clock, cache, start);
+		for (const [a, b] of info.ranges) {
 			const s = Math.max(a, from);
 			if (b <= s) continue;
 			if (b - s >= left) return s + left;
 			left -= b - s;
 		}
+		start = info.next;
 	}
 	return undefined;
 }

@@ -249,9 +249,13 @@ export function buildPolicy(spec: PolicySpec): SlaPolicy {
 		atRiskPercent: spec.atRiskPercent,
 		escalation: [...spec.escalation].sort((a, b) => a.percent - b.percent),
 		clockFor: (zone) => {
-			if (!zone || !spec.ownerZone || spec.clock.kind !== 'business' || !IANAZone.isValidZone(zone)) return base;
+			if (!zone || !spec.ownerZone || spec.clock.kind !== 'business') return base;
 			let clock = clocks.get(zone);
-			if (!clock) clocks.set(zone, (clock = { ...base, zone }));
+			if (!clock) {
+				// An owner's zone that is no IANA zone falls back to the policy's (checked once per zone).
+				clock = IANAZone.isValidZone(zone) ? { ...base, zone } : base;
+				if (clocks.size < 1000) clocks.set(zone, clock);
+			}
 			return clock;
 		},
 	};
