@@ -1,6 +1,6 @@
 /**
  * Demo: a local n8n 2.x with this package installed as a community package and the sample capture
- * workflow published (capture -> dedupe -> score -> route -> stage); posts one sample person twice and prints the
+ * workflow published (capture -> dedupe -> score -> route -> stage -> SLA clock); posts one sample person twice and prints the
  * routed lead and the duplicate's match.
  * Keeps n8n running until Ctrl-C (or exits at once with DEMO_EXIT=1).
  */
@@ -47,6 +47,8 @@ async function main(): Promise<void> {
 	console.log(`Routed to ${owner?.name ?? 'nobody'}: ${owner?.routing?.reason ?? ''}`);
 	const stage = lead?.stage as { current?: string; why?: string } | undefined;
 	console.log(`Lifecycle stage ${stage?.current ?? '?'} (${stage?.why ?? ''}), remembered for the next submission`);
+	const sla = lead?.sla as { policy?: string; due_at?: string; why?: string } | undefined;
+	console.log(`SLA clock started (${sla?.policy ?? '?'}): first response due ${sla?.due_at ?? '?'}`);
 	console.log('Second submission (same person, typed differently) went to "Already known":');
 	console.log(JSON.stringify(dup?.dedupe, null, 2));
 	console.log(`

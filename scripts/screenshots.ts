@@ -31,7 +31,14 @@ type Page = {
 	};
 };
 
-const NODES = ['Lead Capture Trigger', 'Dedupe Leads', 'Score Leads', 'Route Leads', 'Stage From Score'];
+const NODES = [
+	'Lead Capture Trigger',
+	'Dedupe Leads',
+	'Score Leads',
+	'Route Leads',
+	'Stage From Score',
+	'Start SLA Clock',
+];
 
 async function main(): Promise<void> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
