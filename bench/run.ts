@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dedupeAgainstMemory, dedupeBatch } from '../lib/dedupe/dedupe';
+import { clusterIdsOf, dedupeAgainstMemory, dedupeBatch } from '../lib/dedupe/dedupe';
 import { prepareValue } from '../lib/dedupe/fields';
 import { DEFAULT_SOURCES, LEAD_FIELDS } from '../lib/dedupe/leads';
 import { DEFAULT_THRESHOLD, matchBatch } from '../lib/dedupe/matcher';
@@ -69,9 +69,7 @@ function batchSpeed(n: number): Case {
 		const t0 = performance.now();
 		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
 		const seconds = (performance.now() - t0) / 1000;
-		const cluster = new Array<string>(n);
-		for (const item of [...out.kept, ...out.duplicates])
-			cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+		const cluster = clusterIdsOf(out, n);
 		const s = pairwiseScores(
 			cluster,
 			leads.map((l) => String(l.person)),
@@ -99,9 +97,7 @@ function trafficAccuracy(n: number): Case {
 		const t0 = performance.now();
 		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
 		const seconds = (performance.now() - t0) / 1000;
-		const cluster = new Array<string>(n);
-		for (const item of [...out.kept, ...out.duplicates])
-			cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+		const cluster = clusterIdsOf(out, n);
 		const truth = leads.map((l) => String(l.person));
 		const s = pairwiseScores(cluster, truth);
 		const byEmail = pairwiseScores(

@@ -60,6 +60,14 @@ export interface DedupeOutcome {
 	repeats: Emitted[];
 }
 
+/** The cluster id of each input lead, by input index (to score an outcome against ground truth). */
+export function clusterIdsOf(outcome: DedupeOutcome, n: number): string[] {
+	const cluster = new Array<string>(n);
+	for (const item of [...outcome.kept, ...outcome.duplicates, ...outcome.repeats])
+		cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+	return cluster;
+}
+
 /** Puts a repeat on the output its route and first status call for. */
 function emitRepeat(
 	out: DedupeOutcome,

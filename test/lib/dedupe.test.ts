@@ -20,7 +20,7 @@ import {
 } from '../../lib/dedupe/compare';
 import { syntheticLeads } from '../../bench/synthetic';
 import { LEAD_FIELDS, DEFAULT_SOURCES, prepareLead, fieldSources } from '../../lib/dedupe/leads';
-import { dedupeBatch, dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
+import { clusterIdsOf, dedupeBatch, dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
 import { mergeLeads, mergeConsent } from '../../lib/dedupe/merge';
 import { normalizeCompany } from '../../lib/normalize/company';
 import { canonicalFirstName } from '../../lib/normalize/nicknames';
@@ -717,9 +717,7 @@ describe('precision holds as the batch grows (generated form traffic, bench/traf
 			onDuplicate: 'keepFirst',
 			prepare: {},
 		});
-		const cluster = new Array<string>(n);
-		for (const item of [...out.kept, ...out.duplicates])
-			cluster[item.index] = String((item.json.dedupe as { cluster_id: string }).cluster_id);
+		const cluster = clusterIdsOf(out, n);
 		return pairwiseScores(
 			cluster,
 			leads.map((l) => String(l.person)),

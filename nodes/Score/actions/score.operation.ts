@@ -30,7 +30,7 @@ export async function execute(
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData(0);
 	const settings = readScoreSettings(this);
-	const { config } = settings;
+	const { config: own } = settings;
 	let stored: StoredModel | undefined;
 	if (settings.scoreWith !== 'rules') {
 		const opened = await store();
@@ -56,8 +56,9 @@ export async function execute(
 		minBudget: Number(map.minBudget ?? 1),
 		timelineMonths: Number(map.timelineMonths ?? 6),
 	};
-	const ownFit = config.fit;
-	config.fit = [...preset, ...ownFit];
+	const ownFit = own.fit;
+	// The preset's rules first, then the user's: a config of this run, the settings stay as read.
+	const config = { ...own, fit: [...preset, ...ownFit] };
 	const labels = config.thresholds.map((t) => t.label);
 	const outputs: INodeExecutionData[][] = settings.outputPerLabel ? labels.map(() => []).concat([[]]) : [[]];
 	const scoredAt = new Date(settings.now).toISOString();
