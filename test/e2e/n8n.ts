@@ -153,13 +153,17 @@ export class N8n {
 		return await this.api('POST', '/credentials', { type, name, data });
 	}
 
-	/** Creates and publishes a workflow, then waits until n8n has registered its webhooks. */
-	async deploy(workflow: Record<string, unknown>, webhookPath: string): Promise<string> {
+	/**
+	 * Creates and publishes a workflow, then waits until n8n has registered its webhooks (none to
+	 * wait for without a path: a Schedule Trigger workflow).
+	 */
+	async deploy(workflow: Record<string, unknown>, webhookPath?: string): Promise<string> {
 		const { id } = await this.api<{ id: string }>('POST', '/workflows', workflow);
 		// n8n 2.x calls activation "publish"; older 2.x builds only know /activate.
 		await this.api('POST', `/workflows/${id}/publish`).catch(
 			async () => await this.api('POST', `/workflows/${id}/activate`),
 		);
+		if (webhookPath === undefined) return id;
 		const deadline = Date.now() + 30_000;
 		while (Date.now() < deadline) {
 			const res = await fetch(`${this.base}/webhook/${webhookPath}`, {

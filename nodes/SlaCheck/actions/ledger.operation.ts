@@ -11,12 +11,12 @@ import { policyFor } from './check.operation';
 const text = (v: unknown) =>
 	v === null || v === undefined || typeof v === 'object' ? undefined : String(v).slice(0, 200);
 
-/** What the alert needs of the lead: who it is, its owner and source. */
-function snapshot(json: IDataObject): Record<string, unknown> {
+/** What the alert needs of the lead: who it is (as its keys were read), its owner and source. */
+function snapshot(json: IDataObject, keys: LeadKeys): Record<string, unknown> {
 	return Object.fromEntries(
 		Object.entries({
-			id: text(json.id),
-			email: text(json.email),
+			id: keys.ids[0] ?? text(json.id),
+			email: keys.emails[0] ?? text(json.email),
 			name: text(json.full_name) ?? text([json.first_name, json.last_name].filter(Boolean).join(' ') || undefined),
 			company: text(json.company),
 			owner: text(get(json, 'owner.id')) ?? text(get(json, 'owner.name')),
@@ -68,7 +68,7 @@ export async function execute(
 					createdAt: createdOf(json, settings) ?? at,
 					assignedAt: timeOf(get(json, settings.fields.assigned), settings.fields.assigned),
 					...(zone ? { zone } : {}),
-					lead: snapshot(json),
+					lead: snapshot(json, lead),
 				};
 			} else if (operation === 'touch') {
 				action = { kind: 'touch', at, touch: String(this.getNodeParameter('touchType', i, '') ?? '') || undefined };
