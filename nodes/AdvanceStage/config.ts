@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
-import { normalizeEmail } from '../../lib/normalize/email';
 import type { LeadKeys, StageDims } from '../../lib/stage/memory';
 import { parseTransitions, type MoveRules } from '../../lib/stage/moves';
+import { fieldText, leadKeysOf } from '../shared/leads';
 import { customStageList, PRESETS, requireStage, StageError, type StageList } from '../../lib/stage/stages';
 
 export interface StageSettings {
@@ -71,26 +71,15 @@ export function readStageSettings(ctx: IExecuteFunctions): StageSettings {
 	}
 }
 
-const text = (v: unknown) =>
-	v === null || v === undefined || typeof v === 'object' ? '' : String(v).trim().slice(0, 320);
-
-/**
- * The lead's keys: its id (Dedupe's cluster id first, so every submission of one person shares a
- * history, else `id`) and its email, normalised as Dedupe does.
- */
+/** The lead's keys: its ID (Dedupe's cluster ID first) and its email. */
 export function leadKeys(json: IDataObject, settings: StageSettings): LeadKeys {
-	const id = settings.idField
-		? text(get(json, settings.idField))
-		: text(get(json, 'dedupe.cluster_id')) || text(json.id);
-	const rawEmail = text(get(json, settings.emailField));
-	const email = rawEmail ? (normalizeEmail(rawEmail)?.email ?? rawEmail.toLowerCase()) : '';
-	return { ids: id ? [id] : [], emails: email ? [email] : [] };
+	return leadKeysOf(json, settings.idField, settings.emailField);
 }
 
 export function leadDims(json: IDataObject, settings: StageSettings): StageDims {
 	const dims: StageDims = {};
 	for (const [k, path] of Object.entries(settings.dimFields) as Array<[keyof StageDims, string]>) {
-		const v = text(get(json, path));
+		const v = fieldText(get(json, path));
 		if (v) dims[k] = v;
 	}
 	return dims;

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
-import { normalizeEmail } from '../../lib/normalize/email';
+import { fieldText, leadKeysOf } from '../shared/leads';
 import type { Pause } from '../../lib/sla/clock';
 import { ClockError } from '../../lib/sla/clock';
 import { buildPolicy, parseEscalation, type PolicySpec, type SlaTimes } from '../../lib/sla/policy';
@@ -115,16 +115,9 @@ export function readSlaSettings(ctx: IExecuteFunctions): SlaSettings {
 	}
 }
 
-const text = (v: unknown) =>
-	v === null || v === undefined || typeof v === 'object' ? '' : String(v).trim().slice(0, 320);
-
-/** The lead's keys for the ledger: Dedupe's cluster id, else `id`; and its email. */
+/** The lead's keys for the ledger: its ID (Dedupe's cluster ID first) and its email. */
 export function slaLeadKeys(json: IDataObject, settings: SlaSettings): LeadKeys {
-	const f = settings.fields;
-	const id = f.id ? text(get(json, f.id)) : text(get(json, 'dedupe.cluster_id')) || text(json.id);
-	const raw = text(get(json, f.email));
-	const email = raw ? (normalizeEmail(raw)?.email ?? raw.toLowerCase()) : '';
-	return { ids: id ? [id] : [], emails: email ? [email] : [] };
+	return leadKeysOf(json, settings.fields.id, settings.fields.email);
 }
 
 export class FieldError extends Error {}
@@ -185,10 +178,10 @@ export function timesFromItem(json: IDataObject, settings: SlaSettings): SlaTime
 			if (settings.stopStages.has(to) && stoppedAt === undefined) stoppedAt = at;
 		}
 	} else {
-		const stage = text(get(json, f.stage)).toLowerCase();
+		const stage = fieldText(get(json, f.stage)).toLowerCase();
 		if (stage && settings.stopStages.has(stage)) stoppedAt = createdAt;
 	}
-	const zone = text(get(json, f.zone));
+	const zone = fieldText(get(json, f.zone));
 	return {
 		createdAt,
 		assignedAt: timeOf(get(json, f.assigned), f.assigned),

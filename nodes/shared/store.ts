@@ -82,6 +82,12 @@ export async function openStore(
 	return openSqliteStore(stateFile || defaultStorePath());
 }
 
+/** The configured store, opened on first use and once (operations that keep no state never open it). */
+export function lazyStore(ctx: IExecuteFunctions, stateFile: string): () => Promise<OpenedStore> {
+	let opened: OpenedStore | undefined;
+	return async () => (opened ??= await openStore(ctx, ctx.getNodeParameter('store', 0, 'sqlite') as string, stateFile));
+}
+
 /**
  * A state-store failure as the user should read it: what happened and what to do. Lock and
  * connection messages from the stores already say both; SQLite's "database is locked" does not.

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { readRecords, type LeadKeys } from '../../../lib/stage/memory';
 import { stageSection } from '../../../lib/stage/section';
 import type { OpenedStore } from '../../shared/store';
+import { noKeysMessage } from '../../shared/leads';
 import { leadKeys, type StageSettings } from '../config';
 
 /** Get History: each lead with its remembered stage, time in stage and transitions; nothing changes. */
@@ -20,7 +21,7 @@ export async function execute(
 			wanted.push({ index: i, lead });
 			continue;
 		}
-		const message = `The lead has no ID and no email (looked at ${settings.idField || 'dedupe.cluster_id, id'} and ${settings.emailField})`;
+		const message = noKeysMessage(settings.idField, settings.emailField);
 		if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
 		out.push({ index: i, item: { json: { ...items[i].json, error: message }, pairedItem: { item: i } } });
 	}

@@ -6,6 +6,7 @@ import { stageFromScore, type MoveOutcome, type MoveRequest } from '../../../lib
 import { stageSection } from '../../../lib/stage/section';
 import { findStage, requireStage, stageKey, StageError } from '../../../lib/stage/stages';
 import type { OpenedStore } from '../../shared/store';
+import { noKeysMessage } from '../../shared/leads';
 import { leadDims, leadKeys, type StageSettings } from '../config';
 import { missingByStage } from '../requirements';
 
@@ -131,9 +132,7 @@ export async function execute(
 		try {
 			const lead = leadKeys(json, settings);
 			if (!lead.ids.length && !lead.emails.length)
-				throw new StageError(
-					`The lead has no ID and no email (looked at ${settings.idField || 'dedupe.cluster_id, id'} and ${settings.emailField}): map them under Options`,
-				);
+				throw new StageError(`${noKeysMessage(settings.idField, settings.emailField)}: map them under Options`);
 			const request = requestFor(this, operation, settings, json, i);
 			if ('none' in request) {
 				const section = { status: 'unchanged', why: request.none };

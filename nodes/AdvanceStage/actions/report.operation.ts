@@ -2,17 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 import { funnelReport, funnelSvg, type FunnelRow } from '../../../lib/stage/funnel';
 import { allRecords, type StageDims } from '../../../lib/stage/memory';
+import { dateParameter } from '../../shared/leads';
 import type { OpenedStore } from '../../shared/store';
 import type { StageSettings } from '../config';
-
-function when(ctx: IExecuteFunctions, name: string, label: string): number | undefined {
-	const value = String(ctx.getNodeParameter(name, 0, '') ?? '').trim();
-	if (!value) return undefined;
-	const ms = Date.parse(value);
-	if (!Number.isFinite(ms))
-		throw new NodeOperationError(ctx.getNode(), `${label} "${value.slice(0, 60)}" is not a date (e.g. 2026-11-01)`);
-	return ms;
-}
 
 /**
  * Funnel Report: one item per stage (and group) from the remembered histories of leads whose first
@@ -23,8 +15,8 @@ export async function execute(
 	settings: StageSettings,
 	store: () => Promise<OpenedStore>,
 ): Promise<INodeExecutionData[][]> {
-	const from = when(this, 'periodFrom', 'Period From');
-	const to = when(this, 'periodTo', 'Period To') ?? settings.now;
+	const from = dateParameter(this, 'periodFrom', 'Period From');
+	const to = dateParameter(this, 'periodTo', 'Period To') ?? settings.now;
 	if (from !== undefined && from >= to)
 		throw new NodeOperationError(this.getNode(), 'Period From is not before Period To (or now)');
 	const group = this.getNodeParameter('groupBy', 0, 'none') as string;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { openStore, storeErrorMessage, type OpenedStore } from '../../shared/store';
+import { lazyStore, storeErrorMessage } from '../../shared/store';
 import { readStageSettings } from '../config';
 import * as forget from './forget.operation';
 import * as history from './history.operation';
@@ -13,9 +13,7 @@ const OPERATIONS = { set: move, advance: move, fromScore: move, recycle: move, h
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
 	const settings = readStageSettings(this);
-	let opened: OpenedStore | undefined;
-	const store = async () =>
-		(opened ??= await openStore(this, this.getNodeParameter('store', 0, 'sqlite') as string, settings.stateFile));
+	const store = lazyStore(this, settings.stateFile);
 	try {
 		return await (OPERATIONS[operation] ?? move).execute.call(this, settings, store);
 	} catch (error) {

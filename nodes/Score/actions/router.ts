@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { openStore, storeErrorMessage } from '../../shared/store';
+import { lazyStore, storeErrorMessage } from '../../shared/store';
 import * as score from './score.operation';
 import * as train from './train.operation';
 
@@ -9,7 +9,7 @@ const OPERATIONS = { score, train };
 /** Runs the node's operation; the state store (models) is opened only when needed. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
-	const store = async () => await openStore(this, this.getNodeParameter('store', 0, 'sqlite') as string, '');
+	const store = lazyStore(this, '');
 	try {
 		return await (OPERATIONS[operation] ?? score).execute.call(this, store);
 	} catch (error) {

@@ -4,6 +4,7 @@ import { get } from 'lodash';
 import { applyLedger, forgetClocks, timesOf, type LedgerAction } from '../../../lib/sla/ledger';
 import { buildPolicy, evaluateSla } from '../../../lib/sla/policy';
 import type { LeadKeys } from '../../../lib/store/records';
+import { noKeysMessage } from '../../shared/leads';
 import type { OpenedStore } from '../../shared/store';
 import { createdOf, slaLeadKeys, timeOf, type SlaSettings } from '../config';
 import { policyFor } from './check.operation';
@@ -44,9 +45,7 @@ export async function execute(
 		try {
 			const lead = slaLeadKeys(json, settings);
 			if (!lead.ids.length && !lead.emails.length)
-				throw new Error(
-					`The lead has no ID and no email (looked at ${settings.fields.id || 'dedupe.cluster_id, id'} and ${settings.fields.email}): map them under Options`,
-				);
+				throw new Error(`${noKeysMessage(settings.fields.id, settings.fields.email)}: map them under Options`);
 			const at = timeOf(this.getNodeParameter('options.eventTime', i, '') as unknown, 'Event Time') ?? settings.now;
 			let action: LedgerAction | undefined;
 			if (operation === 'start') {

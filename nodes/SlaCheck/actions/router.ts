@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { openStore, storeErrorMessage, type OpenedStore } from '../../shared/store';
+import { lazyStore, storeErrorMessage } from '../../shared/store';
 import { readSlaSettings } from '../config';
 import * as check from './check.operation';
 import * as due from './due.operation';
@@ -23,9 +23,7 @@ const OPERATIONS = {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
 	const settings = readSlaSettings(this);
-	let opened: OpenedStore | undefined;
-	const store = async () =>
-		(opened ??= await openStore(this, this.getNodeParameter('store', 0, 'sqlite') as string, settings.stateFile));
+	const store = lazyStore(this, settings.stateFile);
 	try {
 		return await (OPERATIONS[operation] ?? check).execute.call(this, settings, store);
 	} catch (error) {
