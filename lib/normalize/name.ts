@@ -72,8 +72,65 @@ export function splitFullName(raw: unknown): SplitName {
 	return { first_name: words.slice(0, lastStart).join(' '), last_name: words.slice(lastStart).join(' ') };
 }
 
-/** Capitalize a name typed all in lower or upper case; leave mixed case ("McDonald", "de Vries") alone. */
+/**
+ * Capitalize a name typed all in lower or upper case; leave mixed case ("McDonald", "de Vries")
+ * alone. Particles inside a name stay lower-case ("Ludwig van Beethoven", "Maria de la Cruz"), Mc
+ * takes a capital after it ("McDonald") and so does a letter after an apostrophe ("O'Brien").
+ */
 export function tidyNameCase(raw: string): string {
 	if (raw !== raw.toLowerCase() && raw !== raw.toUpperCase()) return raw;
-	return raw.toLowerCase().replace(/(^|[\s\-'’])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+	const words = raw.toLowerCase().split(' ');
+	return words
+		.map((word, k) => {
+			if (k < words.length - 1 && word !== 'st' && PARTICLES.has(word)) return word;
+			let w = word.replace(/(^|[-'’])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+			if (/^Mc\p{L}/u.test(w) && w.length > 3) w = `Mc${w[2].toUpperCase()}${w.slice(3)}`;
+			return w;
+		})
+		.join(' ');
+}
+
+const SALUTATIONS: Record<string, { salutation: string; gender: 'male' | 'female' | null }> = {
+	mr: { salutation: 'Mr', gender: 'male' },
+	mister: { salutation: 'Mr', gender: 'male' },
+	herr: { salutation: 'Herr', gender: 'male' },
+	m: { salutation: 'M.', gender: 'male' },
+	monsieur: { salutation: 'M.', gender: 'male' },
+	sr: { salutation: 'Sr.', gender: 'male' },
+	senor: { salutation: 'Sr.', gender: 'male' },
+	sig: { salutation: 'Sig.', gender: 'male' },
+	signor: { salutation: 'Sig.', gender: 'male' },
+	dhr: { salutation: 'Dhr.', gender: 'male' },
+	mrs: { salutation: 'Mrs', gender: 'female' },
+	ms: { salutation: 'Ms', gender: 'female' },
+	miss: { salutation: 'Miss', gender: 'female' },
+	frau: { salutation: 'Frau', gender: 'female' },
+	mme: { salutation: 'Mme', gender: 'female' },
+	madame: { salutation: 'Mme', gender: 'female' },
+	mlle: { salutation: 'Mlle', gender: 'female' },
+	mademoiselle: { salutation: 'Mlle', gender: 'female' },
+	sra: { salutation: 'Sra.', gender: 'female' },
+	senora: { salutation: 'Sra.', gender: 'female' },
+	srta: { salutation: 'Srta.', gender: 'female' },
+	sigra: { salutation: 'Sig.ra', gender: 'female' },
+	signora: { salutation: 'Sig.ra', gender: 'female' },
+	mevr: { salutation: 'Mevr.', gender: 'female' },
+	mx: { salutation: 'Mx', gender: null },
+	dr: { salutation: 'Dr', gender: null },
+	prof: { salutation: 'Prof.', gender: null },
+};
+
+/**
+ * The salutation a person gave (a "Salutation" answer, or the first word of a full name), and the
+ * gender it states. Nothing is guessed from a first name: gender comes only from a stated title.
+ */
+export function salutationOf(...values: unknown[]): { salutation: string; gender: 'male' | 'female' | null } | null {
+	for (const value of values) {
+		const text = cleanString(value, 300);
+		if (!text) continue;
+		const word = foldText(text.split(/\s+/)[0]);
+		const found = SALUTATIONS[word] ?? SALUTATIONS[foldText(text)];
+		if (found) return found;
+	}
+	return null;
 }

@@ -83,3 +83,8 @@ for (const group of GROUPS) for (const name of group) if (!CANONICAL.has(name)) 
 export function canonicalFirstName(folded: string): string {
 	return CANONICAL.get(folded) ?? folded;
 }
+
+/** Whether a folded word is a given name the nickname table knows ("robert", "bob", "maria"...). */
+export function isKnownGivenName(folded: string): boolean {
+	return CANONICAL.has(folded);
+}

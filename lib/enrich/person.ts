@@ -1,0 +1,161 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { normalizeCountry } from '../normalize/country';
+import { splitFullName, tidyNameCase, salutationOf } from '../normalize/name';
+import { isKnownGivenName } from '../normalize/nicknames';
+import { normalizePhone } from '../normalize/phone';
+import { foldText } from '../normalize/text';
+
+/** What a phone number tells offline (libphonenumber-js metadata). */
+export interface PhoneFacts {
+	raw: string;
+	e164: string | null;
+	valid: boolean;
+	country: string | null;
+	/** mobile, fixed_line, fixed_line_or_mobile, toll_free, voip, ... when the metadata knows. */
+	type: string | null;
+	national: string | null;
+	international: string | null;
+}
+
+/** The phone read with the lead's own country first, then the default country. */
+export function phoneFacts(raw: string, countries: Array<string | null | undefined>): PhoneFacts | null {
+	if (!raw) return null;
+	let best: PhoneFacts | null = null;
+	for (const country of [...countries.filter(Boolean), undefined] as Array<string | undefined>) {
+		const n = normalizePhone(raw, country);
+		if (!n) continue;
+		const parsed = parsePhoneNumberFromString(n.e164);
+		const facts: PhoneFacts = {
+			raw: raw.slice(0, 40),
+			e164: n.e164,
+			valid: !!parsed?.isValid(),
+			country: n.country ?? parsed?.country ?? null,
+			type: n.type ?? null,
+			national: parsed ? parsed.formatNational() : null,
+			international: parsed ? parsed.formatInternational() : null,
+		};
+		if (facts.valid) return facts;
+		best ??= facts;
+	}
+	return (
+		best ?? {
+			raw: raw.slice(0, 40),
+			e164: null,
+			valid: false,
+			country: null,
+			type: null,
+			national: null,
+			international: null,
+		}
+	);
+}
+
+/** A country as an ISO code and its name in the chosen language. */
+export interface CountryFacts {
+	code: string;
+	name: string;
+}
+
+const namers = new Map<string, Intl.DisplayNames>();
+
+/** The country's name in a language ("DE" in "fr" → "Allemagne"); English when the language is unknown. */
+export function countryName(code: string, language: string): string {
+	let namer = namers.get(language);
+	if (!namer) {
+		try {
+			namer = new Intl.DisplayNames([language || 'en'], { type: 'region', fallback: 'code' });
+		} catch {
+			namer = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+		}
+		namers.set(language, namer);
+	}
+	return namer.of(code) ?? code;
+}
+
+export function countryFacts(raw: string, language: string): CountryFacts | null {
+	const code = normalizeCountry(raw);
+	return code ? { code, name: countryName(code, language) } : null;
+}
+
+/** How often each folded word is a first and a last name in the batch (Dedupe's term frequencies). */
+export interface NameCounts {
+	first: Map<string, number>;
+	last: Map<string, number>;
+}
+
+export function countNames(people: Array<{ first: string | null; last: string | null }>): NameCounts {
+	const first = new Map<string, number>();
+	const last = new Map<string, number>();
+	for (const p of people) {
+		const f = foldText(p.first ?? '');
+		const l = foldText(p.last ?? '');
+		if (f) first.set(f, (first.get(f) ?? 0) + 1);
+		if (l) last.set(l, (last.get(l) ?? 0) + 1);
+	}
+	return { first, last };
+}
+
+/**
+ * Whether first and last name look swapped. Evidence, in log-odds: each name's use as a first or a
+ * last name elsewhere in the batch (one occurrence, the lead's own, is taken away), and the given
+ * names of the nickname table. A swap needs the last name to look like a given name and the first
+ * name like a family name, on both counts together.
+ */
+export function looksSwapped(first: string | null, last: string | null, counts?: NameCounts): boolean {
+	const f = foldText(first ?? '');
+	const l = foldText(last ?? '');
+	if (!f || !l || f === l || f.includes(' ') || l.includes(' ')) return false;
+	const asFirst = (w: string, own: 'first' | 'last') =>
+		Math.max(0, (counts?.first.get(w) ?? 0) - (own === 'first' ? 1 : 0)) + (isKnownGivenName(w) ? 3 : 0);
+	const asLast = (w: string, own: 'first' | 'last') =>
+		Math.max(0, (counts?.last.get(w) ?? 0) - (own === 'last' ? 1 : 0));
+	// Log-odds that the word is a given name rather than a family name, smoothed.
+	const given = (w: string, own: 'first' | 'last') => Math.log((asFirst(w, own) + 0.5) / (asLast(w, own) + 0.5));
+	const lastIsGiven = given(l, 'last');
+	const firstIsGiven = given(f, 'first');
+	return lastIsGiven > 1 && firstIsGiven < -1;
+}
+
+export interface NameFacts {
+	first_name: string | null;
+	last_name: string | null;
+	full_name: string | null;
+	/** The first and last names were given the wrong way round (and are swapped back here). */
+	swapped: boolean;
+	/** The names were typed all in lower or upper case and are capitalised here. */
+	case_fixed: boolean;
+	salutation?: string | null;
+	gender?: 'male' | 'female' | null;
+}
+
+export function nameFacts(
+	input: { first: string | null; last: string | null; full: string | null; salutation?: string | null },
+	options: { detectSwaps: boolean; salutation: boolean },
+	counts?: NameCounts,
+): NameFacts | null {
+	let first = input.first;
+	let last = input.last;
+	if (!first && !last && input.full) {
+		const split = splitFullName(input.full);
+		first = split.first_name;
+		last = split.last_name;
+	}
+	if (!first && !last) return null;
+	const swapped = options.detectSwaps && looksSwapped(first, last, counts);
+	if (swapped) [first, last] = [last, first];
+	const tidyFirst = first ? tidyNameCase(first) : null;
+	const tidyLast = last ? tidyNameCase(last) : null;
+	const facts: NameFacts = {
+		first_name: tidyFirst,
+		last_name: tidyLast,
+		full_name: [tidyFirst, tidyLast].filter(Boolean).join(' ') || null,
+		swapped,
+		case_fixed: tidyFirst !== first || tidyLast !== last,
+	};
+	if (options.salutation) {
+		const said = salutationOf(input.salutation, input.full);
+		facts.salutation = said?.salutation ?? null;
+		facts.gender = said?.gender ?? null;
+	}
+	return facts;
+}
