@@ -308,6 +308,12 @@ export async function runProvider(
 				}
 			}
 			try {
+				// Another execution may have answered between this batch's cache read and the claim.
+				const landed = parseCached(await store!.transact(CACHE_NAMESPACE, [ck], (view) => view.get(ck), now()));
+				if (landed) {
+					answers.set(key, { answer: landed, cached: true });
+					return;
+				}
 				const result = await ask(key);
 				answers.set(key, { ...result, cached: false });
 				if (result.answer) {
