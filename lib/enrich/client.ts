@@ -330,7 +330,10 @@ export async function runProvider(
 	};
 
 	const todo = [...groups.keys()].filter((k) => !answers.has(k));
-	let next = 0;
+	// The first look-up goes alone: a refused key or an empty account is learnt from one request,
+	// not from one per concurrent slot.
+	if (todo.length) await lookUp(todo[0]);
+	let next = 1;
 	const worker = async () => {
 		while (next < todo.length) await lookUp(todo[next++]);
 	};

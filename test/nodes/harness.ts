@@ -29,6 +29,10 @@ import { Score } from '../../nodes/Score/Score.node';
 import { Route } from '../../nodes/Route/Route.node';
 import { AdvanceStage } from '../../nodes/AdvanceStage/AdvanceStage.node';
 import { SlaCheck } from '../../nodes/SlaCheck/SlaCheck.node';
+import { Enrich } from '../../nodes/Enrich/Enrich.node';
+import { LeadManagementHunterApi } from '../../credentials/LeadManagementHunterApi.credentials';
+import { LeadManagementApolloApi } from '../../credentials/LeadManagementApolloApi.credentials';
+import { LeadManagementPeopleDataLabsApi } from '../../credentials/LeadManagementPeopleDataLabsApi.credentials';
 import { FacebookLeadAdsGraphApi } from '../../credentials/FacebookLeadAdsGraphApi.credentials';
 
 const PACKAGE = 'n8n-nodes-lead-management';
@@ -68,6 +72,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	[`${PACKAGE}.score`]: new Score(),
 	[`${PACKAGE}.advanceStage`]: new AdvanceStage(),
 	[`${PACKAGE}.slaCheck`]: new SlaCheck(),
+	[`${PACKAGE}.enrich`]: new Enrich(),
 	'test.collect': new Collect(),
 };
 
@@ -87,6 +92,9 @@ class TestNodeTypes implements INodeTypes {
 
 const CREDENTIAL_TYPES: Record<string, { authenticate?: unknown }> = {
 	facebookLeadAdsGraphApi: new FacebookLeadAdsGraphApi(),
+	leadManagementHunterApi: new LeadManagementHunterApi(),
+	leadManagementApolloApi: new LeadManagementApolloApi(),
+	leadManagementPeopleDataLabsApi: new LeadManagementPeopleDataLabsApi(),
 };
 
 /** Credentials from memory; generic `authenticate` blocks applied like n8n's CredentialsHelper. */

@@ -1,0 +1,79 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { leadManagementRedisConnectionTest } from '../shared/store';
+import { router } from './actions/router';
+import { enrichProperties } from './description';
+
+/** The canvas subtitle, in a marketer's words. Evaluated by the editor from its source: self-contained. */
+export const subtitle = (parameters: { operation?: string; provider?: string; action?: string }) => {
+	if (parameters.operation !== 'provider') return 'Offline, no credits';
+	const names: Record<string, string> = {
+		hunter: 'Hunter',
+		apollo: 'Apollo',
+		pdl: 'People Data Labs',
+		http: 'HTTP provider',
+	};
+	return `With ${names[parameters.provider ?? 'hunter'] ?? 'a provider'}`;
+};
+
+export class Enrich implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Enrich Leads',
+		name: 'enrich',
+		icon: { light: 'file:../../icons/enrich.svg', dark: 'file:../../icons/enrich.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: `={{(${subtitle})($parameter)}}`,
+		description:
+			'Adds what can be derived offline (email, phone, names, country, time zone) and, when configured, what data providers know, without wasting credits',
+		defaults: { name: 'Enrich Leads' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [
+			{
+				name: 'leadManagementHunterApi',
+				required: true,
+				displayOptions: { show: { operation: ['provider'], provider: ['hunter'] } },
+			},
+			{
+				name: 'leadManagementApolloApi',
+				required: true,
+				displayOptions: { show: { operation: ['provider'], provider: ['apollo'] } },
+			},
+			{
+				name: 'leadManagementPeopleDataLabsApi',
+				required: true,
+				displayOptions: { show: { operation: ['provider'], provider: ['pdl'] } },
+			},
+			{
+				name: 'leadManagementHttpProviderApi',
+				required: true,
+				displayOptions: { show: { operation: ['provider'], provider: ['http'] } },
+			},
+			{
+				name: 'leadManagementRedisApi',
+				required: true,
+				testedBy: 'leadManagementRedisConnectionTest',
+				displayOptions: { show: { operation: ['provider'], store: ['redis'] } },
+			},
+		],
+		hints: [
+			{
+				message:
+					'Credits are spent only for leads missing the fields this provider fills; answers are cached in the state store for every execution and worker.',
+				type: 'info',
+				location: 'outputPane',
+				whenToDisplay: 'beforeExecution',
+				displayCondition: '={{ $parameter["operation"] === "provider" }}',
+			},
+		],
+		properties: enrichProperties,
+	};
+
+	methods = { credentialTest: { leadManagementRedisConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}
