@@ -6,6 +6,7 @@
  * followed by a line with the 100k -> 1M time ratio of the medians.
  */
 import { execFileSync } from 'node:child_process';
+import { enrichCacheSavings, enrichLocalSpeed } from './enrich';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -775,6 +776,8 @@ const CASES: Record<string, Case> = {
 	stageFunnel1m: stageFunnel(1_000_000),
 	slaCheck100k: slaCheckSpeed(100_000),
 	slaDue1m: slaDue(1_000_000),
+	enrichLocal100k: enrichLocalSpeed(100_000),
+	enrichCacheSavings: enrichCacheSavings(5, 1000),
 	...(datasetsAvailable()
 		? {
 				splink1000: accuracy(() => loadSplink('fake_1000')),

@@ -1,8 +1,7 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { normalizeCountry } from '../normalize/country';
 import { splitFullName, tidyNameCase, salutationOf } from '../normalize/name';
 import { isKnownGivenName } from '../normalize/nicknames';
-import { normalizePhone } from '../normalize/phone';
+import { parsePhone } from '../normalize/phone';
 import { foldText } from '../normalize/text';
 
 /** What a phone number tells offline (libphonenumber-js metadata). */
@@ -22,17 +21,19 @@ export function phoneFacts(raw: string, countries: Array<string | null | undefin
 	if (!raw) return null;
 	let best: PhoneFacts | null = null;
 	for (const country of [...countries.filter(Boolean), undefined] as Array<string | undefined>) {
-		const n = normalizePhone(raw, country);
-		if (!n) continue;
-		const parsed = parsePhoneNumberFromString(n.e164);
+		const p = parsePhone(raw, country);
+		if (!p) continue;
+		const { normalized: n, number } = p;
+		// libphonenumber's isValid() is "has a known type": the type, already computed, says it.
+		const valid = n.type !== undefined;
 		const facts: PhoneFacts = {
 			raw: raw.slice(0, 40),
 			e164: n.e164,
-			valid: !!parsed?.isValid(),
-			country: n.country ?? parsed?.country ?? null,
+			valid,
+			country: n.country ?? null,
 			type: n.type ?? null,
-			national: parsed ? parsed.formatNational() : null,
-			international: parsed ? parsed.formatInternational() : null,
+			national: valid ? number.formatNational() : null,
+			international: valid ? number.formatInternational() : null,
 		};
 		if (facts.valid) return facts;
 		best ??= facts;
@@ -57,9 +58,13 @@ export interface CountryFacts {
 }
 
 const namers = new Map<string, Intl.DisplayNames>();
+const names = new Map<string, string>();
 
 /** The country's name in a language ("DE" in "fr" → "Allemagne"); English when the language is unknown. */
 export function countryName(code: string, language: string): string {
+	const key = `${language}:${code}`;
+	const known = names.get(key);
+	if (known) return known;
 	let namer = namers.get(language);
 	if (!namer) {
 		try {
@@ -69,7 +74,9 @@ export function countryName(code: string, language: string): string {
 		}
 		namers.set(language, namer);
 	}
-	return namer.of(code) ?? code;
+	const name = namer.of(code) ?? code;
+	if (names.size < 10_000) names.set(key, name);
+	return name;
 }
 
 export function countryFacts(raw: string, language: string): CountryFacts | null {

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 
 export interface NormalizedPhone {
 	/** E.164, e.g. +33612345678 */
@@ -15,6 +15,14 @@ export interface NormalizedPhone {
  * Returns null when the value is not a possible phone number.
  */
 export function normalizePhone(raw: unknown, defaultCountry?: string): NormalizedPhone | null {
+	return parsePhone(raw, defaultCountry)?.normalized ?? null;
+}
+
+/** normalizePhone with the parsed number kept, for callers that also validate or format it. */
+export function parsePhone(
+	raw: unknown,
+	defaultCountry?: string,
+): { normalized: NormalizedPhone; number: PhoneNumber } | null {
 	let s: string;
 	if (typeof raw === 'number' && Number.isFinite(raw)) s = String(Math.trunc(raw));
 	else if (typeof raw === 'string') s = raw.trim();
@@ -32,9 +40,8 @@ export function normalizePhone(raw: unknown, defaultCountry?: string): Normalize
 	if (!parsed || !parsed.isPossible()) return null;
 	const type = parsed.getType();
 	return {
-		e164: parsed.number,
-		country: parsed.country,
-		...(type ? { type: type.toLowerCase() } : {}),
+		normalized: { e164: parsed.number, country: parsed.country, ...(type ? { type: type.toLowerCase() } : {}) },
+		number: parsed,
 	};
 }
 
