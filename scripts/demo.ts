@@ -1,6 +1,6 @@
 /**
  * Demo: a local n8n 2.x with this package installed as a community package and the sample capture
- * workflow published (capture -> dedupe -> score -> route -> stage -> SLA clock); posts one sample person twice and prints the
+ * workflow published (capture -> dedupe -> enrich -> score -> route -> stage -> SLA clock); posts one sample person twice and prints the
  * routed lead and the duplicate's match.
  * Keeps n8n running until Ctrl-C (or exits at once with DEMO_EXIT=1).
  */
@@ -41,6 +41,13 @@ async function main(): Promise<void> {
 	const dup = executions.flatMap((e) => nodeItems(e, 'Already known'))[0]?.json;
 	console.log('First submission, captured, checked for duplicates and routed, as the canonical lead on "New lead":');
 	console.log(JSON.stringify(lead, null, 2));
+	const enrichment = lead?.enrichment as
+		| { email?: { free?: boolean; domain?: string }; phone?: { type?: string }; time_zone?: { zone?: string } }
+		| undefined;
+	console.log(
+		`Enriched offline: ${enrichment?.email?.free ? 'a free mailbox' : `domain ${enrichment?.email?.domain ?? '?'}`}, ` +
+			`phone type ${enrichment?.phone?.type ?? '?'}, time zone ${enrichment?.time_zone?.zone ?? 'unknown'}`,
+	);
 	const score = lead?.score as { total?: number; label?: string; grade?: string } | undefined;
 	console.log(`Scored ${score?.total ?? '?'} points (${score?.label ?? 'no label'}, grade ${score?.grade ?? '?'})`);
 	const owner = lead?.owner as { name?: string; routing?: { reason?: string } } | undefined;

@@ -34,6 +34,7 @@ type Page = {
 const NODES = [
 	'Lead Capture Trigger',
 	'Dedupe Leads',
+	'Enrich Leads',
 	'Score Leads',
 	'Route Leads',
 	'Stage From Score',
@@ -76,6 +77,14 @@ async function main(): Promise<void> {
 		await page.goto(`${n8n.base}/workflow/${id}`);
 		await page.getByText('Dedupe Leads', { exact: true }).first().waitFor({ timeout: 30_000 });
 		await page.waitForTimeout(1500);
+		// n8n's "Production Checklist" pop-up covers the canvas: close it when it is there.
+		const checklist = page.locator('[data-test-id="suggested-actions-close"]');
+		if (await checklist.count())
+			await checklist
+				.first()
+				.click()
+				.catch(() => undefined);
+		await page.waitForTimeout(500);
 		await page.screenshot({ path: join(out, 'workflow.png') });
 		console.log('docs/screenshots/workflow.png');
 		for (const name of NODES) {
