@@ -283,50 +283,47 @@ export async function runProvider(
 		}
 	};
 
-	/** Waits for another execution's call to fill the cache (polls, bounded); undefined when it did not. */
-	const awaitOther = async (key: string, deadline: number): Promise<TimedAnswer | undefined> => {
-		const ck = cacheKey(adapter, key);
-		while (now() < deadline) {
-			await sleep(200);
-			const value = await store!.transact(CACHE_NAMESPACE, [ck], (view) => view.get(ck), now());
-			const answer = parseCached(value);
-			if (answer) return answer;
-		}
-		return undefined;
-	};
-
 	const claimMs = Math.max(5_000, options.maxRetryWaitMs * (options.maxRetries + 1) + 30_000);
+	const readCache = async (ck: string) =>
+		parseCached(await store!.transact(CACHE_NAMESPACE, [ck], (view) => view.get(ck), now()));
 	const lookUp = async (key: string) => {
 		if (answers.has(key)) return;
-		if (useCache) {
-			const ck = cacheKey(adapter, key);
-			if (!(await store!.claim(INFLIGHT_NAMESPACE, ck, claimMs, now()))) {
-				const other = await awaitOther(key, now() + claimMs);
-				if (other) {
-					answers.set(key, { answer: other, cached: true });
-					return;
-				}
-			}
-			try {
-				// Another execution may have answered between this batch's cache read and the claim.
-				const landed = parseCached(await store!.transact(CACHE_NAMESPACE, [ck], (view) => view.get(ck), now()));
-				if (landed) {
-					answers.set(key, { answer: landed, cached: true });
-					return;
-				}
-				const result = await ask(key);
-				answers.set(key, { ...result, cached: false });
-				if (result.answer) {
-					const value = JSON.stringify(result.answer);
-					const at = now();
-					await store!.transact(CACHE_NAMESPACE, [ck], (view) => view.set(ck, value, at + options.cacheTtlMs), at);
-				}
-			} finally {
-				await store!.release(INFLIGHT_NAMESPACE, ck);
-			}
+		if (!useCache) {
+			answers.set(key, { ...(await ask(key)), cached: false });
 			return;
 		}
-		answers.set(key, { ...(await ask(key)), cached: false });
+		const ck = cacheKey(adapter, key);
+		// Another execution asking the same thing holds the claim: wait for its answer in the cache,
+		// or for the claim to come free (it failed, or its claim expired) and ask ourselves. Bounded
+		// by the claim's lifetime.
+		const deadline = now() + claimMs + 5_000;
+		let claimed = await store!.claim(INFLIGHT_NAMESPACE, ck, claimMs, now());
+		while (!claimed && now() < deadline) {
+			await sleep(200);
+			const other = await readCache(ck);
+			if (other) {
+				answers.set(key, { answer: other, cached: true });
+				return;
+			}
+			claimed = await store!.claim(INFLIGHT_NAMESPACE, ck, claimMs, now());
+		}
+		try {
+			// Another execution may have answered between this batch's cache read and the claim.
+			const landed = await readCache(ck);
+			if (landed) {
+				answers.set(key, { answer: landed, cached: true });
+				return;
+			}
+			const result = await ask(key);
+			answers.set(key, { ...result, cached: false });
+			if (result.answer) {
+				const value = JSON.stringify(result.answer);
+				const at = now();
+				await store!.transact(CACHE_NAMESPACE, [ck], (view) => view.set(ck, value, at + options.cacheTtlMs), at);
+			}
+		} finally {
+			if (claimed) await store!.release(INFLIGHT_NAMESPACE, ck);
+		}
 	};
 
 	const todo = [...groups.keys()].filter((k) => !answers.has(k));

@@ -469,6 +469,41 @@ describe('credits: never asked twice for one answer', () => {
 			await server.stop();
 		}
 	}, 30_000);
+	it('an execution whose look-up failed does not hold the others waiting: the next one asks itself', async () => {
+		const path = join(dir, 'failed-claim.sqlite');
+		const a = new SqliteStore(path);
+		const b = new SqliteStore(path);
+		try {
+			await withMock(
+				{
+					'/email-verifier': (_r, n) =>
+						n === 0
+							? { status: 400, body: { errors: [{ details: 'temporarily refused' }] }, delayMs: 200 }
+							: ok(recorded('hunter-verify')),
+				},
+				async (mock, base) => {
+					const run = (store: SqliteStore) =>
+						runProvider([lead({ email: 'a@x.com' })], {
+							...options(base, {}),
+							store,
+							cacheTtlMs: 3_600_000,
+							// a claim as long as the defaults give (270 s): waiting it out would time the test out
+							maxRetryWaitMs: 60_000,
+							sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
+						});
+					const first = run(a);
+					await new Promise((r) => setTimeout(r, 50));
+					const [one, two] = await Promise.all([first, run(b)]);
+					expect(one.outcomes[0].error?.kind).toBe('request');
+					expect(two.outcomes[0].status).toBe('called');
+					expect(mock.requests).toHaveLength(2);
+				},
+			);
+		} finally {
+			a.close();
+			b.close();
+		}
+	}, 15_000);
 	it('requests per second are capped across executions sharing the store', async () => {
 		const path = join(dir, 'rate.sqlite');
 		const a = new SqliteStore(path);
