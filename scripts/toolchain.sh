@@ -69,10 +69,26 @@ ensure_redis() {
   fi
 }
 
+# PostgreSQL for the queue-mode tests (n8n's database there), from Debian's packages. No cluster is
+# created or started by the package: the tests start their own on 127.0.0.1 and stop it by its PID.
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    log "installing postgresql from Debian's packages"
+    if [ "$(id -u)" = 0 ]; then
+      mkdir -p /etc/postgresql-common
+      [ -f /etc/postgresql-common/createcluster.conf ] || echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Options::=--force-confold postgresql) >&2
+    else
+      log "postgresql is missing and this is not root: install it (apt-get install postgresql)"
+      exit 1
+    fi
+  fi
+}
+
 case "${1:-node}" in
   node) ensure_node ;;
   n8n) ensure_n8n ;;
-  all) ensure_n8n; ensure_redis ;;
+  all) ensure_n8n; ensure_redis; ensure_postgres ;;
   *) echo "usage: toolchain.sh node|n8n|all" >&2; exit 2 ;;
 esac
 echo "export PATH=\"$NODE_PKG/bin:\$PATH\""

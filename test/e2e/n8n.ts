@@ -34,16 +34,25 @@ export class N8n {
 	constructor(
 		readonly userFolder: string,
 		readonly port: number,
-		private readonly logFile: string,
+		readonly logFile: string,
+		/** 'worker': `n8n worker` (queue mode), ready when its health check on `port` answers. */
+		readonly role: 'main' | 'worker' = 'main',
 	) {
 		this.base = `http://127.0.0.1:${port}`;
+	}
+
+	/** The process ID, for stopping exactly what was started. */
+	get pid(): number | undefined {
+		return this.exited ? undefined : this.proc?.pid;
 	}
 
 	async start(extraEnv: Record<string, string> = {}): Promise<void> {
 		const bin = process.env.LEAD_N8N_BIN;
 		if (!bin) throw new Error('LEAD_N8N_BIN is not set: run through npm test or npm run test:e2e');
 		const brokerPort = await freePort();
-		this.proc = spawn(process.execPath, [bin, 'start'], {
+		this.exited = false;
+		const worker = this.role === 'worker';
+		this.proc = spawn(process.execPath, worker ? [bin, 'worker', '--concurrency=10'] : [bin, 'start'], {
 			env: {
 				...process.env,
 				// jest sets NODE_ENV=test, which n8n treats as its own test mode.
@@ -63,6 +72,13 @@ export class N8n {
 				N8N_DISABLED_MODULES: 'mcp-registry',
 				N8N_SECURE_COOKIE: 'false',
 				N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+				...(worker
+					? {
+							QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+							QUEUE_HEALTH_CHECK_PORT: String(this.port),
+							N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+						}
+					: {}),
 				...extraEnv,
 			},
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,7 +95,7 @@ export class N8n {
 		while (Date.now() < deadline) {
 			if (this.exited) throw new Error(`n8n exited during start; see ${this.logFile}`);
 			try {
-				if ((await fetch(`${this.base}/healthz/readiness`)).status === 200) return;
+				if ((await fetch(`${this.base}${worker ? '/healthz' : '/healthz/readiness'}`)).status === 200) return;
 			} catch {
 				// not listening yet
 			}
@@ -185,13 +201,13 @@ export class N8n {
 	}
 
 	/** Every stored execution of a workflow (the API pages by 250), without their data. */
-	async allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
+	async allExecutions(workflowId: string, includeData = false): Promise<ExecutionSummary[]> {
 		const all: ExecutionSummary[] = [];
 		let cursor: string | undefined;
 		for (let page = 0; page < 1000; page++) {
 			const r = await this.api<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
 				'GET',
-				`/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
+				`/executions?workflowId=${workflowId}&limit=250${includeData ? '&includeData=true' : ''}${cursor ? `&cursor=${cursor}` : ''}`,
 			);
 			all.push(...r.data);
 			if (!r.nextCursor) break;
