@@ -13,6 +13,8 @@ import { startRedis, type RedisServer } from '../helpers/redisServer';
 import { N8n, nodeItems, startN8nForTests, type ExecutionSummary } from './n8n';
 
 type Json = Record<string, any>;
+/** The new leads of the last burst checked (the SLA test reads their clocks). */
+let lastFresh: Json[] = [];
 const US = 30;
 const FR = 6;
 
@@ -97,6 +99,7 @@ function checkExact(executions: ExecutionSummary[]): Json {
 	const items = (node: string, output = 0) =>
 		executions.flatMap((e) => nodeItems(e, node, output)).map((i) => i.json as Json);
 	const fresh = items('New lead');
+	lastFresh = fresh;
 	const known = items('Already known');
 	// exactly one "new" per distinct person, whatever order the two submissions ran in
 	expect(fresh).toHaveLength(US + FR);
@@ -175,6 +178,63 @@ describe('queue mode: one main, two workers, Redis and PostgreSQL', () => {
 		expect(perWorker.reduce((a, b) => a + b, 0)).toBe(2 * (US + FR));
 		for (const n of perWorker) expect(n).toBeGreaterThan(0);
 	}, 360_000);
+
+	it('Check Due run by both workers at once: each escalation is emitted once', async () => {
+		const cred = await main.createCredential('leadManagementRedisApi', 'Queue Redis (SLA)', {
+			host: '127.0.0.1',
+			port: redis.port,
+			database: 1,
+			tls: false,
+			keyPrefix: 'queue-e2e:',
+		});
+		const wf = JSON.parse(
+			readFileSync(join(__dirname, '..', 'fixtures', 'workflows', 'e2e-sla-due.json'), 'utf8'),
+		) as Json;
+		wf.name = 'Queue Check Due';
+		wf.nodes[0].parameters.path = 'queue-sla-due';
+		wf.nodes[0].webhookId = 'queue-sla-due-hook';
+		const check = wf.nodes[1];
+		check.parameters.store = 'redis';
+		check.parameters.options = { now: check.parameters.options.now };
+		check.credentials = { leadManagementRedisApi: { id: cred.id, name: cred.name } };
+		await main.deploy(wf, 'queue-sla-due');
+		const before = workers.map(
+			(w) => (readFileSync(w.logFile, 'utf8').match(/Worker started execution/g) ?? []).length,
+		);
+
+		// The clocks the burst started (leads left unassigned wait for an owner: nothing is due).
+		const due = lastFresh.filter((l) => l.sla.due_at).map((l) => [l.email.toLowerCase(), Date.parse(l.sla.due_at)]);
+		expect(due.length).toBe(US + FR - 2);
+		const round = async (now: string) => {
+			const answers = await Promise.all(
+				Array.from({ length: 6 }, async () => {
+					const res = await fetch(`${main.base}/webhook/queue-sla-due`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ now }),
+					});
+					expect(res.status).toBe(200);
+					const body = (await res.json()) as Json | Json[];
+					return (Array.isArray(body) ? body : [body]).filter((j) => j.sla);
+				}),
+			);
+			return answers.flat().map((j) => [String(j.email).toLowerCase(), j.sla.escalation_level] as [string, number]);
+		};
+		// Just past the last due time every clock is breached (level 1); a month later, level 3.
+		const breached = await round(new Date(Math.max(...due.map((d) => d[1] as number)) + 60_000).toISOString());
+		const later = await round(new Date(Date.now() + 30 * 86_400_000).toISOString());
+		const again = await round(new Date(Date.now() + 30 * 86_400_000).toISOString());
+		const emails = due.map((d) => d[0]).sort();
+		expect(breached.map((b) => b[0]).sort()).toEqual(emails);
+		expect(later.map((b) => b[0]).sort()).toEqual(emails);
+		expect(new Set(later.map((b) => b[1]))).toEqual(new Set([3]));
+		expect(again).toEqual([]);
+		const after = workers.map((w) => (readFileSync(w.logFile, 'utf8').match(/Worker started execution/g) ?? []).length);
+		const checks = after.map((n, k) => n - before[k]);
+		console.log(`queue mode: Check Due executions per worker ${JSON.stringify(checks)}`);
+		expect(checks.reduce((a, b) => a + b, 0)).toBe(18);
+		for (const n of checks) expect(n).toBeGreaterThan(0);
+	}, 240_000);
 });
 
 describe('regular mode on the embedded SQLite store', () => {
