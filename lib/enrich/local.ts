@@ -3,7 +3,7 @@ import { normalizeCountry } from '../normalize/country';
 import { applyPattern, companyNameFromDomain, domainPatterns, emailFacts, type EmailFacts } from './email';
 import {
 	countNames,
-	countryFacts,
+	countryName,
 	nameFacts,
 	phoneFacts,
 	type CountryFacts,
@@ -73,7 +73,7 @@ export interface LocalResult {
  * names elsewhere). No network, no state.
  */
 export function enrichLocally(inputs: LocalInput[], options: LocalOptions): LocalResult[] {
-	const emails = inputs.map((l) => (options.email || options.name ? emailFacts(l.email) : null));
+	const emails = inputs.map((l) => (options.email ? emailFacts(l.email) : null));
 	const counts: NameCounts | undefined =
 		options.name && options.detectSwaps
 			? countNames(inputs.map((l) => ({ first: l.first_name || null, last: l.last_name || null })))
@@ -150,7 +150,9 @@ export function enrichLocally(inputs: LocalInput[], options: LocalOptions): Loca
 		}
 
 		if (options.country) {
-			const country = lead.country ? countryFacts(lead.country, options.language) : null;
+			const country = statedCountry
+				? { code: statedCountry, name: countryName(statedCountry, options.language) }
+				: null;
 			enrichment.country = country;
 			if (country && country.code !== lead.country) updates.country = country.code;
 			enrichment.time_zone = timeZoneFor({
@@ -159,7 +161,8 @@ export function enrichLocally(inputs: LocalInput[], options: LocalOptions): Loca
 				phoneCountry: phone?.valid ? phone.country : null,
 				city: lead.city,
 			});
-			if (!country && phone?.valid && phone.country) enrichment.country = countryFacts(phone.country, options.language);
+			if (!country && phone?.valid && phone.country)
+				enrichment.country = { code: phone.country, name: countryName(phone.country, options.language) };
 		}
 		return { enrichment, updates };
 	});

@@ -71,6 +71,8 @@ async function checkOne(domain: string, options: MxOptions, now: number): Promis
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code ?? '';
 		if (!NO_DATA.has(code)) return { status: 'unknown', hosts: [], checked_at, error: (error as Error).message };
+		// No such domain: there is no address record to fall back on either.
+		if (code !== 'ENODATA') return { status: 'none', hosts: [], checked_at };
 	}
 	try {
 		const addresses = await withTimeout(resolver.resolve4(domain), options.timeoutMs, () => resolver.cancel());

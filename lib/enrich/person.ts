@@ -20,7 +20,8 @@ export interface PhoneFacts {
 export function phoneFacts(raw: string, countries: Array<string | null | undefined>): PhoneFacts | null {
 	if (!raw) return null;
 	let best: PhoneFacts | null = null;
-	for (const country of [...countries.filter(Boolean), undefined] as Array<string | undefined>) {
+	// Each country once (the lead's and the default are often the same), then no country.
+	for (const country of [...new Set(countries.filter(Boolean)), undefined] as Array<string | undefined>) {
 		const p = parsePhone(raw, country);
 		if (!p) continue;
 		const { normalized: n, number } = p;

@@ -2,21 +2,18 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { get } from 'lodash';
 import { fieldText } from '../shared/leads';
 import type { LocalInput } from '../../lib/enrich/local';
+import { IDENTITY_FIELDS, type IdentityField } from '../../lib/lead/schema';
 
-export const FIELD_NAMES = [
-	'email',
-	'phone',
-	'first_name',
-	'last_name',
-	'full_name',
-	'company',
-	'job_title',
-	'website',
-	'country',
-	'city',
-	'salutation',
-] as const;
+/** The lead fields Enrich reads: the canonical identity fields (but the message) and a salutation. */
+export const FIELD_NAMES = [...IDENTITY_FIELDS.filter((f) => f !== 'message'), 'salutation'] as Array<
+	Exclude<IdentityField, 'message'> | 'salutation'
+>;
 export type LeadField = (typeof FIELD_NAMES)[number];
+
+/** Where each field is in a canonical lead (the mapping's defaults). */
+export const DEFAULT_PATHS = Object.fromEntries(
+	FIELD_NAMES.map((f) => [f, f === 'salutation' ? 'custom.salutation' : f]),
+) as Record<LeadField, string>;
 
 export interface EnrichSettings {
 	/** Where each lead field is read (and written back): dotted paths. */
@@ -30,7 +27,7 @@ export function readEnrichSettings(ctx: IExecuteFunctions): EnrichSettings {
 	const mapped = ctx.getNodeParameter('fields', 0, {}) as IDataObject;
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const paths = Object.fromEntries(
-		FIELD_NAMES.map((f) => [f, String(mapped[f] ?? '').trim() || (f === 'salutation' ? 'custom.salutation' : f)]),
+		FIELD_NAMES.map((f) => [f, String(mapped[f] ?? '').trim() || DEFAULT_PATHS[f]]),
 	) as Record<LeadField, string>;
 	return {
 		paths,

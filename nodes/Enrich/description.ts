@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { storeProperty } from '../shared/store';
+import { DEFAULT_PATHS, type LeadField } from './config';
 
 const local = { show: { operation: ['local'] } };
 const provider = { show: { operation: ['provider'] } };
@@ -7,18 +8,19 @@ const provider = { show: { operation: ['provider'] } };
 const inOptions = (operation: string) => ({ show: { '/operation': [operation] } });
 const on = (name: string) => ({ show: { operation: ['provider'], provider: [name] } });
 
-const FIELD_OPTIONS: Array<[string, string, string]> = [
-	['City Field', 'city', 'city'],
-	['Company Field', 'company', 'company'],
-	['Country Field', 'country', 'country'],
-	['Email Field', 'email', 'email'],
-	['First Name Field', 'first_name', 'first_name'],
-	['Full Name Field', 'full_name', 'full_name'],
-	['Job Title Field', 'job_title', 'job_title'],
-	['Last Name Field', 'last_name', 'last_name'],
-	['Phone Field', 'phone', 'phone'],
-	['Salutation Field', 'salutation', 'custom.salutation'],
-	['Website Field', 'website', 'website'],
+/** The Lead Fields options, in the editor's (alphabetical) order. */
+const FIELD_OPTIONS: Array<[string, LeadField]> = [
+	['City Field', 'city'],
+	['Company Field', 'company'],
+	['Country Field', 'country'],
+	['Email Field', 'email'],
+	['First Name Field', 'first_name'],
+	['Full Name Field', 'full_name'],
+	['Job Title Field', 'job_title'],
+	['Last Name Field', 'last_name'],
+	['Phone Field', 'phone'],
+	['Salutation Field', 'salutation'],
+	['Website Field', 'website'],
 ];
 
 export const enrichProperties: INodeProperties[] = [
@@ -198,11 +200,11 @@ export const enrichProperties: INodeProperties[] = [
 		placeholder: 'Map a Field',
 		default: {},
 		description: 'Where the lead keeps each value, for items not shaped like the canonical lead',
-		options: FIELD_OPTIONS.map(([displayName, name, def]) => ({
+		options: FIELD_OPTIONS.map(([displayName, name]) => ({
 			displayName,
 			name,
 			type: 'string' as const,
-			default: def,
+			default: DEFAULT_PATHS[name],
 			description: `Dotted path of the lead's ${displayName.replace(/ Field$/, '').toLowerCase()}`,
 		})),
 	},
