@@ -1,20 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { IBinaryData, IWorkflowBase } from 'n8n-workflow';
-import { loadWorkflow, runWorkflow } from './harness';
+import { runWorkflow, useStateFile, withParameters } from './harness';
 
-let dir: string;
-const previous = process.env.LEAD_MANAGEMENT_DB;
-beforeAll(() => {
-	dir = mkdtempSync(join(tmpdir(), 'stage-node-'));
-	process.env.LEAD_MANAGEMENT_DB = join(dir, 'stages.sqlite');
-});
-afterAll(() => {
-	if (previous === undefined) delete process.env.LEAD_MANAGEMENT_DB;
-	else process.env.LEAD_MANAGEMENT_DB = previous;
-	rmSync(dir, { recursive: true, force: true });
-});
+useStateFile('stage-node-', 'stages.sqlite');
 
 const items = (list: Array<Record<string, unknown>>) => list.map((json) => ({ json }));
 type Json = Record<string, unknown>;
@@ -22,11 +9,10 @@ const stageOf = (json: Json) => json.stage as Json;
 
 /** The moves fixture with its node's parameters changed (options merged) and its own memory. */
 function moves(memory: string, params: Json = {}, file = 'stage-moves.json', node = 'Advance Stage'): IWorkflowBase {
-	const wf = loadWorkflow(file);
-	const n = wf.nodes.find((x) => x.name === node)!;
-	const options = { ...(n.parameters.options as Json), memoryName: memory, ...((params.options as Json) ?? {}) };
-	n.parameters = { ...n.parameters, ...params, options } as typeof n.parameters;
-	return wf;
+	return withParameters(file, node, {
+		...params,
+		options: { memoryName: memory, ...((params.options as Json) ?? {}) },
+	});
 }
 
 describe('Advance Stage in the n8n engine', () => {

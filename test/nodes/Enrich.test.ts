@@ -1,21 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IWorkflowBase } from 'n8n-workflow';
 import { ProviderMock } from '../helpers/providerMock';
-import { loadWorkflow, runWorkflow } from './harness';
+import { runWorkflow, useStateFile, withParameters } from './harness';
 
-let dir: string;
-const previous = process.env.LEAD_MANAGEMENT_DB;
-beforeAll(() => {
-	dir = mkdtempSync(join(tmpdir(), 'enrich-node-'));
-	process.env.LEAD_MANAGEMENT_DB = join(dir, 'enrich.sqlite');
-});
-afterAll(() => {
-	if (previous === undefined) delete process.env.LEAD_MANAGEMENT_DB;
-	else process.env.LEAD_MANAGEMENT_DB = previous;
-	rmSync(dir, { recursive: true, force: true });
-});
+useStateFile('enrich-node-', 'enrich.sqlite');
 
 type Json = Record<string, any>;
 const items = (list: Json[]) => list.map((json) => ({ json }));
@@ -23,11 +12,9 @@ const recorded = (name: string) =>
 	JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'providers', `${name}.json`), 'utf8')) as unknown;
 
 function workflow(file: string, params: Json = {}): IWorkflowBase {
-	const wf = loadWorkflow(file);
+	const wf = withParameters(file, 'Enrich Leads', params);
 	const n = wf.nodes.find((x) => x.name === 'Enrich Leads')!;
 	if (params.provider === 'http') n.credentials = { leadManagementHttpProviderApi: { id: 'cred-http', name: 'API' } };
-	const options = { ...(n.parameters.options as Json), ...((params.options as Json) ?? {}) };
-	n.parameters = { ...n.parameters, ...params, options } as typeof n.parameters;
 	return wf;
 }
 

@@ -1,21 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { IWorkflowBase } from 'n8n-workflow';
-import { loadWorkflow, runWorkflow } from './harness';
+import { loadWorkflow, runWorkflow, useStateFile } from './harness';
 import { seededRandom } from '../../lib/dedupe/learn';
 
-let dir: string;
-const previous = process.env.LEAD_MANAGEMENT_DB;
-beforeAll(() => {
-	dir = mkdtempSync(join(tmpdir(), 'score-node-'));
-	process.env.LEAD_MANAGEMENT_DB = join(dir, 'models.sqlite');
-});
-afterAll(() => {
-	if (previous === undefined) delete process.env.LEAD_MANAGEMENT_DB;
-	else process.env.LEAD_MANAGEMENT_DB = previous;
-	rmSync(dir, { recursive: true, force: true });
-});
+useStateFile('score-node-', 'models.sqlite');
 
 const items = (list: Array<Record<string, unknown>>) => list.map((json) => ({ json }));
 const daysAgo = (d: number) => new Date(Date.parse('2026-12-01T00:00:00Z') - d * 86_400_000).toISOString();

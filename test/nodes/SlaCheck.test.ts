@@ -1,31 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { IWorkflowBase } from 'n8n-workflow';
-import { loadWorkflow, runWorkflow } from './harness';
+import { runWorkflow, useStateFile, withParameters } from './harness';
 
-let dir: string;
-const previous = process.env.LEAD_MANAGEMENT_DB;
-beforeAll(() => {
-	dir = mkdtempSync(join(tmpdir(), 'sla-node-'));
-	process.env.LEAD_MANAGEMENT_DB = join(dir, 'sla.sqlite');
-});
-afterAll(() => {
-	if (previous === undefined) delete process.env.LEAD_MANAGEMENT_DB;
-	else process.env.LEAD_MANAGEMENT_DB = previous;
-	rmSync(dir, { recursive: true, force: true });
-});
+useStateFile('sla-node-', 'sla.sqlite');
 
 type Json = Record<string, any>;
 const items = (list: Json[]) => list.map((json) => ({ json }));
 
-function sla(params: Json = {}): IWorkflowBase {
-	const wf = loadWorkflow('sla-check.json');
-	const n = wf.nodes.find((x) => x.name === 'SLA Check')!;
-	const options = { ...(n.parameters.options as Json), ...((params.options as Json) ?? {}) };
-	n.parameters = { ...n.parameters, ...params, options } as typeof n.parameters;
-	return wf;
-}
+const sla = (params: Json = {}): IWorkflowBase => withParameters('sla-check.json', 'SLA Check', params);
 
 const lead = (id: string, provider: string, received: string, extra: Json = {}) => ({
 	id,

@@ -21,7 +21,8 @@ import {
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LeadCaptureTrigger } from '../../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
 import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
@@ -269,6 +270,33 @@ function outputOf(run: IRun | undefined) {
 
 export function loadWorkflow(name: string): IWorkflowBase {
 	return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'workflows', name), 'utf8')) as IWorkflowBase;
+}
+
+/** A fixture with one node's parameters changed; its options are merged, not replaced. */
+export function withParameters(file: string, node: string, params: Record<string, unknown>): IWorkflowBase {
+	const wf = loadWorkflow(file);
+	const n = wf.nodes.find((x) => x.name === node)!;
+	const options = { ...(n.parameters.options as object), ...((params.options as object) ?? {}) };
+	n.parameters = { ...n.parameters, ...params, options } as typeof n.parameters;
+	return wf;
+}
+
+/**
+ * For a test file: the embedded store in a throw-away file (LEAD_MANAGEMENT_DB), restored and
+ * removed after its tests.
+ */
+export function useStateFile(prefix: string, file: string): void {
+	let dir: string;
+	const previous = process.env.LEAD_MANAGEMENT_DB;
+	beforeAll(() => {
+		dir = mkdtempSync(join(tmpdir(), prefix));
+		process.env.LEAD_MANAGEMENT_DB = join(dir, file);
+	});
+	afterAll(() => {
+		if (previous === undefined) delete process.env.LEAD_MANAGEMENT_DB;
+		else process.env.LEAD_MANAGEMENT_DB = previous;
+		rmSync(dir, { recursive: true, force: true });
+	});
 }
 
 /** Minimal express response capturing what the node writes. */
