@@ -1,9 +1,21 @@
 import { trimTrailing } from '../../normalize/text';
-import { compact, jsonObject, num, ProviderError, str, type ProviderAdapter, type ProviderResponse } from './types';
+import {
+	compact,
+	jsonObject,
+	num,
+	ProviderError,
+	str,
+	type LookupInput,
+	type ProviderAdapter,
+	type ProviderResponse,
+} from './types';
 
 const obj = (v: unknown): Record<string, unknown> =>
 	v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const notFound = (raw: unknown) => ({ found: false, fields: {}, raw });
+/** One person at one company: the look-up key of a name + domain search. */
+const nameAtDomain = (l: LookupInput) =>
+	l.domain && l.first_name && l.last_name ? `${l.first_name}|${l.last_name}|${l.domain}`.toLowerCase() : null;
 const join = (base: string, path: string) => `${trimTrailing(base, '/')}${path}`;
 
 /** Hunter's answers wrap the result in `data`; a 404 or an empty `data` is "not found". */
@@ -46,8 +58,7 @@ export const hunterFinder: ProviderAdapter = {
 	label: 'Hunter Email Finder',
 	fills: ['person.email', 'person.email_score'],
 	missingInput: 'needs a first and last name and a company domain',
-	lookupKey: (l) =>
-		l.domain && l.first_name && l.last_name ? `${l.first_name}|${l.last_name}|${l.domain}`.toLowerCase() : null,
+	lookupKey: (l) => nameAtDomain(l),
 	request: (l, base) => ({
 		method: 'GET',
 		url: join(base, '/email-finder'),
@@ -117,9 +128,7 @@ export const apolloPerson: ProviderAdapter = {
 	label: 'Apollo People Match',
 	fills: ['person.title', 'person.seniority', 'company.name', 'company.industry'],
 	missingInput: 'needs an email, or a first and last name with a company domain',
-	lookupKey: (l) =>
-		l.email ??
-		(l.domain && l.first_name && l.last_name ? `${l.first_name}|${l.last_name}|${l.domain}`.toLowerCase() : null),
+	lookupKey: (l) => l.email ?? nameAtDomain(l),
 	request: (l, base) => ({
 		method: 'POST',
 		url: join(base, '/people/match'),
