@@ -139,7 +139,7 @@ interface StoredRecord {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A command with no answer in this time fails: the node fails its items, and a retry can succeed. */
-const COMMAND_TIMEOUT_MS = 15_000;
+export const COMMAND_TIMEOUT_MS = 15_000;
 
 function clientOptions(c: RedisConnection): IORedisOptions {
 	return {

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { stateFileProblem } from '../../lib/store/path';
-import { connectRedis, openRedisStore, type RedisStoreOptions } from '../../lib/store/redis';
+import { COMMAND_TIMEOUT_MS, connectRedis, openRedisStore, type RedisStoreOptions } from '../../lib/store/redis';
 import { defaultStorePath, openSqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore, LeadMemory, StateStore } from '../../lib/store/types';
 
@@ -96,6 +96,9 @@ export function storeErrorMessage(error: Error): string {
 	const message = error.message;
 	if (/database is locked|SQLITE_BUSY/i.test(message)) {
 		return `The state file is busy: another process held it for more than 10 s (a second n8n on the same file, a backup or a database browser). Retry the execution; with several n8n hosts (queue mode) use the Redis store. (${message})`;
+	}
+	if (/^Command timed out$/i.test(message)) {
+		return `Redis did not answer within ${COMMAND_TIMEOUT_MS / 1000} s (the server is overloaded, paused or cut off). Some of this execution's leads may already be saved; retrying is safe, as leads already recorded come back as repeats and are not counted twice. Retry the execution once Redis answers. (${message})`;
 	}
 	if (
 		/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|Connection is closed|max retries/i.test(message) &&

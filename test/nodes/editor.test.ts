@@ -58,6 +58,11 @@ describe('state-store errors say what to do', () => {
 			'Cannot connect to Redis (127.0.0.1:6390): ECONNREFUSED',
 		);
 	});
+	it('a Redis that stops answering: says the retry is safe', () => {
+		expect(storeErrorMessage(new Error('Command timed out'))).toMatch(
+			/^Redis did not answer within 15 s .*retrying is safe, as leads already recorded come back as repeats/,
+		);
+	});
 });
 
 describe('Route Leads: typed inputs, outputs and hints', () => {

@@ -23,7 +23,8 @@ export async function dedupeHints(
 	}
 	const max = settings.retention.maxEntries;
 	if (store && mode === 'memory' && max > 0) {
-		const remembered = await store.count(settings.namespace);
+		// The leads are saved by now: a store that fails to count only costs the hint.
+		const remembered = await store.count(settings.namespace).catch(() => 0);
 		if (remembered > max / 2) {
 			hints.push({
 				message: `The memory holds ${remembered} of at most ${max} leads: past the limit the oldest are forgotten and their returns no longer found. Raise "Max Remembered Leads" or set "Forget After (Days)".`,

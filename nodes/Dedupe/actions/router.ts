@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { openStore } from '../../shared/store';
+import { NodeOperationError } from 'n8n-workflow';
+import { openStore, storeErrorMessage } from '../../shared/store';
 import { readDedupeSettings } from '../config';
 import * as clearMemory from './clearMemory.operation';
 import * as findDuplicates from './findDuplicates.operation';
@@ -7,12 +8,21 @@ import * as forget from './forget.operation';
 
 const OPERATIONS = { findDuplicates, forget, clearMemory };
 
-/** Runs the node's operation; the memory (state store) is opened only when the operation needs it. */
+/**
+ * Runs the node's operation; the memory (state store) is opened only when the operation needs it.
+ * A store failure says what to do.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as keyof typeof OPERATIONS;
 	const settings = readDedupeSettings(this);
 	const storeKind = this.getNodeParameter('store', 0, 'sqlite') as string;
 	const memory = async () => await openStore(this, storeKind, settings.stateFile);
 	const action = OPERATIONS[operation] ?? findDuplicates;
-	return await action.execute.call(this, settings, memory);
+	try {
+		return await action.execute.call(this, settings, memory);
+	} catch (error) {
+		throw error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
+	}
 }
