@@ -112,6 +112,14 @@ export class N8n {
 		if (!this.exited) this.proc.kill('SIGKILL');
 	}
 
+	/** SIGKILL, as a crash or the OOM killer would: no drain, jobs in hand are left to the queue. */
+	async kill(): Promise<void> {
+		if (!this.proc || this.exited) return;
+		this.proc.kill('SIGKILL');
+		const deadline = Date.now() + 10_000;
+		while (!this.exited && Date.now() < deadline) await sleep(100);
+	}
+
 	/** Owner account and an API key with every scope, as the UI would create them. */
 	async setupOwner(): Promise<void> {
 		const setup = await fetch(`${this.base}/rest/owner/setup`, {

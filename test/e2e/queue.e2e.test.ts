@@ -2,15 +2,17 @@
  * Queue mode: n8n 2.41 with one main process and two workers sharing Redis (the queue) and
  * PostgreSQL (n8n's database), all on 127.0.0.1, the packed package installed for every process.
  * A burst of concurrent submissions runs the whole pipeline (Capture -> Dedupe -> Enrich -> Score
- * -> Route -> Advance Stage -> Start SLA Clock) on the Redis state store; the same burst then runs
- * in a regular n8n on the embedded SQLite store. Both must give the same exact results.
+ * -> Route -> Advance Stage -> Start SLA Clock) on the Redis state store; then the faults: workers
+ * and the main process stopped or killed mid-burst, the store's Redis unanswering mid-burst. The
+ * same burst then runs over two regular n8n processes sharing the embedded SQLite file. Every case
+ * must give the same exact results.
  */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../helpers/net';
-import { startPostgres, type Postgres } from '../helpers/postgres';
-import { startRedis, type RedisServer } from '../helpers/redisServer';
+import type { RedisServer } from '../helpers/redisServer';
 import { N8n, nodeItems, startN8nForTests, type ExecutionSummary } from './n8n';
+import { pipeline } from './pipeline';
+import { startQueueCluster, type QueueCluster } from './queueCluster';
 
 type Json = Record<string, any>;
 /** The new leads of the last burst checked (the SLA test reads their clocks). */
@@ -18,34 +20,9 @@ let lastFresh: Json[] = [];
 const US = 30;
 const FR = 6;
 
-/** The demo pipeline, with a weighted pool, a cap, and every stateful node on the chosen store. */
-function pipeline(path: string, store: 'redis' | 'sqlite', credential?: { id: string; name: string }): Json {
-	const wf = JSON.parse(
-		readFileSync(join(__dirname, '..', '..', 'examples', 'lead-capture.workflow.json'), 'utf8'),
-	) as Json;
-	wf.name = `Queue burst (${store})`;
-	const node = (name: string) => wf.nodes.find((n: Json) => n.name === name) as Json;
-	const trigger = node('Lead Capture Trigger');
-	trigger.parameters = { ...trigger.parameters, path, provider: 'generic', responseMode: 'onReceived' };
-	trigger.webhookId = `${path}-hook`;
-	for (const name of ['Dedupe Leads', 'Route Leads', 'Stage From Score', 'Start SLA Clock']) {
-		const n = node(name);
-		n.parameters.store = store;
-		if (credential) n.credentials = { leadManagementRedisApi: credential };
-	}
-	const route = node('Route Leads');
-	const owners = route.parameters.owners.owner as Json[];
-	owners[0].weight = 2; // Grace
-	owners[1].weight = 1; // Alan
-	owners[2].cap_day = 4; // Marie
-	route.parameters.options = { ...route.parameters.options, defaultStrategy: 'weighted' };
-	route.parameters.accountOwnerFirst = false;
-	route.parameters.fallbackOwner = '';
-	return wf;
-}
-
 /** Two submissions per person, the second typed differently, all at once (12 in flight). */
-async function burst(base: string, path: string): Promise<number> {
+async function burst(bases: string | string[], path: string): Promise<number> {
+	const hosts = Array.isArray(bases) ? bases : [bases];
 	const people = [
 		...Array.from({ length: US }, (_, k) => ({
 			email: `us.person${k}@example.com`,
@@ -67,8 +44,9 @@ async function burst(base: string, path: string): Promise<number> {
 	await Promise.all(
 		Array.from({ length: 12 }, async () => {
 			while (next < posts.length) {
-				const body = posts[next++];
-				const res = await fetch(`${base}/webhook/${path}`, {
+				const k = next++;
+				const body = posts[k];
+				const res = await fetch(`${hosts[k % hosts.length]}/webhook/${path}`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify(body),
@@ -120,64 +98,35 @@ function checkExact(executions: ExecutionSummary[]): Json {
 	return owners;
 }
 
+/**
+ * Items a node put on one output in its last run. A retry of an execution n8n recovered after a
+ * crash runs again from the stored trigger data and appends its runs after the placeholders n8n's
+ * crash recovery wrote (`isArtificialRecoveredEventItem`) for the nodes that had run.
+ */
+function lastRun(execution: ExecutionSummary, node: string, output = 0) {
+	const runs = execution.data?.resultData.runData[node] ?? [];
+	return (runs.at(-1)?.data?.main[output] ?? []).filter((i) => !(i?.json as Json)?.isArtificialRecoveredEventItem);
+}
+
 describe('queue mode: one main, two workers, Redis and PostgreSQL', () => {
-	let pg: Postgres;
-	let redis: RedisServer;
+	let cluster: QueueCluster;
 	let main: N8n;
-	const workers: N8n[] = [];
+	let workers: N8n[];
 	let env: Record<string, string>;
 	let cred: { id: string; name: string };
+	let storeRedis: RedisServer;
 	beforeAll(async () => {
-		pg = await startPostgres();
-		redis = await startRedis();
-		const prepared = process.env.E2E_N8N_USER_FOLDER;
-		if (!prepared) throw new Error('E2E_N8N_USER_FOLDER is not set: run through npm test or npm run test:e2e');
-		const folder = mkdtempSync(join(prepared, 'queue-'));
-		cpSync(join(prepared, '.n8n', 'nodes'), join(folder, '.n8n', 'nodes'), { recursive: true });
-		env = {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: '127.0.0.1',
-			DB_POSTGRESDB_PORT: String(pg.port),
-			DB_POSTGRESDB_DATABASE: pg.database,
-			DB_POSTGRESDB_USER: pg.user,
-			N8N_ENCRYPTION_KEY: 'queue-e2e-encryption-key',
-			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
-		};
-		main = new N8n(folder, await freePort(), join(folder, 'main.log'));
-		await main.start(env);
-		await main.setupOwner();
-		// One Redis store credential for every workflow of the suite.
-		cred = await main.createCredential('leadManagementRedisApi', 'Queue Redis', {
-			host: '127.0.0.1',
-			port: redis.port,
-			database: 1,
-			tls: false,
-			keyPrefix: 'queue-e2e:',
-		});
-		for (const k of [1, 2]) {
-			const worker = new N8n(folder, await freePort(), join(folder, `worker-${k}.log`), 'worker');
-			await worker.start(env);
-			workers.push(worker);
-		}
+		cluster = await startQueueCluster(2);
+		({ main, workers, env, credential: cred, storeRedis } = cluster);
 	}, 300_000);
-	afterAll(async () => {
-		for (const w of workers) await w.stop();
-		await main?.stop();
-		await redis?.stop();
-		await pg?.stop();
-	}, 120_000);
+	afterAll(async () => await cluster?.stop(), 180_000);
 
 	it('a burst through the whole pipeline on the Redis store: exact, and spread over both workers', async () => {
 		const id = await main.deploy(pipeline('queue-burst', 'redis', { id: cred.id, name: cred.name }), 'queue-burst');
 		expect(await burst(main.base, 'queue-burst')).toBe(2 * (US + FR));
 		const executions = await finished(main, id, 2 * (US + FR));
 		const owners = checkExact(executions);
-		const perWorker = workers.map(
-			(w) => (readFileSync(w.logFile, 'utf8').match(/Worker started execution/g) ?? []).length,
-		);
+		const perWorker = cluster.executionsPerWorker();
 		console.log(`queue mode: executions per worker ${JSON.stringify(perWorker)}; owners ${JSON.stringify(owners)}`);
 		expect(perWorker.reduce((a, b) => a + b, 0)).toBe(2 * (US + FR));
 		for (const n of perWorker) expect(n).toBeGreaterThan(0);
@@ -195,9 +144,7 @@ describe('queue mode: one main, two workers, Redis and PostgreSQL', () => {
 		check.parameters.options = { now: check.parameters.options.now };
 		check.credentials = { leadManagementRedisApi: { id: cred.id, name: cred.name } };
 		await main.deploy(wf, 'queue-sla-due');
-		const before = workers.map(
-			(w) => (readFileSync(w.logFile, 'utf8').match(/Worker started execution/g) ?? []).length,
-		);
+		const before = cluster.executionsPerWorker();
 
 		// The clocks the burst started (leads left unassigned wait for an owner: nothing is due).
 		const due = lastFresh.filter((l) => l.sla.due_at).map((l) => [l.email.toLowerCase(), Date.parse(l.sla.due_at)]);
@@ -222,115 +169,264 @@ describe('queue mode: one main, two workers, Redis and PostgreSQL', () => {
 		const later = await round(new Date(Date.now() + 30 * 86_400_000).toISOString());
 		const again = await round(new Date(Date.now() + 30 * 86_400_000).toISOString());
 		const emails = due.map((d) => d[0]).sort();
+		// Every clock comes out once in the first round (at level 1, or higher for a lead whose
+		// owner's business hours ran on while others were not yet due: it depends on the hour).
 		expect(breached.map((b) => b[0]).sort()).toEqual(emails);
-		expect(later.map((b) => b[0]).sort()).toEqual(emails);
-		expect(new Set(later.map((b) => b[1]))).toEqual(new Set([3]));
+		// A month later each lead that was not at level 3 yet comes out once more, at level 3.
+		const first = new Map(breached);
+		const rest = later.map((b) => b[0]).sort();
+		expect(rest).toEqual(emails.filter((e) => first.get(e) !== 3));
+		expect(new Set(later.map((b) => b[1]))).toEqual(new Set(later.length ? [3] : []));
 		expect(again).toEqual([]);
-		const after = workers.map((w) => (readFileSync(w.logFile, 'utf8').match(/Worker started execution/g) ?? []).length);
+		const after = cluster.executionsPerWorker();
 		const checks = after.map((n, k) => n - before[k]);
 		console.log(`queue mode: Check Due executions per worker ${JSON.stringify(checks)}`);
 		expect(checks.reduce((a, b) => a + b, 0)).toBe(18);
 		for (const n of checks) expect(n).toBeGreaterThan(0);
 	}, 240_000);
 
-	// Not in the default run: in one of two runs an accepted submission was still unfinished three
-	// minutes after the restart (docs/STATUS.md, #16). QUEUE_RESTART_TEST=1 runs it.
-	const restartIt = process.env.QUEUE_RESTART_TEST === '1' ? it : it.skip;
-	restartIt(
-		'a worker and the main process stopped (SIGTERM) mid-burst and started again: every accepted submission finishes, counted once',
-		async () => {
-			const wf = pipeline('queue-restart', 'redis', { id: cred.id, name: cred.name });
-			const id = await main.deploy(wf, 'queue-restart');
-			const people = Array.from({ length: 24 }, (_, k) => ({
-				email: `restart${k}@example.com`,
-				country: 'US',
-				phone: `+1 212 555 ${String(2000 + k)}`,
-			}));
-			const posts = people.flatMap((p, k) => [
-				{ ...p, first_name: `Restart${k}`, last_name: 'Case' },
-				{ ...p, email: p.email.toUpperCase(), first_name: `restart${k}`, last_name: 'case' },
-			]);
-			// A vendor's behaviour: a submission is sent again until it gets a 2xx (bounded).
-			const accepted: string[][] = [];
-			let attempts = 0;
-			let next = 0;
-			let restarted: Promise<void> | undefined;
-			let gate: Promise<unknown> = Promise.resolve();
-			const send = async (body: Json) => {
-				for (let attempt = 0; attempt < 120; attempt++) {
-					attempts++;
-					try {
-						const res = await fetch(`${main.base}/webhook/queue-restart`, {
-							method: 'POST',
-							headers: { 'content-type': 'application/json' },
-							body: JSON.stringify(body),
-							signal: AbortSignal.timeout(10_000),
-						});
-						if (res.status === 200) {
-							accepted.push(((await res.json()) as { lead_ids: string[] }).lead_ids);
-							return;
-						}
-					} catch {
-						// n8n is restarting: try again
-					}
-					await new Promise((r) => setTimeout(r, 500));
-				}
-				throw new Error(`not accepted after 120 attempts: ${JSON.stringify(body)}`);
-			};
-			await Promise.all(
-				Array.from({ length: 4 }, async () => {
-					while (next < posts.length) {
-						const body = posts[next++];
-						if (next === 16 && !restarted) {
-							restarted = (async () => {
-								await Promise.all([workers[0].stop(), main.stop()]);
-								await main.start(env);
-								await workers[0].start(env);
-							})();
-							// the next submissions arrive while n8n is going down
-							gate = new Promise((r) => setTimeout(r, 1500));
-						}
-						await gate;
-						await send(body);
-					}
-				}),
-			);
-			await restarted;
-			expect(accepted).toHaveLength(posts.length);
-			expect(attempts).toBeGreaterThan(posts.length); // some posts met the restart
-			const all = await finished(main, id, posts.length, true);
+	/** Submissions of `people` people, each twice (the second typed differently). */
+	const twice = (prefix: string, people: number) =>
+		Array.from({ length: people }, (_, k) => ({
+			email: `${prefix}${k}@example.com`,
+			country: 'US',
+			phone: `+1 212 555 ${String(2000 + k)}`,
+		})).flatMap((p, k) => [
+			{ ...p, first_name: `${prefix}${k}`, last_name: 'Case' },
+			{ ...p, email: p.email.toUpperCase(), first_name: `${prefix.toUpperCase()}${k}`, last_name: 'case' },
+		]);
+
+	/**
+	 * Every execution that did not succeed (crashed with its worker, failed on the store) retried as
+	 * an admin does from the Executions list, until each accepted lead is in a successful execution
+	 * (bounded). Returns the successful executions and how many retries it took.
+	 */
+	async function retryUntilDone(workflowId: string, accepted: string[]) {
+		let retries = 0;
+		for (let round = 0; round < 4; round++) {
+			const all = await n8n_settled(workflowId, accepted.length);
 			const done = all.filter((e) => e.status === 'success');
-			// every accepted submission is in a finished execution
 			const captured = new Set(
-				done.flatMap((e) => nodeItems(e, 'Lead Capture Trigger')).map((i) => (i.json as Json).id as string),
+				done.flatMap((e) => lastRun(e, 'Lead Capture Trigger')).map((i) => (i.json as Json).id as string),
 			);
-			for (const ids of accepted) for (const lead of ids) expect(captured.has(lead)).toBe(true);
-			// and counted once: one new lead per person, exact 2:1 shares, one stage entry, one clock
-			const fresh = done.flatMap((e) => nodeItems(e, 'New lead')).map((i) => i.json as Json);
-			expect(fresh).toHaveLength(people.length);
-			expect(new Set(fresh.map((l) => l.email.toLowerCase())).size).toBe(people.length);
-			const grace = fresh.filter((l) => l.owner?.id === 'grace@example.com').length;
-			expect([grace, people.length - grace]).toEqual([16, 8]);
-			for (const l of fresh) {
-				expect(l.stage.history).toHaveLength(1);
-				expect(l.sla.result).toBe('started');
+			if (accepted.every((lead) => captured.has(lead))) return { done, retries, all };
+			// A retried execution is a new one (retryOf); the original is retried once.
+			const retried = new Set(all.map((e) => (e as Json).retryOf).filter(Boolean));
+			const failed = all.filter((e) => e.status !== 'success' && !retried.has(e.id) && !(e as Json).retrySuccessId);
+			for (const e of failed) {
+				retries++;
+				await main.retryExecution(e.id).catch((err: Error) => console.log(`retry ${e.id}: ${err.message}`));
 			}
-			console.log(`queue mode restart: ${attempts} attempts for ${posts.length} submissions, ${all.length} executions`);
-		},
-		300_000,
-	);
+		}
+		const all = await main.allExecutions(workflowId, true);
+		const done = new Set(
+			all
+				.filter((e) => e.status === 'success')
+				.flatMap((e) => lastRun(e, 'Lead Capture Trigger'))
+				.map((i) => (i.json as Json).id as string),
+		);
+		const missing = accepted.filter((lead) => !done.has(lead));
+		const where = (lead: string) =>
+			all.filter((e) => JSON.stringify(e.data ?? {}).includes(lead)).map((e) => `${e.id}:${e.status}`);
+		const summary = all.map(
+			(e) =>
+				`${e.id}:${e.status}${(e as Json).retryOf ? `<-${(e as Json).retryOf}` : ''}:${Object.keys(e.data?.resultData.runData ?? {}).length}`,
+		);
+		throw new Error(
+			`accepted leads missing from successful executions after 4 rounds of retries: ${missing
+				.map((m) => `${m} in [${where(m).join(' ')}]`)
+				.join('; ')}; executions ${summary.join(' ')}`,
+		);
+	}
+
+	/** Waits (bounded) until at least `count` executions exist and none is still queued or running. */
+	async function n8n_settled(workflowId: string, count: number): Promise<ExecutionSummary[]> {
+		const deadline = Date.now() + 240_000;
+		for (;;) {
+			const all = await main.allExecutions(workflowId);
+			const open = all.filter((e) => ['running', 'new', 'waiting'].includes(e.status));
+			if (all.length >= count && open.length === 0) return await main.allExecutions(workflowId, true);
+			if (Date.now() > deadline) {
+				throw new Error(`${open.length} executions still open (${open.map((e) => `${e.id}:${e.status}`).join(', ')})`);
+			}
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+	}
+
+	/** What a burst of `people` US people must leave, however often its executions were retried. */
+	function checkCountedOnce(done: ExecutionSummary[], people: number) {
+		const fresh = done.flatMap((e) => lastRun(e, 'New lead')).map((i) => i.json as Json);
+		expect(fresh).toHaveLength(people);
+		expect(new Set(fresh.map((l) => l.email.toLowerCase())).size).toBe(people);
+		const grace = fresh.filter((l) => l.owner?.id === 'grace@example.com').length;
+		expect([grace, people - grace]).toEqual([(people * 2) / 3, people / 3]);
+		for (const l of fresh) {
+			expect(l.stage.history).toHaveLength(1);
+			// a retried lead finds its clock already started by the run that crashed
+			expect(['started', 'running']).toContain(l.sla.result);
+		}
+		return fresh;
+	}
+
+	/** Four senders that send each submission again until it gets a 2xx, as form vendors do (bounded). */
+	async function sendAll(path: string, posts: Json[], during: (sent: number) => Promise<unknown> | void) {
+		const accepted: string[] = [];
+		let attempts = 0;
+		let next = 0;
+		// What `during` returns holds every sender until it settles.
+		let gate: Promise<unknown> = Promise.resolve();
+		const send = async (body: Json) => {
+			for (let attempt = 0; attempt < 120; attempt++) {
+				attempts++;
+				try {
+					const res = await fetch(`${main.base}/webhook/${path}`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify(body),
+						signal: AbortSignal.timeout(10_000),
+					});
+					if (res.status === 200) {
+						accepted.push(...((await res.json()) as { lead_ids: string[] }).lead_ids);
+						return;
+					}
+				} catch {
+					// n8n is restarting: try again
+				}
+				await new Promise((r) => setTimeout(r, 500));
+			}
+			throw new Error(`not accepted after 120 attempts: ${JSON.stringify(body)}`);
+		};
+		await Promise.all(
+			Array.from({ length: 4 }, async () => {
+				while (next < posts.length) {
+					const body = posts[next++];
+					const hold = during(next);
+					if (hold) gate = hold;
+					await gate;
+					await send(body);
+					await new Promise((r) => setTimeout(r, 100));
+				}
+			}),
+		);
+		return { accepted, attempts };
+	}
+
+	it('a worker killed (SIGKILL), the other worker and the main process stopped (SIGTERM) mid-burst: every accepted submission ends in a successful execution, counted once', async () => {
+		const id = await main.deploy(pipeline('queue-restart', 'redis', { id: cred.id, name: cred.name }), 'queue-restart');
+		const posts = twice('restart', 24);
+		let restarted: Promise<void> | undefined;
+		const { accepted, attempts } = await sendAll('queue-restart', posts, (sent) => {
+			if (sent !== 16 || restarted) return;
+			let down: () => void = () => undefined;
+			const isDown = new Promise<void>((r) => (down = r));
+			restarted = (async () => {
+				await workers[1].kill();
+				await Promise.all([workers[0].stop(), main.stop()]);
+				down();
+				await main.start(env);
+				for (const w of workers) await w.start(env);
+			})();
+			// the next submissions arrive while n8n is down: refused until it is back
+			return isDown;
+		});
+		await restarted;
+		expect(accepted).toHaveLength(posts.length);
+		expect(attempts).toBeGreaterThan(posts.length); // some posts met the restart
+		// Jobs the killed worker held are not re-delivered by n8n 2.x (its queue fails stalled jobs);
+		// n8n marks their executions crashed (queue recovery) and the admin retries them.
+		const { done, retries, all } = await retryUntilDone(id, accepted);
+		checkCountedOnce(done, 24);
+		const statuses: Record<string, number> = {};
+		for (const e of all) statuses[e.status] = (statuses[e.status] ?? 0) + 1;
+		console.log(
+			`queue mode restart: ${attempts} attempts for ${posts.length} submissions; executions ${JSON.stringify(statuses)}; ${retries} retried`,
+		);
+	}, 420_000);
+
+	it('the state-store Redis unanswering for 20 s mid-burst: items fail with a retryable error, the retries give exact counts', async () => {
+		const id = await main.deploy(
+			pipeline('queue-store-down', 'redis', { id: cred.id, name: cred.name }),
+			'queue-store-down',
+		);
+		const posts = twice('storedown', 24);
+		let paused = false;
+		const { accepted } = await sendAll('queue-store-down', posts, (sent) => {
+			if (sent !== 12 || paused) return;
+			paused = true;
+			storeRedis.pause();
+			setTimeout(() => storeRedis.resume(), 20_000);
+		});
+		expect(accepted).toHaveLength(posts.length);
+		await new Promise((r) => setTimeout(r, 21_000)); // the pause is over
+		const first = await n8n_settled(id, posts.length);
+		const failed = first.filter((e) => e.status !== 'success');
+		expect(failed.length).toBeGreaterThan(0); // the pause did hit executions
+		// The error says what happened and what to do: Redis did not answer, or (an execution that
+		// queued behind one stuck on the paused server) the Redis lock was not free in time.
+		for (const e of failed) {
+			const error = (e.data?.resultData as Json).error as Json;
+			expect(`${error?.node?.name}: ${error?.message}`).toMatch(/: .*Redis.*retry/i);
+		}
+		const { done, retries } = await retryUntilDone(id, accepted);
+		checkCountedOnce(done, 24);
+		console.log(`queue mode store pause: ${failed.length} executions failed, ${retries} retried, counts exact`);
+	}, 420_000);
 });
 
-describe('regular mode on the embedded SQLite store', () => {
-	let n8n: N8n;
+describe('regular mode: two n8n processes sharing one embedded SQLite file', () => {
+	const instances: N8n[] = [];
 	beforeAll(async () => {
-		n8n = await startN8nForTests();
-	}, 180_000);
-	afterAll(async () => await n8n?.stop(), 60_000);
+		// Both inherit the same LEAD_MANAGEMENT_DB (test/helpers/env.ts): one state file, two processes.
+		for (let k = 0; k < 2; k++) instances.push(await startN8nForTests());
+	}, 240_000);
+	afterAll(async () => {
+		for (const n8n of instances) await n8n.stop();
+	}, 120_000);
 
-	it('the same burst gives the same exact results', async () => {
-		const id = await n8n.deploy(pipeline('regular-burst', 'sqlite'), 'regular-burst');
-		expect(await burst(n8n.base, 'regular-burst')).toBe(2 * (US + FR));
-		checkExact(await finished(n8n, id, 2 * (US + FR)));
+	it('the same burst split over both gives the same exact results, and no event-loop stall reaches the busy timeout', async () => {
+		// The workflow in each n8n has its own ID: the memories are shared by name.
+		const ids: string[] = [];
+		for (const n8n of instances) {
+			const wf = pipeline('shared-sqlite-burst', 'sqlite');
+			const node = (name: string) => wf.nodes.find((n: Json) => n.name === name) as Json;
+			node('Dedupe Leads').parameters.options = {
+				...node('Dedupe Leads').parameters.options,
+				scope: 'shared',
+				memoryName: 'two-processes',
+			};
+			node('Route Leads').parameters.options.memoryName = 'two-processes';
+			ids.push(await n8n.deploy(wf, 'shared-sqlite-burst'));
+		}
+		// The event loop's longest stall in each process, seen from outside: /healthz answered by
+		// the same loop that runs the nodes, asked every 20 ms during the burst.
+		let polling = true;
+		const stalls = instances.map(() => 0);
+		const pollers = instances.map(async (n8n, k) => {
+			for (let i = 0; polling && i < 100_000; i++) {
+				const t0 = performance.now();
+				await fetch(`${n8n.base}/healthz`).then((r) => r.text());
+				stalls[k] = Math.max(stalls[k], performance.now() - t0);
+				await new Promise((r) => setTimeout(r, 20));
+			}
+		});
+		try {
+			expect(
+				await burst(
+					instances.map((n) => n.base),
+					'shared-sqlite-burst',
+				),
+			).toBe(2 * (US + FR));
+			const executions: ExecutionSummary[] = [];
+			// each n8n ran its half
+			for (const [k, n8n] of instances.entries()) executions.push(...(await finished(n8n, ids[k], US + FR)));
+			checkExact(executions);
+		} finally {
+			polling = false;
+			await Promise.all(pollers);
+		}
+		console.log(
+			`two processes on one SQLite file: longest event-loop stall ${stalls.map((s) => Math.round(s)).join(' / ')} ms (busy timeout 10,000 ms)`,
+		);
+		for (const s of stalls) expect(s).toBeLessThan(10_000);
 	}, 360_000);
 });

@@ -12,6 +12,10 @@ const run = promisify(execFile);
 export interface RedisServer {
 	port: number;
 	stop(): Promise<void>;
+	/** SIGSTOP: the server holds connections but answers nothing (a hung or partitioned Redis). */
+	pause(): void;
+	/** SIGCONT: the server answers again, commands sent meanwhile run in order. */
+	resume(): void;
 }
 
 async function listening(port: number): Promise<void> {
@@ -40,8 +44,11 @@ async function spawnRedis(args: string[], port: number): Promise<RedisServer> {
 	await Promise.race([listening(port), failed]);
 	return {
 		port,
+		pause: () => proc.kill('SIGSTOP'),
+		resume: () => proc.kill('SIGCONT'),
 		stop: async () => {
 			if (proc.exitCode !== null) return;
+			proc.kill('SIGCONT');
 			proc.kill('SIGTERM');
 			await new Promise((r) => proc.once('exit', r));
 		},
@@ -136,7 +143,7 @@ export async function startSentinel(primaryPort: number): Promise<RedisServer> {
 	);
 	const server = await spawnRedis([conf, '--sentinel'], port);
 	return {
-		port,
+		...server,
 		stop: async () => {
 			await server.stop();
 			rmSync(dir, { recursive: true, force: true });
