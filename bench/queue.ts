@@ -1,0 +1,204 @@
+/**
+ * `npm run bench:queue`: sustained submissions per second and p50/p95 capture-to-routed latency,
+ * side by side in one run, one JSON line per case:
+ * - regular mode (one n8n process) with the embedded SQLite store;
+ * - queue mode (one main, two workers, PostgreSQL, Redis) with the Redis store;
+ * - a bare Webhook -> No Op workflow in the same queue-mode n8n: the floor n8n itself sets.
+ * Each case sends BENCH_QUEUE_N distinct leads (default 600) from 16 concurrent senders, as fast as
+ * n8n accepts them. Latency runs from the moment a submission is sent to the end of its Route
+ * Leads node (the floor: the end of its No Op), read from each execution's run data; the rate is
+ * submissions divided by the time from the first send to the last lead routed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { N8n, startN8nForTests, type ExecutionSummary } from '../test/e2e/n8n';
+import { nodeOf, pipeline } from '../test/e2e/pipeline';
+import { startQueueCluster } from '../test/e2e/queueCluster';
+
+type Json = Record<string, any>;
+const N = Number(process.env.BENCH_QUEUE_N ?? 600);
+const SENDERS = 16;
+
+function lead(k: number): Json {
+	const fr = k % 6 === 5;
+	return {
+		email: `bench.lead${k}@company${k % 97}.example`,
+		first_name: `Lead${k}`,
+		last_name: 'Bench',
+		company: `Company ${k % 97}`,
+		country: fr ? 'FR' : 'US',
+		phone: fr ? `+33 6 ${String(10_000_000 + k).slice(-8)}` : `+1 415 555 ${String(k % 10_000).padStart(4, '0')}`,
+	};
+}
+
+/** Sends every lead, returns each one's send time (epoch ms) by email and the accepted count. */
+async function send(base: string, path: string): Promise<{ sentAt: Map<string, number>; accepted: number }> {
+	const sentAt = new Map<string, number>();
+	let accepted = 0;
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: SENDERS }, async () => {
+			while (next < N) {
+				const body = lead(next++);
+				sentAt.set(body.email, Date.now());
+				const res = await fetch(`${base}/webhook/${path}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				});
+				await res.text();
+				if (res.status === 200) accepted++;
+			}
+		}),
+	);
+	return { sentAt, accepted };
+}
+
+/** Waits (bounded: 10 minutes) for `count` finished executions, then reads them with their data. */
+async function settled(n8n: N8n, workflowId: string, count: number): Promise<ExecutionSummary[]> {
+	const deadline = Date.now() + 600_000;
+	while (Date.now() < deadline) {
+		const all = await n8n.allExecutions(workflowId);
+		if (all.filter((e) => !['new', 'running', 'waiting'].includes(e.status)).length >= count) break;
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+	return await n8n.allExecutions(workflowId, true);
+}
+
+/** When a node finished in an execution (epoch ms), and the email it carried. */
+function finishedAt(e: ExecutionSummary, node: string, emailOf: (json: Json) => string) {
+	const run = (e.data?.resultData.runData[node]?.[0] ?? undefined) as Json | undefined;
+	const item = run?.data?.main?.find((o: Json[] | null) => o && o.length)?.[0]?.json as Json | undefined;
+	if (!run || !item) return undefined;
+	return { email: emailOf(item), at: (run.startTime as number) + (run.executionTime as number) };
+}
+
+async function measure(
+	name: string,
+	n8n: N8n,
+	workflowId: string,
+	path: string,
+	endNode: string,
+	emailOf: (json: Json) => string,
+	extra: Json = {},
+): Promise<Json> {
+	const t0 = Date.now();
+	const { sentAt, accepted } = await send(n8n.base, path);
+	const acceptSeconds = (Date.now() - t0) / 1000;
+	const executions = await settled(n8n, workflowId, N);
+	const ends = executions.flatMap((e) => finishedAt(e, endNode, emailOf) ?? []);
+	const latencies = ends
+		.filter((x) => sentAt.has(x.email))
+		.map((x) => x.at - sentAt.get(x.email)!)
+		.sort((a, b) => a - b);
+	const last = Math.max(...ends.map((x) => x.at));
+	const seconds = (last - t0) / 1000;
+	const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
+	return {
+		name,
+		n: N,
+		accepted,
+		routed: latencies.length,
+		failed: executions.filter((e) => e.status !== 'success').length,
+		seconds: Math.round(seconds * 100) / 100,
+		submissionsPerSecond: Math.round((latencies.length / seconds) * 10) / 10,
+		acceptedPerSecond: Math.round((accepted / acceptSeconds) * 10) / 10,
+		p50Ms: pct(0.5),
+		p95Ms: pct(0.95),
+		...extra,
+	};
+}
+
+function withoutCaps(wf: Json): Json {
+	for (const o of nodeOf(wf, 'Route Leads').parameters.owners.owner as Json[]) o.cap_day = 0;
+	return wf;
+}
+
+const bare = (path: string): Json => ({
+	name: 'Bench bare webhook',
+	nodes: [
+		{
+			id: 'b0000000-0000-4000-8000-000000000011',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: `${path}-hook`,
+			parameters: { httpMethod: 'POST', path, options: {} },
+		},
+		{
+			id: 'b0000000-0000-4000-8000-000000000012',
+			name: 'Done',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {},
+		},
+	],
+	connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+});
+
+async function main(): Promise<void> {
+	const folder = mkdtempSync(join(tmpdir(), 'bench-queue-'));
+	process.env.E2E_N8N_USER_FOLDER = folder;
+	process.env.LEAD_MANAGEMENT_DB = join(folder, 'state.sqlite');
+	execFileSync('bash', [join(__dirname, '..', 'scripts', 'install-package.sh'), folder], { stdio: 'ignore' });
+	const leadEmail = (j: Json) => String(j.email);
+	try {
+		const regular = await startN8nForTests();
+		try {
+			const id = await regular.deploy(withoutCaps(pipeline('bench-regular', 'sqlite')), 'bench-regular');
+			const line = await measure(
+				'queue bench regular mode, SQLite store',
+				regular,
+				id,
+				'bench-regular',
+				'Route Leads',
+				leadEmail,
+			);
+			process.stdout.write(JSON.stringify(line) + '\n');
+		} finally {
+			await regular.stop();
+		}
+		const cluster = await startQueueCluster(2);
+		try {
+			const id = await cluster.main.deploy(
+				withoutCaps(pipeline('bench-queue', 'redis', cluster.credential)),
+				'bench-queue',
+			);
+			const before = cluster.executionsPerWorker();
+			const line = await measure(
+				'queue bench queue mode 2 workers, Redis store',
+				cluster.main,
+				id,
+				'bench-queue',
+				'Route Leads',
+				leadEmail,
+			);
+			const perWorker = cluster.executionsPerWorker().map((n, k) => n - before[k]);
+			process.stdout.write(JSON.stringify({ ...line, perWorker }) + '\n');
+			const floorId = await cluster.main.deploy(bare('bench-floor'), 'bench-floor');
+			const floor = await measure(
+				'queue bench queue mode 2 workers, bare Webhook -> No Op (floor)',
+				cluster.main,
+				floorId,
+				'bench-floor',
+				'Done',
+				(j) => String((j.body as Json)?.email),
+			);
+			process.stdout.write(JSON.stringify(floor) + '\n');
+		} finally {
+			await cluster.stop();
+		}
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
+}
+
+void main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});
