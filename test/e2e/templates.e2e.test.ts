@@ -62,24 +62,37 @@ async function settled(workflowId: string, count: number) {
 	}
 }
 
+/** The credentials the templates name, created once in this n8n. */
+let created: Promise<Record<string, { id: string; name: string }>> | undefined;
+async function credentials(): Promise<Record<string, { id: string; name: string }>> {
+	created ??= (async () => ({
+		'CRM API key': await n8n.createCredential('httpHeaderAuth', 'CRM API key', {
+			name: 'Authorization',
+			value: 'Bearer crm-test-key',
+		}),
+		'SMTP account': await n8n.createCredential('smtp', 'SMTP account', {
+			user: '',
+			password: '',
+			host: '127.0.0.1',
+			port: smtpPort,
+			secure: false,
+			disableStartTls: true,
+		}),
+	}))();
+	return await created;
+}
+
+const nodeNamed = (wf: Json, name: string): Json => {
+	const node = (wf.nodes as Json[]).find((n) => n.name === name);
+	if (!node) throw new Error(`no node "${name}" in ${wf.name}`);
+	return node;
+};
+
 describe('template: inbound form -> generic CRM + owner email', () => {
 	it('sends each new lead once to the CRM with its owner, stage and score, and emails that owner why', async () => {
-		const creds = {
-			'CRM API key': await n8n.createCredential('httpHeaderAuth', 'CRM API key', {
-				name: 'Authorization',
-				value: 'Bearer crm-test-key',
-			}),
-			'SMTP account': await n8n.createCredential('smtp', 'SMTP account', {
-				user: '',
-				password: '',
-				host: '127.0.0.1',
-				port: smtpPort,
-				secure: false,
-				disableStartTls: true,
-			}),
-		};
+		const creds = await credentials();
 		const wf = template('inbound-generic-crm.json', creds);
-		const upsert = wf.nodes.find((n: Json) => n.name === 'Create or update in CRM');
+		const upsert = nodeNamed(wf, 'Create or update in CRM');
 		upsert.parameters.url = upsert.parameters.url.replace('https://crm.example.com', crmBase);
 		const id = await n8n.deploy(wf, 'inbound-lead');
 
@@ -146,4 +159,86 @@ describe('template: inbound form -> generic CRM + owner email', () => {
 		expect(toDana.body).toContain('Business email +20');
 		expect(toDana.body).toContain('Asked to be called +30');
 	}, 180_000);
+});
+
+describe('template: SLA escalation', () => {
+	it('tells the owner (at risk, then breached), then the manager, then re-routes, each once; a touch from the CRM stops it', async () => {
+		const creds = await credentials();
+		// The inbound template starts the clocks; here on its own path, with its policy shortened to
+		// 36 calendar seconds so that the test sees every level (at risk 27 s, breached 36 s, manager
+		// 54 s, re-route 72 s).
+		const inbound = template('inbound-generic-crm.json', creds);
+		const trigger = nodeNamed(inbound, 'Form submission');
+		trigger.parameters.path = 'inbound-sla';
+		trigger.webhookId = 'inbound-sla-hook';
+		const policy = nodeNamed(inbound, 'Start SLA Clock').parameters.policies.values[0];
+		Object.assign(policy, { firstResponseHours: 0.01, clock: 'calendar' });
+		const upsert = nodeNamed(inbound, 'Create or update in CRM');
+		upsert.parameters.url = upsert.parameters.url.replace('https://crm.example.com', crmBase);
+		await n8n.deploy(inbound, 'inbound-sla');
+		// The escalation template as it is, but checking every 3 seconds instead of every 15 minutes.
+		const sla = template('sla-escalation.json', creds);
+		nodeNamed(sla, 'Every 15 minutes').parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 3 }] };
+		const slaId = await n8n.deploy(sla, 'sla-touch');
+
+		const post = async (path: string, body: Json) => {
+			const res = await fetch(`${n8n.base}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			expect(res.status).toBe(200);
+			return (await res.json()) as Json;
+		};
+		await post('inbound-sla', {
+			name: 'Ola Nordmann',
+			email: 'ola.nordmann@fjord-shipping.no',
+			company: 'Fjord Shipping',
+			country: 'Norway',
+		});
+		await post('inbound-sla', {
+			name: 'Kim Park',
+			email: 'kim.park@lumen-analytics.com',
+			company: 'Lumen Analytics',
+			country: 'US',
+		});
+		// Kim's owner calls at once; the CRM reports it.
+		await new Promise((r) => setTimeout(r, 2_000)); // the clock is started by the inbound execution
+		const touch = await post('sla-touch', {
+			email: 'Kim.Park@lumen-analytics.com',
+			type: 'call',
+			at: new Date().toISOString(),
+		});
+		expect((Array.isArray(touch) ? touch[0] : touch).sla.result).toBe('recorded');
+
+		const about = (who: string) => smtp.mails.filter((m) => (m.header('subject') ?? '').includes(who));
+		const deadline = Date.now() + 150_000;
+		while (!about('Ola Nordmann').some((m) => m.header('subject')!.startsWith('Re-routed')) && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 1_000));
+		}
+		await new Promise((r) => setTimeout(r, 7_000)); // two more checks: nothing may come twice
+		const ola = about('Ola Nordmann').map(
+			(m) =>
+				`${m.to.join(',')} ${m
+					.header('subject')!
+					.replace(/\(.*\)$/, '')
+					.trim()}`,
+		);
+		const newOwner = ola.find((m) => m.includes('Re-routed'))?.split(' ')[0];
+		expect(['priya@example.com', 'tom@example.com']).toContain(newOwner);
+		expect(ola.sort()).toEqual(
+			[
+				'marie@example.com New Lead for you: Ola Nordmann', // from the inbound template
+				'marie@example.com Reply soon: Ola Nordmann',
+				'marie@example.com Overdue: Ola Nordmann',
+				'sales-manager@example.com Escalation: Ola Nordmann still waits',
+				`${newOwner} Re-routed to you: Ola Nordmann`,
+			].sort(),
+		);
+		// Kim: the inbound email only; the call stopped the clock before anything was due.
+		expect(about('Kim Park').map((m) => m.header('subject'))).toEqual(['New Lead for you: Kim Park']);
+		// Every scheduled check succeeded.
+		const checks = await n8n.allExecutions(slaId);
+		expect(checks.filter((e) => e.status !== 'success' && e.status !== 'running')).toEqual([]);
+	}, 240_000);
 });
