@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signatureHeaders } from '../../lib/capture/signatures';
+import { fixtureJson } from '../lib/helpers';
 import { ProviderMock, type SeenRequest } from '../helpers/providerMock';
 import { SmtpMock } from '../helpers/smtpMock';
 import { startN8nForTests, type N8n } from './n8n';
@@ -22,6 +24,28 @@ beforeAll(async () => {
 			req.headers.authorization === 'Bearer crm-test-key'
 				? { status: 200, body: { id: `crm-${n + 1}` } }
 				: { status: 401, body: { error: 'bad key' } },
+		'/api/leads/activity': (req: SeenRequest) =>
+			req.headers.authorization === 'Bearer crm-test-key'
+				? { status: 200, body: { ok: true } }
+				: { status: 401, body: { error: 'bad key' } },
+		// Meta's Graph API: the leads a Lead Ads webhook names (with the page token)
+		'/v23.0/123412341234': (req: SeenRequest) => graph(req, fixtureJson('facebook-lead-123412341234.json')),
+		'/v23.0/987698769876': (req: SeenRequest) => graph(req, fixtureJson('facebook-lead-987698769876.json')),
+		'/v23.0/555512341234': (req: SeenRequest) =>
+			graph(req, {
+				id: '555512341234',
+				created_time: '2026-11-28T09:30:00+0000',
+				ad_id: '777777777',
+				form_id: '444444444444',
+				campaign_id: '120210000099',
+				campaign_name: 'Winter webinar',
+				platform: 'ig',
+				field_data: [
+					{ name: 'full_name', values: ['joe example'] },
+					{ name: 'email', values: ['JOE@example.org'] },
+					{ name: 'phone_number', values: ['(415) 555-0123'] },
+				],
+			}),
 	});
 	crmBase = await crm.start();
 	smtp = new SmtpMock();
@@ -33,6 +57,9 @@ afterAll(async () => {
 	await crm?.stop();
 	await smtp?.stop();
 }, 60_000);
+
+const graph = (req: SeenRequest, lead: unknown) =>
+	req.query.access_token === 'page-token' ? { status: 200, body: lead } : { status: 401, body: { error: 'bad token' } };
 
 /**
  * A template as the editor imports it: every credential reference resolved by its name to a
@@ -69,6 +96,13 @@ async function credentials(): Promise<Record<string, { id: string; name: string 
 		'CRM API key': await n8n.createCredential('httpHeaderAuth', 'CRM API key', {
 			name: 'Authorization',
 			value: 'Bearer crm-test-key',
+		}),
+		'Facebook Lead Ads': await n8n.createCredential('facebookLeadAdsGraphApi', 'Facebook Lead Ads', {
+			accessToken: 'page-token',
+			appSecret: 'template-app-secret',
+			verifyToken: 'template-verify',
+			apiVersion: 'v23.0',
+			baseUrl: crmBase,
 		}),
 		'SMTP account': await n8n.createCredential('smtp', 'SMTP account', {
 			user: '',
@@ -241,4 +275,73 @@ describe('template: SLA escalation', () => {
 		const checks = await n8n.allExecutions(slaId);
 		expect(checks.filter((e) => e.status !== 'success' && e.status !== 'running')).toEqual([]);
 	}, 240_000);
+});
+
+describe('template: Lead Ads -> Dedupe -> CRM', () => {
+	it("answers Meta's challenge, creates each new person once, logs a returning one as an activity, ignores Meta's re-delivery", async () => {
+		const wf = template('lead-ads-dedupe-crm.json', await credentials());
+		for (const name of ['Create in CRM', 'Log the return in CRM']) {
+			const node = nodeNamed(wf, name);
+			node.parameters.url = node.parameters.url.replace('https://crm.example.com', crmBase);
+		}
+		const id = await n8n.deploy(wf, 'lead-ads');
+		const challenge = await fetch(
+			`${n8n.base}/webhook/lead-ads?hub.mode=subscribe&hub.challenge=424242&hub.verify_token=template-verify`,
+		);
+		expect(await challenge.text()).toBe('424242');
+
+		const signedPost = async (body: Json) => {
+			const raw = JSON.stringify(body);
+			const res = await fetch(`${n8n.base}/webhook/lead-ads`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...signatureHeaders('facebook', 'template-app-secret', raw) },
+				body: raw,
+			});
+			expect(res.status).toBe(200);
+		};
+		const change = (leadgen: string, at: number) => ({
+			object: 'page',
+			entry: [
+				{
+					id: '153125381133',
+					time: at,
+					changes: [
+						{
+							field: 'leadgen',
+							value: { leadgen_id: leadgen, form_id: '444444444444', page_id: '153125381133', created_time: at },
+						},
+					],
+				},
+			],
+		});
+		// Meta's sample (two leads in one post), Meta re-delivering it, then Joe again from an
+		// Instagram ad a week later, his address typed in capitals.
+		const sample = fixtureJson('facebook-webhook.json') as Json;
+		await signedPost(sample);
+		await signedPost(sample);
+		await signedPost(change('555512341234', 1764322200));
+		const executions = await settled(id, 2);
+		await new Promise((r) => setTimeout(r, 2_000)); // a third execution would show up by now
+		expect((await n8n.allExecutions(id)).map((e) => e.status)).toEqual(['success', 'success']);
+		expect(executions).toHaveLength(2);
+
+		const created = crm.on('/api/leads/upsert').map((r) => JSON.parse(r.body) as Json);
+		const fromAds = created.filter((c) => c.lead_source?.endsWith('Lead Ads'));
+		expect(fromAds.map((c) => c.email).sort()).toEqual(['ana.lima@example.com.br', 'joe@example.org']);
+		expect(fromAds.find((c) => c.email === 'joe@example.org')).toMatchObject({
+			first_name: 'Joe',
+			last_name: 'Example',
+			phone: '+14155550123',
+			company: 'Example Corp',
+			lead_source: 'Facebook Lead Ads',
+			campaign_id: '120210000000',
+			ad_id: '444444444',
+			marketing_consent: true,
+		});
+		const returns = crm.on('/api/leads/activity').map((r) => JSON.parse(r.body) as Json);
+		expect(returns).toHaveLength(1);
+		expect(returns[0]).toMatchObject({ email: 'joe@example.org', type: 'form_resubmitted' });
+		expect(returns[0].note).toContain('Winter webinar');
+		expect(returns[0].matched_on).toEqual(expect.arrayContaining(['email']));
+	}, 120_000);
 });
