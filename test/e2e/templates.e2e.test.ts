@@ -24,6 +24,10 @@ beforeAll(async () => {
 			req.headers.authorization === 'Bearer crm-test-key'
 				? { status: 200, body: { id: `crm-${n + 1}` } }
 				: { status: 401, body: { error: 'bad key' } },
+		'/api/leads': (req: SeenRequest) =>
+			req.headers.authorization === 'Bearer acme-key'
+				? { status: 201, body: { ok: true } }
+				: { status: 401, body: { error: 'bad key' } },
 		'/api/leads/activity': (req: SeenRequest) =>
 			req.headers.authorization === 'Bearer crm-test-key'
 				? { status: 200, body: { ok: true } }
@@ -96,6 +100,10 @@ async function credentials(): Promise<Record<string, { id: string; name: string 
 		'CRM API key': await n8n.createCredential('httpHeaderAuth', 'CRM API key', {
 			name: 'Authorization',
 			value: 'Bearer crm-test-key',
+		}),
+		'Acme CRM key': await n8n.createCredential('httpHeaderAuth', 'Acme CRM key', {
+			name: 'Authorization',
+			value: 'Bearer acme-key',
 		}),
 		'Facebook Lead Ads': await n8n.createCredential('facebookLeadAdsGraphApi', 'Facebook Lead Ads', {
 			accessToken: 'page-token',
@@ -343,5 +351,49 @@ describe('template: Lead Ads -> Dedupe -> CRM', () => {
 		expect(returns[0]).toMatchObject({ email: 'joe@example.org', type: 'form_resubmitted' });
 		expect(returns[0].note).toContain('Winter webinar');
 		expect(returns[0].matched_on).toEqual(expect.arrayContaining(['email']));
+	}, 120_000);
+});
+
+describe("template: agency, several clients' forms", () => {
+	it("keeps each client's leads apart: dedupe per client, each client's reps in rotation, monthly quota kept, unknown forms flagged", async () => {
+		const wf = template('agency-multi-client.json', await credentials());
+		const acme = nodeNamed(wf, "Send to Acme's CRM");
+		acme.parameters.url = acme.parameters.url.replace('https://crm.acme.example', crmBase);
+		// Globex bought 2 leads this month (the template's 100, lowered to reach it in the test).
+		const owners = nodeNamed(wf, 'Route per client').parameters.owners.owner as Json[];
+		owners.find((o) => o.name === 'Chloe Wu')!.cap_month = 2;
+		const id = await n8n.deploy(wf, 'agency-forms');
+		const post = async (form: string, email: string, name: string) => {
+			const res = await fetch(`${n8n.base}/webhook/agency-forms`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({ form_id: form, name, email, phone: '212-555-0187' }).toString(),
+			});
+			expect(res.status).toBe(200);
+		};
+		await post('acme-contact', 'rosa.diaz@brightpath.io', 'Rosa Diaz');
+		await post('acme-demo', 'omar.haddad@quillworks.com', 'Omar Haddad');
+		await post('acme-contact', 'Rosa.Diaz@BrightPath.io', 'rosa diaz'); // the same person, again
+		await post('globex-quote', 'rosa.diaz@brightpath.io', 'Rosa Diaz'); // new for Globex
+		await post('globex-quote', 'lena.fischer@hollow-oak.de', 'Lena Fischer');
+		await post('globex-quote', 'sam.okoro@tidewater.co', 'Sam Okoro'); // past Globex's quota
+		await post('initech-signup', 'pat.kim@initech.example', 'Pat Kim'); // a form nobody mapped
+		const executions = await settled(id, 7);
+		expect(executions.map((e) => e.status)).toEqual(Array(7).fill('success'));
+
+		const toAcme = crm.on('/api/leads').map((r) => JSON.parse(r.body) as Json);
+		expect(toAcme.map((l) => l.email).sort()).toEqual(['omar.haddad@quillworks.com', 'rosa.diaz@brightpath.io']);
+		expect(toAcme.map((l) => l.owner).sort()).toEqual(['ava@acme.example', 'ben@acme.example']);
+		const mails = (to: string) => smtp.mails.filter((m) => m.to.includes(to)).map((m) => m.header('subject'));
+		expect(mails('chloe@globex.example').sort()).toEqual([
+			'New Globex lead: Lena Fischer',
+			'New Globex lead: Rosa Diaz',
+		]);
+		expect(mails('ops@agency.example').sort()).toEqual([
+			'Lead from an unmapped form: initech-signup',
+			'Monthly quota reached for Globex: Sam Okoro not delivered',
+		]);
+		const quota = smtp.mails.find((m) => m.header('subject')!.startsWith('Monthly quota'))!;
+		expect(quota.body).toContain('Chloe Wu: monthly cap reached (2/2)');
 	}, 120_000);
 });
