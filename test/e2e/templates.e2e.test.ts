@@ -24,10 +24,25 @@ beforeAll(async () => {
 			req.headers.authorization === 'Bearer crm-test-key'
 				? { status: 200, body: { id: `crm-${n + 1}` } }
 				: { status: 401, body: { error: 'bad key' } },
-		'/api/leads': (req: SeenRequest) =>
-			req.headers.authorization === 'Bearer acme-key'
+		'/api/leads': (req: SeenRequest) => {
+			if (req.method === 'GET') {
+				return req.headers.authorization === 'Bearer crm-test-key'
+					? { status: 200, body: nurtureList() }
+					: { status: 401, body: { error: 'bad key' } };
+			}
+			return req.headers.authorization === 'Bearer acme-key'
 				? { status: 201, body: { ok: true } }
-				: { status: 401, body: { error: 'bad key' } },
+				: { status: 401, body: { error: 'bad key' } };
+		},
+		...Object.fromEntries(
+			['n1', 'n2', 'n3'].map((id) => [
+				`/api/leads/${id}`,
+				(req: SeenRequest) =>
+					req.method === 'PATCH' && req.headers.authorization === 'Bearer crm-test-key'
+						? { status: 200, body: { id } }
+						: { status: 401, body: { error: 'bad key' } },
+			]),
+		),
 		'/api/leads/activity': (req: SeenRequest) =>
 			req.headers.authorization === 'Bearer crm-test-key'
 				? { status: 200, body: { ok: true } }
@@ -61,6 +76,48 @@ afterAll(async () => {
 	await crm?.stop();
 	await smtp?.stop();
 }, 60_000);
+
+/** The CRM's nurture list as the nightly run reads it: activity dated relative to now. */
+function nurtureList(): Json[] {
+	const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+	return [
+		{
+			id: 'n1',
+			email: 'maya.chen@orbitfreight.com',
+			first_name: 'Maya',
+			last_name: 'Chen',
+			job_title: 'VP Marketing',
+			events: [
+				{ type: 'demo_request', at: ago(1) },
+				{ type: 'page_view', url: 'https://example.com/pricing', at: ago(2) },
+				{ type: 'email_click', at: ago(3) },
+				{ type: 'email_click', at: ago(6) },
+			],
+		},
+		{
+			id: 'n2',
+			email: 'tariq.aziz@brightlane.io',
+			first_name: 'Tariq',
+			last_name: 'Aziz',
+			job_title: 'Marketing Manager',
+			events: [
+				{ type: 'webinar_attended', at: ago(5) },
+				{ type: 'page_view', url: 'https://example.com/pricing', at: ago(3) },
+			],
+		},
+		{
+			id: 'n3',
+			email: 'june.l.parker@gmail.com',
+			first_name: 'June',
+			last_name: 'Parker',
+			job_title: '',
+			events: [
+				...Array.from({ length: 4 }, () => ({ type: 'email_click', at: ago(25) })),
+				{ type: 'webinar_attended', at: ago(80) },
+			],
+		},
+	];
+}
 
 const graph = (req: SeenRequest, lead: unknown) =>
 	req.query.access_token === 'page-token' ? { status: 200, body: lead } : { status: 401, body: { error: 'bad token' } };
@@ -396,4 +453,58 @@ describe("template: agency, several clients' forms", () => {
 		const quota = smtp.mails.find((m) => m.header('subject')!.startsWith('Monthly quota'))!;
 		expect(quota.body).toContain('Chloe Wu: monthly cap reached (2/2)');
 	}, 120_000);
+});
+
+describe('template: nurture re-scoring and the weekly funnel', () => {
+	it('re-scores the nurture list with decay, writes only stage moves to the CRM (once), and emails the funnel with its chart', async () => {
+		const wf = template('nurture-rescoring-weekly-funnel.json', await credentials());
+		for (const name of ['Nurture leads from the CRM', 'Update the CRM']) {
+			const node = nodeNamed(wf, name);
+			node.parameters.url = node.parameters.url.replace('https://crm.example.com', crmBase);
+		}
+		// Nightly and weekly in the template; every few seconds here, so several runs happen.
+		nodeNamed(wf, 'Every night').parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 4 }] };
+		nodeNamed(wf, 'Every Monday at 8').parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
+		const id = await n8n.deploy(wf);
+		try {
+			const patches = () => crm.requests.filter((r) => r.method === 'PATCH');
+			const deadline = Date.now() + 60_000;
+			while (patches().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+			const movedAt = Date.now();
+			const runsBefore = crm.requests.filter((r) => r.method === 'GET' && r.path === '/api/leads').length;
+			// Two more nightly runs and a weekly report after the moves.
+			const until = Date.now() + 60_000;
+			while (
+				(crm.requests.filter((r) => r.method === 'GET' && r.path === '/api/leads').length < runsBefore + 2 ||
+					!smtp.mails.some((m) => m.at > movedAt && m.to.includes('marketing@example.com'))) &&
+				Date.now() < until
+			) {
+				await new Promise((r) => setTimeout(r, 500));
+			}
+			// Each lead's stage went to the CRM once: later runs score the same and change nothing.
+			const updates = Object.fromEntries(patches().map((r) => [r.path.split('/').pop(), JSON.parse(r.body) as Json]));
+			expect(patches()).toHaveLength(3);
+			expect(updates.n1).toMatchObject({ lifecycle_stage: 'SQL', score_label: 'SQL' });
+			expect(updates.n2).toMatchObject({ lifecycle_stage: 'MQL', score_label: 'MQL' });
+			expect(updates.n3).toMatchObject({ lifecycle_stage: 'Lead', score_label: 'Lead' });
+			expect(updates.n1.why).toMatch(/Requested a demo \+(39|40)/);
+			// June's clicks are 25 days old: worth less than half (decayed), capped with the group.
+			expect(updates.n3.why).toMatch(/Clicked an email \+\d+ \(decayed\)/);
+			expect(updates.n3.engagement).toBeLessThan(20);
+
+			const report = smtp.mails.filter((m) => m.at > movedAt && m.to.includes('marketing@example.com')).at(-1)!;
+			expect(report).toBeDefined();
+			expect(report.header('subject')).toMatch(/^Weekly funnel: \d+ new leads, [1-9]\d* reached MQL$/);
+			expect(report.data).toMatch(/Content-Type: image\/svg\+xml/i);
+			expect(report.data).toMatch(/filename="?funnel\.svg/i);
+			// Other tests' leads may be in the funnel too: each of this test's stages has at least one.
+			for (const stage of ['Lead', 'MQL', 'SQL'])
+				expect(report.data).toMatch(new RegExp(`^${stage}: [1-9]\\d* reached`, 'm'));
+		} finally {
+			await n8n.api('POST', `/workflows/${id}/deactivate`);
+		}
+		// Every run succeeded.
+		const runs = await n8n.allExecutions(id);
+		expect(runs.filter((e) => !['success', 'running'].includes(e.status))).toEqual([]);
+	}, 180_000);
 });

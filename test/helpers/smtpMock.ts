@@ -10,6 +10,8 @@ export interface ReceivedMail {
 	header(name: string): string | undefined;
 	/** The body after the headers (quoted-printable decoded). */
 	body: string;
+	/** When the message was accepted (epoch ms). */
+	at: number;
 }
 
 /**
@@ -115,5 +117,5 @@ function toMail(from: string, to: string[], data: string): ReceivedMail {
 				'latin1',
 			).toString('utf8')
 		: body;
-	return { from, to, data, body: decoded, header: (name) => headers.get(name.toLowerCase()) };
+	return { from, to, data, body: decoded, at: Date.now(), header: (name) => headers.get(name.toLowerCase()) };
 }
