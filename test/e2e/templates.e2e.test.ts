@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signatureHeaders } from '../../lib/capture/signatures';
 import { fixtureJson } from '../lib/helpers';
+import { HttpsInterceptor } from '../helpers/httpsInterceptor';
 import { ProviderMock, type SeenRequest } from '../helpers/providerMock';
 import { SmtpMock } from '../helpers/smtpMock';
 import { startN8nForTests, type N8n } from './n8n';
@@ -17,6 +18,8 @@ let crm: ProviderMock;
 let crmBase: string;
 let smtp: SmtpMock;
 let smtpPort: number;
+/** HubSpot's, Slack's and Pipedrive's APIs, reached by n8n's own nodes through an intercepting proxy. */
+let saas: HttpsInterceptor;
 
 beforeAll(async () => {
 	crm = new ProviderMock({
@@ -69,12 +72,39 @@ beforeAll(async () => {
 	crmBase = await crm.start();
 	smtp = new SmtpMock();
 	smtpPort = await smtp.start();
-	n8n = await startN8nForTests();
+	let vid = 1000;
+	let person = 500;
+	saas = new HttpsInterceptor(['api.hubapi.com', 'slack.com', 'api.pipedrive.com'], (req) => {
+		if (req.host === 'api.pipedrive.com') {
+			if (req.query.api_token !== 'pd-test-token')
+				return { status: 401, body: { success: false, error: 'unauthorized' } };
+			const body = JSON.parse(req.body || '{}') as Json;
+			if (req.method === 'POST' && req.path === '/api/v2/persons') {
+				return { status: 201, body: { success: true, data: { ...body, id: ++person } } };
+			}
+			if (req.method === 'POST' && req.path === '/v1/leads') {
+				return { status: 201, body: { success: true, data: { ...body, id: `lead-${body.person_id}` } } };
+			}
+		}
+		if (req.host === 'api.hubapi.com' && req.path.startsWith('/contacts/v1/contact/createOrUpdate/email/')) {
+			return req.headers.authorization === 'Bearer hubspot-test-token'
+				? { status: 200, body: { vid: ++vid, isNew: true } }
+				: { status: 401, body: { status: 'error', message: 'Authentication credentials not found' } };
+		}
+		if (req.host === 'slack.com' && req.path === '/api/chat.postMessage') {
+			return req.headers.authorization === 'Bearer xoxb-slack-test'
+				? { status: 200, body: { ok: true, channel: 'C0SALES', ts: `${Date.now() / 1000}`, message: {} } }
+				: { status: 200, body: { ok: false, error: 'invalid_auth' } };
+		}
+		return { status: 404, body: { error: `not mocked: ${req.method} ${req.host}${req.path}` } };
+	});
+	n8n = await startN8nForTests(await saas.start());
 }, 180_000);
 afterAll(async () => {
 	await n8n?.stop();
 	await crm?.stop();
 	await smtp?.stop();
+	await saas?.stop();
 }, 60_000);
 
 /** The CRM's nurture list as the nightly run reads it: activity dated relative to now. */
@@ -161,6 +191,13 @@ async function credentials(): Promise<Record<string, { id: string; name: string 
 		'Acme CRM key': await n8n.createCredential('httpHeaderAuth', 'Acme CRM key', {
 			name: 'Authorization',
 			value: 'Bearer acme-key',
+		}),
+		'HubSpot app token': await n8n.createCredential('hubspotAppToken', 'HubSpot app token', {
+			appToken: 'hubspot-test-token',
+		}),
+		'Slack bot': await n8n.createCredential('slackApi', 'Slack bot', { accessToken: 'xoxb-slack-test' }),
+		'Pipedrive API token': await n8n.createCredential('pipedriveApi', 'Pipedrive API token', {
+			apiToken: 'pd-test-token',
 		}),
 		'Facebook Lead Ads': await n8n.createCredential('facebookLeadAdsGraphApi', 'Facebook Lead Ads', {
 			accessToken: 'page-token',
@@ -507,4 +544,104 @@ describe('template: nurture re-scoring and the weekly funnel', () => {
 		const runs = await n8n.allExecutions(id);
 		expect(runs.filter((e) => !['success', 'running'].includes(e.status))).toEqual([]);
 	}, 180_000);
+});
+
+describe('template: inbound form -> HubSpot + Slack', () => {
+	it("upserts each new person's HubSpot contact with owner, lifecycle stage and score, and posts to the team channel", async () => {
+		const id = await n8n.deploy(template('inbound-hubspot-slack.json', await credentials()), 'inbound-hubspot');
+		const post = async (body: Json) => {
+			const res = await fetch(`${n8n.base}/webhook/inbound-hubspot`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			expect(res.status).toBe(200);
+		};
+		await post({
+			'First name': 'Priya',
+			'Last name': 'Nair',
+			'Work email': 'priya.nair@tallgrass-energy.com',
+			Company: 'Tallgrass Energy',
+			Country: 'United States',
+			Message: 'Can someone call me this week?',
+		});
+		await post({ email: 'PRIYA.NAIR@tallgrass-energy.com', name: 'Priya Nair' }); // the same person
+		await post({ email: 'hugo.martin@orange.fr', name: 'Hugo Martin', country: 'FR' });
+		const executions = await settled(id, 3);
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
+
+		const upserts = saas.requests.filter((r) => r.host === 'api.hubapi.com');
+		expect(upserts.map((r) => decodeURIComponent(r.path.split('/').pop()!)).sort()).toEqual([
+			'hugo.martin@orange.fr',
+			'priya.nair@tallgrass-energy.com',
+		]);
+		const props = (email: string) =>
+			Object.fromEntries(
+				(
+					JSON.parse(upserts.find((r) => r.path.endsWith(encodeURIComponent(email)) || r.path.endsWith(email))!.body)
+						.properties as Array<{ property: string; value: unknown }>
+				).map((p) => [p.property, String(p.value)]),
+			);
+		const priya = props('priya.nair@tallgrass-energy.com');
+		expect(priya).toMatchObject({
+			firstname: 'Priya',
+			lastname: 'Nair',
+			company: 'Tallgrass Energy',
+			lifecyclestage: 'salesqualifiedlead',
+			lead_score: '65',
+		});
+		expect(['71001', '71002']).toContain(priya.hubspot_owner_id);
+		expect(priya.lead_score_reasons).toBe('Business email +20, Gave a company +15, Asked to be called +30');
+		const hugo = props('hugo.martin@orange.fr');
+		expect(hugo).toMatchObject({ hubspot_owner_id: '71003', lifecyclestage: 'lead' });
+
+		const messages = saas.on('slack.com', '/api/chat.postMessage').map((r) => JSON.parse(r.body) as Json);
+		expect(messages.map((m) => m.channel)).toEqual(['#sales-leads', '#sales-leads']);
+		const aboutPriya = messages.find((m) => String(m.text).includes('Priya Nair'))!;
+		expect(aboutPriya.text).toMatch(
+			/^New SQL for (Grace Hopper|Alan Turing): Priya Nair \(Tallgrass Energy\), score 65: Business email, Gave a company, Asked to be called\. HubSpot contact \d+\.$/,
+		);
+	}, 120_000);
+});
+
+describe('template: inbound form -> Pipedrive + owner email', () => {
+	it('creates a Pipedrive person and lead per new person, owned by the routed rep, and emails that rep', async () => {
+		const id = await n8n.deploy(template('inbound-pipedrive-email.json', await credentials()), 'inbound-pipedrive');
+		const post = async (body: Json) => {
+			const res = await fetch(`${n8n.base}/webhook/inbound-pipedrive`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(body).toString(),
+			});
+			expect(res.status).toBe(200);
+		};
+		await post({
+			'Full name': 'Noor Haddad',
+			Email: 'noor@cedarpoint-analytics.com',
+			'Company name': 'Cedarpoint Analytics',
+			'Phone number': '(646) 555-0199',
+			Country: 'USA',
+		});
+		await post({ Email: 'noor@cedarpoint-analytics.com', 'Full name': 'Noor Haddad' }); // the same person
+		const executions = await settled(id, 2);
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success']);
+
+		const persons = saas.on('api.pipedrive.com', '/api/v2/persons').map((r) => JSON.parse(r.body) as Json);
+		expect(persons).toHaveLength(1);
+		expect(persons[0]).toMatchObject({
+			name: 'Noor Haddad',
+			emails: [{ value: 'noor@cedarpoint-analytics.com', primary: true, label: 'work' }],
+			phones: [{ value: '+16465550199', primary: true, label: 'work' }],
+		});
+		expect([13001, 13002]).toContain(persons[0].owner_id);
+		const leads = saas.on('api.pipedrive.com', '/v1/leads').map((r) => JSON.parse(r.body) as Json);
+		expect(leads).toEqual([
+			{ title: 'Cedarpoint Analytics (Lead, score 35)', person_id: 501, owner_id: persons[0].owner_id },
+		]);
+		const owner = persons[0].owner_id === 13001 ? 'grace@example.com' : 'alan@example.com';
+		const mail = smtp.mails.find((m) => m.header('subject')?.includes('in Pipedrive'))!;
+		expect(mail.to).toEqual([owner]);
+		expect(mail.header('subject')).toBe('New Lead in Pipedrive: Cedarpoint Analytics (Lead, score 35)');
+		expect(mail.body).toContain('Pipedrive lead lead-501.');
+	}, 120_000);
 });

@@ -1,0 +1,147 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MockAnswer, SeenRequest } from './providerMock';
+
+export interface InterceptedRequest extends SeenRequest {
+	host: string;
+}
+
+/**
+ * Stands in for SaaS APIs that live on fixed HTTPS hosts (HubSpot, Slack...), for n8n's own nodes
+ * that cannot be pointed elsewhere: an HTTP proxy on 127.0.0.1 that n8n reaches through
+ * HTTPS_PROXY, which opens a tunnel (CONNECT) only to the named hosts and answers inside it with a
+ * certificate for them, signed by a throwaway CA that n8n trusts through NODE_EXTRA_CA_CERTS.
+ * Every other host is refused (403), so nothing leaves the machine.
+ */
+export class HttpsInterceptor {
+	readonly requests: InterceptedRequest[] = [];
+	private proxy?: Server;
+	private tls?: HttpsServer;
+	private readonly dir = mkdtempSync(join(tmpdir(), 'intercept-'));
+	private readonly sockets = new Set<Socket>();
+
+	constructor(
+		private readonly hosts: string[],
+		private readonly answer: (req: InterceptedRequest) => MockAnswer,
+	) {}
+
+	/** The environment n8n needs to go through the interceptor. */
+	async start(): Promise<Record<string, string>> {
+		const file = (name: string) => join(this.dir, name);
+		const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: this.dir, stdio: 'ignore' });
+		ssl(
+			'req',
+			'-x509',
+			'-newkey',
+			'rsa:2048',
+			'-nodes',
+			'-keyout',
+			'ca.key',
+			'-out',
+			'ca.pem',
+			'-days',
+			'2',
+			'-subj',
+			'/CN=Lead Management test CA',
+		);
+		ssl(
+			'req',
+			'-newkey',
+			'rsa:2048',
+			'-nodes',
+			'-keyout',
+			'leaf.key',
+			'-out',
+			'leaf.csr',
+			'-subj',
+			`/CN=${this.hosts[0]}`,
+		);
+		writeFileSync(
+			file('ext.cnf'),
+			`subjectAltName=${this.hosts.map((h) => `DNS:${h}`).join(',')}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+		);
+		ssl(
+			'x509',
+			'-req',
+			'-in',
+			'leaf.csr',
+			'-CA',
+			'ca.pem',
+			'-CAkey',
+			'ca.key',
+			'-CAcreateserial',
+			'-out',
+			'leaf.pem',
+			'-days',
+			'2',
+			'-extfile',
+			'ext.cnf',
+		);
+		this.tls = createHttpsServer(
+			{ key: readFileSync(file('leaf.key')), cert: readFileSync(file('leaf.pem')) },
+			(req, res) => {
+				const url = new URL(req.url ?? '/', `https://${req.headers.host ?? 'unknown'}`);
+				const chunks: Buffer[] = [];
+				let size = 0;
+				req.on('data', (c: Buffer) => {
+					size += c.length;
+					if (size <= 1_000_000) chunks.push(c);
+				});
+				req.on('end', () => {
+					const seen: InterceptedRequest = {
+						host: url.hostname,
+						method: req.method ?? '',
+						path: url.pathname,
+						query: Object.fromEntries(url.searchParams),
+						headers: req.headers,
+						body: Buffer.concat(chunks).toString('utf8'),
+						at: Date.now(),
+					};
+					this.requests.push(seen);
+					const a = this.answer(seen);
+					res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
+					res.end(a.text ?? JSON.stringify(a.body ?? {}));
+				});
+			},
+		);
+		this.proxy = createHttpServer((_req, res) => {
+			res.writeHead(403).end('plain HTTP is not proxied here');
+		});
+		this.proxy.on('connect', (req, socket: Socket, head: Buffer) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+			socket.on('error', () => undefined);
+			const host = (req.url ?? '').replace(/:\d+$/, '');
+			if (!this.hosts.includes(host)) {
+				socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+				return;
+			}
+			socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+			if (head.length) socket.unshift(head);
+			this.tls!.emit('connection', socket);
+		});
+		await new Promise<void>((resolve) => this.proxy!.listen(0, '127.0.0.1', resolve));
+		const port = (this.proxy.address() as AddressInfo).port;
+		return {
+			HTTPS_PROXY: `http://127.0.0.1:${port}`,
+			NO_PROXY: '127.0.0.1,localhost',
+			NODE_EXTRA_CA_CERTS: file('ca.pem'),
+		};
+	}
+
+	/** Requests to one host and path. */
+	on(host: string, path: string): InterceptedRequest[] {
+		return this.requests.filter((r) => r.host === host && r.path === path);
+	}
+
+	async stop(): Promise<void> {
+		for (const s of this.sockets) s.destroy();
+		await new Promise<void>((resolve) => (this.proxy ? this.proxy.close(() => resolve()) : resolve()));
+		rmSync(this.dir, { recursive: true, force: true });
+	}
+}
