@@ -61,6 +61,9 @@ async function main(): Promise<void> {
 	console.log(`
 n8n is running with n8n-nodes-lead-management loaded.
   Editor:       ${n8n.base}  (owner@example.com / Passw0rdE2E)
+  The workflow: ${n8n.base}/workflow/${id}  (its Executions tab shows each node's input and output;
+                click a node on the canvas to see its parameters)
+  Templates:    templates/*.json (Workflows > Import from File; see the README's "Templates")
   Post leads:   curl -X POST ${url} -H 'content-type: application/json' -d '{"email":"you@example.com","name":"You"}'
   HTML forms:   <form method="post" action="${url}"> ... </form>
 Press Ctrl-C to stop.`);

@@ -1,9 +1,10 @@
 /**
  * Screenshots of the package in a real n8n editor (see screenshots.sh): signs in as the demo
- * owner, opens the demo workflow, each node's parameter panel, and the node panel searched for
- * "lead", and saves PNGs into docs/screenshots/.
+ * owner, opens the demo workflow, each node's parameter panel, the node panel searched for
+ * "lead", and the canvas of each template in templates/ (imported with placeholder credentials of
+ * the names it uses), and saves PNGs into docs/screenshots/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n } from '../test/e2e/n8n';
 
@@ -108,9 +109,59 @@ async function main(): Promise<void> {
 		await page.waitForTimeout(1500);
 		await page.screenshot({ path: join(out, 'node-panel-search.png') });
 		console.log('docs/screenshots/node-panel-search.png');
+		await page.keyboard.press('Escape');
+		await templateCanvases(n8n, page, out);
 	} finally {
 		await browser.close();
 		await n8n.stop();
+	}
+}
+
+/** Placeholder credentials of the names the templates use, so their canvases show no warnings. */
+const PLACEHOLDERS: Record<string, { type: string; data: Record<string, unknown> }> = {
+	'CRM API key': { type: 'httpHeaderAuth', data: { name: 'Authorization', value: 'Bearer placeholder' } },
+	'Acme CRM key': { type: 'httpHeaderAuth', data: { name: 'Authorization', value: 'Bearer placeholder' } },
+	'SMTP account': {
+		type: 'smtp',
+		data: { user: '', password: '', host: '127.0.0.1', port: 25, secure: false, disableStartTls: true },
+	},
+	'HubSpot app token': { type: 'hubspotAppToken', data: { appToken: 'placeholder' } },
+	'Slack bot': { type: 'slackApi', data: { accessToken: 'placeholder' } },
+	'Pipedrive API token': { type: 'pipedriveApi', data: { apiToken: 'placeholder' } },
+	'Facebook Lead Ads': {
+		type: 'facebookLeadAdsGraphApi',
+		data: { accessToken: 'placeholder', appSecret: 'placeholder', verifyToken: 'placeholder', apiVersion: 'v23.0' },
+	},
+};
+
+/** Each template imported (not published) and its canvas saved as template-<file>.png. */
+async function templateCanvases(n8n: N8n, page: Page, out: string): Promise<void> {
+	const dir = join(__dirname, '..', 'templates');
+	const made = new Map<string, { id: string; name: string }>();
+	for (const file of readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()) {
+		const wf = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+			nodes: Array<{ credentials?: Record<string, { name: string }> }>;
+			meta?: unknown;
+		};
+		delete wf.meta;
+		for (const node of wf.nodes) {
+			for (const [type, ref] of Object.entries(node.credentials ?? {})) {
+				const placeholder = PLACEHOLDERS[ref.name];
+				if (!placeholder) throw new Error(`${file}: no placeholder for the credential "${ref.name}"`);
+				if (!made.has(ref.name))
+					made.set(ref.name, await n8n.createCredential(placeholder.type, ref.name, placeholder.data));
+				node.credentials![type] = made.get(ref.name)!;
+			}
+		}
+		const { id } = await n8n.api<{ id: string }>('POST', '/workflows', wf);
+		await page.goto(`${n8n.base}/workflow/${id}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
+		await page.waitForTimeout(2000);
+		const png = `template-${file.replace(/\.json$/, '')}.png`;
+		await page.screenshot({ path: join(out, png) });
+		console.log(`docs/screenshots/${png}`);
 	}
 }
 
