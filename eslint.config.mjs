@@ -5,7 +5,20 @@ import regexp from 'eslint-plugin-regexp';
 // so this package targets self-hosted n8n and uses the non-cloud rule set.
 export default [
 	...configWithoutCloudSupport,
-	{ ignores: ['test/**', 'bench/**', 'scripts/**', 'jest.config.js', 'coverage/**', 'dist/**'] },
+	{
+		// .e2e, .demo and .screenshots hold n8n user folders the tests and scripts create.
+		ignores: [
+			'test/**',
+			'bench/**',
+			'scripts/**',
+			'jest.config.js',
+			'coverage/**',
+			'dist/**',
+			'.e2e/**',
+			'.demo/**',
+			'.screenshots/**',
+		],
+	},
 	{
 		// Every regular expression that can meet user input must run in linear time: a form field
 		// of 100,000 dots must not stall n8n's event loop (issue #9).
