@@ -24,5 +24,6 @@ const pkg = JSON.parse(fs.readFileSync(p, "utf8"));
 delete pkg.devDependencies; delete pkg.peerDependencies; delete pkg.optionalDependencies;
 fs.writeFileSync(p, JSON.stringify(pkg, null, 2));' "$target/package.json"
 (cd "$target" && npm install --ignore-scripts --no-audit --no-fund --no-package-lock >/dev/null 2>&1)
+cp "$tarball" "$user_folder/package.tgz" # for the community-package install test
 rm -rf "$pack_dir"
 echo "$target"

@@ -157,6 +157,25 @@ export class N8n {
 		return (text ? JSON.parse(text) : undefined) as T;
 	}
 
+	/** A GET as the signed-in editor makes it (the editor's own files, such as /types/nodes.json). */
+	async signedInGet<T = unknown>(path: string): Promise<T> {
+		const res = await fetch(`${this.base}${path}`, { headers: { cookie: this.cookie } });
+		if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+		return (await res.json()) as T;
+	}
+
+	/** A call to n8n's internal REST API as the signed-in editor makes it; returns its `data`. */
+	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const res = await fetch(`${this.base}/rest${path}`, {
+			method,
+			headers: { cookie: this.cookie, 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`${method} /rest${path}: ${res.status} ${text}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
 	/** n8n's "Retry" of a failed execution, as the editor calls it (the original workflow). */
 	async retryExecution(id: string): Promise<{ id: string; status: string }> {
 		const res = await fetch(`${this.base}/rest/executions/${id}/retry`, {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,16 @@ export interface InterceptedRequest extends SeenRequest {
 	host: string;
 }
 
+/** An answer made up here (JSON, text or bytes), or 'forward': the real host answers. */
+export type InterceptorAnswer = (MockAnswer & { bytes?: Buffer }) | 'forward';
+
 /**
  * Stands in for SaaS APIs that live on fixed HTTPS hosts (HubSpot, Slack...), for n8n's own nodes
  * that cannot be pointed elsewhere: an HTTP proxy on 127.0.0.1 that n8n reaches through
  * HTTPS_PROXY, which opens a tunnel (CONNECT) only to the named hosts and answers inside it with a
  * certificate for them, signed by a throwaway CA that n8n trusts through NODE_EXTRA_CA_CERTS.
- * Every other host is refused (403), so nothing leaves the machine.
+ * Every other host is refused (403); a named host's request the test does not answer itself can
+ * be forwarded to the real host ('forward'), as the npm registry test does for dependencies.
  */
 export class HttpsInterceptor {
 	readonly requests: InterceptedRequest[] = [];
@@ -27,7 +31,7 @@ export class HttpsInterceptor {
 
 	constructor(
 		private readonly hosts: string[],
-		private readonly answer: (req: InterceptedRequest) => MockAnswer,
+		private readonly answer: (req: InterceptedRequest) => InterceptorAnswer,
 	) {}
 
 	/** The environment n8n needs to go through the interceptor. */
@@ -104,6 +108,23 @@ export class HttpsInterceptor {
 					};
 					this.requests.push(seen);
 					const a = this.answer(seen);
+					if (a === 'forward') {
+						const upstream = httpsRequest(
+							{ host: url.hostname, path: req.url, method: req.method, headers: req.headers },
+							(answer) => {
+								res.writeHead(answer.statusCode ?? 502, answer.headers);
+								answer.pipe(res);
+							},
+						);
+						upstream.on('error', (e) => res.writeHead(502).end(e.message));
+						upstream.end(Buffer.concat(chunks));
+						return;
+					}
+					if (a.bytes) {
+						res.writeHead(a.status, { 'content-type': 'application/octet-stream', ...(a.headers ?? {}) });
+						res.end(a.bytes);
+						return;
+					}
 					res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
 					res.end(a.text ?? JSON.stringify(a.body ?? {}));
 				});

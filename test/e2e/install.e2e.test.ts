@@ -1,0 +1,226 @@
+/**
+ * Installing the package as an admin does: through n8n's own community-package install (the REST
+ * call Settings > Community Nodes > Install makes), from the npm registry. The package is not
+ * published, and n8n 2.41 accepts another registry only with an Enterprise licence
+ * (N8N_COMMUNITY_PACKAGES_REGISTRY), so the registry n8n knows, registry.npmjs.org, is answered by
+ * an intercepting proxy on 127.0.0.1: this package's packument and packed tarball come from here,
+ * everything else (its dependencies) from the real registry. Then n8n is restarted, the nodes are
+ * still there, listed where the editor's node panel reads them, and a lead goes through them.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../helpers/net';
+import { HttpsInterceptor } from '../helpers/httpsInterceptor';
+import { N8n, nodeItems } from './n8n';
+import { pipeline } from './pipeline';
+
+type Json = Record<string, any>;
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as Json;
+const NODE_TYPES = (pkg.n8n.nodes as string[]).length;
+
+/** The versions "published" on the intercepted registry: packed tarball and manifest. */
+const published: Record<string, { tarball: Buffer; manifest: Json }> = {};
+const tarballPathOf = (version: string) => `/${pkg.name}/-/${pkg.name}-${version}.tgz`;
+function publish(version: string, tarball: Buffer): void {
+	published[version] = {
+		tarball,
+		manifest: {
+			...pkg,
+			version,
+			_id: `${pkg.name}@${version}`,
+			dist: {
+				tarball: `https://registry.npmjs.org${tarballPathOf(version)}`,
+				shasum: createHash('sha1').update(tarball).digest('hex'),
+				integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
+			},
+		},
+	};
+}
+
+/** The packed package again under another version (what the next release's tarball would be). */
+function repack(tarball: Buffer, version: string): Buffer {
+	const dir = mkdtempSync(join(tmpdir(), 'repack-'));
+	try {
+		writeFileSync(join(dir, 'in.tgz'), tarball);
+		execFileSync('tar', ['-xzf', 'in.tgz'], { cwd: dir });
+		const file = join(dir, 'package', 'package.json');
+		writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), version }, null, 2));
+		execFileSync('tar', ['-czf', 'out.tgz', 'package'], { cwd: dir });
+		return readFileSync(join(dir, 'out.tgz'));
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+let registry: HttpsInterceptor;
+let n8n: N8n;
+let env: Record<string, string>;
+/** The lead the first test captured, remembered by every stateful node. */
+let firstLead: Json;
+const INES = new URLSearchParams({
+	'Your name': 'Ines Moreau',
+	'Your email': 'ines.moreau@atelier-lumiere.fr',
+	Company: 'Atelier Lumière',
+	Country: 'FR',
+	Phone: '06 12 34 56 78',
+}).toString();
+
+beforeAll(async () => {
+	const prepared = process.env.E2E_N8N_USER_FOLDER;
+	if (!prepared) throw new Error('E2E_N8N_USER_FOLDER is not set: run through npm test or npm run test:e2e');
+	publish(pkg.version, readFileSync(join(prepared, 'package.tgz')));
+	registry = new HttpsInterceptor(['registry.npmjs.org'], (req) => {
+		if (req.path === `/${pkg.name}`) {
+			const versions = Object.keys(published);
+			return {
+				status: 200,
+				body: {
+					_id: pkg.name,
+					name: pkg.name,
+					'dist-tags': { latest: versions[versions.length - 1] },
+					versions: Object.fromEntries(versions.map((v) => [v, published[v].manifest])),
+					time: Object.fromEntries(versions.map((v) => [v, new Date().toISOString()])),
+				},
+			};
+		}
+		const version = Object.keys(published).find((v) => req.path === tarballPathOf(v));
+		if (version) return { status: 200, bytes: published[version].tarball };
+		return 'forward';
+	});
+	env = await registry.start();
+	// A fresh n8n without the package: its user folder has no nodes.
+	const folder = mkdtempSync(join(prepared, 'install-'));
+	n8n = new N8n(folder, await freePort(), join(folder, 'n8n.log'));
+	await n8n.start(env);
+	await n8n.setupOwner();
+}, 180_000);
+afterAll(async () => {
+	await n8n?.stop();
+	await registry?.stop();
+}, 60_000);
+
+it('installs through Settings > Community Nodes, survives a restart, and its nodes run a lead', async () => {
+	const installed = await n8n.rest<Json>('POST', '/community-packages', { name: pkg.name });
+	expect(installed).toMatchObject({ packageName: pkg.name, installedVersion: pkg.version });
+	expect((installed.installedNodes as Json[]).map((n) => n.type).sort()).toHaveLength(NODE_TYPES);
+	// n8n fetched the package from "the registry" (here) and its dependencies from the real one.
+	expect(registry.requests.some((r) => r.path.endsWith('.tgz') && r.path.includes(pkg.name))).toBe(true);
+
+	await n8n.stop();
+	await n8n.start(env);
+	const listed = await n8n.rest<Json[]>('GET', '/community-packages');
+	expect(listed.map((p) => `${p.packageName}@${p.installedVersion}`)).toEqual([`${pkg.name}@${pkg.version}`]);
+	// What the editor's node panel lists: every node of the package, found when searching "lead".
+	const types = await n8n.signedInGet<Json[]>('/types/nodes.json');
+	const installedTypes = (installed.installedNodes as Json[]).map((n) => n.type as string);
+	const ours = types.filter((t) => installedTypes.includes(t.name));
+	expect(new Set(ours.map((t) => t.name))).toEqual(new Set(installedTypes));
+	for (const t of ours) expect(`${t.displayName} ${t.codex?.alias?.join(' ') ?? ''}`.toLowerCase()).toContain('lead');
+	// n8n adds an AI-agent tool variant of each node that is usable as a tool (all but the trigger).
+	expect(types.filter((t) => t.name.startsWith(`${pkg.name}.`) && t.name.endsWith('Tool'))).toHaveLength(
+		NODE_TYPES - 1,
+	);
+
+	// The whole pipeline (every node of the package) on the embedded store.
+	const id = await n8n.deploy(pipeline('installed', 'sqlite'), 'installed');
+	const res = await fetch(`${n8n.base}/webhook/installed`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: INES,
+	});
+	expect(res.status).toBe(200);
+	const [execution] = await n8n.waitForExecutions(id, 1);
+	expect(execution.status).toBe('success');
+	const [lead] = nodeItems(execution, 'New lead').map((i) => i.json as Json);
+	firstLead = lead;
+	expect(lead).toMatchObject({ email: 'ines.moreau@atelier-lumiere.fr', phone: '+33612345678', country: 'FR' });
+	expect(lead.owner.id).toBe('marie@example.com');
+	expect(lead.enrichment).toBeTruthy();
+	expect(lead.score.label).toBeTruthy();
+	expect(lead.stage.history).toHaveLength(1);
+	expect(lead.sla.result).toBe('started');
+}, 300_000);
+
+it('upgrades through Settings > Community Nodes (Update) and keeps what the nodes remember', async () => {
+	expect(firstLead).toBeDefined();
+	const [major, minor, patch] = String(pkg.version).split('.').map(Number);
+	const next = `${major}.${minor}.${patch + 1}`;
+	publish(next, repack(published[pkg.version].tarball, next));
+	const updated = await n8n.rest<Json>('PATCH', '/community-packages', { name: pkg.name, version: next });
+	expect(updated).toMatchObject({ packageName: pkg.name, installedVersion: next });
+	await n8n.stop();
+	await n8n.start(env);
+	expect((await n8n.rest<Json[]>('GET', '/community-packages')).map((p) => p.installedVersion)).toEqual([next]);
+
+	// The same person again, from another form (the same post again would be a re-delivery, answered
+	// without a run): Dedupe still remembers her.
+	const workflows = await n8n.api<{ data: Json[] }>('GET', '/workflows');
+	const id = workflows.data.find((w) => w.name === 'Queue burst (sqlite)')!.id as string;
+	const res = await fetch(`${n8n.base}/webhook/installed`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email: 'Ines.Moreau@Atelier-Lumiere.fr', name: 'ines moreau', phone: '+33 6 12 34 56 78' }),
+	});
+	expect(res.status).toBe(200);
+	const executions = await n8n.waitForExecutions(id, 2);
+	const again = executions.flatMap((e) => nodeItems(e, 'Already known')).map((i) => i.json as Json);
+	expect(again).toHaveLength(1);
+	expect(again[0].dedupe).toMatchObject({ status: 'duplicate', duplicate_of: firstLead.id });
+
+	// Her stage history and her SLA clock are still there.
+	const wf = {
+		name: 'After the upgrade',
+		nodes: [
+			{
+				id: 'u0000000-0000-4000-8000-000000000001',
+				name: 'Ask',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'after-upgrade-hook',
+				parameters: {
+					httpMethod: 'POST',
+					path: 'after-upgrade',
+					responseMode: 'lastNode',
+					responseData: 'allEntries',
+					options: {},
+				},
+			},
+			{
+				id: 'u0000000-0000-4000-8000-000000000002',
+				name: 'Get History',
+				type: `${pkg.name}.advanceStage`,
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { operation: 'history', options: { emailField: 'body.email' } },
+			},
+			{
+				id: 'u0000000-0000-4000-8000-000000000003',
+				name: 'Start Clock',
+				type: `${pkg.name}.slaCheck`,
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: { operation: 'start', options: { emailField: 'body.email' } },
+			},
+		],
+		connections: {
+			Ask: { main: [[{ node: 'Get History', type: 'main', index: 0 }]] },
+			'Get History': { main: [[{ node: 'Start Clock', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+	await n8n.deploy(wf, 'after-upgrade');
+	const answer = await fetch(`${n8n.base}/webhook/after-upgrade`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email: 'ines.moreau@atelier-lumiere.fr' }),
+	});
+	expect(answer.status).toBe(200);
+	const [remembered] = (await answer.json()) as Json[];
+	expect(remembered.stage).toMatchObject({ current: firstLead.stage.current });
+	expect(remembered.stage.history).toHaveLength(1);
+	expect(remembered.sla).toMatchObject({ result: 'running', due_at: firstLead.sla.due_at });
+}, 300_000);
