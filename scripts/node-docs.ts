@@ -1,0 +1,160 @@
+/**
+ * One reference page per node in docs/nodes/, written from the node's own description (so no
+ * parameter is missing and none drifts): its operations, every parameter with its type, default,
+ * where it shows and its description (options and fixed collections with their fields), its
+ * credentials, outputs and panel screenshot. `test/nodes/docs-pages.test.ts` checks that the
+ * committed pages match; `npm run docs:nodes` rewrites them (through jest, whose resolver finds
+ * the nodes' .ts files before their .node.json codex files).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+	INodeProperties,
+	INodePropertyCollection,
+	INodePropertyOptions,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { AdvanceStage } from '../nodes/AdvanceStage/AdvanceStage.node';
+import { Dedupe } from '../nodes/Dedupe/Dedupe.node';
+import { Enrich } from '../nodes/Enrich/Enrich.node';
+import { LeadCaptureTrigger } from '../nodes/LeadCaptureTrigger/LeadCaptureTrigger.node';
+import { Route } from '../nodes/Route/Route.node';
+import { Score } from '../nodes/Score/Score.node';
+import { SlaCheck } from '../nodes/SlaCheck/SlaCheck.node';
+
+const ROOT = join(__dirname, '..');
+
+/** The nodes, the README section each belongs to and the screenshot of its panel. */
+export const NODE_PAGES: Array<{ file: string; description: INodeTypeDescription; section: string; picture: string }> =
+	[
+		{
+			file: 'lead-capture-trigger',
+			description: new LeadCaptureTrigger().description,
+			section: 'lead-capture-trigger',
+			picture: 'lead-capture-trigger',
+		},
+		{ file: 'dedupe-leads', description: new Dedupe().description, section: 'dedupe-leads', picture: 'dedupe-leads' },
+		{ file: 'enrich-leads', description: new Enrich().description, section: 'enrich-leads', picture: 'enrich-leads' },
+		{ file: 'score-leads', description: new Score().description, section: 'score-leads', picture: 'score-leads' },
+		{ file: 'route-leads', description: new Route().description, section: 'route-leads', picture: 'route-leads' },
+		{
+			file: 'advance-stage',
+			description: new AdvanceStage().description,
+			section: 'advance-stage',
+			picture: 'stage-from-score',
+		},
+		{ file: 'sla-check', description: new SlaCheck().description, section: 'sla-check', picture: 'start-sla-clock' },
+	];
+
+const cell = (v: unknown): string =>
+	String(v ?? '')
+		.replace(/\|/g, '\\|')
+		.replace(/\s*\n\s*/g, ' ')
+		.trim();
+
+function shownWhen(p: INodeProperties): string {
+	const parts: string[] = [];
+	for (const [key, values] of Object.entries(p.displayOptions?.show ?? {})) {
+		if (key.startsWith('@')) continue;
+		parts.push(
+			`${key} = ${(values as unknown[]).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' or ')}`,
+		);
+	}
+	for (const [key, values] of Object.entries(p.displayOptions?.hide ?? {})) {
+		parts.push(`${key} not ${(values as unknown[]).map(String).join(' or ')}`);
+	}
+	return parts.join('; ');
+}
+
+function defaultOf(p: INodeProperties): string {
+	if (
+		p.default === undefined ||
+		p.default === '' ||
+		(typeof p.default === 'object' && p.default !== null && !Object.keys(p.default).length)
+	)
+		return '';
+	return typeof p.default === 'object' ? JSON.stringify(p.default) : String(p.default);
+}
+
+function choices(p: INodeProperties): string {
+	if (!['options', 'multiOptions'].includes(p.type) || !p.options) return '';
+	return (p.options as INodePropertyOptions[])
+		.filter((o) => o.value !== undefined)
+		.map((o) => `\`${String(o.value)}\` ${o.name}`)
+		.join(', ');
+}
+
+function rows(props: INodeProperties[], prefix = ''): string[] {
+	const out: string[] = [];
+	for (const p of props) {
+		if (p.type === 'notice') continue;
+		const name = `${prefix}${p.displayName}`;
+		const values = choices(p);
+		out.push(
+			`| ${cell(name)} | \`${p.name}\` | ${p.type} | ${cell(defaultOf(p))} | ${cell(shownWhen(p))} | ${cell([p.description && p.description.replace(/([^.!?:])\s*$/, '$1.'), values && `Values: ${values}.`].filter(Boolean).join(' '))} |`,
+		);
+		if (p.type === 'collection' && p.options) out.push(...rows(p.options as INodeProperties[], `${name} > `));
+		if (p.type === 'fixedCollection' && p.options) {
+			for (const group of p.options as INodePropertyCollection[]) {
+				out.push(...rows(group.values, `${name} > ${group.displayName} > `));
+			}
+		}
+	}
+	return out;
+}
+
+export function nodePage(page: (typeof NODE_PAGES)[number]): string {
+	const d = page.description;
+	const lines = [
+		`# ${d.displayName}`,
+		'',
+		`<!-- Written by \`npm run docs:nodes\` from the node's description; do not edit by hand. -->`,
+		'',
+		`\`${d.name}\` version ${Array.isArray(d.version) ? d.version.join(', ') : d.version}. ${cell(d.description)}`,
+		'',
+		`What it does, with examples and limits: the README's [${d.displayName}](../../README.md#${page.section}) section; the lead it reads and writes: [The canonical lead](../../README.md#the-canonical-lead).`,
+		'',
+	];
+	if (existsSync(join(ROOT, 'docs', 'screenshots', `${page.picture}.png`))) {
+		lines.push(`![${d.displayName} in the n8n editor](../screenshots/${page.picture}.png)`, '');
+	}
+	const operation = d.properties.find((p) => p.name === 'operation');
+	if (operation?.options) {
+		lines.push('## Operations', '', '| Operation | Value | What it does |', '| --- | --- | --- |');
+		for (const o of operation.options as INodePropertyOptions[]) {
+			lines.push(`| ${cell(o.name)} | \`${String(o.value)}\` | ${cell(o.action ?? o.description ?? '')} |`);
+		}
+		lines.push('');
+	}
+	lines.push(
+		'## Parameters',
+		'',
+		'Every parameter, in the order the panel shows them (fields inside options and collections after their parent, as `Parent > Field`).',
+		'',
+		'| Parameter | Name | Type | Default | Shown when | Description |',
+		'| --- | --- | --- | --- | --- | --- |',
+		...rows(d.properties),
+		'',
+	);
+	const creds = d.credentials ?? [];
+	if (creds.length) {
+		lines.push('## Credentials', '');
+		for (const c of creds) {
+			const when = c.displayOptions ? ` (when ${shownWhen(c as unknown as INodeProperties)})` : '';
+			lines.push(`- \`${c.name}\`${c.required ? ', required' : ''}${when}`);
+		}
+		lines.push('');
+	}
+	const outputs = d.outputNames ?? [];
+	lines.push(
+		'## Inputs and outputs',
+		'',
+		typeof d.outputs === 'string'
+			? 'Outputs depend on the parameters (one per rule, status or label, named after it, when a parameter asks for it; otherwise one); see the README section.'
+			: `Outputs: ${outputs.length ? outputs.join(', ') : `${(d.outputs as unknown[]).length} (unnamed)`}.`,
+		'',
+		`Usable as an AI agent tool: ${d.usableAsTool ? 'yes' : 'no'}.`,
+		'',
+	);
+	return lines.join('\n');
+}
