@@ -86,6 +86,15 @@ beforeAll(async () => {
 				},
 			};
 		}
+		// One version's document, which n8n asks for before it runs npm (`latest` when none is given).
+		if (req.path.startsWith(`/${pkg.name}/`) && !req.path.startsWith(`/${pkg.name}/-/`)) {
+			const versions = Object.keys(published);
+			const asked = decodeURIComponent(req.path.slice(pkg.name.length + 2));
+			const version = asked === 'latest' ? versions[versions.length - 1] : asked;
+			return published[version]
+				? { status: 200, body: published[version].manifest }
+				: { status: 404, body: { error: 'version not found' } };
+		}
 		const version = Object.keys(published).find((v) => req.path === tarballPathOf(v));
 		if (version) return { status: 200, bytes: published[version].tarball };
 		return 'forward';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -148,10 +148,22 @@ export class HttpsInterceptor {
 		});
 		await new Promise<void>((resolve) => this.proxy!.listen(0, '127.0.0.1', resolve));
 		const port = (this.proxy.address() as AddressInfo).port;
+		// npm (which n8n runs to install community packages) takes its CAs from its own `cafile`
+		// setting when set (as on these machines), and under `npm test` its settings arrive as
+		// npm_config_* variables: both are given here so that npm trusts the test CA too.
+		const system = '/etc/ssl/certs/ca-certificates.crt';
+		writeFileSync(
+			file('bundle.pem'),
+			`${existsSync(system) ? readFileSync(system, 'utf8') : ''}\n${readFileSync(file('ca.pem'), 'utf8')}`,
+		);
+		const proxy = `http://127.0.0.1:${port}`;
 		return {
-			HTTPS_PROXY: `http://127.0.0.1:${port}`,
+			HTTPS_PROXY: proxy,
 			NO_PROXY: '127.0.0.1,localhost',
 			NODE_EXTRA_CA_CERTS: file('ca.pem'),
+			npm_config_https_proxy: proxy,
+			npm_config_noproxy: '127.0.0.1,localhost',
+			npm_config_cafile: file('bundle.pem'),
 		};
 	}
 
