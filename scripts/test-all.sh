@@ -22,7 +22,9 @@ export E2E_N8N_USER_FOLDER="$work/user"
 
 echo "== tests: unit, nodes, e2e"
 status=0
-npx jest --json --outputFile="$work/results.json" "$@" || status=$?
+# Two test files at a time: the end-to-end files mostly wait on n8n, timers and restarts, and one
+# at a time they took most of the 20-minute budget on a 2-core machine.
+npx jest --maxWorkers=2 --json --outputFile="$work/results.json" "$@" || status=$?
 if [ "$status" -ne 0 ]; then
 	echo "---- last lines of the n8n log ----"
 	for log in "$work"/user/instance-*/n8n.log; do echo "== $log"; tail -30 "$log"; done
