@@ -8,6 +8,8 @@ import { IDENTITY_KEY_CANDIDATES } from '../../lib/store/types';
 import { dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
 import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/leads';
 import { blockingKeys } from '../../lib/dedupe/matcher';
+import { trainModel } from '../../lib/score/model';
+import { loadModel, modelNames, saveModel } from '../../lib/score/modelStore';
 import { leadManagementRedisConnectionTest } from '../../nodes/shared/store';
 import { expectJoin } from './joinScenario';
 import { startRedis, startRedisCluster, startSentinel, type RedisServer } from '../helpers/redisServer';
@@ -80,6 +82,41 @@ describe('RedisStore', () => {
 		const b = await openRedisStore(opts);
 		expect(b).not.toBe(a);
 		expect(await b.claim('ns', 'x', 1000)).toBe(true);
+		await b.close();
+	});
+});
+
+describe('RedisStore keeps trained models', () => {
+	it('saves concurrent trainings from two clients as distinct versions, none lost, each loaded back whole', async () => {
+		const [a, b] = [await open('models:'), await open('models:')];
+		// A model trained on real-looking rows (plan and region drive conversion).
+		const rows = Array.from({ length: 400 }, (_, i) => ({
+			plan: ['free', 'pro', 'team'][i % 3],
+			region: ['eu', 'us'][Math.floor(i / 3) % 2],
+		}));
+		const y = rows.map((r, i) => (r.plan === 'team' || (r.plan === 'pro' && i % 2 === 0) ? 1 : 0));
+		const model = trainModel(rows, y, ['plan', 'region'], { interactions: 0 });
+		const saved = await Promise.all(
+			Array.from(
+				{ length: 12 },
+				async (_, i) =>
+					await saveModel(i % 2 ? a : b, {
+						name: 'fit',
+						trainedAt: `run-${i}`,
+						fields: ['plan', 'region'],
+						outcomeField: 'won',
+						model,
+					}),
+			),
+		);
+		expect(saved.map((m) => m.version).sort((x, z) => x - z)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+		for (const m of saved) expect((await loadModel(a, 'fit', m.version))?.trainedAt).toBe(m.trainedAt);
+		const latest = await loadModel(b, 'fit');
+		expect(latest?.version).toBe(12);
+		expect(latest?.model).toEqual(JSON.parse(JSON.stringify(model)));
+		expect(await loadModel(a, 'unknown')).toBeUndefined();
+		expect(await modelNames(b)).toEqual(['fit']);
+		await a.close();
 		await b.close();
 	});
 });
