@@ -2,7 +2,7 @@
  * The README is the package's documentation: every link into it from a credential or node (their
  * `documentationUrl`) must land on a heading that exists.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -44,18 +44,23 @@ describe('README anchors', () => {
 		const broken = links.filter((l) => l.url.startsWith(README) && !anchors.has(l.url.slice(README.length)));
 		expect(broken).toEqual([]);
 	});
-	it("every node's codex links its own README section (the editor's Docs link)", () => {
+	it("every node's codex links its reference page (the editor's Docs link), which links its README section", () => {
 		const codex = readdirSync(join(root, 'nodes'), { recursive: true, encoding: 'utf8' }).filter((f) =>
 			f.endsWith('.node.json'),
 		);
-		expect(codex.length).toBeGreaterThanOrEqual(3);
+		expect(codex.length).toBe(7);
+		const PAGES = 'https://github.com/n8n-nodes-lead-management/n8n-nodes-lead-management/blob/main/docs/nodes/';
 		for (const file of codex) {
 			const json = JSON.parse(readFileSync(join(root, 'nodes', file), 'utf8')) as {
 				resources?: { primaryDocumentation?: Array<{ url: string }> };
 			};
 			const urls = (json.resources?.primaryDocumentation ?? []).map((d) => d.url);
 			expect([file, urls.length]).toEqual([file, 1]);
-			expect([file, urls[0].startsWith(README) && anchors.has(urls[0].slice(README.length))]).toEqual([file, true]);
+			expect([file, urls[0].startsWith(PAGES)]).toEqual([file, true]);
+			const page = join(root, 'docs', 'nodes', urls[0].slice(PAGES.length));
+			expect([file, existsSync(page)]).toEqual([file, true]);
+			const section = /\(\.\.\/\.\.\/README\.md#([a-z0-9-]+)\)/.exec(readFileSync(page, 'utf8'))?.[1];
+			expect([file, section !== undefined && anchors.has(section)]).toEqual([file, true]);
 		}
 	});
 	it('computes anchors as GitHub does', () => {
