@@ -258,13 +258,14 @@ describe('template: inbound form -> generic CRM + owner email', () => {
 				}),
 			},
 		];
-		for (const post of posts) {
+		for (const [k, post] of posts.entries()) {
 			const res = await fetch(`${n8n.base}/webhook/inbound-lead`, {
 				method: 'POST',
 				headers: { 'content-type': post.type },
 				body: post.body,
 			});
 			expect(res.status).toBe(200);
+			await settled(id, k + 1); // one after the other, as people fill in forms
 		}
 		const executions = await settled(id, 3);
 		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
@@ -420,6 +421,7 @@ describe('template: Lead Ads -> Dedupe -> CRM', () => {
 		// Instagram ad a week later, his address typed in capitals.
 		const sample = fixtureJson('facebook-webhook.json') as Json;
 		await signedPost(sample);
+		await settled(id, 1);
 		await signedPost(sample);
 		await signedPost(change('555512341234', 1764322200));
 		const executions = await settled(id, 2);
@@ -457,6 +459,7 @@ describe("template: agency, several clients' forms", () => {
 		const owners = nodeNamed(wf, 'Route per client').parameters.owners.owner as Json[];
 		owners.find((o) => o.name === 'Chloe Wu')!.cap_month = 2;
 		const id = await n8n.deploy(wf, 'agency-forms');
+		let sent = 0;
 		const post = async (form: string, email: string, name: string) => {
 			const res = await fetch(`${n8n.base}/webhook/agency-forms`, {
 				method: 'POST',
@@ -464,6 +467,7 @@ describe("template: agency, several clients' forms", () => {
 				body: new URLSearchParams({ form_id: form, name, email, phone: '212-555-0187' }).toString(),
 			});
 			expect(res.status).toBe(200);
+			await settled(id, ++sent); // one after the other, as people fill in forms
 		};
 		await post('acme-contact', 'rosa.diaz@brightpath.io', 'Rosa Diaz');
 		await post('acme-demo', 'omar.haddad@quillworks.com', 'Omar Haddad');
@@ -549,6 +553,7 @@ describe('template: nurture re-scoring and the weekly funnel', () => {
 describe('template: inbound form -> HubSpot + Slack', () => {
 	it("upserts each new person's HubSpot contact with owner, lifecycle stage and score, and posts to the team channel", async () => {
 		const id = await n8n.deploy(template('inbound-hubspot-slack.json', await credentials()), 'inbound-hubspot');
+		let sent = 0;
 		const post = async (body: Json) => {
 			const res = await fetch(`${n8n.base}/webhook/inbound-hubspot`, {
 				method: 'POST',
@@ -556,6 +561,7 @@ describe('template: inbound form -> HubSpot + Slack', () => {
 				body: JSON.stringify(body),
 			});
 			expect(res.status).toBe(200);
+			await settled(id, ++sent); // one after the other, as people fill in forms
 		};
 		await post({
 			'First name': 'Priya',
@@ -607,6 +613,7 @@ describe('template: inbound form -> HubSpot + Slack', () => {
 describe('template: inbound form -> Pipedrive + owner email', () => {
 	it('creates a Pipedrive person and lead per new person, owned by the routed rep, and emails that rep', async () => {
 		const id = await n8n.deploy(template('inbound-pipedrive-email.json', await credentials()), 'inbound-pipedrive');
+		let sent = 0;
 		const post = async (body: Json) => {
 			const res = await fetch(`${n8n.base}/webhook/inbound-pipedrive`, {
 				method: 'POST',
@@ -614,6 +621,7 @@ describe('template: inbound form -> Pipedrive + owner email', () => {
 				body: new URLSearchParams(body).toString(),
 			});
 			expect(res.status).toBe(200);
+			await settled(id, ++sent); // one after the other, as people fill in forms
 		};
 		await post({
 			'Full name': 'Noor Haddad',
