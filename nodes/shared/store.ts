@@ -3,6 +3,7 @@ import type {
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IExecuteFunctions,
+	INode,
 	INodeCredentialTestResult,
 	INodeProperties,
 	IWebhookFunctions,
@@ -107,6 +108,11 @@ export function storeErrorMessage(error: Error): string {
 		return `Redis is unreachable: check the host, port and TLS settings of the Lead Management Redis credential and that the server runs, then retry. (${message})`;
 	}
 	return message;
+}
+
+/** Any failure of an operation as the node reports it: its own errors as they are, store errors readable. */
+export function asNodeError(node: INode, error: unknown): NodeOperationError {
+	return error instanceof NodeOperationError ? error : new NodeOperationError(node, storeErrorMessage(error as Error));
 }
 
 /** Credential test: connect (any mode), authenticate, select the database and PING. */

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { openStore, storeErrorMessage } from '../../shared/store';
+import { asNodeError, openStore } from '../../shared/store';
 import { readDedupeSettings } from '../config';
 import * as clearMemory from './clearMemory.operation';
 import * as findDuplicates from './findDuplicates.operation';
@@ -21,8 +20,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		return await action.execute.call(this, settings, memory);
 	} catch (error) {
-		throw error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
+		throw asNodeError(this.getNode(), error);
 	}
 }

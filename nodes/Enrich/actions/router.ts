@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { lazyStore, storeErrorMessage } from '../../shared/store';
+import { asNodeError, lazyStore } from '../../shared/store';
 import { readEnrichSettings } from '../config';
 import * as local from './local.operation';
 import * as provider from './provider.operation';
@@ -15,8 +14,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		return await local.execute.call(this, settings);
 	} catch (error) {
-		throw error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
+		throw asNodeError(this.getNode(), error);
 	}
 }

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { openStore, storeErrorMessage } from '../../shared/store';
+import { asNodeError, openStore } from '../../shared/store';
 import { readRouteSettings } from '../config';
 import * as loads from './loads.operation';
 import * as reset from './reset.operation';
@@ -17,8 +16,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const store = await openStore(this, this.getNodeParameter('store', 0, 'sqlite') as string, settings.stateFile);
 		return await (OPERATIONS[operation] ?? route).execute.call(this, settings, store, now);
 	} catch (error) {
-		throw error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
+		throw asNodeError(this.getNode(), error);
 	}
 }

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { lazyStore, storeErrorMessage } from '../../shared/store';
+import { asNodeError, lazyStore } from '../../shared/store';
 import * as score from './score.operation';
 import * as train from './train.operation';
 
@@ -13,8 +12,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		return await (OPERATIONS[operation] ?? score).execute.call(this, store);
 	} catch (error) {
-		throw error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
+		throw asNodeError(this.getNode(), error);
 	}
 }

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { lazyStore, storeErrorMessage } from '../../shared/store';
+import { asNodeError, lazyStore } from '../../shared/store';
 import { readSlaSettings } from '../config';
 import * as check from './check.operation';
 import * as due from './due.operation';
@@ -27,8 +26,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		return await (OPERATIONS[operation] ?? check).execute.call(this, settings, store);
 	} catch (error) {
-		throw error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(this.getNode(), storeErrorMessage(error as Error));
+		throw asNodeError(this.getNode(), error);
 	}
 }
