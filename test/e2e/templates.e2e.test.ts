@@ -224,6 +224,24 @@ const nodeNamed = (wf: Json, name: string): Json => {
 	return node;
 };
 
+/**
+ * Form submissions to a workflow's webhook, one after the other (each waits for its execution), as
+ * people fill in forms: a URLSearchParams body is posted as an HTML form, anything else as JSON.
+ */
+function submitter(path: string, workflowId: string) {
+	let sent = 0;
+	return async (body: Json | URLSearchParams): Promise<void> => {
+		const form = body instanceof URLSearchParams;
+		const res = await fetch(`${n8n.base}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+			body: form ? body.toString() : JSON.stringify(body),
+		});
+		expect(res.status).toBe(200);
+		await settled(workflowId, ++sent);
+	};
+}
+
 describe('template: inbound form -> generic CRM + owner email', () => {
 	it('sends each new lead once to the CRM with its owner, stage and score, and emails that owner why', async () => {
 		const creds = await credentials();
@@ -242,31 +260,15 @@ describe('template: inbound form -> generic CRM + owner email', () => {
 			Country: 'US',
 			'How can we help?': 'Please call me about pricing for 40 seats',
 		});
-		const posts: Array<{ type: string; body: string }> = [
-			{ type: 'application/x-www-form-urlencoded', body: html.toString() },
-			{
-				type: 'application/json',
-				body: JSON.stringify({ email: 'DANA.WHITFIELD@northwind-labs.com', name: 'Dana Whitfield' }),
-			},
-			{
-				type: 'application/json',
-				body: JSON.stringify({
-					'What is your first name?': 'Lukas',
-					'What is your last name?': 'Brenner',
-					'Your email address': 'lukas.brenner@gmail.com',
-					Land: 'Deutschland',
-				}),
-			},
-		];
-		for (const [k, post] of posts.entries()) {
-			const res = await fetch(`${n8n.base}/webhook/inbound-lead`, {
-				method: 'POST',
-				headers: { 'content-type': post.type },
-				body: post.body,
-			});
-			expect(res.status).toBe(200);
-			await settled(id, k + 1); // one after the other, as people fill in forms
-		}
+		const submit = submitter('inbound-lead', id);
+		await submit(html);
+		await submit({ email: 'DANA.WHITFIELD@northwind-labs.com', name: 'Dana Whitfield' });
+		await submit({
+			'What is your first name?': 'Lukas',
+			'What is your last name?': 'Brenner',
+			'Your email address': 'lukas.brenner@gmail.com',
+			Land: 'Deutschland',
+		});
 		const executions = await settled(id, 3);
 		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
 
@@ -459,16 +461,9 @@ describe("template: agency, several clients' forms", () => {
 		const owners = nodeNamed(wf, 'Route per client').parameters.owners.owner as Json[];
 		owners.find((o) => o.name === 'Chloe Wu')!.cap_month = 2;
 		const id = await n8n.deploy(wf, 'agency-forms');
-		let sent = 0;
-		const post = async (form: string, email: string, name: string) => {
-			const res = await fetch(`${n8n.base}/webhook/agency-forms`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({ form_id: form, name, email, phone: '212-555-0187' }).toString(),
-			});
-			expect(res.status).toBe(200);
-			await settled(id, ++sent); // one after the other, as people fill in forms
-		};
+		const submit = submitter('agency-forms', id);
+		const post = async (form: string, email: string, name: string) =>
+			await submit(new URLSearchParams({ form_id: form, name, email, phone: '212-555-0187' }));
 		await post('acme-contact', 'rosa.diaz@brightpath.io', 'Rosa Diaz');
 		await post('acme-demo', 'omar.haddad@quillworks.com', 'Omar Haddad');
 		await post('acme-contact', 'Rosa.Diaz@BrightPath.io', 'rosa diaz'); // the same person, again
@@ -553,16 +548,7 @@ describe('template: nurture re-scoring and the weekly funnel', () => {
 describe('template: inbound form -> HubSpot + Slack', () => {
 	it("upserts each new person's HubSpot contact with owner, lifecycle stage and score, and posts to the team channel", async () => {
 		const id = await n8n.deploy(template('inbound-hubspot-slack.json', await credentials()), 'inbound-hubspot');
-		let sent = 0;
-		const post = async (body: Json) => {
-			const res = await fetch(`${n8n.base}/webhook/inbound-hubspot`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify(body),
-			});
-			expect(res.status).toBe(200);
-			await settled(id, ++sent); // one after the other, as people fill in forms
-		};
+		const post = submitter('inbound-hubspot', id);
 		await post({
 			'First name': 'Priya',
 			'Last name': 'Nair',
@@ -613,16 +599,8 @@ describe('template: inbound form -> HubSpot + Slack', () => {
 describe('template: inbound form -> Pipedrive + owner email', () => {
 	it('creates a Pipedrive person and lead per new person, owned by the routed rep, and emails that rep', async () => {
 		const id = await n8n.deploy(template('inbound-pipedrive-email.json', await credentials()), 'inbound-pipedrive');
-		let sent = 0;
-		const post = async (body: Json) => {
-			const res = await fetch(`${n8n.base}/webhook/inbound-pipedrive`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams(body).toString(),
-			});
-			expect(res.status).toBe(200);
-			await settled(id, ++sent); // one after the other, as people fill in forms
-		};
+		const submit = submitter('inbound-pipedrive', id);
+		const post = async (body: Record<string, string>) => await submit(new URLSearchParams(body));
 		await post({
 			'Full name': 'Noor Haddad',
 			Email: 'noor@cedarpoint-analytics.com',

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer, request as httpsRequest, type Server
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MockAnswer, SeenRequest } from './providerMock';
+import { readRequest, writeAnswer, type MockAnswer, type SeenRequest } from './providerMock';
 
 export interface InterceptedRequest extends SeenRequest {
 	host: string;
@@ -90,44 +90,32 @@ export class HttpsInterceptor {
 			{ key: readFileSync(file('leaf.key')), cert: readFileSync(file('leaf.pem')) },
 			(req, res) => {
 				const url = new URL(req.url ?? '/', `https://${req.headers.host ?? 'unknown'}`);
-				const chunks: Buffer[] = [];
-				let size = 0;
-				req.on('data', (c: Buffer) => {
-					size += c.length;
-					if (size <= 1_000_000) chunks.push(c);
-				});
-				req.on('end', () => {
-					const seen: InterceptedRequest = {
-						host: url.hostname,
-						method: req.method ?? '',
-						path: url.pathname,
-						query: Object.fromEntries(url.searchParams),
-						headers: req.headers,
-						body: Buffer.concat(chunks).toString('utf8'),
-						at: Date.now(),
-					};
-					this.requests.push(seen);
-					const a = this.answer(seen);
-					if (a === 'forward') {
-						const upstream = httpsRequest(
-							{ host: url.hostname, path: req.url, method: req.method, headers: req.headers },
-							(answer) => {
-								res.writeHead(answer.statusCode ?? 502, answer.headers);
-								answer.pipe(res);
-							},
-						);
-						upstream.on('error', (e) => res.writeHead(502).end(e.message));
-						upstream.end(Buffer.concat(chunks));
-						return;
-					}
-					if (a.bytes) {
-						res.writeHead(a.status, { 'content-type': 'application/octet-stream', ...(a.headers ?? {}) });
-						res.end(a.bytes);
-						return;
-					}
-					res.writeHead(a.status, { 'content-type': 'application/json', ...(a.headers ?? {}) });
-					res.end(a.text ?? JSON.stringify(a.body ?? {}));
-				});
+				void readRequest(req, url, 1_000_000).then(
+					({ seen: read, raw }) => {
+						const seen: InterceptedRequest = { ...read, host: url.hostname };
+						this.requests.push(seen);
+						const a = this.answer(seen);
+						if (a === 'forward') {
+							const upstream = httpsRequest(
+								{ host: url.hostname, path: req.url, method: req.method, headers: req.headers },
+								(answer) => {
+									res.writeHead(answer.statusCode ?? 502, answer.headers);
+									answer.pipe(res);
+								},
+							);
+							upstream.on('error', (e) => res.writeHead(502).end(e.message));
+							upstream.end(raw);
+							return;
+						}
+						if (a.bytes) {
+							res.writeHead(a.status, { 'content-type': 'application/octet-stream', ...(a.headers ?? {}) });
+							res.end(a.bytes);
+							return;
+						}
+						writeAnswer(res, a);
+					},
+					() => res.destroy(),
+				); // the client went away mid-request
 			},
 		);
 		this.proxy = createHttpServer((_req, res) => {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderRequest, ProviderResponse } from '../../lib/enrich/providers/types';
 
@@ -20,6 +20,36 @@ export interface SeenRequest {
 	at: number;
 }
 
+/** A request read whole into what the mocks record (the body kept up to maxBytes), with its raw body. */
+export async function readRequest(
+	req: IncomingMessage,
+	url: URL,
+	maxBytes = Infinity,
+): Promise<{ seen: SeenRequest; raw: Buffer }> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size <= maxBytes) chunks.push(chunk);
+	}
+	const raw = Buffer.concat(chunks);
+	const seen: SeenRequest = {
+		method: req.method ?? '',
+		path: url.pathname,
+		query: Object.fromEntries(url.searchParams),
+		headers: req.headers,
+		body: raw.toString('utf8'),
+		at: Date.now(),
+	};
+	return { seen, raw };
+}
+
+/** A mock's answer on the wire: its status and headers, and its JSON body (or raw text). */
+export function writeAnswer(res: ServerResponse, answer: MockAnswer): void {
+	res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
+	res.end(answer.text ?? JSON.stringify(answer.body ?? {}));
+}
+
 /**
  * A data provider on 127.0.0.1: each path answers through a function of the request and how many
  * times the path was asked before, so a test can script "429 then 200" or "slow then fast".
@@ -37,30 +67,21 @@ export class ProviderMock {
 	async start(): Promise<string> {
 		this.server = createServer((req, res) => {
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => {
-				const seen: SeenRequest = {
-					method: req.method ?? '',
-					path: url.pathname,
-					query: Object.fromEntries(url.searchParams),
-					headers: req.headers,
-					body: Buffer.concat(chunks).toString('utf8'),
-					at: Date.now(),
-				};
-				this.requests.push(seen);
-				const n = this.counts.get(url.pathname) ?? 0;
-				this.counts.set(url.pathname, n + 1);
-				const handler = this.routes[url.pathname];
-				const answer: MockAnswer = handler ? handler(seen, n) : { status: 404, body: { error: 'no such route' } };
-				const send = () => {
-					if (res.destroyed) return;
-					res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
-					res.end(answer.text ?? JSON.stringify(answer.body ?? {}));
-				};
-				if (answer.delayMs) setTimeout(send, answer.delayMs);
-				else send();
-			});
+			void readRequest(req, url).then(
+				({ seen }) => {
+					this.requests.push(seen);
+					const n = this.counts.get(url.pathname) ?? 0;
+					this.counts.set(url.pathname, n + 1);
+					const handler = this.routes[url.pathname];
+					const answer: MockAnswer = handler ? handler(seen, n) : { status: 404, body: { error: 'no such route' } };
+					const send = () => {
+						if (!res.destroyed) writeAnswer(res, answer);
+					};
+					if (answer.delayMs) setTimeout(send, answer.delayMs);
+					else send();
+				},
+				() => res.destroy(),
+			); // the client went away mid-request
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
 		return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
