@@ -26,7 +26,7 @@ const make = (owners: object[], s: Partial<RouterSettings>) =>
 	});
 
 async function main(): Promise<void> {
-	const [kind, where, countText] = process.argv.slice(2);
+	const [kind, where, countText, nowText] = process.argv.slice(2);
 	const store: KeyValueStore & { close(): Promise<void> } =
 		kind === 'redis' ? await openRedisStore({ host: '127.0.0.1', port: Number(where) }) : new SqliteStore(where);
 	const routers: Array<[string, Router]> = [
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
 		],
 	];
 	const counts: Record<string, number> = {};
-	const now = Date.parse('2026-11-23T10:00:00Z');
+	const now = Number(nowText);
 	for (let i = 0; i < Number(countText); i++) {
 		for (const [name, router] of routers) {
 			const [d] = await routeLeads(router, [{ ruleIndex: -1 }], store, `race-${name}`, now);

@@ -513,8 +513,13 @@ describe('rules, account owners and fallback', () => {
 
 describe('exact under concurrency', () => {
 	const worker = join(__dirname, 'route-worker.ts');
+	// One instant for all processes, and relative to the real clock: Redis expires a past period's
+	// counters by its own clock, so a fixed date would drop the monthly cap counts once that month
+	// is over. The 10th of next month keeps the period's end at least three weeks away.
+	const today = new Date();
+	const now = String(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 10, 10));
 	const spawn = (args: string[]) =>
-		run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, ...args], {
+		run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, ...args, now], {
 			cwd: join(__dirname, '..', '..'),
 		});
 
