@@ -72,8 +72,16 @@ export interface TermFrequencies {
 /** Below this many records, frequencies say more about the sample than about the names. */
 export const MIN_RECORDS_FOR_FREQUENCIES = 1000;
 
-export function termFrequencies(records: Prepared[], fields: FieldSpec[]): TermFrequencies | undefined {
-	if (records.length < MIN_RECORDS_FOR_FREQUENCIES) return undefined;
+/**
+ * Counts of each value of the frequency-weighted fields (names, city); undefined below `minRecords`.
+ * Enrich Leads reads its first/last-name counts from here too (with no minimum).
+ */
+export function termFrequencies(
+	records: Prepared[],
+	fields: FieldSpec[],
+	minRecords = MIN_RECORDS_FOR_FREQUENCIES,
+): TermFrequencies | undefined {
+	if (records.length < minRecords) return undefined;
 	const counts = new Map<string, Map<string, number>>();
 	for (const f of fields) {
 		if (!WEIGHTS[f.kind].tf) continue;

@@ -2,6 +2,8 @@ import { normalizeCountry } from '../normalize/country';
 import { splitFullName, tidyNameCase, salutationOf } from '../normalize/name';
 import { isKnownGivenName } from '../normalize/nicknames';
 import { parsePhone } from '../normalize/phone';
+import { termFrequencies } from '../dedupe/compare';
+import type { FieldSpec } from '../dedupe/fields';
 import { foldText } from '../normalize/text';
 
 /** What a phone number tells offline (libphonenumber-js metadata). */
@@ -91,16 +93,21 @@ export interface NameCounts {
 	last: Map<string, number>;
 }
 
+const NAME_FIELDS: FieldSpec[] = [
+	{ name: 'first_name', kind: 'first_name' },
+	{ name: 'last_name', kind: 'last_name' },
+];
+
 export function countNames(people: Array<{ first: string | null; last: string | null }>): NameCounts {
-	const first = new Map<string, number>();
-	const last = new Map<string, number>();
-	for (const p of people) {
-		const f = foldText(p.first ?? '');
-		const l = foldText(p.last ?? '');
-		if (f) first.set(f, (first.get(f) ?? 0) + 1);
-		if (l) last.set(l, (last.get(l) ?? 0) + 1);
-	}
-	return { first, last };
+	const tf = termFrequencies(
+		people.map((p) => ({
+			first_name: foldText(p.first ?? '') || undefined,
+			last_name: foldText(p.last ?? '') || undefined,
+		})),
+		NAME_FIELDS,
+		0,
+	);
+	return { first: tf?.counts.get('first_name') ?? new Map(), last: tf?.counts.get('last_name') ?? new Map() };
 }
 
 /**
