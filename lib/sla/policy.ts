@@ -174,8 +174,9 @@ export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): Sl
 		out.remaining_hours = current.late ? null : hoursOf(current.hours * HOUR - current.used);
 		out.overdue_hours = current.late ? hoursOf(current.used - current.hours * HOUR) : null;
 		if (current.due !== undefined && calendarEnd !== undefined) {
-			out.remaining_calendar_hours = current.due > calendarEnd ? hoursOf(current.due - calendarEnd) : null;
-			out.overdue_calendar_hours = current.due <= calendarEnd ? hoursOf(calendarEnd - current.due) : null;
+			// Due this very moment counts as 0 h remaining, as the business-hours figure does.
+			out.remaining_calendar_hours = current.due >= calendarEnd ? hoursOf(current.due - calendarEnd) : null;
+			out.overdue_calendar_hours = current.due < calendarEnd ? hoursOf(calendarEnd - current.due) : null;
 		}
 		if (!current.done) {
 			out.escalation_level = lv.level;

@@ -105,6 +105,15 @@ describe('evaluating a policy', () => {
 			escalation_level: 0,
 		});
 		expect(at(3)).toMatchObject({ status: 'at_risk', why: '75% of the 4 h first response target used' });
+		// due this very moment: nothing overdue yet, on either clock (the owner is told at 100%)
+		expect(at(4)).toMatchObject({
+			status: 'at_risk',
+			remaining_hours: 0,
+			overdue_hours: null,
+			remaining_calendar_hours: 0,
+			overdue_calendar_hours: null,
+			escalation: 'owner',
+		});
 		expect(at(4.5)).toMatchObject({ status: 'breached', overdue_hours: 0.5, escalation_level: 1, escalation: 'owner' });
 		expect(at(6)).toMatchObject({ escalation_level: 2, escalation: 'manager', overdue_calendar_hours: 2 });
 		// overnight the business clock stops: Tuesday 09:00 local is still 8 business hours in
