@@ -6,7 +6,7 @@
  * committed pages match; `npm run docs:nodes` rewrites them (through jest, whose resolver finds
  * the nodes' .ts files before their .node.json codex files).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
 	INodeProperties,
@@ -155,6 +155,51 @@ export function nodePage(page: (typeof NODE_PAGES)[number]): string {
 		'',
 		`Usable as an AI agent tool: ${d.usableAsTool ? 'yes' : 'no'}.`,
 		'',
+		...exampleSection(page.file, d.displayName),
 	);
 	return lines.join('\n');
+}
+
+interface Example {
+	title: string;
+	workflow: string;
+	node: string;
+	now: string;
+	input?: unknown[];
+	request?: { headers?: Record<string, string>; query?: Record<string, string>; body?: unknown };
+	output?: Record<string, unknown[]>;
+}
+
+const json = (value: unknown) => ['```json', JSON.stringify(value, null, 2), '```'];
+
+/**
+ * The node run on sample input in n8n's engine (docs/nodes/examples/<page>.json, its output
+ * recorded and checked by test/nodes/docs-pages.test.ts): the parameters, what went in, and what
+ * came out of each output.
+ */
+function exampleSection(file: string, displayName: string): string[] {
+	const path = join(ROOT, 'docs', 'nodes', 'examples', `${file}.json`);
+	if (!existsSync(path)) return [];
+	const example = JSON.parse(readFileSync(path, 'utf8')) as Example;
+	const workflow = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'workflows', example.workflow), 'utf8')) as {
+		nodes: Array<{ name: string; parameters: unknown }>;
+	};
+	const node = workflow.nodes.find((n) => n.name === example.node);
+	const lines = [
+		`## Example: ${example.title}`,
+		'',
+		`Run in n8n's engine at ${example.now} by the test suite, which checks that ${displayName} still gives this output ([the example](examples/${file}.json), [the workflow](../../test/fixtures/workflows/${example.workflow})).`,
+		'',
+		'<details><summary>Parameters</summary>',
+		'',
+		...json(node?.parameters ?? {}),
+		'',
+		'</details>',
+		'',
+	];
+	if (example.request) lines.push('The request:', '', ...json(example.request), '');
+	else lines.push('Input items:', '', ...json(example.input ?? []), '');
+	for (const [name, items] of Object.entries(example.output ?? {}))
+		lines.push(`Output **${name}**:`, '', ...json(items), '');
+	return lines;
 }

@@ -5,8 +5,28 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_PAGES, nodePage } from '../../scripts/node-docs';
+import { EXAMPLES_DIR, readExample, runExample, withoutRandomIds } from './examples';
+import { useStateFile } from './harness';
 
 const dir = join(__dirname, '..', '..', 'docs', 'nodes');
+
+useStateFile('docs-examples-', 'examples.sqlite');
+
+// First, so that `npm run docs:nodes` records the outputs before the pages are written.
+describe('the example on each node page', () => {
+	it.each(NODE_PAGES.map((p) => [p.file] as const))(
+		'docs/nodes/examples/%s.json gives its recorded output',
+		async (file) => {
+			const example = readExample(file);
+			expect(example).toBeDefined();
+			const output = await runExample(example!);
+			expect(Object.keys(output).length).toBeGreaterThan(0);
+			if (process.env.DOCS_WRITE === '1')
+				writeFileSync(join(EXAMPLES_DIR, `${file}.json`), JSON.stringify({ ...example, output }, null, '\t') + '\n');
+			else expect(withoutRandomIds(output)).toEqual(withoutRandomIds(example!.output));
+		},
+	);
+});
 
 describe('node reference pages', () => {
 	if (process.env.DOCS_WRITE === '1') mkdirSync(dir, { recursive: true });
