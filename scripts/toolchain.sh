@@ -85,13 +85,38 @@ ensure_postgres() {
   fi
 }
 
+# Headless Chromium (Debian's package) and playwright-core (into the cache, not a project
+# dependency) for the end-to-end check of the editor's node panel and for npm run screenshots.
+PLAYWRIGHT_VERSION="1.64.1"
+PLAYWRIGHT_DIR="$CACHE/playwright-core-$PLAYWRIGHT_VERSION"
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing chromium from Debian's packages"
+    if [ "$(id -u)" = 0 ]; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+    else
+      log "chromium is missing and this is not root: install it (apt-get install chromium)"
+      exit 1
+    fi
+  fi
+  if [ ! -f "$PLAYWRIGHT_DIR/node_modules/playwright-core/package.json" ]; then
+    log "installing playwright-core $PLAYWRIGHT_VERSION into $PLAYWRIGHT_DIR"
+    mkdir -p "$PLAYWRIGHT_DIR"
+    # (no browser download: playwright-core drives the system's chromium)
+    npm install --prefix "$PLAYWRIGHT_DIR" --no-save --no-package-lock --no-audit --no-fund \
+      "playwright-core@$PLAYWRIGHT_VERSION" >&2
+  fi
+}
+
 case "${1:-node}" in
   node) ensure_node ;;
   n8n) ensure_n8n ;;
-  all) ensure_n8n; ensure_redis; ensure_postgres ;;
-  *) echo "usage: toolchain.sh node|n8n|all" >&2; exit 2 ;;
+  all) ensure_n8n; ensure_redis; ensure_postgres; ensure_chromium ;;
+  browser) ensure_n8n; ensure_chromium ;;
+  *) echo "usage: toolchain.sh node|n8n|browser|all" >&2; exit 2 ;;
 esac
 echo "export PATH=\"$NODE_PKG/bin:\$PATH\""
 echo "export npm_config_nodedir=\"$NODE_PKG\""
 echo "export LEAD_N8N_DIR=\"$N8N_DIR\""
 echo "export LEAD_N8N_BIN=\"$N8N_DIR/node_modules/n8n/bin/n8n\""
+echo "export PLAYWRIGHT_CORE=\"$PLAYWRIGHT_DIR/node_modules/playwright-core\""

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/net';
 import { HttpsInterceptor } from '../helpers/httpsInterceptor';
+import { openEditor, searchNodePanel } from './editor';
 import { N8n, nodeItems } from './n8n';
 import { pipeline } from './pipeline';
 
@@ -132,6 +133,15 @@ it('installs through Settings > Community Nodes, survives a restart, and its nod
 	expect(types.filter((t) => t.name.startsWith(`${pkg.name}.`) && t.name.endsWith('Tool'))).toHaveLength(
 		NODE_TYPES - 1,
 	);
+	// And in the editor itself: the node panel of a new workflow, searched for "lead" in Chromium.
+	const editor = await openEditor(n8n);
+	try {
+		const shown = await searchNodePanel(editor.page, n8n.base, 'lead', join(n8n.userFolder, 'node-panel-failure.png'));
+		console.log(`node panel, searched for "lead": ${shown.join(', ')}`);
+		expect(shown).toEqual(expect.arrayContaining(ours.map((t) => t.displayName as string)));
+	} finally {
+		await editor.close();
+	}
 
 	// The whole pipeline (every node of the package) on the embedded store.
 	const id = await n8n.deploy(pipeline('installed', 'sqlite'), 'installed');

@@ -1,0 +1,79 @@
+/**
+ * The n8n editor in headless Chromium (Debian's package, driven by playwright-core; both put in
+ * place by scripts/toolchain.sh, which exports PLAYWRIGHT_CORE): what a user sees, not what the
+ * REST API says.
+ */
+import type { N8n } from './n8n';
+
+interface Locator {
+	first(): Locator;
+	nth(i: number): Locator;
+	count(): Promise<number>;
+	click(o?: object): Promise<void>;
+	waitFor(o?: { timeout?: number; state?: string }): Promise<void>;
+	allTextContents(): Promise<string[]>;
+	locator(selector: string): Locator;
+}
+interface Page {
+	goto(url: string): Promise<unknown>;
+	fill(selector: string, value: string): Promise<void>;
+	waitForURL(pattern: RegExp, options?: { timeout: number }): Promise<void>;
+	waitForTimeout(ms: number): Promise<void>;
+	screenshot(options: { path: string }): Promise<unknown>;
+	keyboard: { press(key: string): Promise<void> };
+	locator(selector: string): Locator;
+}
+interface Browser {
+	newPage(o: object): Promise<Page>;
+	close(): Promise<void>;
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export async function openEditor(n8n: N8n): Promise<{ page: Page; close(): Promise<void> }> {
+	const where = process.env.PLAYWRIGHT_CORE;
+	if (!where) throw new Error('PLAYWRIGHT_CORE is not set: run through npm test (scripts/toolchain.sh installs it)');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { chromium } = require(where) as { chromium: { launch(o: object): Promise<Browser> } };
+	const browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+	});
+	try {
+		const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+		await page.goto(`${n8n.base}/signin`);
+		await page.fill('input[name="emailOrLdapLoginId"], input[type="email"]', 'owner@example.com');
+		await page.fill('input[name="password"], input[type="password"]', 'Passw0rdE2E');
+		await page.keyboard.press('Enter');
+		await page.waitForURL(/\/home|\/workflows|\/projects/, { timeout: 60_000 });
+		return { page, close: () => browser.close() };
+	} catch (error) {
+		await browser.close();
+		throw error;
+	}
+}
+
+/**
+ * The names the node panel lists when `text` is typed into its search, in a new workflow (opened
+ * with its + button, as a user does).
+ */
+export async function searchNodePanel(page: Page, base: string, text: string, failureShot?: string): Promise<string[]> {
+	try {
+		await page.goto(`${base}/workflow/new`);
+		const plus = page.locator('[data-test-id="node-creator-plus-button"]').first();
+		await plus.waitFor({ timeout: 60_000 });
+		await plus.click();
+		const search = 'input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input';
+		await page.locator(search).first().waitFor({ timeout: 30_000 });
+		await page.fill(search, text);
+		// nodes with actions are listed as action items, the others as node items: both carry a name
+		const names = page.locator('[data-test-id="node-creator-item-name"]');
+		await names.first().waitFor({ timeout: 30_000 });
+		// the list settles after the search's debounce
+		await page.waitForTimeout(1000);
+		return (await names.allTextContents()).map((t) => t.trim());
+	} catch (error) {
+		if (failureShot) await page.screenshot({ path: failureShot }).catch(() => undefined);
+		throw error;
+	}
+}
