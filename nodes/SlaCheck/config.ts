@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
 import { fieldText, leadKeysOf } from '../shared/leads';
-import type { Pause } from '../../lib/sla/clock';
+import { firstStop, mergePauses, readChanges, readCurrent, type Change } from '../../lib/sla/pauses';
 import { ClockError } from '../../lib/sla/clock';
 import { buildPolicy, parseEscalation, type PolicySpec, type SlaTimes } from '../../lib/sla/policy';
 import type { LeadKeys } from '../../lib/store/records';
@@ -23,6 +23,9 @@ export interface SlaSettings {
 		zone: string;
 		stage: string;
 		stageHistory: string;
+		status: string;
+		statusChangedAt: string;
+		statusHistory: string;
 	};
 	pauseStages: Set<string>;
 	stopStages: Set<string>;
@@ -104,6 +107,9 @@ export function readSlaSettings(ctx: IExecuteFunctions): SlaSettings {
 				zone: String(o.zoneField ?? '').trim() || 'owner.time_zone',
 				stage: String(o.stageField ?? '').trim() || 'stage.current',
 				stageHistory: String(o.stageHistoryField ?? '').trim() || 'stage.history',
+				status: String(o.statusField ?? '').trim() || 'status',
+				statusChangedAt: String(o.statusChangedAtField ?? '').trim() || 'status_changed_at',
+				statusHistory: String(o.statusHistoryField ?? '').trim() || 'status_history',
 			},
 			pauseStages: new Set(list(o.pauseStages ?? 'Nurture, On Hold')),
 			stopStages: new Set(list(o.stopStages ?? 'Customer, Disqualified')),
@@ -151,9 +157,20 @@ export function createdOf(json: IDataObject, settings: SlaSettings): number | un
 	return undefined;
 }
 
+/** Stage or status changes from a history list: the value (to, status or value) and when (at, timestamp). */
+function changesOf(list: unknown[], field: string): Change[] {
+	const out: Change[] = [];
+	for (const h of list.slice(0, 1000) as Array<Record<string, unknown> | null>) {
+		const at = timeOf(h?.at ?? h?.timestamp ?? h?.changed_at, `${field}[].at`);
+		if (at === undefined) continue;
+		out.push({ to: fieldText(h?.to ?? h?.status ?? h?.value).toLowerCase(), at });
+	}
+	return out;
+}
+
 /**
  * What the lead's fields say about its clock (Check Leads): created, assigned, touches, and the
- * pauses and stop its stage history implies.
+ * pauses and stop its stage and status imply (their histories when given, else the current value).
  */
 export function timesFromItem(json: IDataObject, settings: SlaSettings): SlaTimes {
 	const f = settings.fields;
@@ -164,30 +181,29 @@ export function timesFromItem(json: IDataObject, settings: SlaSettings): SlaTime
 	const touches = (Array.isArray(rawTouches) ? rawTouches.slice(0, 1000) : rawTouches ? [rawTouches] : [])
 		.map((t) => timeOf(t, f.touches))
 		.filter((t): t is number => t !== undefined);
-	const pauses: Pause[] = [];
-	let stoppedAt: number | undefined;
-	const history = get(json, f.stageHistory);
-	if (Array.isArray(history)) {
-		for (const h of history.slice(0, 1000) as Array<{ to?: unknown; at?: unknown }>) {
-			const at = timeOf(h?.at, `${f.stageHistory}[].at`);
-			if (at === undefined) continue;
-			const to = String(h?.to ?? '').toLowerCase();
-			const open = pauses.find((p) => p.end === undefined);
-			if (open) open.end = at;
-			if (settings.pauseStages.has(to)) pauses.push({ start: at });
-			if (settings.stopStages.has(to) && stoppedAt === undefined) stoppedAt = at;
-		}
-	} else {
-		const stage = fieldText(get(json, f.stage)).toLowerCase();
-		if (stage && settings.stopStages.has(stage)) stoppedAt = createdAt;
-	}
+	const rules = { pause: settings.pauseStages, stop: settings.stopStages };
+	const stageHistory = get(json, f.stageHistory);
+	const byStage = Array.isArray(stageHistory)
+		? readChanges(changesOf(stageHistory, f.stageHistory), rules)
+		: readCurrent(fieldText(get(json, f.stage)).toLowerCase(), undefined, rules, settings.now, createdAt);
+	const statusHistory = get(json, f.statusHistory);
+	const byStatus = Array.isArray(statusHistory)
+		? readChanges(changesOf(statusHistory, f.statusHistory), rules)
+		: readCurrent(
+				fieldText(get(json, f.status)).toLowerCase(),
+				timeOf(get(json, f.statusChangedAt), f.statusChangedAt),
+				rules,
+				settings.now,
+				createdAt,
+			);
 	const zone = fieldText(get(json, f.zone));
+	const stoppedAt = firstStop(byStage.stoppedAt, byStatus.stoppedAt);
 	return {
 		createdAt,
 		assignedAt: timeOf(get(json, f.assigned), f.assigned),
 		touches,
-		pauses,
-		stoppedAt,
+		pauses: mergePauses(byStage.pauses, byStatus.pauses),
+		...(stoppedAt !== undefined ? { stoppedAt } : {}),
 		...(zone ? { zone } : {}),
 	};
 }

@@ -294,11 +294,12 @@ export const slaProperties: INodeProperties[] = [
 				description: "The owner's IANA time zone on the lead",
 			},
 			{
-				displayName: 'Pause Stages',
+				displayName: 'Pause Stages or Statuses',
 				name: 'pauseStages',
 				type: 'string',
 				default: 'Nurture, On Hold',
-				description: 'Check Leads: stages in the stage history during which the clock stops',
+				description:
+					'Check Leads: stages or statuses (comma-separated) during which the clock stops, as support desks pause on Pending or On Hold; read from the stage and status histories, else from the current stage or status',
 			},
 			{
 				displayName: 'Stage Field',
@@ -323,11 +324,34 @@ export const slaProperties: INodeProperties[] = [
 				description: "SQLite file (embedded store); empty uses the default beside n8n's data",
 			},
 			{
-				displayName: 'Stop Stages',
+				displayName: 'Status Changed At Field',
+				name: 'statusChangedAtField',
+				type: 'string',
+				default: 'status_changed_at',
+				description:
+					'Check Leads: when the current status was set; a pause status with no time here pauses the clock from the check time on',
+			},
+			{
+				displayName: 'Status Field',
+				name: 'statusField',
+				type: 'string',
+				default: 'status',
+				description: "Check Leads: the lead's current status (a CRM lead status), when there is no status history",
+			},
+			{
+				displayName: 'Status History Field',
+				name: 'statusHistoryField',
+				type: 'string',
+				default: 'status_history',
+				description:
+					'Check Leads: status changes as a list, each with the status (to, status or value) and its time (at, timestamp or changed_at)',
+			},
+			{
+				displayName: 'Stop Stages or Statuses',
 				name: 'stopStages',
 				type: 'string',
 				default: 'Customer, Disqualified',
-				description: 'Check Leads: stages that end the SLA (nothing more is owed)',
+				description: 'Check Leads: stages or statuses that end the SLA (nothing more is owed)',
 			},
 			{
 				displayName: 'Touches Field',

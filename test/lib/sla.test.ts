@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { activeMs, addWorkingMs, businessClock, calendarClock, dueAt, workingMs } from '../../lib/sla/clock';
 import { applyLedger, checkDue, type LedgerAction } from '../../lib/sla/ledger';
 import { buildPolicy, evaluateSla, parseEscalation, type PolicySpec } from '../../lib/sla/policy';
+import { firstStop, mergePauses, readChanges, readCurrent } from '../../lib/sla/pauses';
 import { slaReport } from '../../lib/sla/report';
 import { SqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore } from '../../lib/store/types';
@@ -212,6 +213,47 @@ async function startClocks(store: KeyValueStore, ns: string, n: number): Promise
 	}));
 	await applyLedger(store, ns, actions);
 }
+
+describe('pauses from stages and statuses', () => {
+	const rules = { pause: new Set(['nurture', 'on hold', 'pending']), stop: new Set(['customer', 'disqualified']) };
+	it('reads a history in time order: a pause lasts until a value that does not pause; the first stop ends it', () => {
+		const changes = [
+			{ to: 'on hold', at: 30 },
+			{ to: 'lead', at: 0 },
+			{ to: 'nurture', at: 10 },
+			{ to: 'pending', at: 20 },
+			{ to: 'open', at: 40 },
+			{ to: 'customer', at: 50 },
+			{ to: 'disqualified', at: 60 },
+		];
+		expect(readChanges(changes, rules)).toEqual({ pauses: [{ start: 10, end: 40 }], stoppedAt: 50 });
+		expect(readChanges([{ to: 'nurture', at: 5 }], rules)).toEqual({ pauses: [{ start: 5 }], stoppedAt: undefined });
+	});
+	it('reads a current value alone: paused since its time, or from now when unknown; a stop at its time', () => {
+		expect(readCurrent('pending', 7, rules, 100, 1)).toEqual({ pauses: [{ start: 7 }] });
+		expect(readCurrent('pending', undefined, rules, 100, 1)).toEqual({ pauses: [{ start: 100 }] });
+		expect(readCurrent('customer', 9, rules, 100, 1)).toEqual({ pauses: [], stoppedAt: 9 });
+		expect(readCurrent('customer', undefined, rules, 100, 1)).toEqual({ pauses: [], stoppedAt: 1 });
+		expect(readCurrent('open', 9, rules, 100, 1)).toEqual({ pauses: [] });
+		expect(readCurrent('', 9, rules, 100, 1)).toEqual({ pauses: [] });
+	});
+	it('merges pauses from several sources into spans that do not overlap', () => {
+		expect(
+			mergePauses(
+				[
+					{ start: 10, end: 20 },
+					{ start: 40, end: 50 },
+				],
+				[{ start: 15, end: 30 }, { start: 60 }],
+			),
+		).toEqual([{ start: 10, end: 30 }, { start: 40, end: 50 }, { start: 60 }]);
+		expect(mergePauses([{ start: 10, end: 20 }], [{ start: 5 }])).toEqual([{ start: 5 }]);
+		expect(mergePauses([{ start: 10 }], [{ start: 15, end: 30 }])).toEqual([{ start: 10 }]);
+		expect(mergePauses([{ start: 10, end: 20 }], [{ start: 20, end: 25 }])).toEqual([{ start: 10, end: 25 }]);
+		expect(firstStop(undefined, 30, 20)).toBe(20);
+		expect(firstStop(undefined)).toBeUndefined();
+	});
+});
 
 describe('the SLA ledger', () => {
 	let store: SqliteStore;

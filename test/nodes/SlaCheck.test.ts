@@ -86,6 +86,48 @@ describe('SLA Check in the n8n engine', () => {
 		expect(r.output('SLA Check', 0)[0].pairedItem).toEqual({ item: 1 });
 	});
 
+	it('pauses on statuses as on stages: the current status since its time, a status history, both merged; a stop status ends the SLA', async () => {
+		// Standard policy, 24 calendar hours; checked at 2026-11-30T12:30Z; each lead created 22 h before
+		const at = '2026-11-29T14:30:00Z';
+		const r = await runWorkflow(sla({ options: { pauseStages: 'Nurture, On Hold, Pending' } }), {
+			Leads: items([
+				lead('since', 'webflow', at, { status: 'Pending', status_changed_at: '2026-11-29T20:30:00Z' }),
+				lead('history', 'webflow', at, {
+					status: 'Open',
+					status_history: [
+						{ status: 'Open', timestamp: at },
+						{ status: 'On Hold', timestamp: '2026-11-29T16:30:00Z' },
+						{ status: 'Open', timestamp: '2026-11-30T10:30:00Z' },
+					],
+				}),
+				lead('now', 'webflow', at, { status: 'on hold' }),
+				lead('stopped', 'webflow', at, { status: 'Disqualified', status_changed_at: '2026-11-29T15:30:00Z' }),
+				lead('both', 'webflow', at, {
+					stage: { history: [{ to: 'Nurture', at: '2026-11-29T16:30:00Z' }] },
+					status_history: [
+						{ to: 'On Hold', at: '2026-11-29T15:30:00Z' },
+						{ to: 'Open', at: '2026-11-29T18:30:00Z' },
+					],
+				}),
+			]),
+		});
+		const by = Object.fromEntries(
+			[0, 1, 2, 3].flatMap((o) => r.output('SLA Check', o)).map((i) => [i.json.id, i.json.sla as Json]),
+		);
+		// paused since 20:30: 6 h used
+		expect(by.since).toMatchObject({ paused: true, remaining_hours: 18, due_at: null, status: 'on_track' });
+		// on hold 16:30 to 10:30 the next day: 2 h + 2 h used
+		expect(by.history).toMatchObject({ paused: false, remaining_hours: 20, due_at: '2026-12-01T08:30:00.000Z' });
+		// on hold, time unknown: paused from the check on, the 22 h before count
+		expect(by.now).toMatchObject({ paused: true, remaining_hours: 2, due_at: null, status: 'at_risk' });
+		expect(by.stopped).toMatchObject({ status: 'met', escalation_level: 0 });
+		// status pause 15:30-18:30 and stage pause from 16:30 on: one pause from 15:30, 1 h used
+		expect(by.both).toMatchObject({ paused: true, remaining_hours: 23 });
+		// without the options, a status field is read but nothing in it pauses the default lists
+		const plain = await runWorkflow(sla(), { Leads: items([lead('p', 'webflow', at, { status: 'Pending' })]) });
+		expect((plain.output('SLA Check', 1)[0].json.sla as Json).paused).toBe(false);
+	});
+
 	it('bad input stops naming the field and the item; bad policies name the policy', async () => {
 		const bad = await runWorkflow(sla(), {
 			Leads: items([lead('ok', 'webflow', '2026-11-30T08:00:00Z'), lead('x', 'webflow', 'yesterday')]),
