@@ -4,7 +4,7 @@
  * escalation level rose since the last check, exactly once per level even when checks overlap in
  * several processes: the change is claimed in one transaction that re-reads what was emitted.
  */
-import { allKeyedRecords, transactRecords, type KeyedRecord, type LeadKeys } from '../store/records';
+import { allKeyedRecords, keyedRecordPages, transactRecords, type KeyedRecord, type LeadKeys } from '../store/records';
 import type { KeyValueStore } from '../store/types';
 import type { Pause } from './clock';
 import { buildPolicy, evaluateSla, type PolicySpec, type SlaResult, type SlaStatus } from './policy';
@@ -178,26 +178,30 @@ export async function checkDue(
 	now: number,
 	batch = 500,
 ): Promise<{ alerts: DueAlert[]; checked: number }> {
-	const entries = await allKeyedRecords<LedgerEntry>(store, namespace);
-	const candidates: LedgerEntry[] = [];
+	// The clocks are read a page at a time (a million clocks in bounded memory); only the ids of
+	// those with news are kept for the claims.
+	const candidates = new Set<string>();
 	let checked = 0;
-	for (const entry of entries) {
-		if (entry.stopped_at !== undefined && entry.stopped_at <= now && entry.emitted.status !== undefined) continue;
-		checked++;
-		if (isNews(entry, evaluateSla(buildPolicy(entry.policy), timesOf(entry), now))) candidates.push(entry);
+	for await (const page of keyedRecordPages<LedgerEntry>(store, namespace)) {
+		for (const entry of page) {
+			if (entry.stopped_at !== undefined && entry.stopped_at <= now && entry.emitted.status !== undefined) continue;
+			checked++;
+			if (isNews(entry, evaluateSla(buildPolicy(entry.policy), timesOf(entry), now))) candidates.add(entry.uid);
+		}
 	}
+	const uids = [...candidates];
 	const alerts: DueAlert[] = [];
-	for (let i = 0; i < candidates.length; i += batch) {
-		const slice = candidates.slice(i, i + batch);
+	for (let i = 0; i < uids.length; i += batch) {
+		const slice = uids.slice(i, i + batch);
 		const claimed = await transactRecords<LedgerEntry, DueAlert[]>(
 			store,
 			namespace,
-			slice.map((e) => keysOfUid(e.uid)),
+			slice.map((uid) => keysOfUid(uid)),
 			(records) =>
-				slice.flatMap((candidate) => {
-					const key = keysOfUid(candidate.uid);
+				slice.flatMap((uid) => {
+					const key = keysOfUid(uid);
 					const entry = records.find(key);
-					if (!entry || entry.uid !== candidate.uid) return [];
+					if (!entry || entry.uid !== uid) return [];
 					const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
 					if (!isNews(entry, result)) return [];
 					entry.emitted = { status: result.status, level: Math.max(entry.emitted.level, result.escalation_level) };

@@ -131,6 +131,15 @@ export class RecordView<R extends KeyedRecord> {
 	}
 }
 
+/** Every record of a namespace, a page at a time (bounded memory; see KeyValueStore.pages). */
+export async function* keyedRecordPages<R extends KeyedRecord>(
+	store: KeyValueStore,
+	namespace: string,
+	size = 2000,
+): AsyncIterable<R[]> {
+	for await (const page of store.pages(namespace, 'r:', size)) yield page.map(([, text]) => JSON.parse(text) as R);
+}
+
 /** Every record of a namespace. */
 export async function allKeyedRecords<R extends KeyedRecord>(store: KeyValueStore, namespace: string): Promise<R[]> {
 	const entries = await store.entries(namespace, 'r:');

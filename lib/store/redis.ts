@@ -610,6 +610,24 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		return Object.fromEntries(live.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 	}
 
+	async *pages(namespace: string, prefix = '', size = 2000): AsyncIterable<Array<[string, string]>> {
+		// SSCAN walks the key index in steps (a key may come twice; none present throughout is missed).
+		const wanted = this.k(namespace, 'kv', prefix);
+		const base = this.k(namespace, 'kv', '');
+		let cursor = '0';
+		do {
+			const [next, found] = await this.client.sscan(this.kvIndex(namespace), cursor, 'COUNT', size);
+			cursor = next;
+			const keys = found.filter((k) => k.startsWith(wanted));
+			if (!keys.length) continue;
+			const values = await this.client.mget(...keys);
+			const page = keys.flatMap((k, i) =>
+				values[i] !== null ? [[k.slice(base.length), values[i]!] as [string, string]] : [],
+			);
+			if (page.length) yield page;
+		} while (cursor !== '0');
+	}
+
 	async clearKeys(namespace: string): Promise<number> {
 		return await this.locked(
 			namespace,

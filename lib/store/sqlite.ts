@@ -482,6 +482,21 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 	}
 
+	async *pages(namespace: string, prefix = '', size = 2000, now = Date.now()): AsyncIterable<Array<[string, string]>> {
+		// Keyset pagination on the primary key: each page starts after the last key of the one before.
+		const page = (from: string, op: '>=' | '>') =>
+			this.statement(
+				`SELECT key, value FROM kv WHERE ns = ? AND key ${op} ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key LIMIT ?`,
+				true,
+			).all(namespace, from, `${prefix}\u{10FFFF}`, now, size) as unknown as Array<[string, string]>;
+		let rows = page(prefix, '>=');
+		while (rows.length) {
+			yield rows;
+			if (rows.length < size) return;
+			rows = page(rows[rows.length - 1][0], '>');
+		}
+	}
+
 	async clearKeys(namespace: string): Promise<number> {
 		return Number(this.db.prepare('DELETE FROM kv WHERE ns = ?').run(namespace).changes);
 	}

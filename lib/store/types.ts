@@ -163,6 +163,12 @@ export interface KeyValueStore {
 	transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T, now?: number): Promise<T>;
 	/** Every live key and value of a namespace whose key starts with `prefix`. */
 	entries(namespace: string, prefix?: string, now?: number): Promise<Record<string, string>>;
+	/**
+	 * The same keys and values a page at a time (about `size` each), so a namespace of a million
+	 * keys is read in bounded memory. Not a snapshot: keys written meanwhile may or may not appear,
+	 * and on Redis a key may come twice.
+	 */
+	pages(namespace: string, prefix?: string, size?: number, now?: number): AsyncIterable<Array<[string, string]>>;
 	/** Deletes every key of a namespace; returns how many. */
 	clearKeys(namespace: string): Promise<number>;
 }

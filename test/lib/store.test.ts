@@ -165,6 +165,39 @@ describe('key-value transactions', () => {
 			}
 		},
 	);
+	it.each(kinds)('%s: pages give every live key of a prefix, in pages of about the size asked', async (_, open) => {
+		const { store, stop } = await open();
+		try {
+			const now = Date.now();
+			await store.transact('ns', [], (view) => {
+				for (let i = 0; i < 2500; i++) view.set(`r:${String(i).padStart(4, '0')}`, String(i));
+				view.set('r:gone', 'x', now + 50);
+				view.set('q:other', 'x');
+				view.set('s:other', 'x');
+			});
+			await new Promise((r) => setTimeout(r, 100));
+			const seen = new Map<string, string>();
+			let pages = 0;
+			let largest = 0;
+			for await (const page of store.pages('ns', 'r:', 300)) {
+				pages++;
+				largest = Math.max(largest, page.length);
+				for (const [k, v] of page) seen.set(k, v);
+			}
+			expect(seen.size).toBe(2500);
+			expect(seen.get('r:0042')).toBe('42');
+			expect([...seen.keys()].every((k) => /^r:\d{4}$/.test(k))).toBe(true);
+			expect(pages).toBeGreaterThanOrEqual(5);
+			// (Redis's SSCAN COUNT is a hint: a step may give somewhat more)
+			expect(largest).toBeLessThanOrEqual(600);
+			const none: unknown[] = [];
+			for await (const page of store.pages('ns', 'zz:')) none.push(...page);
+			expect(none).toEqual([]);
+		} finally {
+			await store.close();
+			await stop?.();
+		}
+	});
 });
 
 describe('SqliteStore lead memory look-ups', () => {
