@@ -95,21 +95,45 @@ function findStageIndex(list: StageList, name: string): number {
 
 /** One row per stage (and group), in the list's order. */
 export function funnelReport(list: StageList, records: Iterable<StageRecord>, options: FunnelOptions): FunnelRow[] {
+	const funnel = funnelOf(list, options);
+	for (const record of records) funnel.add(record);
+	return funnel.rows();
+}
+
+/**
+ * The report built one record at a time (records read a page at a time from the store): each
+ * record is kept only as the stages it reached and when.
+ */
+export function funnelOf(
+	list: StageList,
+	options: FunnelOptions,
+): { add(record: StageRecord): void; rows(): FunnelRow[] } {
 	const mains = mainStages(list);
 	const firstOfLevel = new Map<number, number>();
 	for (const s of mains) if (!firstOfLevel.has(s.level)) firstOfLevel.set(s.level, list.stages.indexOf(s));
-	const wonIndex = list.stages.findIndex((s) => s.name === list.won);
 	const groups = new Map<string, Reach[]>();
-	for (const record of records) {
-		if (!record.history.length) continue;
-		const created = Date.parse(record.created_at);
-		if (options.from !== undefined && !(created >= options.from)) continue;
-		if (options.to !== undefined && !(created < options.to)) continue;
-		const group = options.groupBy ? (record.dims[options.groupBy] ?? '(none)') : '';
-		let bucket = groups.get(group);
-		if (!bucket) groups.set(group, (bucket = []));
-		bucket.push(reachOf(list, record, options.countSkipped, firstOfLevel));
-	}
+	return {
+		add(record) {
+			if (!record.history.length) return;
+			const created = Date.parse(record.created_at);
+			if (options.from !== undefined && !(created >= options.from)) return;
+			if (options.to !== undefined && !(created < options.to)) return;
+			const group = options.groupBy ? (record.dims[options.groupBy] ?? '(none)') : '';
+			let bucket = groups.get(group);
+			if (!bucket) groups.set(group, (bucket = []));
+			bucket.push(reachOf(list, record, options.countSkipped, firstOfLevel));
+		},
+		rows: () => funnelRows(list, options, groups, firstOfLevel),
+	};
+}
+
+function funnelRows(
+	list: StageList,
+	options: FunnelOptions,
+	groups: Map<string, Reach[]>,
+	firstOfLevel: Map<number, number>,
+): FunnelRow[] {
+	const wonIndex = list.stages.findIndex((s) => s.name === list.won);
 	if (!groups.size) groups.set(options.groupBy ? '(none)' : '', []);
 	const rows: FunnelRow[] = [];
 	for (const [group, reaches] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

@@ -4,7 +4,7 @@
  * (`i:<id>`, `e:<email>`). A batch of moves is one atomic read-decide-write: two executions moving
  * the same lead at once give one consistent history.
  */
-import { allKeyedRecords, transactRecords, type LeadKeys } from '../store/records';
+import { allKeyedRecords, keyedRecordPages, transactRecords, type LeadKeys } from '../store/records';
 import type { KeyValueStore } from '../store/types';
 import { decideMove, type MoveOutcome, type MoveRequest, type MoveRules } from './moves';
 import { findStage, type Stage, type StageList } from './stages';
@@ -171,4 +171,9 @@ export async function forgetLeads(store: KeyValueStore, namespace: string, leads
 /** Every remembered record of a namespace (the funnel report's input). */
 export async function allRecords(store: KeyValueStore, namespace: string): Promise<StageRecord[]> {
 	return await allKeyedRecords<StageRecord>(store, namespace);
+}
+
+/** Every remembered record, a page at a time (a report over a large memory in bounded memory). */
+export function recordPages(store: KeyValueStore, namespace: string): AsyncIterable<StageRecord[]> {
+	return keyedRecordPages<StageRecord>(store, namespace);
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { funnelReport, funnelSvg, type FunnelRow } from '../../../lib/stage/funnel';
-import { allRecords, type StageDims } from '../../../lib/stage/memory';
+import { funnelOf, funnelSvg, type FunnelRow } from '../../../lib/stage/funnel';
+import { recordPages, type StageDims } from '../../../lib/stage/memory';
 import { dateParameter } from '../../shared/leads';
 import type { OpenedStore } from '../../shared/store';
 import type { StageSettings } from '../config';
@@ -20,12 +20,15 @@ export async function execute(
 	if (from !== undefined && from >= to)
 		throw new NodeOperationError(this.getNode(), 'Period From is not before Period To (or now)');
 	const group = this.getNodeParameter('groupBy', 0, 'none') as string;
-	const rows = funnelReport(settings.list, await allRecords(await store(), settings.namespace), {
+	const funnel = funnelOf(settings.list, {
 		from,
 		to,
 		groupBy: group === 'none' ? undefined : (group as keyof StageDims),
 		countSkipped: this.getNodeParameter('countSkipped', 0, true) !== false,
 	});
+	// The remembered histories a page at a time: a large memory is reported in bounded memory.
+	for await (const page of recordPages(await store(), settings.namespace)) for (const r of page) funnel.add(r);
+	const rows = funnel.rows();
 	const chart = this.getNodeParameter('chart', 0, true) !== false;
 	const period = `${from === undefined ? 'start' : new Date(from).toISOString().slice(0, 10)} to ${new Date(to).toISOString().slice(0, 10)}`;
 	const out: INodeExecutionData[] = [];
