@@ -5,6 +5,12 @@ import type { Decay, EngagementRule, FitRule, ScoreConfig, Threshold } from '../
 export interface ScoreSettings {
 	config: ScoreConfig;
 	scoreWith: 'rules' | 'model' | 'both';
+	/** Rules and Model: how the model's probability enters the score. */
+	combine: 'modelAsFit' | 'blend' | 'modelPoints';
+	/** Blend: the model's share of the total, 0..1. */
+	modelWeight: number;
+	/** Model as Points: the fit points a 100% probability is worth. */
+	modelPoints: number;
 	modelName: string;
 	eventsField: string;
 	eventTypeField: string;
@@ -100,6 +106,7 @@ export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
 			explainMisses: o.explainMisses === true,
 		},
 		scoreWith,
+		...readCombine(ctx, scoreWith),
 		modelName: String(ctx.getNodeParameter('modelName', 0, 'conversion') ?? '').trim(),
 		eventsField: String(o.eventsField ?? 'events') || 'events',
 		eventTypeField: String(o.eventTypeField ?? 'type') || 'type',
@@ -108,4 +115,20 @@ export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
 		outputPerLabel: ctx.getNodeParameter('outputPerLabel', 0, false) === true,
 		now,
 	};
+}
+
+/** How rules and model combine (Rules and Model only); a weight outside 0-100 stops with its name. */
+function readCombine(
+	ctx: IExecuteFunctions,
+	scoreWith: ScoreSettings['scoreWith'],
+): Pick<ScoreSettings, 'combine' | 'modelWeight' | 'modelPoints'> {
+	if (scoreWith !== 'both') return { combine: 'modelAsFit', modelWeight: 0.5, modelPoints: 0 };
+	const combine = ctx.getNodeParameter('combine', 0, 'modelAsFit') as ScoreSettings['combine'];
+	const weight = Number(combine === 'blend' ? ctx.getNodeParameter('modelWeight', 0, 50) : 50);
+	if (!Number.isFinite(weight) || weight < 0 || weight > 100)
+		throw new NodeOperationError(ctx.getNode(), `Model Weight (%) must be between 0 and 100 (got ${weight})`);
+	const points = Number(combine === 'modelPoints' ? ctx.getNodeParameter('modelPoints', 0, 30) : 0);
+	if (!Number.isFinite(points))
+		throw new NodeOperationError(ctx.getNode(), `Model Points must be a number (got ${points})`);
+	return { combine, modelWeight: weight / 100, modelPoints: points };
 }

@@ -64,9 +64,51 @@ export const scoreProperties: INodeProperties[] = [
 			{
 				name: 'Rules and Model',
 				value: 'both',
-				description: "The model's probability as the fit score, engagement from the rules",
+				description: "The model's probability combined with the rules' points, as Combine says",
 			},
 		],
+	},
+	{
+		displayName: 'Combine',
+		name: 'combine',
+		type: 'options',
+		noDataExpression: true,
+		default: 'modelAsFit',
+		displayOptions: { show: { operation: ['score'], scoreWith: ['both'] } },
+		options: [
+			{
+				name: 'Model as Fit',
+				value: 'modelAsFit',
+				description: "The model's probability (0-100) is the fit score; engagement comes from the rules",
+			},
+			{
+				name: 'Blend',
+				value: 'blend',
+				description: "A weighted mean of the model's probability and the rules' total",
+			},
+			{
+				name: 'Model as Points',
+				value: 'modelPoints',
+				description: 'The model is one more fit rule, worth up to Model Points at a 100% probability',
+			},
+		],
+	},
+	{
+		displayName: 'Model Weight (%)',
+		name: 'modelWeight',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 0, maxValue: 100 },
+		displayOptions: { show: { operation: ['score'], scoreWith: ['both'], combine: ['blend'] } },
+		description: "The model's share of the total; the rules' total makes the rest",
+	},
+	{
+		displayName: 'Model Points',
+		name: 'modelPoints',
+		type: 'number',
+		default: 30,
+		displayOptions: { show: { operation: ['score'], scoreWith: ['both'], combine: ['modelPoints'] } },
+		description: 'Fit points the model adds at a 100% probability (half of them at 50%)',
 	},
 	{
 		displayName: 'Preset',

@@ -13,6 +13,7 @@ import {
 	type ScoreConfig,
 } from '../../lib/score/points';
 import { SqliteStore } from '../../lib/store/sqlite';
+import { combineWithModel } from '../../lib/score/combine';
 import {
 	b2bPreset,
 	bantPreset,
@@ -154,6 +155,53 @@ describe('points', () => {
 		expect(readEvents(undefined)).toEqual([]);
 		expect(() => readEvents([{ type: 'x', at: 'soon' }])).toThrow('event 1 ("x") has no readable time in "at"');
 		expect(() => readEvents('nope')).toThrow('not a list');
+	});
+});
+
+describe('rules and model together', () => {
+	const config: ScoreConfig = {
+		...base,
+		thresholds: [
+			{ label: 'MQL', min: 50 },
+			{ label: 'SQL', min: 80 },
+		],
+		matrix: { fit: [20, 40, 60], engagement: [10, 20, 30] },
+	};
+	const rules = {
+		fit: 30,
+		engagement: 25,
+		total: 55,
+		grade: 'C',
+		label: 'MQL',
+		matrix: 'C2',
+		reasons: [
+			{ rule: 'Decision maker', kind: 'fit' as const, points: 30 },
+			{ rule: 'Clicks', kind: 'engagement' as const, points: 25 },
+		],
+	};
+	const why = [{ rule: 'size (model)', kind: 'model' as const, points: 1.2 }];
+	it('the model alone, or as the fit score beside the rules engagement', () => {
+		expect(combineWithModel(config, rules, 72, why, { mode: 'model' })).toMatchObject({
+			fit: 72,
+			engagement: 0,
+			total: 72,
+			label: 'MQL',
+			reasons: why,
+		});
+		const asFit = combineWithModel(config, rules, 72, why, { mode: 'modelAsFit' });
+		expect(asFit).toMatchObject({ fit: 72, engagement: 25, total: 97, label: 'SQL', matrix: 'A2' });
+		expect(asFit.reasons.map((r) => r.rule)).toEqual(['size (model)', 'Clicks']);
+	});
+	it('a weighted blend of probability and the rules total, or the model as points; caps and labels after', () => {
+		const blend = combineWithModel(config, rules, 95, why, { mode: 'blend', weight: 0.5 });
+		expect(blend).toMatchObject({ fit: 30, engagement: 25, total: 75, label: 'MQL', matrix: 'C2' });
+		expect(blend.reasons[2]).toEqual({ rule: 'Blend: 50% model (95) + 50% rules (55)', kind: 'model', points: 20 });
+		const points = combineWithModel(config, rules, 50, why, { mode: 'modelPoints', points: 30 });
+		expect(points).toMatchObject({ fit: 45, total: 70, matrix: 'B2' });
+		expect(points.reasons[0]).toEqual({ rule: 'Model (50% likely to convert)', kind: 'model', points: 15, raw: 30 });
+		const capped = combineWithModel({ ...config, totalCap: 60 }, rules, 100, why, { mode: 'modelPoints', points: 30 });
+		expect(capped.total).toBe(60);
+		expect(rules.total).toBe(55);
 	});
 });
 

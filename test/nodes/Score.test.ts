@@ -116,6 +116,47 @@ describe('Score Leads in the n8n engine', () => {
 		expect(again.output('Train')[0].json.version).toBe(2);
 	});
 
+	it('combines rules and model: the model as fit, a weighted blend, or the model as points', async () => {
+		const next = seededRandom(11);
+		const history = Array.from({ length: 1200 }, (_, i) => {
+			const size = ['small', 'enterprise'][Math.floor(next() * 2)];
+			return { id: `c${i}`, size, status: next() < (size === 'enterprise' ? 0.8 : 0.1) ? 'won' : 'lost' };
+		});
+		await runWorkflow(loadWorkflow('score-model.json'), { History: items(history) });
+		const decisionMaker = loadWorkflow('score-rules.json').nodes.find((n) => n.name === 'Score Leads')!.parameters
+			.fitRules as { values: Array<Record<string, unknown>> };
+		const score = async (params: Record<string, unknown>) => {
+			const wf = withParams('score-model.json', 'Score', {
+				scoreWith: 'both',
+				fitRules: { values: [decisionMaker.values[0]] },
+				engagementRules: { values: [] },
+				thresholds: { values: [{ label: 'MQL', min: 40 }] },
+				...params,
+			});
+			const r = await runWorkflow(wf, { Leads: items([{ id: 'l', size: 'enterprise', job_title: 'Sales Director' }]) });
+			return r.output('Score')[0].json.score as Record<string, any>;
+		};
+		const asFit = await score({});
+		const p = asFit.model.probability as number;
+		expect(p).toBeGreaterThan(60);
+		expect(asFit).toMatchObject({ fit: p, engagement: 0, total: p });
+		const blend = await score({ combine: 'blend', modelWeight: 25 });
+		expect(blend.fit).toBe(30);
+		expect(blend.total).toBeCloseTo(0.25 * p + 0.75 * 30, 1);
+		expect(blend.reasons.map((r: { rule: string }) => r.rule)).toContain('Decision maker');
+		expect(blend.reasons.find((r: { rule: string }) => r.rule.startsWith('Blend: 25% model'))).toBeDefined();
+		const points = await score({ combine: 'modelPoints', modelPoints: 20 });
+		expect(points.fit).toBeCloseTo(30 + (p / 100) * 20, 1);
+		expect(points.total).toBeCloseTo(30 + (p / 100) * 20, 1);
+		expect(points.label).toBe('MQL');
+		expect(points.reasons[0]).toMatchObject({ kind: 'model', rule: `Model (${p}% likely to convert)`, raw: 20 });
+		const bad = await runWorkflow(
+			withParams('score-model.json', 'Score', { scoreWith: 'both', combine: 'blend', modelWeight: 150 }),
+			{ Leads: items([{ id: 'l', size: 'enterprise' }]) },
+		);
+		expect(bad.error('Score')?.message).toBe('Model Weight (%) must be between 0 and 100 (got 150)');
+	});
+
 	it('the starter B2B preset scores from mapped fields, before the own rules', async () => {
 		const wf = withParams('score-rules.json', 'Score Leads', {
 			preset: 'b2b',

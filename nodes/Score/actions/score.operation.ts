@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
 import { predict, type Model } from '../../../lib/score/model';
 import { loadModel, modelNames, type StoredModel } from '../../../lib/score/modelStore';
-import { readEvents, scoreLead, labelFor, type Reason } from '../../../lib/score/points';
+import { combineWithModel } from '../../../lib/score/combine';
+import { readEvents, scoreLead, type Reason } from '../../../lib/score/points';
 import { b2bPreset, bantPreset } from '../../../lib/score/presets';
 import type { OpenedStore } from '../../shared/store';
 import { readScoreSettings } from '../config';
@@ -86,7 +87,7 @@ export async function execute(
 			const events = config.engagement.length
 				? readEvents(get(json, settings.eventsField), settings.eventTypeField, settings.eventTimeField)
 				: [];
-			const result = scoreLead(config, fired, events, settings.now);
+			let result = scoreLead(config, fired, events, settings.now);
 			let model: IDataObject | undefined;
 			if (stored) {
 				const p = predict(stored.model, modelRow(stored.model, json));
@@ -103,12 +104,11 @@ export async function execute(
 					kind: 'model',
 					points: c.effect,
 				}));
-				// The model's probability (0-100) is the fit score; engagement stays from the rules.
-				result.fit = probability;
-				result.total = Math.round((probability + (settings.scoreWith === 'both' ? result.engagement : 0)) * 100) / 100;
-				if (config.totalCap !== undefined) result.total = Math.min(result.total, config.totalCap);
-				result.label = labelFor(config.thresholds, result.total);
-				result.reasons = [...reasons, ...result.reasons.filter((r) => r.kind === 'engagement')];
+				result = combineWithModel(config, result, probability, reasons, {
+					mode: settings.scoreWith === 'model' ? 'model' : settings.combine,
+					weight: settings.modelWeight,
+					points: settings.modelPoints,
+				});
 			}
 			const section: IDataObject = {
 				fit: result.fit,
