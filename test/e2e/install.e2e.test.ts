@@ -112,6 +112,57 @@ afterAll(async () => {
 	await registry?.stop();
 }, 60_000);
 
+/** Webhook -> Split Out (body.<field>) -> one node of the package; answers with that node's items. */
+function throughWebhook(name: string, path: string, field: string, node: Record<string, unknown>): Json {
+	return {
+		name,
+		nodes: [
+			{
+				id: `${path}-1`,
+				name: 'Receive',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: `${path}-hook`,
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			},
+			{
+				id: `${path}-2`,
+				name: 'Rows',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { fieldToSplitOut: `body.${field}`, include: 'noOtherFields', options: {} },
+			},
+			{ id: `${path}-3`, name: 'Package node', typeVersion: 1, position: [400, 0], ...node },
+		],
+		connections: {
+			Receive: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+			Rows: { main: [[{ node: 'Package node', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+async function post(base: string, path: string, body: unknown): Promise<Json[]> {
+	const res = await fetch(`${base}/webhook/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	expect(res.status).toBe(200);
+	return (await res.json()) as Json[];
+}
+
+/** History with a plain pattern: enterprise leads from referrals convert most. */
+const HISTORY = Array.from({ length: 120 }, (_, i) => {
+	const size = ['small', 'mid', 'enterprise'][i % 3];
+	const source = ['ads', 'referral'][Math.floor(i / 3) % 2];
+	const won = (size === 'enterprise' && i % 4 !== 0) || (source === 'referral' && i % 5 === 0);
+	return { id: `h${i}`, size, source, status: won ? 'won' : 'lost' };
+});
+const SCORED = [{ id: 'new-1', size: 'enterprise', source: 'referral' }];
+
 it('installs through Settings > Community Nodes, survives a restart, and its nodes run a lead', async () => {
 	const installed = await n8n.rest<Json>('POST', '/community-packages', { name: pkg.name });
 	expect(installed).toMatchObject({ packageName: pkg.name, installedVersion: pkg.version });
@@ -165,6 +216,23 @@ it('installs through Settings > Community Nodes, survives a restart, and its nod
 
 it('upgrades through Settings > Community Nodes (Update) and keeps what the nodes remember', async () => {
 	expect(firstLead).toBeDefined();
+	// A model trained before the update, and what it says of a lead.
+	const train = throughWebhook('Train before the update', 'train-before', 'rows', {
+		type: `${pkg.name}.score`,
+		parameters: { operation: 'train', modelName: 'upgrade-model', outcomeField: 'status', positiveValues: 'won' },
+	});
+	const scoreWithModel = throughWebhook('Score with the stored model', 'score-model', 'leads', {
+		type: `${pkg.name}.score`,
+		parameters: { operation: 'score', scoreWith: 'model', modelName: 'upgrade-model' },
+	});
+	await n8n.deploy(train, 'train-before');
+	await n8n.deploy(scoreWithModel, 'score-model');
+	const [report] = await post(n8n.base, 'train-before', { rows: HISTORY });
+	expect(report).toMatchObject({ model: 'upgrade-model', version: 1, rows: 120 });
+	const [before] = await post(n8n.base, 'score-model', { leads: SCORED });
+	expect(before.score.model).toMatchObject({ name: 'upgrade-model', version: 1 });
+	expect(before.score.model.probability).toBeGreaterThan(50);
+
 	const [major, minor, patch] = String(pkg.version).split('.').map(Number);
 	const next = `${major}.${minor}.${patch + 1}`;
 	publish(next, repack(published[pkg.version].tarball, next));
@@ -242,4 +310,9 @@ it('upgrades through Settings > Community Nodes (Update) and keeps what the node
 	expect(remembered.stage).toMatchObject({ current: firstLead.stage.current });
 	expect(remembered.stage.history).toHaveLength(1);
 	expect(remembered.sla).toMatchObject({ result: 'running', due_at: firstLead.sla.due_at });
+
+	// The stored model: the same version gives the same lead the same probability.
+	const [after] = await post(n8n.base, 'score-model', { leads: SCORED });
+	expect(after.score.model).toMatchObject({ name: 'upgrade-model', version: 1 });
+	expect(after.score.model.probability).toBe(before.score.model.probability);
 }, 300_000);
