@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8n } from '../test/e2e/n8n';
+import { templateCredentials } from '../test/e2e/templateCredentials';
 
 type Page = {
 	goto(url: string): Promise<unknown>;
@@ -118,21 +119,7 @@ async function main(): Promise<void> {
 }
 
 /** Placeholder credentials of the names the templates use, so their canvases show no warnings. */
-const PLACEHOLDERS: Record<string, { type: string; data: Record<string, unknown> }> = {
-	'CRM API key': { type: 'httpHeaderAuth', data: { name: 'Authorization', value: 'Bearer placeholder' } },
-	'Acme CRM key': { type: 'httpHeaderAuth', data: { name: 'Authorization', value: 'Bearer placeholder' } },
-	'SMTP account': {
-		type: 'smtp',
-		data: { user: '', password: '', host: '127.0.0.1', port: 25, secure: false, disableStartTls: true },
-	},
-	'HubSpot app token': { type: 'hubspotAppToken', data: { appToken: 'placeholder' } },
-	'Slack bot': { type: 'slackApi', data: { accessToken: 'placeholder' } },
-	'Pipedrive API token': { type: 'pipedriveApi', data: { apiToken: 'placeholder' } },
-	'Facebook Lead Ads': {
-		type: 'facebookLeadAdsGraphApi',
-		data: { accessToken: 'placeholder', appSecret: 'placeholder', verifyToken: 'placeholder', apiVersion: 'v23.0' },
-	},
-};
+const PLACEHOLDERS = templateCredentials({ secret: () => 'placeholder', smtpPort: 25 });
 
 /** Each template imported (not published) and its canvas saved as template-<file>.png. */
 async function templateCanvases(n8n: N8n, page: Page, out: string): Promise<void> {

@@ -11,6 +11,7 @@ import { HttpsInterceptor } from '../helpers/httpsInterceptor';
 import { ProviderMock, type SeenRequest } from '../helpers/providerMock';
 import { SmtpMock } from '../helpers/smtpMock';
 import { startN8nForTests, type N8n } from './n8n';
+import { templateCredentials } from './templateCredentials';
 
 type Json = Record<string, any>;
 let n8n: N8n;
@@ -183,38 +184,13 @@ async function settled(workflowId: string, count: number) {
 /** The credentials the templates name, created once in this n8n. */
 let created: Promise<Record<string, { id: string; name: string }>> | undefined;
 async function credentials(): Promise<Record<string, { id: string; name: string }>> {
-	created ??= (async () => ({
-		'CRM API key': await n8n.createCredential('httpHeaderAuth', 'CRM API key', {
-			name: 'Authorization',
-			value: 'Bearer crm-test-key',
-		}),
-		'Acme CRM key': await n8n.createCredential('httpHeaderAuth', 'Acme CRM key', {
-			name: 'Authorization',
-			value: 'Bearer acme-key',
-		}),
-		'HubSpot app token': await n8n.createCredential('hubspotAppToken', 'HubSpot app token', {
-			appToken: 'hubspot-test-token',
-		}),
-		'Slack bot': await n8n.createCredential('slackApi', 'Slack bot', { accessToken: 'xoxb-slack-test' }),
-		'Pipedrive API token': await n8n.createCredential('pipedriveApi', 'Pipedrive API token', {
-			apiToken: 'pd-test-token',
-		}),
-		'Facebook Lead Ads': await n8n.createCredential('facebookLeadAdsGraphApi', 'Facebook Lead Ads', {
-			accessToken: 'page-token',
-			appSecret: 'template-app-secret',
-			verifyToken: 'template-verify',
-			apiVersion: 'v23.0',
-			baseUrl: crmBase,
-		}),
-		'SMTP account': await n8n.createCredential('smtp', 'SMTP account', {
-			user: '',
-			password: '',
-			host: '127.0.0.1',
-			port: smtpPort,
-			secure: false,
-			disableStartTls: true,
-		}),
-	}))();
+	created ??= (async () => {
+		const out: Record<string, { id: string; name: string }> = {};
+		const wanted = templateCredentials({ secret: (name) => name, smtpPort, graphBaseUrl: crmBase });
+		for (const [name, { type, data }] of Object.entries(wanted))
+			out[name] = await n8n.createCredential(type, name, data);
+		return out;
+	})();
 	return await created;
 }
 
