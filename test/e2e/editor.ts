@@ -77,3 +77,13 @@ export async function searchNodePanel(page: Page, base: string, text: string, fa
 		throw error;
 	}
 }
+
+/** Whether the canvas marks the node with n8n's issues sign (the red triangle) before any run. */
+export async function canvasShowsIssues(page: Page, base: string, workflowId: string, node: string): Promise<boolean> {
+	await page.goto(`${base}/workflow/${workflowId}`);
+	const box = page.locator(`[data-test-id="canvas-node"][data-node-name="${node}"]`).first();
+	await box.waitFor({ timeout: 60_000 });
+	// the editor computes node issues once the workflow is loaded
+	await page.waitForTimeout(1500);
+	return (await box.locator('[data-test-id="node-issues"]').count()) > 0;
+}

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/net';
 import { HttpsInterceptor } from '../helpers/httpsInterceptor';
-import { openEditor, searchNodePanel } from './editor';
+import { canvasShowsIssues, openEditor, searchNodePanel } from './editor';
 import { N8n, nodeItems } from './n8n';
 import { pipeline } from './pipeline';
 
@@ -190,6 +190,36 @@ it('installs through Settings > Community Nodes, survives a restart, and its nod
 		const shown = await searchNodePanel(editor.page, n8n.base, 'lead', join(n8n.userFolder, 'node-panel-failure.png'));
 		console.log(`node panel, searched for "lead": ${shown.join(', ')}`);
 		expect(shown).toEqual(expect.arrayContaining(ours.map((t) => t.displayName as string)));
+		// A choice that cannot work is marked before any run: Dedupe against earlier executions on
+		// Redis with no Redis credential gets n8n's issues sign; on the embedded store it does not.
+		const dedupeOn = async (store: string) => {
+			const { id } = await n8n.api<{ id: string }>('POST', '/workflows', {
+				name: `Dedupe on ${store}`,
+				nodes: [
+					{
+						id: `${store}-1`,
+						name: 'Start',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
+					{
+						id: `${store}-2`,
+						name: 'Dedupe Leads',
+						type: `${pkg.name}.dedupe`,
+						typeVersion: 1,
+						position: [300, 0],
+						parameters: { operation: 'findDuplicates', mode: 'memory', store },
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Dedupe Leads', type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+			});
+			return await canvasShowsIssues(editor.page, n8n.base, id as string, 'Dedupe Leads');
+		};
+		expect(await dedupeOn('redis')).toBe(true);
+		expect(await dedupeOn('sqlite')).toBe(false);
 	} finally {
 		await editor.close();
 	}
