@@ -78,12 +78,24 @@ export async function searchNodePanel(page: Page, base: string, text: string, fa
 	}
 }
 
-/** Whether the canvas marks the node with n8n's issues sign (the red triangle) before any run. */
-export async function canvasShowsIssues(page: Page, base: string, workflowId: string, node: string): Promise<boolean> {
+/**
+ * Whether the canvas marks the node with n8n's issues sign (the red triangle) before any run,
+ * waiting up to `waitMs` for it (the editor computes issues after loading the workflow).
+ */
+export async function canvasShowsIssues(
+	page: Page,
+	base: string,
+	workflowId: string,
+	node: string,
+	waitMs = 20_000,
+): Promise<boolean> {
 	await page.goto(`${base}/workflow/${workflowId}`);
 	const box = page.locator(`[data-test-id="canvas-node"][data-node-name="${node}"]`).first();
 	await box.waitFor({ timeout: 60_000 });
-	// the editor computes node issues once the workflow is loaded
-	await page.waitForTimeout(1500);
-	return (await box.locator('[data-test-id="node-issues"]').count()) > 0;
+	try {
+		await box.locator('[data-test-id="node-issues"]').first().waitFor({ timeout: waitMs });
+		return true;
+	} catch {
+		return false;
+	}
 }
