@@ -5,7 +5,7 @@
  * total; `modelPoints`: the model is one more fit rule worth up to `points`, scaled by the
  * probability. The total cap, label and matrix follow from the combined figures.
  */
-import { labelFor, matrixLabel, type Reason, type ScoreConfig, type ScoreResult } from './points';
+import { labelFor, matrixLabel, round, type Reason, type ScoreConfig, type ScoreResult } from './points';
 
 export type Combine = 'model' | 'modelAsFit' | 'blend' | 'modelPoints';
 
@@ -16,8 +16,6 @@ export interface CombineOptions {
 	/** modelPoints: the fit points a probability of 100% is worth. */
 	points?: number;
 }
-
-const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
  * The rules' result with the model in it. `modelReasons` are the model's signed contributions
@@ -41,27 +39,27 @@ export function combineWithModel(
 			break;
 		case 'modelAsFit':
 			out.fit = probability;
-			out.total = round2(probability + rules.engagement);
+			out.total = round(probability + rules.engagement);
 			out.reasons = [...modelReasons, ...engagementReasons];
 			break;
 		case 'blend': {
 			const w = Math.min(1, Math.max(0, options.weight ?? 0.5));
-			out.total = round2(w * probability + (1 - w) * rules.total);
+			out.total = round(w * probability + (1 - w) * rules.total);
 			out.reasons = [
 				...rules.reasons,
 				{
-					rule: `Blend: ${round2(w * 100)}% model (${probability}) + ${round2(100 - w * 100)}% rules (${rules.total})`,
+					rule: `Blend: ${round(w * 100)}% model (${probability}) + ${round(100 - w * 100)}% rules (${rules.total})`,
 					kind: 'model',
-					points: round2(out.total - rules.total),
+					points: round(out.total - rules.total),
 				},
 				...modelReasons,
 			];
 			break;
 		}
 		case 'modelPoints': {
-			const points = round2((probability / 100) * (options.points ?? 0));
-			out.fit = round2(rules.fit + points);
-			out.total = round2(rules.total + points);
+			const points = round((probability / 100) * (options.points ?? 0));
+			out.fit = round(rules.fit + points);
+			out.total = round(rules.total + points);
 			out.reasons = [
 				{ rule: `Model (${probability}% likely to convert)`, kind: 'model', points, raw: options.points ?? 0 },
 				...rules.reasons,

@@ -94,7 +94,8 @@ export const GRADES = ['F', 'D-', 'D', 'D+', 'C-', 'C', 'C+', 'B-', 'B', 'B+', '
 const START_GRADE = GRADES.indexOf('D');
 const DAY = 86_400_000;
 
-const round = (x: number) => Math.round(x * 100) / 100;
+/** Points as the score shows them: two decimals. */
+export const round = (x: number) => Math.round(x * 100) / 100;
 
 /** The weight of an event `ageDays` old under the decay (1 when new). */
 export function decayFactor(decay: Decay, ageDays: number): number {
