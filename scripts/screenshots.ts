@@ -6,32 +6,9 @@
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openEditor, searchNodePanel, type Page } from '../test/e2e/editor';
 import { N8n } from '../test/e2e/n8n';
 import { templateCredentials } from '../test/e2e/templateCredentials';
-
-type Page = {
-	goto(url: string): Promise<unknown>;
-	fill(selector: string, value: string): Promise<void>;
-	click(selector: string): Promise<void>;
-	waitForURL(pattern: RegExp, options?: { timeout: number }): Promise<void>;
-	waitForTimeout(ms: number): Promise<void>;
-	screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
-	keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
-	locator(selector: string): {
-		first(): {
-			click(): Promise<void>;
-			dblclick(o?: { force: boolean }): Promise<void>;
-			waitFor(o?: { timeout: number }): Promise<void>;
-		};
-		count(): Promise<number>;
-	};
-	getByText(
-		text: string,
-		options?: { exact: boolean },
-	): {
-		first(): { dblclick(): Promise<void>; click(): Promise<void>; waitFor(o?: { timeout: number }): Promise<void> };
-	};
-};
 
 const NODES = [
 	'Lead Capture Trigger',
@@ -44,38 +21,18 @@ const NODES = [
 ];
 
 async function main(): Promise<void> {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { chromium } = require(process.env.PLAYWRIGHT_CORE!) as {
-		chromium: { launch(o: object): Promise<{ newPage(o: object): Promise<Page>; close(): Promise<void> }> };
-	};
 	const folder = process.env.DEMO_USER_FOLDER!;
 	const out = join(__dirname, '..', 'docs', 'screenshots');
 	mkdirSync(out, { recursive: true });
 	const n8n = new N8n(folder, Number(process.env.DEMO_PORT ?? 5679), join(folder, 'n8n.log'));
 	await n8n.start();
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
-	});
+	let editor: { page: Page; close(): Promise<void> } | undefined;
 	try {
 		await n8n.setupOwner();
 		const workflow = JSON.parse(readFileSync(join(__dirname, '..', 'examples', 'lead-capture.workflow.json'), 'utf8'));
 		const id = await n8n.deploy(workflow, 'lead-capture');
-		const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-		await page.goto(`${n8n.base}/signin`);
-		await page.fill('input[name="emailOrLdapLoginId"], input[type="email"]', 'owner@example.com');
-		await page.fill('input[name="password"], input[type="password"]', 'Passw0rdE2E');
-		await page.keyboard.press('Enter');
-		await page.waitForURL(/\/home|\/workflows|\/projects/, { timeout: 30_000 });
+		editor = await openEditor(n8n, { width: 1600, height: 1000 });
+		const { page } = editor;
 		await page.goto(`${n8n.base}/workflow/${id}`);
 		await page.getByText('Dedupe Leads', { exact: true }).first().waitFor({ timeout: 30_000 });
 		await page.waitForTimeout(1500);
@@ -102,18 +59,14 @@ async function main(): Promise<void> {
 			await page.keyboard.press('Escape');
 			await page.waitForTimeout(500);
 		}
-		// The node panel, searched for "lead": every node of the package should be listed. Opened
-		// with its button (typing on the canvas would hit node shortcuts: "d" deactivates a node).
-		await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
-		await page.waitForTimeout(1000);
-		await page.fill('[data-test-id="node-creator-search-bar"] input, input[placeholder^="Search"]', 'lead');
-		await page.waitForTimeout(1500);
+		// The node panel, searched for "lead": every node of the package should be listed.
+		await searchNodePanel(page, 'lead');
 		await page.screenshot({ path: join(out, 'node-panel-search.png') });
 		console.log('docs/screenshots/node-panel-search.png');
 		await page.keyboard.press('Escape');
 		await templateCanvases(n8n, page, out);
 	} finally {
-		await browser.close();
+		await editor?.close();
 		await n8n.stop();
 	}
 }

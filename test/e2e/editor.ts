@@ -5,16 +5,17 @@
  */
 import type { N8n } from './n8n';
 
-interface Locator {
+/** The part of playwright-core's API used here and by scripts/screenshots.ts. */
+export interface Locator {
 	first(): Locator;
-	nth(i: number): Locator;
 	count(): Promise<number>;
 	click(o?: object): Promise<void>;
+	dblclick(o?: { force: boolean }): Promise<void>;
 	waitFor(o?: { timeout?: number; state?: string }): Promise<void>;
 	allTextContents(): Promise<string[]>;
 	locator(selector: string): Locator;
 }
-interface Page {
+export interface Page {
 	goto(url: string): Promise<unknown>;
 	fill(selector: string, value: string): Promise<void>;
 	waitForURL(pattern: RegExp, options?: { timeout: number }): Promise<void>;
@@ -22,6 +23,7 @@ interface Page {
 	screenshot(options: { path: string }): Promise<unknown>;
 	keyboard: { press(key: string): Promise<void> };
 	locator(selector: string): Locator;
+	getByText(text: string, options?: { exact: boolean }): Locator;
 }
 interface Browser {
 	newPage(o: object): Promise<Page>;
@@ -30,17 +32,30 @@ interface Browser {
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-export async function openEditor(n8n: N8n): Promise<{ page: Page; close(): Promise<void> }> {
+/** Headless Chromium signed in to `n8n` as the test owner (set up before). */
+export async function openEditor(
+	n8n: N8n,
+	viewport = { width: 1400, height: 900 },
+): Promise<{ page: Page; close(): Promise<void> }> {
 	const where = process.env.PLAYWRIGHT_CORE;
 	if (!where) throw new Error('PLAYWRIGHT_CORE is not set: run through npm test (scripts/toolchain.sh installs it)');
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { chromium } = require(where) as { chromium: { launch(o: object): Promise<Browser> } };
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	try {
-		const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+		const page = await browser.newPage({ viewport });
 		await page.goto(`${n8n.base}/signin`);
 		await page.fill('input[name="emailOrLdapLoginId"], input[type="email"]', 'owner@example.com');
 		await page.fill('input[name="password"], input[type="password"]', 'Passw0rdE2E');
@@ -54,12 +69,11 @@ export async function openEditor(n8n: N8n): Promise<{ page: Page; close(): Promi
 }
 
 /**
- * The names the node panel lists when `text` is typed into its search, in a new workflow (opened
- * with its + button, as a user does).
+ * The names the node panel lists when `text` is typed into its search, in the workflow open in
+ * `page` (opened with its + button, as a user does: typing on the canvas would hit node shortcuts).
  */
-export async function searchNodePanel(page: Page, base: string, text: string, failureShot?: string): Promise<string[]> {
+export async function searchNodePanel(page: Page, text: string, failureShot?: string): Promise<string[]> {
 	try {
-		await page.goto(`${base}/workflow/new`);
 		const plus = page.locator('[data-test-id="node-creator-plus-button"]').first();
 		await plus.waitFor({ timeout: 60_000 });
 		await plus.click();

@@ -112,37 +112,44 @@ afterAll(async () => {
 	await registry?.stop();
 }, 60_000);
 
-/** Webhook -> Split Out (body.<field>) -> one node of the package; answers with that node's items. */
-function throughWebhook(name: string, path: string, field: string, node: Record<string, unknown>): Json {
+interface Step {
+	name: string;
+	type: string;
+	parameters: Record<string, unknown>;
+}
+
+/** A Webhook on `path` followed by `steps` in a chain; the call answers with the last step's items. */
+function webhookFlow(name: string, path: string, steps: Step[]): Json {
+	const receive = {
+		name: 'Receive',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: `${path}-hook`,
+		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+	};
+	const nodes = [receive, ...steps.map((step) => ({ typeVersion: 1, ...step }))].map((node, i) => ({
+		id: `${path}-${i + 1}`,
+		position: [i * 200, 0],
+		...node,
+	}));
 	return {
 		name,
-		nodes: [
-			{
-				id: `${path}-1`,
-				name: 'Receive',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: `${path}-hook`,
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
-			{
-				id: `${path}-2`,
-				name: 'Rows',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { fieldToSplitOut: `body.${field}`, include: 'noOtherFields', options: {} },
-			},
-			{ id: `${path}-3`, name: 'Package node', typeVersion: 1, position: [400, 0], ...node },
-		],
-		connections: {
-			Receive: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: 'Package node', type: 'main', index: 0 }]] },
-		},
+		nodes,
+		connections: Object.fromEntries(
+			nodes
+				.slice(0, -1)
+				.map((node, i) => [node.name, { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] }]),
+		),
 		settings: { executionOrder: 'v1' },
 	};
 }
+
+/** One item per element of `body.<field>` (what the Webhook received). */
+const splitOut = (field: string): Step => ({
+	name: 'Rows',
+	type: 'n8n-nodes-base.splitOut',
+	parameters: { fieldToSplitOut: `body.${field}`, include: 'noOtherFields', options: {} },
+});
 
 async function post(base: string, path: string, body: unknown): Promise<Json[]> {
 	const res = await fetch(`${base}/webhook/${path}`, {
@@ -187,7 +194,8 @@ it('installs through Settings > Community Nodes, survives a restart, and its nod
 	// And in the editor itself: the node panel of a new workflow, searched for "lead" in Chromium.
 	const editor = await openEditor(n8n);
 	try {
-		const shown = await searchNodePanel(editor.page, n8n.base, 'lead', join(n8n.userFolder, 'node-panel-failure.png'));
+		await editor.page.goto(`${n8n.base}/workflow/new`);
+		const shown = await searchNodePanel(editor.page, 'lead', join(n8n.userFolder, 'node-panel-failure.png'));
 		console.log(`node panel, searched for "lead": ${shown.join(', ')}`);
 		expect(shown).toEqual(expect.arrayContaining(ours.map((t) => t.displayName as string)));
 		// A choice that cannot work is marked before any run: Dedupe against earlier executions on
@@ -248,14 +256,22 @@ it('installs through Settings > Community Nodes, survives a restart, and its nod
 it('upgrades through Settings > Community Nodes (Update) and keeps what the nodes remember', async () => {
 	expect(firstLead).toBeDefined();
 	// A model trained before the update, and what it says of a lead.
-	const train = throughWebhook('Train before the update', 'train-before', 'rows', {
-		type: `${pkg.name}.score`,
-		parameters: { operation: 'train', modelName: 'upgrade-model', outcomeField: 'status', positiveValues: 'won' },
-	});
-	const scoreWithModel = throughWebhook('Score with the stored model', 'score-model', 'leads', {
-		type: `${pkg.name}.score`,
-		parameters: { operation: 'score', scoreWith: 'model', modelName: 'upgrade-model' },
-	});
+	const train = webhookFlow('Train before the update', 'train-before', [
+		splitOut('rows'),
+		{
+			name: 'Train',
+			type: `${pkg.name}.score`,
+			parameters: { operation: 'train', modelName: 'upgrade-model', outcomeField: 'status', positiveValues: 'won' },
+		},
+	]);
+	const scoreWithModel = webhookFlow('Score with the stored model', 'score-model', [
+		splitOut('leads'),
+		{
+			name: 'Score',
+			type: `${pkg.name}.score`,
+			parameters: { operation: 'score', scoreWith: 'model', modelName: 'upgrade-model' },
+		},
+	]);
 	await n8n.deploy(train, 'train-before');
 	await n8n.deploy(scoreWithModel, 'score-model');
 	const [report] = await post(n8n.base, 'train-before', { rows: HISTORY });
@@ -289,55 +305,20 @@ it('upgrades through Settings > Community Nodes (Update) and keeps what the node
 	expect(again[0].dedupe).toMatchObject({ status: 'duplicate', duplicate_of: firstLead.id });
 
 	// Her stage history and her SLA clock are still there.
-	const wf = {
-		name: 'After the upgrade',
-		nodes: [
-			{
-				id: 'u0000000-0000-4000-8000-000000000001',
-				name: 'Ask',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'after-upgrade-hook',
-				parameters: {
-					httpMethod: 'POST',
-					path: 'after-upgrade',
-					responseMode: 'lastNode',
-					responseData: 'allEntries',
-					options: {},
-				},
-			},
-			{
-				id: 'u0000000-0000-4000-8000-000000000002',
-				name: 'Get History',
-				type: `${pkg.name}.advanceStage`,
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { operation: 'history', options: { emailField: 'body.email' } },
-			},
-			{
-				id: 'u0000000-0000-4000-8000-000000000003',
-				name: 'Start Clock',
-				type: `${pkg.name}.slaCheck`,
-				typeVersion: 1,
-				position: [400, 0],
-				parameters: { operation: 'start', options: { emailField: 'body.email' } },
-			},
-		],
-		connections: {
-			Ask: { main: [[{ node: 'Get History', type: 'main', index: 0 }]] },
-			'Get History': { main: [[{ node: 'Start Clock', type: 'main', index: 0 }]] },
+	const wf = webhookFlow('After the upgrade', 'after-upgrade', [
+		{
+			name: 'Get History',
+			type: `${pkg.name}.advanceStage`,
+			parameters: { operation: 'history', options: { emailField: 'body.email' } },
 		},
-		settings: { executionOrder: 'v1' },
-	};
+		{
+			name: 'Start Clock',
+			type: `${pkg.name}.slaCheck`,
+			parameters: { operation: 'start', options: { emailField: 'body.email' } },
+		},
+	]);
 	await n8n.deploy(wf, 'after-upgrade');
-	const answer = await fetch(`${n8n.base}/webhook/after-upgrade`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ email: 'ines.moreau@atelier-lumiere.fr' }),
-	});
-	expect(answer.status).toBe(200);
-	const [remembered] = (await answer.json()) as Json[];
+	const [remembered] = await post(n8n.base, 'after-upgrade', { email: 'ines.moreau@atelier-lumiere.fr' });
 	expect(remembered.stage).toMatchObject({ current: firstLead.stage.current });
 	expect(remembered.stage.history).toHaveLength(1);
 	expect(remembered.sla).toMatchObject({ result: 'running', due_at: firstLead.sla.due_at });
