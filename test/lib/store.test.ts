@@ -7,7 +7,14 @@ import { RedisStore } from '../../lib/store/redis';
 import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/leads';
 import { blockingKeys } from '../../lib/dedupe/matcher';
 import { stateFileProblem } from '../../lib/store/path';
-import { candidatesSql, defaultStorePath, openSqliteStore, SqliteStore } from '../../lib/store/sqlite';
+import {
+	candidatesSql,
+	defaultStorePath,
+	FORGET_SQL,
+	JOIN_CLUSTER_SQL,
+	openSqliteStore,
+	SqliteStore,
+} from '../../lib/store/sqlite';
 import { IDENTITY_KEY_CANDIDATES, type KeyValueStore } from '../../lib/store/types';
 import { startRedis } from '../helpers/redisServer';
 
@@ -223,6 +230,21 @@ describe('SqliteStore lead memory look-ups', () => {
 				keys.length,
 			);
 			expect(steps.filter((d) => /SCAN dedupe_|TEMP B-TREE|dedupe_records/.test(d))).toEqual([]);
+		}
+		raw.close();
+	});
+	it('joins clusters and forgets a lead through index ranges, never a walk of the namespace', () => {
+		const path = join(dir, 'plan-join.sqlite');
+		new SqliteStore(path).close();
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+		const raw = new DatabaseSync(path);
+		for (const sql of [JOIN_CLUSTER_SQL, FORGET_SQL]) {
+			const steps = (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail);
+			// Every read of the records is bounded by more than the namespace (which is all of them).
+			const reads = steps.filter((d) => /dedupe_records/.test(d));
+			expect(reads.length).toBeGreaterThan(0);
+			for (const d of reads) expect(d).toMatch(/\(ns=\? AND (canonical_id|record_id)=\?\)$/);
+			expect(steps.filter((d) => /SCAN dedupe_/.test(d))).toEqual([]);
 		}
 		raw.close();
 	});
