@@ -9,8 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../helpers/net';
 import { HttpsInterceptor } from '../helpers/httpsInterceptor';
@@ -25,42 +24,38 @@ const NODE_TYPES = (pkg.n8n.nodes as string[]).length;
 /** The versions "published" on the intercepted registry: packed tarball and manifest. */
 const published: Record<string, { tarball: Buffer; manifest: Json }> = {};
 const tarballPathOf = (version: string) => `/${pkg.name}/-/${pkg.name}-${version}.tgz`;
-function publish(version: string, tarball: Buffer): void {
-	published[version] = {
+/** Publishes a packed tarball under the version its own package.json gives. */
+function publish(tarball: Buffer): string {
+	const own = JSON.parse(
+		execFileSync('tar', ['-xOzf', '-', 'package/package.json'], { input: tarball }).toString(),
+	) as Json;
+	published[own.version] = {
 		tarball,
 		manifest: {
-			...pkg,
-			version,
-			_id: `${pkg.name}@${version}`,
+			...own,
+			_id: `${pkg.name}@${own.version}`,
 			dist: {
-				tarball: `https://registry.npmjs.org${tarballPathOf(version)}`,
+				tarball: `https://registry.npmjs.org${tarballPathOf(own.version)}`,
 				shasum: createHash('sha1').update(tarball).digest('hex'),
 				integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
 			},
 		},
 	};
+	return own.version as string;
 }
 
-/** The packed package again under another version (what the next release's tarball would be). */
-function repack(tarball: Buffer, version: string): Buffer {
-	const dir = mkdtempSync(join(tmpdir(), 'repack-'));
-	try {
-		writeFileSync(join(dir, 'in.tgz'), tarball);
-		execFileSync('tar', ['-xzf', 'in.tgz'], { cwd: dir });
-		const file = join(dir, 'package', 'package.json');
-		writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), version }, null, 2));
-		execFileSync('tar', ['-czf', 'out.tgz', 'package'], { cwd: dir });
-		return readFileSync(join(dir, 'out.tgz'));
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
-	}
-}
+/**
+ * The previous build, packed (`scripts/pack-release.sh`): what an admin who installed the package
+ * earlier has. The upgrade test installs it, lets it remember, then updates to this build.
+ */
+const RELEASES = join(__dirname, '..', 'fixtures', 'releases');
+const PREVIOUS = readdirSync(RELEASES).find((f) => f.endsWith('.tgz'))!;
 
 let registry: HttpsInterceptor;
 let n8n: N8n;
 let env: Record<string, string>;
-/** The lead the first test captured, remembered by every stateful node. */
-let firstLead: Json;
+/** The folder the tests' n8n user folders go in. */
+let prepared: string;
 const INES = new URLSearchParams({
 	'Your name': 'Ines Moreau',
 	'Your email': 'ines.moreau@atelier-lumiere.fr',
@@ -70,9 +65,13 @@ const INES = new URLSearchParams({
 }).toString();
 
 beforeAll(async () => {
-	const prepared = process.env.E2E_N8N_USER_FOLDER;
-	if (!prepared) throw new Error('E2E_N8N_USER_FOLDER is not set: run through npm test or npm run test:e2e');
-	publish(pkg.version, readFileSync(join(prepared, 'package.tgz')));
+	if (!process.env.E2E_N8N_USER_FOLDER) {
+		throw new Error('E2E_N8N_USER_FOLDER is not set: run through npm test or npm run test:e2e');
+	}
+	prepared = process.env.E2E_N8N_USER_FOLDER;
+	// Published in version order: `latest` is this build.
+	publish(readFileSync(join(RELEASES, PREVIOUS)));
+	expect(publish(readFileSync(join(prepared, 'package.tgz')))).toBe(pkg.version);
 	registry = new HttpsInterceptor(['registry.npmjs.org'], (req) => {
 		if (req.path === `/${pkg.name}`) {
 			const versions = Object.keys(published);
@@ -101,12 +100,38 @@ beforeAll(async () => {
 		return 'forward';
 	});
 	env = await registry.start();
-	// A fresh n8n without the package: its user folder has no nodes.
-	const folder = mkdtempSync(join(prepared, 'install-'));
-	n8n = new N8n(folder, await freePort(), join(folder, 'n8n.log'));
-	await n8n.start(env);
-	await n8n.setupOwner();
+	n8n = await freshN8n('install-');
 }, 180_000);
+
+/** A fresh n8n without the package (its user folder has no nodes), started and set up. */
+async function freshN8n(prefix: string, startEnv = env): Promise<N8n> {
+	const folder = mkdtempSync(join(prepared, prefix));
+	const started = new N8n(folder, await freePort(), join(folder, 'n8n.log'));
+	await started.start(startEnv);
+	await started.setupOwner();
+	return started;
+}
+
+/** The whole pipeline (every node of the package) on the embedded store: Ines's form, her lead. */
+async function captureInes(): Promise<Json> {
+	const id = await n8n.deploy(pipeline('installed', 'sqlite'), 'installed');
+	const res = await fetch(`${n8n.base}/webhook/installed`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: INES,
+	});
+	expect(res.status).toBe(200);
+	const [execution] = await n8n.waitForExecutions(id, 1);
+	expect(execution.status).toBe('success');
+	const [lead] = nodeItems(execution, 'New lead').map((i) => i.json as Json);
+	expect(lead).toMatchObject({ email: 'ines.moreau@atelier-lumiere.fr', phone: '+33612345678', country: 'FR' });
+	expect(lead.owner.id).toBe('marie@example.com');
+	expect(lead.enrichment).toBeTruthy();
+	expect(lead.score.label).toBeTruthy();
+	expect(lead.stage.history).toHaveLength(1);
+	expect(lead.sla.result).toBe('started');
+	return lead;
+}
 afterAll(async () => {
 	await n8n?.stop();
 	await registry?.stop();
@@ -174,6 +199,10 @@ it('installs through Settings > Community Nodes, survives a restart, and its nod
 	const installed = await n8n.rest<Json>('POST', '/community-packages', { name: pkg.name });
 	expect(installed).toMatchObject({ packageName: pkg.name, installedVersion: pkg.version });
 	expect((installed.installedNodes as Json[]).map((n) => n.type).sort()).toHaveLength(NODE_TYPES);
+	// The tarball carries what n8n loads: no screenshots, no compiler state (2.1 MB with them).
+	const files = execFileSync('tar', ['-tzf', '-'], { input: published[pkg.version].tarball }).toString().split('\n');
+	expect(files.filter((f) => /dist\/docs\/|\.tsbuildinfo$/.test(f))).toEqual([]);
+	expect(files).toEqual(expect.arrayContaining(['package/dist/nodes/Dedupe/Dedupe.node.js', 'package/README.md']));
 	// n8n fetched the package from "the registry" (here) and its dependencies from the real one.
 	expect(registry.requests.some((r) => r.path.endsWith('.tgz') && r.path.includes(pkg.name))).toBe(true);
 
@@ -233,28 +262,21 @@ it('installs through Settings > Community Nodes, survives a restart, and its nod
 		await editor.close();
 	}
 
-	// The whole pipeline (every node of the package) on the embedded store.
-	const id = await n8n.deploy(pipeline('installed', 'sqlite'), 'installed');
-	const res = await fetch(`${n8n.base}/webhook/installed`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: INES,
-	});
-	expect(res.status).toBe(200);
-	const [execution] = await n8n.waitForExecutions(id, 1);
-	expect(execution.status).toBe('success');
-	const [lead] = nodeItems(execution, 'New lead').map((i) => i.json as Json);
-	firstLead = lead;
-	expect(lead).toMatchObject({ email: 'ines.moreau@atelier-lumiere.fr', phone: '+33612345678', country: 'FR' });
-	expect(lead.owner.id).toBe('marie@example.com');
-	expect(lead.enrichment).toBeTruthy();
-	expect(lead.score.label).toBeTruthy();
-	expect(lead.stage.history).toHaveLength(1);
-	expect(lead.sla.result).toBe('started');
+	await captureInes();
 }, 300_000);
 
-it('upgrades through Settings > Community Nodes (Update) and keeps what the nodes remember', async () => {
-	expect(firstLead).toBeDefined();
+it('upgrades from the previous build through Settings > Community Nodes (Update) and keeps what the nodes remember', async () => {
+	// An n8n that has run the previous build: installed through the same panel, leads captured.
+	// Its state where an admin's is: the default file beside n8n's data (not the tests' shared one).
+	const ownEnv = { ...env, LEAD_MANAGEMENT_DB: '' };
+	await n8n.stop();
+	n8n = await freshN8n('upgrade-', ownEnv);
+	const stateFile = join(n8n.userFolder, '.n8n', 'lead-management.sqlite');
+	const previous = PREVIOUS.slice(`${pkg.name}-`.length, -'.tgz'.length);
+	expect(previous).not.toBe(pkg.version);
+	const old = await n8n.rest<Json>('POST', '/community-packages', { name: pkg.name, version: previous });
+	expect(old).toMatchObject({ packageName: pkg.name, installedVersion: previous });
+	const firstLead = await captureInes();
 	// A model trained before the update, and what it says of a lead.
 	const train = webhookFlow('Train before the update', 'train-before', [
 		splitOut('rows'),
@@ -280,14 +302,12 @@ it('upgrades through Settings > Community Nodes (Update) and keeps what the node
 	expect(before.score.model).toMatchObject({ name: 'upgrade-model', version: 1 });
 	expect(before.score.model.probability).toBeGreaterThan(50);
 
-	const [major, minor, patch] = String(pkg.version).split('.').map(Number);
-	const next = `${major}.${minor}.${patch + 1}`;
-	publish(next, repack(published[pkg.version].tarball, next));
-	const updated = await n8n.rest<Json>('PATCH', '/community-packages', { name: pkg.name, version: next });
-	expect(updated).toMatchObject({ packageName: pkg.name, installedVersion: next });
+	const updated = await n8n.rest<Json>('PATCH', '/community-packages', { name: pkg.name, version: pkg.version });
+	expect(updated).toMatchObject({ packageName: pkg.name, installedVersion: pkg.version });
 	await n8n.stop();
-	await n8n.start(env);
-	expect((await n8n.rest<Json[]>('GET', '/community-packages')).map((p) => p.installedVersion)).toEqual([next]);
+	await n8n.start(ownEnv);
+	expect((await n8n.rest<Json[]>('GET', '/community-packages')).map((p) => p.installedVersion)).toEqual([pkg.version]);
+	expect(existsSync(stateFile)).toBe(true);
 
 	// The same person again, from another form (the same post again would be a re-delivery, answered
 	// without a run): Dedupe still remembers her.
