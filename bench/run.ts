@@ -31,7 +31,8 @@ import { scoreLead, type ScoreConfig } from '../lib/score/points';
 import { funnelOf } from '../lib/stage/funnel';
 import { moveMany, recordPages, type MoveInput } from '../lib/stage/memory';
 import { defaultLifecycle } from '../lib/stage/stages';
-import { applyLedger, checkDue, type LedgerAction } from '../lib/sla/ledger';
+import { applyLedger, checkDue, entryPages, type LedgerAction } from '../lib/sla/ledger';
+import { slaReportOf } from '../lib/sla/report';
 import { buildPolicy, evaluateSla, parseEscalation, type PolicySpec } from '../lib/sla/policy';
 
 type Case = () => Promise<Record<string, unknown>>;
@@ -769,6 +770,12 @@ function slaDue(n: number): Case {
 			const t1 = performance.now();
 			const again = await checkDue(store, 'sla:bench', now);
 			const secondsAgain = (performance.now() - t1) / 1000;
+			// SLA Report over the whole ledger, by owner, source and policy (a page of clocks at a time).
+			const t2 = performance.now();
+			const report = slaReportOf(['owner', 'source', 'policy'], now);
+			for await (const page of entryPages(store, 'sla:bench')) for (const entry of page) report.add(entry);
+			const reportRows = report.rows().length;
+			const reportSeconds = (performance.now() - t2) / 1000;
 			store.close();
 			return {
 				name: `sla check due ledger_${n} (sqlite)`,
@@ -778,6 +785,8 @@ function slaDue(n: number): Case {
 				alerts: alerts.length,
 				secondsNoNews: secondsAgain,
 				alertsAgain: again.alerts.length,
+				reportSeconds,
+				reportRows,
 				startsPerSecond: Math.round(n / writeSeconds),
 			};
 		} finally {

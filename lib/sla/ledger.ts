@@ -221,6 +221,11 @@ export async function allEntries(store: KeyValueStore, namespace: string): Promi
 	return await allKeyedRecords<LedgerEntry>(store, namespace);
 }
 
+/** Every clock, a page at a time (the SLA report over a large ledger in bounded memory). */
+export function entryPages(store: KeyValueStore, namespace: string): AsyncIterable<LedgerEntry[]> {
+	return keyedRecordPages<LedgerEntry>(store, namespace);
+}
+
 /** Forgets leads' clocks (GDPR erasure); returns whether each had one. */
 export async function forgetClocks(store: KeyValueStore, namespace: string, leads: LeadKeys[]): Promise<boolean[]> {
 	return await transactRecords<LedgerEntry, boolean[]>(store, namespace, leads, (records) =>

@@ -31,6 +31,15 @@ function groupOf(entry: LedgerEntry, by: ReportGroup): string {
 	return typeof value === 'string' && value ? value : '(none)';
 }
 
+/** One group's tallies; first responses kept as numbers only (for the median and 90th percentile). */
+interface Tally {
+	leads: number;
+	met: number;
+	breached: number;
+	firsts: number[];
+}
+
+/** The report over every clock at once (`slaReportOf` builds it one clock at a time). */
 export function slaReport(
 	entries: Iterable<LedgerEntry>,
 	groupBy: ReportGroup[],
@@ -38,40 +47,57 @@ export function slaReport(
 	from?: number,
 	to?: number,
 ): SlaReportRow[] {
-	const evaluated: Array<{ entry: LedgerEntry; status: string; first: number | null }> = [];
-	for (const entry of entries) {
-		if (from !== undefined && entry.created_at < from) continue;
-		if (to !== undefined && entry.created_at >= to) continue;
-		const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
-		evaluated.push({ entry, status: result.status, first: result.first_response_hours });
-	}
-	const rows: SlaReportRow[] = [];
-	for (const by of groupBy) {
-		const groups = new Map<string, typeof evaluated>();
-		for (const e of evaluated) {
-			const g = groupOf(e.entry, by);
-			groups.set(g, [...(groups.get(g) ?? []), e]);
-		}
-		for (const [group, list] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-			const firsts = list
-				.map((e) => e.first)
-				.filter((x): x is number => x !== null)
-				.sort((a, b) => a - b);
-			const met = list.filter((e) => e.status === 'met').length;
-			const breached = list.filter((e) => e.status === 'breached').length;
-			rows.push({
-				group_by: by,
-				group,
-				leads: list.length,
-				responded: firsts.length,
-				met,
-				breached,
-				open: list.length - met - breached,
-				met_rate: met + breached ? round(met / (met + breached), 4) : null,
-				median_first_response_hours: round(quantile(firsts, 0.5)),
-				p90_first_response_hours: round(quantile(firsts, 0.9)),
-			});
-		}
-	}
-	return rows;
+	const report = slaReportOf(groupBy, now, from, to);
+	for (const entry of entries) report.add(entry);
+	return report.rows();
+}
+
+/**
+ * The report built one clock at a time (clocks read a page at a time from the store): each clock
+ * is evaluated once and kept only as counts and its first-response time.
+ */
+export function slaReportOf(
+	groupBy: ReportGroup[],
+	now: number,
+	from?: number,
+	to?: number,
+): { add(entry: LedgerEntry): void; rows(): SlaReportRow[] } {
+	const tallies = groupBy.map((by) => ({ by, groups: new Map<string, Tally>() }));
+	return {
+		add(entry) {
+			if (from !== undefined && entry.created_at < from) return;
+			if (to !== undefined && entry.created_at >= to) return;
+			const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
+			for (const { by, groups } of tallies) {
+				const group = groupOf(entry, by);
+				let tally = groups.get(group);
+				if (!tally) groups.set(group, (tally = { leads: 0, met: 0, breached: 0, firsts: [] }));
+				tally.leads++;
+				if (result.status === 'met') tally.met++;
+				if (result.status === 'breached') tally.breached++;
+				if (result.first_response_hours !== null) tally.firsts.push(result.first_response_hours);
+			}
+		},
+		rows() {
+			const rows: SlaReportRow[] = [];
+			for (const { by, groups } of tallies) {
+				for (const [group, t] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+					const firsts = [...t.firsts].sort((a, b) => a - b);
+					rows.push({
+						group_by: by,
+						group,
+						leads: t.leads,
+						responded: firsts.length,
+						met: t.met,
+						breached: t.breached,
+						open: t.leads - t.met - t.breached,
+						met_rate: t.met + t.breached ? round(t.met / (t.met + t.breached), 4) : null,
+						median_first_response_hours: round(quantile(firsts, 0.5)),
+						p90_first_response_hours: round(quantile(firsts, 0.9)),
+					});
+				}
+			}
+			return rows;
+		},
+	};
 }

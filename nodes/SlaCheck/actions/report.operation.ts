@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { allEntries } from '../../../lib/sla/ledger';
-import { slaReport, type ReportGroup } from '../../../lib/sla/report';
+import { entryPages } from '../../../lib/sla/ledger';
+import { slaReportOf, type ReportGroup } from '../../../lib/sla/report';
 import { dateParameter } from '../../shared/leads';
 import type { OpenedStore } from '../../shared/store';
 import type { SlaSettings } from '../config';
@@ -12,12 +12,14 @@ export async function execute(
 	store: () => Promise<OpenedStore>,
 ): Promise<INodeExecutionData[][]> {
 	const groups = (this.getNodeParameter('groupBy', 0, ['owner', 'source', 'policy']) as ReportGroup[]) ?? [];
-	const rows = slaReport(
-		await allEntries(await store(), settings.namespace),
+	const report = slaReportOf(
 		groups.length ? groups : ['policy'],
 		settings.now,
 		dateParameter(this, 'periodFrom', 'Period From'),
 		dateParameter(this, 'periodTo', 'Period To'),
 	);
+	// The clocks a page at a time: a large ledger is reported in bounded memory.
+	for await (const page of entryPages(await store(), settings.namespace)) for (const entry of page) report.add(entry);
+	const rows = report.rows();
 	return [rows.map((row) => ({ json: row as unknown as IDataObject, pairedItem: { item: 0 } }))];
 }
