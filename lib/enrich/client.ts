@@ -184,7 +184,9 @@ export async function runProvider(
 			outcomes[i] = { status: 'skipped', reason: adapter.missingInput };
 			return;
 		}
-		groups.set(key, [...(groups.get(key) ?? []), i]);
+		const group = groups.get(key);
+		if (group) group.push(i);
+		else groups.set(key, [i]);
 	});
 
 	const answers = new Map<string, { answer?: TimedAnswer; error?: ProviderError; cached: boolean }>();
