@@ -738,8 +738,12 @@ function slaCheckSpeed(n: number): Case {
 	};
 }
 
-/** SLA Check's Check Due over a ledger of `n` running clocks in SQLite (1% newly breached). */
-function slaDue(n: number): Case {
+/**
+ * SLA Check's Check Due over a ledger of `n` clocks in SQLite (1% newly breached), of which
+ * `stoppedShare` were stopped in time (followed up): the first check sees them stopped and drops
+ * them from the open index, so the second reads only the running ones.
+ */
+function slaDue(n: number, stoppedShare = 0): Case {
 	return async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'bench-sla-'));
 		try {
@@ -750,6 +754,8 @@ function slaDue(n: number): Case {
 				clock: { kind: 'calendar', schedule: '', zone: 'UTC', holidays: '' },
 				firstResponseHours: 24,
 			};
+			// As on a schedule from the first clock on: the ledger's open index is built while it is empty.
+			await checkDue(store, 'sla:bench', now);
 			const t0Write = performance.now();
 			for (let b = 0; b < n; b += 2000) {
 				const actions: Array<{ lead: { ids: string[]; emails: string[] }; action: LedgerAction }> = [];
@@ -760,6 +766,9 @@ function slaDue(n: number): Case {
 						lead: { ids: [`L${i}`], emails: [] },
 						action: { kind: 'start', policy: calendar, createdAt, lead: { owner: `o${i % 20}` } },
 					});
+					if (i % 100 !== 0 && (i % 100) / 100 < stoppedShare + 0.01) {
+						actions.push({ lead: { ids: [`L${i}`], emails: [] }, action: { kind: 'stop', at: createdAt + 60_000 } });
+					}
 				}
 				await applyLedger(store, 'sla:bench', actions);
 			}
@@ -778,7 +787,7 @@ function slaDue(n: number): Case {
 			const reportSeconds = (performance.now() - t2) / 1000;
 			store.close();
 			return {
-				name: `sla check due ledger_${n} (sqlite)`,
+				name: `sla check due ledger_${n}${stoppedShare ? ` stopped_${Math.round(stoppedShare * 100)}pct` : ''} (sqlite)`,
 				n,
 				seconds,
 				checked,
@@ -802,6 +811,7 @@ const CASES: Record<string, Case> = {
 	stageFunnel1m: stageFunnel(1_000_000),
 	slaCheck100k: slaCheckSpeed(100_000),
 	slaDue1m: slaDue(1_000_000),
+	slaDueStopped1m: slaDue(1_000_000, 0.9),
 	enrichLocal100k: enrichLocalSpeed(100_000),
 	enrichCacheSavings: enrichCacheSavings(5, 1000),
 	...(datasetsAvailable()

@@ -28,6 +28,19 @@ export interface LedgerEntry extends KeyedRecord {
 
 export const MAX_TOUCHES = 500;
 
+/**
+ * The open index: `o:<uid>` marks a clock Check Due must still look at, written in the same
+ * transaction as the clock. A clock leaves it once it is stopped and Check Due has seen it so (its
+ * status can no longer change); starting it again puts it back. So Check Due reads the open
+ * clocks, not every clock the ledger keeps for SLA Report.
+ */
+const openKey = (uid: string) => `o:${uid}`;
+/**
+ * Set once every open clock of a ledger is in the index (ledgers from before it are indexed by
+ * their first Check Due).
+ */
+const INDEXED = 'm:open-index';
+
 export type LedgerAction =
 	| {
 			kind: 'start';
@@ -70,6 +83,7 @@ export async function applyLedger(
 							existing.zone ??= action.zone;
 							records.save(existing, lead);
 						}
+						records.setKey(openKey(existing.uid), '1');
 						return { result: 'running', entry: structuredClone(existing) };
 					}
 					// A new clock, or a new one after a stopped clock (same record, fresh times).
@@ -89,8 +103,12 @@ export async function applyLedger(
 						emitted: { level: 0 },
 						alerts: [],
 					};
+					// Nothing of the stopped clock stays (its stop, assignment and zone would end the new one).
+					for (const key of Object.keys(record))
+						if (!(key in fresh)) delete (record as Partial<LedgerEntry>)[key as keyof LedgerEntry];
 					Object.assign(record, fresh);
 					records.save(record, lead);
+					records.setKey(openKey(record.uid), '1');
 					return { result: 'started', entry: structuredClone(record) };
 				}
 				const entry = records.find(lead);
@@ -168,9 +186,10 @@ export interface DueAlert {
 }
 
 /**
- * Check Due: evaluates every running clock at `now` and emits the news, each claimed in one
- * transaction (re-evaluated against what was emitted meanwhile), so overlapping checks in any
- * process emit each status and level once.
+ * Check Due: evaluates every open clock at `now` and emits the news. The clocks are read a page at
+ * a time outside any transaction; those with news, and those stopped by `now` (which leave the open
+ * index), are then claimed in transactions that evaluate them again against what was emitted
+ * meanwhile, so overlapping checks in any process emit each status and level once.
  */
 export async function checkDue(
 	store: KeyValueStore,
@@ -178,43 +197,92 @@ export async function checkDue(
 	now: number,
 	batch = 500,
 ): Promise<{ alerts: DueAlert[]; checked: number }> {
-	// The clocks are read a page at a time (a million clocks in bounded memory); only the ids of
-	// those with news are kept for the claims.
-	const candidates = new Set<string>();
+	const indexed = await store.transact(namespace, [INDEXED], (view) => view.get(INDEXED) !== undefined, now);
+	if (!indexed) await indexOpenClocks(store, namespace, now);
+	// Only the ids of clocks to claim are kept (a million open clocks in bounded memory).
+	const claims = new Set<string>();
 	let checked = 0;
-	for await (const page of keyedRecordPages<LedgerEntry>(store, namespace)) {
-		for (const entry of page) {
-			if (entry.stopped_at !== undefined && entry.stopped_at <= now && entry.emitted.status !== undefined) continue;
+	for await (const page of store.pages(namespace, 'o:')) {
+		const uids = page.map(([key]) => key.slice(2));
+		const records = await store.read(
+			namespace,
+			uids.map((uid) => `r:${uid}`),
+			now,
+		);
+		for (const uid of uids) {
+			const text = records.get(`r:${uid}`);
+			const entry = text === undefined ? undefined : (JSON.parse(text) as LedgerEntry);
+			if (!entry || settled(entry, now)) {
+				claims.add(uid); // gone, or nothing more to say: out of the index
+				continue;
+			}
 			checked++;
-			if (isNews(entry, evaluateSla(buildPolicy(entry.policy), timesOf(entry), now))) candidates.add(entry.uid);
+			const stopped = entry.stopped_at !== undefined && entry.stopped_at <= now;
+			if (stopped || isNews(entry, evaluateSla(buildPolicy(entry.policy), timesOf(entry), now))) claims.add(uid);
 		}
 	}
-	const uids = [...candidates];
 	const alerts: DueAlert[] = [];
-	for (let i = 0; i < uids.length; i += batch) {
-		const slice = uids.slice(i, i + batch);
-		const claimed = await transactRecords<LedgerEntry, DueAlert[]>(
-			store,
-			namespace,
-			slice.map((uid) => keysOfUid(uid)),
-			(records) =>
-				slice.flatMap((uid) => {
-					const key = keysOfUid(uid);
-					const entry = records.find(key);
-					if (!entry || entry.uid !== uid) return [];
-					const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
-					if (!isNews(entry, result)) return [];
+	const all = [...claims];
+	for (let i = 0; i < all.length; i += batch)
+		alerts.push(...(await claimNews(store, namespace, all.slice(i, i + batch), now)));
+	return { alerts, checked };
+}
+
+/** Whether Check Due has nothing more to say of a clock: stopped by `now`, and its result seen. */
+const settled = (entry: LedgerEntry, now: number) =>
+	entry.stopped_at !== undefined && entry.stopped_at <= now && entry.emitted.status !== undefined;
+
+/** One transaction over some open clocks: evaluated again, news claimed, settled clocks out of the index. */
+async function claimNews(store: KeyValueStore, namespace: string, uids: string[], now: number): Promise<DueAlert[]> {
+	return await transactRecords<LedgerEntry, DueAlert[]>(
+		store,
+		namespace,
+		uids.map((uid) => keysOfUid(uid)),
+		(records) => {
+			const alerts: DueAlert[] = [];
+			for (const uid of uids) {
+				const entry = records.find(keysOfUid(uid));
+				if (!entry || entry.uid !== uid || settled(entry, now)) {
+					// Forgotten, or nothing more to say.
+					records.setKey(openKey(uid), null);
+					continue;
+				}
+				const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
+				if (isNews(entry, result)) {
 					entry.emitted = { status: result.status, level: Math.max(entry.emitted.level, result.escalation_level) };
 					entry.alerts.push({ at: now, status: result.status, level: result.escalation_level });
 					if (entry.alerts.length > 50) entry.alerts.splice(0, entry.alerts.length - 50);
-					records.save(entry, key);
-					return [{ entry: structuredClone(entry), result }];
-				}),
+					records.save(entry, keysOfUid(uid));
+					alerts.push({ entry: structuredClone(entry), result });
+				}
+				// A stopped clock's result is fixed (it is measured up to the stop): seen once is enough.
+				if (entry.stopped_at !== undefined && entry.stopped_at <= now) records.setKey(openKey(uid), null);
+			}
+			return alerts;
+		},
+		now,
+	);
+}
+
+/**
+ * Builds the open index of a ledger written before it existed: every clock Check Due would still
+ * look at, a page at a time, then the mark that the index is complete. Clocks started meanwhile
+ * index themselves.
+ */
+async function indexOpenClocks(store: KeyValueStore, namespace: string, now: number): Promise<void> {
+	for await (const page of keyedRecordPages<LedgerEntry>(store, namespace)) {
+		const open = page.filter((entry) => !settled(entry, now)).map((entry) => openKey(entry.uid));
+		if (!open.length) continue;
+		await store.transact(
+			namespace,
+			[],
+			(view) => {
+				for (const key of open) view.set(key, '1');
+			},
 			now,
 		);
-		alerts.push(...claimed);
 	}
-	return { alerts, checked };
+	await store.transact(namespace, [], (view) => view.set(INDEXED, String(now)), now);
 }
 
 export async function allEntries(store: KeyValueStore, namespace: string): Promise<LedgerEntry[]> {
@@ -229,6 +297,10 @@ export function entryPages(store: KeyValueStore, namespace: string): AsyncIterab
 /** Forgets leads' clocks (GDPR erasure); returns whether each had one. */
 export async function forgetClocks(store: KeyValueStore, namespace: string, leads: LeadKeys[]): Promise<boolean[]> {
 	return await transactRecords<LedgerEntry, boolean[]>(store, namespace, leads, (records) =>
-		leads.map((lead) => !!records.remove(lead)),
+		leads.map((lead) => {
+			const removed = records.remove(lead);
+			if (removed) records.setKey(openKey(removed.uid), null);
+			return !!removed;
+		}),
 	);
 }

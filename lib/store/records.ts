@@ -119,6 +119,16 @@ export class RecordView<R extends KeyedRecord> {
 		return true;
 	}
 
+	/**
+	 * Writes (or, with null, deletes) a key of the namespace beside the records: an index the
+	 * caller keeps in the same transaction. Its prefix must not be `r:`, `i:` or `e:`.
+	 */
+	setKey(key: string, value: string | null): void {
+		if (/^[rie]:/.test(key)) throw new Error(`"${key}" is a record or pointer key`);
+		if (value === null) this.view.delete(key);
+		else this.view.set(key, value);
+	}
+
 	/** Forgets the record and every key pointing at it; returns it. */
 	remove(lead: LeadKeys): R | undefined {
 		const record = this.find(lead);

@@ -107,13 +107,15 @@ return 1`,
 	/**
 	 * Commits a key-value transaction's writes while the lock is held. ARGV after the token: triples
 	 * of op ('set' | 'del'), value, expiry in ms (0 = none) for KEYS[2..]. Keys set are added to the
-	 * namespace's key index, `<lock>:keys`.
+	 * namespace's key index, `<lock>:keys`, and keys deleted leave it.
 	 */
 	leadCommit: {
 		lua: `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 for i = 2, #KEYS do
 	local op = ARGV[(i - 2) * 3 + 2]
-	if op == 'del' then redis.call('del', KEYS[i])
+	if op == 'del' then
+		redis.call('del', KEYS[i])
+		redis.call('srem', KEYS[1] .. ':keys', KEYS[i])
 	else
 		local at = tonumber(ARGV[(i - 2) * 3 + 4])
 		if at > 0 then redis.call('set', KEYS[i], ARGV[(i - 2) * 3 + 3], 'PXAT', at)
@@ -592,6 +594,17 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 			},
 			KV_LOCK,
 		);
+	}
+
+	async read(namespace: string, keys: string[]): Promise<Map<string, string>> {
+		const unique = [...new Set(keys)];
+		const out = new Map<string, string>();
+		for (let i = 0; i < unique.length; i += 500) {
+			const chunk = unique.slice(i, i + 500);
+			const values = await this.client.mget(...chunk.map((key) => this.k(namespace, 'kv', key)));
+			chunk.forEach((key, n) => values[n] !== null && out.set(key, values[n]!));
+		}
+		return out;
 	}
 
 	async entries(namespace: string, prefix = ''): Promise<Record<string, string>> {

@@ -469,18 +469,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T, now = Date.now()): Promise<T> {
 		return this.transaction(() => {
 			const unique = [...new Set(keys)];
-			const loaded = new Map<string, string>();
-			// Bounded statement size: SQLite allows 32766 variables.
-			for (let i = 0; i < unique.length; i += 500) {
-				const chunk = unique.slice(i, i + 500);
-				const rows = this.db
-					.prepare(
-						`SELECT key, value FROM kv WHERE ns = ? AND key IN (${chunk.map(() => '?').join(',')}) AND (expires_at IS NULL OR expires_at > ?)`,
-					)
-					.all(namespace, ...chunk, now) as Array<{ key: string; value: string }>;
-				for (const row of rows) loaded.set(row.key, row.value);
-			}
-			const view = new BufferedView(unique, loaded);
+			const view = new BufferedView(unique, this.readKeys(namespace, unique, now));
 			const out = fn(view);
 			const put = this.statement(
 				'INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
@@ -494,6 +483,24 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 				this.db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
 			return out;
 		});
+	}
+
+	/** Live values of keys, 500 per statement (SQLite allows 32766 variables). */
+	private readKeys(namespace: string, keys: string[], now: number): Map<string, string> {
+		const loaded = new Map<string, string>();
+		for (let i = 0; i < keys.length; i += 500) {
+			const chunk = keys.slice(i, i + 500);
+			const rows = this.statement(
+				`SELECT key, value FROM kv WHERE ns = ? AND key IN (${chunk.map(() => '?').join(',')}) AND (expires_at IS NULL OR expires_at > ?)`,
+				true,
+			).all(namespace, ...chunk, now) as unknown as Array<[string, string]>;
+			for (const [key, value] of rows) loaded.set(key, value);
+		}
+		return loaded;
+	}
+
+	async read(namespace: string, keys: string[], now = Date.now()): Promise<Map<string, string>> {
+		return this.readKeys(namespace, [...new Set(keys)], now);
 	}
 
 	async entries(namespace: string, prefix = '', now = Date.now()): Promise<Record<string, string>> {

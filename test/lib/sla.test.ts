@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { activeMs, addWorkingMs, businessClock, calendarClock, dueAt, workingMs } from '../../lib/sla/clock';
-import { allEntries, applyLedger, checkDue, entryPages, type LedgerAction } from '../../lib/sla/ledger';
+import { allEntries, applyLedger, checkDue, entryPages, forgetClocks, type LedgerAction } from '../../lib/sla/ledger';
 import { buildPolicy, evaluateSla, parseEscalation, type PolicySpec } from '../../lib/sla/policy';
 import { firstStop, mergePauses, readChanges, readCurrent } from '../../lib/sla/pauses';
 import { slaReport, slaReportOf } from '../../lib/sla/report';
+import { RedisStore } from '../../lib/store/redis';
 import { SqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore } from '../../lib/store/types';
 import { startRedis } from '../helpers/redisServer';
@@ -358,6 +359,104 @@ describe('the SLA ledger', () => {
 				p90_first_response_hours: 1,
 			},
 		]);
+	});
+});
+
+describe('Check Due reads the open clocks', () => {
+	const kinds: Array<
+		[string, () => Promise<{ store: KeyValueStore & { close(): unknown }; stop?: () => Promise<void> }>]
+	> = [
+		['SQLite', async () => ({ store: new SqliteStore(':memory:') })],
+		[
+			'Redis',
+			async () => {
+				const server = await startRedis();
+				return {
+					store: await RedisStore.open({ host: '127.0.0.1', port: server.port, keyPrefix: 'sla-open:' }),
+					stop: () => server.stop(),
+				};
+			},
+		],
+	];
+	const openClocks = async (store: KeyValueStore, ns: string) => Object.keys(await store.entries(ns, 'o:')).sort();
+	// (in key order on SQLite, in Redis's scan order there)
+	const news = (r: Awaited<ReturnType<typeof checkDue>>) =>
+		r.alerts.map((a) => [a.entry.uid, a.result.status]).sort(([a], [b]) => (a < b ? -1 : 1));
+
+	it.each(kinds)(
+		'%s: a stopped clock leaves the index once Check Due has seen it; started again or forgotten, the index follows',
+		async (_, make) => {
+			const { store, stop } = await make();
+			try {
+				const ns = 'sla:open';
+				await startClocks(store, ns, 3);
+				expect(await openClocks(store, ns)).toEqual(['o:i:L0', 'o:i:L1', 'o:i:L2']);
+				// L0 is answered within its 4 h and stopped; L1 and L2 are not.
+				await applyLedger(store, ns, [
+					{ lead: lead('L0'), action: { kind: 'touch', at: monday9 + H } },
+					{ lead: lead('L0'), action: { kind: 'stop', at: monday9 + H } },
+				]);
+				let due = await checkDue(store, ns, monday9 + 4.5 * H);
+				expect(news(due)).toEqual([
+					['i:L1', 'breached'],
+					['i:L2', 'breached'],
+				]);
+				expect(due.checked).toBe(3);
+				expect(await openClocks(store, ns)).toEqual(['o:i:L1', 'o:i:L2']);
+				// L1 stopped after its breach was sent: the next check drops it without evaluating it.
+				await applyLedger(store, ns, [{ lead: lead('L1'), action: { kind: 'stop', at: monday9 + 5 * H } }]);
+				due = await checkDue(store, ns, monday9 + 5.5 * H);
+				expect(due.checked).toBe(1);
+				expect(await openClocks(store, ns)).toEqual(['o:i:L2']);
+				// L0 comes back (a new clock on the same record): nothing of the stopped clock stays (its
+				// stop used to, so the new clock was born stopped and never alerted), in the index, and its
+				// breach is news.
+				const [again] = await applyLedger(store, ns, [
+					{
+						lead: lead('L0'),
+						action: { kind: 'start', policy: spec(), createdAt: monday9 + 24 * H, lead: { owner: 'bo' } },
+					},
+				]);
+				expect(again.result).toBe('started');
+				expect(again.entry).not.toHaveProperty('stopped_at');
+				expect(again.entry!.touches).toEqual([]);
+				expect(await openClocks(store, ns)).toEqual(['o:i:L0', 'o:i:L2']);
+				due = await checkDue(store, ns, monday9 + 29 * H);
+				expect(news(due)).toContainEqual(['i:L0', 'breached']);
+				// Forgotten: out of the ledger and of the index.
+				expect(await forgetClocks(store, ns, [lead('L2')])).toEqual([true]);
+				expect(await openClocks(store, ns)).toEqual(['o:i:L0']);
+			} finally {
+				await store.close();
+				await stop?.();
+			}
+		},
+	);
+
+	it('a ledger written before the index is indexed by its first Check Due, which emits as before', async () => {
+		const store = new SqliteStore(':memory:');
+		const ns = 'sla:before-index';
+		await startClocks(store, ns, 3);
+		await applyLedger(store, ns, [
+			{ lead: lead('L0'), action: { kind: 'touch', at: monday9 + H } },
+			{ lead: lead('L0'), action: { kind: 'stop', at: monday9 + H } },
+		]);
+		// What an earlier release left: the clocks, no index and no mark.
+		const index = Object.keys(await store.entries(ns, 'o:'));
+		expect(index).toHaveLength(3);
+		await store.transact(ns, [], (view) => index.forEach((k) => view.delete(k)));
+		expect(await store.entries(ns, 'o:')).toEqual({});
+		const due = await checkDue(store, ns, monday9 + 4.5 * H);
+		expect(news(due)).toEqual([
+			['i:L1', 'breached'],
+			['i:L2', 'breached'],
+		]);
+		expect(due.checked).toBe(3);
+		expect(Object.keys(await store.entries(ns, 'm:'))).toEqual(['m:open-index']);
+		expect(Object.keys(await store.entries(ns, 'o:')).sort()).toEqual(['o:i:L1', 'o:i:L2']);
+		// Nothing new since: the next check says nothing.
+		expect(news(await checkDue(store, ns, monday9 + 4.6 * H))).toEqual([]);
+		store.close();
 	});
 });
 

@@ -163,6 +163,16 @@ describe('key-value transactions', () => {
 				expect(await store.transact('ns', ['n:x:old'], (view) => view.get('n:x:old'))).toBeUndefined();
 				expect(await store.entries('ns', 'n:')).toEqual({ 'n:x:new': '7' });
 				await store.transact('ns', [], (view) => view.delete('a'));
+				if (store instanceof RedisStore) {
+					// A deleted key leaves the namespace's key index too (pages and entries walk it), at once.
+					const internals = store as unknown as {
+						client: { smembers(key: string): Promise<string[]> };
+						kvIndex(ns: string): string;
+					};
+					const indexed = await internals.client.smembers(internals.kvIndex('ns'));
+					expect(indexed.filter((k) => k.endsWith(':a'))).toEqual([]);
+					expect(indexed.filter((k) => k.endsWith(':n:x:new'))).toHaveLength(1);
+				}
 				expect(await store.entries('ns')).toEqual({ 'n:x:new': '7' });
 				expect(await store.clearKeys('ns')).toBeGreaterThanOrEqual(1);
 				expect(await store.entries('ns')).toEqual({});
