@@ -309,6 +309,30 @@ it('upgrades from the previous build through Settings > Community Nodes (Update)
 	expect((await n8n.rest<Json[]>('GET', '/community-packages')).map((p) => p.installedVersion)).toEqual([pkg.version]);
 	expect(existsSync(stateFile)).toBe(true);
 
+	// A week past her first-response target, before anything else touches her clock: Check Due
+	// finds it although the previous build kept no index of open clocks (the first check builds
+	// it), and says so once.
+	const checkDue = webhookFlow('Check Due after the upgrade', 'due-after', [
+		{
+			name: 'Check Due',
+			type: `${pkg.name}.slaCheck`,
+			parameters: { operation: 'due', outputMode: 'single', options: { now: '={{ $json.body.now }}' } },
+		},
+	]);
+	await n8n.deploy(checkDue, 'due-after');
+	const weekLater = new Date(Date.parse(firstLead.sla.due_at) + 7 * 86_400_000).toISOString();
+	const [overdue] = await post(n8n.base, 'due-after', { now: weekLater });
+	expect(overdue).toMatchObject({ email: firstLead.email, sla: { status: 'breached', newly: 'breached' } });
+	const secondCheck = await fetch(`${n8n.base}/webhook/due-after`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ now: weekLater }),
+	});
+	// (n8n answers a last node without items with a message, not a list)
+	expect(await secondCheck.json()).not.toEqual(
+		expect.arrayContaining([expect.objectContaining({ email: firstLead.email })]),
+	);
+
 	// The same person again, from another form (the same post again would be a re-delivery, answered
 	// without a run): Dedupe still remembers her.
 	const workflows = await n8n.api<{ data: Json[] }>('GET', '/workflows');
