@@ -57,6 +57,13 @@ export const FORGET_SQL = `SELECT record_id, keys, seen_at FROM dedupe_records W
 	UNION SELECT record_id FROM dedupe_records INDEXED BY dedupe_records_canonical WHERE ns = ?1 AND canonical_id =
 		(SELECT canonical_id FROM dedupe_records WHERE ns = ?1 AND record_id = ?2))`;
 
+/**
+ * Deletes the expired keys (every 200 key-value transactions), through the partial index of the
+ * keys that expire: without it, a walk of every key (a million-clock SLA ledger included), in the
+ * middle of a commit that holds n8n's event loop.
+ */
+export const PURGE_EXPIRED_SQL = 'DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?';
+
 /** The lead memory's schema version (PRAGMA user_version): 2 has per-key recency and first sightings. */
 const MEMORY_SCHEMA = 2;
 
@@ -183,6 +190,8 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		this.db.exec(`CREATE TABLE IF NOT EXISTS kv (
 			ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER,
 			PRIMARY KEY (ns, key)) WITHOUT ROWID`);
+		// Only the keys that expire (Route's period counters): the purge reads them, not every key.
+		this.db.exec('CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL');
 		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_counts (ns TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`);
 		this.transaction(() => migrateLeadMemory(this.db));
 	}
@@ -479,8 +488,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 				if (w.value === null) del.run(namespace, key);
 				else put.run(namespace, key, w.value, w.expiresAt ?? null);
 			}
-			if (++this.kvTransactions % 200 === 0)
-				this.db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
+			if (++this.kvTransactions % 200 === 0) this.statement(PURGE_EXPIRED_SQL).run(now);
 			return out;
 		});
 	}

@@ -13,6 +13,7 @@ import {
 	FORGET_SQL,
 	JOIN_CLUSTER_SQL,
 	openSqliteStore,
+	PURGE_EXPIRED_SQL,
 	SqliteStore,
 } from '../../lib/store/sqlite';
 import { IDENTITY_KEY_CANDIDATES, type KeyValueStore } from '../../lib/store/types';
@@ -256,6 +257,17 @@ describe('SqliteStore lead memory look-ups', () => {
 			for (const d of reads) expect(d).toMatch(/\(ns=\? AND (canonical_id|record_id)=\?\)$/);
 			expect(steps.filter((d) => /SCAN dedupe_/.test(d))).toEqual([]);
 		}
+		raw.close();
+	});
+	it('purges expired keys through the index of keys that expire, not a walk of every key', () => {
+		const path = join(dir, 'plan-purge.sqlite');
+		new SqliteStore(path).close();
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+		const raw = new DatabaseSync(path);
+		const steps = (raw.prepare(`EXPLAIN QUERY PLAN ${PURGE_EXPIRED_SQL}`).all(0) as Array<{ detail: string }>).map(
+			(r) => r.detail,
+		);
+		expect(steps).toEqual([expect.stringMatching(/^SEARCH kv USING (COVERING )?INDEX kv_expiry \(expires_at/)]);
 		raw.close();
 	});
 	it('a role mailbox shared by 100,000 remembered leads is no key; a shared personal mailbox brings a bounded number of candidates', async () => {
