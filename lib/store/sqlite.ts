@@ -113,6 +113,9 @@ function migrateLeadMemory(db: DatabaseSyncType): void {
 	db.exec(`PRAGMA user_version = ${MEMORY_SCHEMA}`);
 }
 
+/** Records evicted per transaction when the retention catches up (about 65 ms each at a million). */
+const RETENTION_STEP = 2000;
+
 /** Beyond this much write-ahead log, a commit checkpoints it itself. */
 const WAL_LIMIT_BYTES = 256 * 1024 * 1024;
 
@@ -253,6 +256,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		retention: Retention,
 		now = Date.now(),
 	): Promise<RecallResult> {
+		await this.catchUpRetention(namespace, retention, now);
 		return this.transaction(() => this.recallOne(namespace, lead, decide, retention, now));
 	}
 
@@ -263,6 +267,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		now = Date.now(),
 	): Promise<RecallResult[]> {
 		if (!leads.length) return [];
+		await this.catchUpRetention(namespace, retention, now);
 		return this.transaction(() =>
 			leads.map(({ lead, decide }) => this.recallOne(namespace, lead, decide, retention, now)),
 		);
@@ -354,19 +359,40 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		return stmt;
 	}
 
-	private applyRetention(namespace: string, retention: Retention, now: number): void {
-		if (retention.maxAgeMs > 0) this.deleteRecords(namespace, 'seen_at < ?', [now - retention.maxAgeMs]);
+	/**
+	 * Evicts what the retention no longer keeps a bounded number of records per transaction,
+	 * letting n8n's event loop run between them, before a look-up: a large eviction (Max Entries
+	 * lowered, Max Age set on an old memory) took one transaction that held n8n for half a minute
+	 * at a million records. What is left for the look-up's own transaction is at most a few records.
+	 */
+	private async catchUpRetention(namespace: string, retention: Retention, now: number): Promise<void> {
+		if (!(retention.maxAgeMs > 0) && !(retention.maxEntries > 0)) return;
+		while (this.transaction(() => this.applyRetention(namespace, retention, now, RETENTION_STEP)) >= RETENTION_STEP)
+			await new Promise((resolve) => setImmediate(resolve));
+	}
+
+	/** Evicts expired records, then the oldest beyond Max Entries (at most `limit` of each); returns how many. */
+	private applyRetention(namespace: string, retention: Retention, now: number, limit = Infinity): number {
+		let removed = 0;
+		if (retention.maxAgeMs > 0) {
+			removed += this.deleteRecords(
+				namespace,
+				`seen_at < ? ORDER BY seen_at${Number.isFinite(limit) ? ` LIMIT ${limit}` : ''}`,
+				[now - retention.maxAgeMs],
+			);
+		}
 		if (retention.maxEntries > 0) {
 			// Evict the oldest, making room for the record about to be added: never refuse to work when full.
-			const excess = this.recordCount(namespace) - retention.maxEntries + 1;
+			const excess = Math.min(limit, this.recordCount(namespace) - retention.maxEntries + 1);
 			if (excess > 0) {
-				this.deleteRecords(
+				removed += this.deleteRecords(
 					namespace,
 					`record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, record_id ASC LIMIT ?)`,
 					[namespace, excess],
 				);
 			}
 		}
+		return removed;
 	}
 
 	private deleteRecords(namespace: string, where: string, params: Array<string | number>): number {

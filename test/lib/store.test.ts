@@ -270,6 +270,39 @@ describe('SqliteStore lead memory look-ups', () => {
 		expect(steps).toEqual([expect.stringMatching(/^SEARCH kv USING (COVERING )?INDEX kv_expiry \(expires_at/)]);
 		raw.close();
 	});
+	it.each([
+		['Max Entries lowered', { maxEntries: 10, maxAgeMs: 0 }, 10],
+		['Max Age set on an old memory', { maxEntries: 0, maxAgeMs: 60_000 }, 1],
+	])(
+		'%s: the eviction runs a bounded number of records per transaction, letting other work run between them',
+		async (_, retention, left) => {
+			const store = new SqliteStore(join(dir, `evict-${left}.sqlite`));
+			const decideNo = () => ({ match: false, score: 0, fields: [] });
+			const then = Date.now() - 3_600_000;
+			for (let start = 0; start < 10_000; start += 5000) {
+				const chunk = Array.from({ length: 5000 }, (_, k) => ({
+					lead: { recordId: `old${start + k}`, ...keysOf({ email: `person${start + k}@d${start + k}.example` }) },
+					decide: decideNo,
+				}));
+				await store.recallMany('evict', chunk, none, then);
+			}
+			// Turns of n8n's event loop while one look-up evicts 10,000 records.
+			let turns = 0;
+			let running = true;
+			const tick = () => {
+				if (!running) return;
+				turns++;
+				setImmediate(tick);
+			};
+			setImmediate(tick);
+			await store.recall('evict', { recordId: 'new', ...keysOf({ email: 'new@d.example' }) }, decideNo, retention);
+			running = false;
+			expect(await store.count('evict')).toBe(left);
+			// 2,000 per transaction: the loop ran between them (it ran not once when all went in one).
+			expect(turns).toBeGreaterThanOrEqual(4);
+			await store.close();
+		},
+	);
 	it('a role mailbox shared by 100,000 remembered leads is no key; a shared personal mailbox brings a bounded number of candidates', async () => {
 		const store = new SqliteStore(join(dir, 'flood.sqlite'));
 		const decideNo = () => ({ match: false, score: 0, fields: [] });
