@@ -58,11 +58,13 @@ export const FORGET_SQL = `SELECT record_id, keys, seen_at FROM dedupe_records W
 		(SELECT canonical_id FROM dedupe_records WHERE ns = ?1 AND record_id = ?2))`;
 
 /**
- * Deletes the expired keys (every 200 key-value transactions), through the partial index of the
- * keys that expire: without it, a walk of every key (a million-clock SLA ledger included), in the
- * middle of a commit that holds n8n's event loop.
+ * Deletes expired keys (every 200 key-value transactions), at most 5,000 at a time, found through
+ * the partial index of the keys that expire: without it, a walk of every key (a million-clock SLA
+ * ledger included), in the middle of a commit that holds n8n's event loop. Expired keys left for
+ * the next purge are never read (every read checks the expiry).
  */
-export const PURGE_EXPIRED_SQL = 'DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?';
+export const PURGE_EXPIRED_SQL = `DELETE FROM kv WHERE (ns, key) IN
+	(SELECT ns, key FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT 5000)`;
 
 /** The lead memory's schema version (PRAGMA user_version): 2 has per-key recency and first sightings. */
 const MEMORY_SCHEMA = 2;

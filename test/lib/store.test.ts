@@ -259,15 +259,27 @@ describe('SqliteStore lead memory look-ups', () => {
 		}
 		raw.close();
 	});
-	it('purges expired keys through the index of keys that expire, not a walk of every key', () => {
+	it('purges expired keys through the index of keys that expire, not a walk of every key', async () => {
 		const path = join(dir, 'plan-purge.sqlite');
-		new SqliteStore(path).close();
+		const store = new SqliteStore(path);
+		await store.transact('ns', [], (view) => {
+			for (let i = 0; i < 6000; i++) view.set(`c:${i}`, 'x', 1);
+			view.set('kept', 'x');
+		});
+		for (let i = 0; i < 199; i++) await store.transact('ns', [], () => undefined);
+		await store.close();
 		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
 		const raw = new DatabaseSync(path);
+		// One purge (at the 200th transaction): 5,000 of the 6,000 expired keys, the rest left for the next.
+		expect(raw.prepare('SELECT COUNT(*) AS n FROM kv').get()).toEqual({ n: 1001 });
 		const steps = (raw.prepare(`EXPLAIN QUERY PLAN ${PURGE_EXPIRED_SQL}`).all(0) as Array<{ detail: string }>).map(
 			(r) => r.detail,
 		);
-		expect(steps).toEqual([expect.stringMatching(/^SEARCH kv USING (COVERING )?INDEX kv_expiry \(expires_at/)]);
+		// The expired keys through the index of those that expire, each deleted by its primary key.
+		const reads = steps.filter((d) => /kv/.test(d));
+		expect(reads).toHaveLength(2);
+		expect(reads).toContainEqual(expect.stringMatching(/^SEARCH kv USING (COVERING )?INDEX kv_expiry \(expires_at/));
+		expect(reads).toContainEqual('SEARCH kv USING PRIMARY KEY (ns=? AND key=?)');
 		raw.close();
 	});
 	it.each([
