@@ -230,6 +230,9 @@ export async function connectRedis(c: RedisConnection): Promise<Client> {
  * (`SET NX PX`, renewed while the work goes on) and every write checks the lock's token in the
  * same script: a worker that stalled past the lock's expiry cannot write over a newer state.
  */
+/** Records evicted per lock when the retention catches up. */
+const RETENTION_STEP = 2000;
+
 export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	private readonly lockTtlMs: number;
 	private readonly lockWaitMs: number;
@@ -336,6 +339,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		now = Date.now(),
 	): Promise<RecallResult[]> {
 		if (!leads.length) return [];
+		await this.catchUpRetention(namespace, retention, now);
 		return await this.locked(namespace, async (token, lock) => {
 			// Writes are fenced scripts sent without waiting: the connection keeps them in order, so
 			// the next lead's reads see them. All are checked before the lock is released.
@@ -486,6 +490,40 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				count -= await this.deleteRecords(namespace, await this.client.zrange(age, 0, excess - 1), token, lock, write);
 			count++;
 		};
+	}
+
+	/**
+	 * A large eviction (Max Entries lowered, Max Age set on an old memory) in steps of at most
+	 * `RETENTION_STEP` records, each under its own lock: read whole, a million-record memory asked
+	 * Redis for every record in one command and parsed them all in n8n's memory. What is left for
+	 * the look-up's own transaction is less than a step. Checked without the lock first (one or two
+	 * reads), so a memory with nothing to evict pays no extra lock.
+	 */
+	private async catchUpRetention(namespace: string, retention: Retention, now: number): Promise<void> {
+		if (!(retention.maxAgeMs > 0) && !(retention.maxEntries > 0)) return;
+		while ((await this.evictable(namespace, retention, now)).length >= RETENTION_STEP)
+			await this.deleting(namespace, () => this.evictable(namespace, retention, now));
+	}
+
+	/** Up to `RETENTION_STEP` records the retention no longer keeps: expired first, then the oldest past Max Entries. */
+	private async evictable(namespace: string, retention: Retention, now: number): Promise<string[]> {
+		const age = this.k(namespace, 'age');
+		if (retention.maxAgeMs > 0) {
+			const old = await this.client.zrangebyscore(
+				age,
+				'-inf',
+				`(${now - retention.maxAgeMs}`,
+				'LIMIT',
+				0,
+				RETENTION_STEP,
+			);
+			if (old.length) return old;
+		}
+		if (retention.maxEntries > 0) {
+			const excess = (await this.client.zcard(age)) - retention.maxEntries;
+			if (excess > 0) return await this.client.zrange(age, 0, Math.min(excess, RETENTION_STEP) - 1);
+		}
+		return [];
 	}
 
 	/** Deletes records with their index entries, each in one fenced script. */
