@@ -588,8 +588,15 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		return await this.forget(namespace, [...new Set(canonicals)]);
 	}
 
+	/** Forgets every remembered lead, `RETENTION_STEP` at a time (each step under its own lock). */
 	async clear(namespace: string): Promise<number> {
-		return await this.deleting(namespace, async () => await this.client.zrange(this.k(namespace, 'age'), 0, -1));
+		let cleared = 0;
+		let step: number;
+		do {
+			step = await this.deleting(namespace, () => this.client.zrange(this.k(namespace, 'age'), 0, RETENTION_STEP - 1));
+			cleared += step;
+		} while (step >= RETENTION_STEP);
+		return cleared;
 	}
 
 	async count(namespace: string): Promise<number> {

@@ -99,6 +99,21 @@ describe('RedisStore', () => {
 		expect(await store.count('evict')).toBe(left);
 		expect(steps.reduce((a, b) => a + b, 0)).toBe(10_001 - left);
 		expect(Math.max(...steps)).toBeLessThanOrEqual(2000);
+		if (left === 10) {
+			// Clear goes the same way.
+			await store.recallMany(
+				'evict',
+				Array.from({ length: 4990 }, (_, k) => ({
+					lead: { recordId: `more${k}`, keys: [`e:m${k}@d.example`], values: {} },
+					decide: decideNo,
+				})),
+				{ maxEntries: 0, maxAgeMs: 0 },
+			);
+			steps.length = 0;
+			expect(await store.clear('evict')).toBe(5000);
+			expect(steps).toEqual([2000, 2000, 1000]);
+			expect(await store.count('evict')).toBe(0);
+		}
 		await store.close();
 	});
 	it('shares and reopens connections', async () => {
