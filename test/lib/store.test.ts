@@ -315,6 +315,40 @@ describe('SqliteStore lead memory look-ups', () => {
 			await store.close();
 		},
 	);
+	it('Clear Memory goes a bounded number of rows per transaction, letting other work run between them', async () => {
+		const store = new SqliteStore(join(dir, 'clear-steps.sqlite'));
+		const decideNo = () => ({ match: false, score: 0, fields: [] });
+		for (let start = 0; start < 25_000; start += 5000) {
+			const chunk = Array.from({ length: 5000 }, (_, k) => ({
+				lead: { recordId: `c${start + k}`, ...keysOf({ email: `person${start + k}@d${start + k}.example` }) },
+				decide: decideNo,
+			}));
+			await store.recallMany('clear', chunk, none);
+		}
+		let turns = 0;
+		let running = true;
+		const tick = () => {
+			if (!running) return;
+			turns++;
+			setImmediate(tick);
+		};
+		setImmediate(tick);
+		expect(await store.clear('clear')).toBe(25_000);
+		running = false;
+		expect(await store.count('clear')).toBe(0);
+		// 10,000 rows of each table per transaction: the loop ran between them.
+		expect(turns).toBeGreaterThanOrEqual(2);
+		// And the memory works again from nothing.
+		const [again] = await store.recallMany(
+			'clear',
+			[{ lead: { recordId: 'c1', ...keysOf({ email: 'person1@d1.example' }) }, decide: decideNo }],
+			none,
+		);
+		expect(again.duplicateOf).toBeUndefined();
+		expect(again.repeat).toBeUndefined();
+		expect(await store.count('clear')).toBe(1);
+		await store.close();
+	});
 	it('a role mailbox shared by 100,000 remembered leads is no key; a shared personal mailbox brings a bounded number of candidates', async () => {
 		const store = new SqliteStore(join(dir, 'flood.sqlite'));
 		const decideNo = () => ({ match: false, score: 0, fields: [] });
