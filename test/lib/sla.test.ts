@@ -431,6 +431,7 @@ describe('Check Due reads the open clocks', () => {
 				await stop?.();
 			}
 		},
+		30_000,
 	);
 
 	it('a ledger written before the index is indexed by its first Check Due, which emits as before', async () => {
@@ -490,7 +491,7 @@ describe('SLA Report over a large ledger', () => {
 		]);
 		expect(rows[2].met + rows[2].breached + rows[2].open).toBe(5000);
 		store.close();
-	});
+	}, 60_000);
 });
 
 describe('Check Due exactly once across processes', () => {

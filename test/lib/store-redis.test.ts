@@ -77,45 +77,49 @@ describe('RedisStore', () => {
 	it.each([
 		['Max Entries lowered', { maxEntries: 10, maxAgeMs: 0 }, 10],
 		['Max Age set on an old memory', { maxEntries: 0, maxAgeMs: 60_000 }, 1],
-	])('%s: a large eviction goes 2,000 records at a time, never all in one read', async (_, retention, left) => {
-		const store = await open(`evict-${left}:`);
-		const decideNo = () => ({ match: false, score: 0, fields: [] });
-		const then = Date.now() - 3_600_000;
-		for (let start = 0; start < 10_000; start += 5000) {
-			const chunk = Array.from({ length: 5000 }, (_, k) => ({
-				lead: { recordId: `old${start + k}`, keys: [`e:p${start + k}@d.example`], values: { email: 'x' } },
-				decide: decideNo,
-			}));
-			await store.recallMany('evict', chunk, { maxEntries: 0, maxAgeMs: 0 }, then);
-		}
-		const steps: number[] = [];
-		const internals = store as unknown as { deleteRecords(ns: string, ids: string[]): Promise<number> };
-		const original = internals.deleteRecords.bind(store);
-		internals.deleteRecords = async (ns: string, ids: string[], ...rest: unknown[]) => {
-			steps.push(ids.length);
-			return await (original as (...a: unknown[]) => Promise<number>)(ns, ids, ...rest);
-		};
-		await store.recall('evict', { recordId: 'new', keys: ['e:new@d.example'], values: {} }, decideNo, retention);
-		expect(await store.count('evict')).toBe(left);
-		expect(steps.reduce((a, b) => a + b, 0)).toBe(10_001 - left);
-		expect(Math.max(...steps)).toBeLessThanOrEqual(2000);
-		if (left === 10) {
-			// Clear goes the same way.
-			await store.recallMany(
-				'evict',
-				Array.from({ length: 4990 }, (_, k) => ({
-					lead: { recordId: `more${k}`, keys: [`e:m${k}@d.example`], values: {} },
+	])(
+		'%s: a large eviction goes 2,000 records at a time, never all in one read',
+		async (_, retention, left) => {
+			const store = await open(`evict-${left}:`);
+			const decideNo = () => ({ match: false, score: 0, fields: [] });
+			const then = Date.now() - 3_600_000;
+			for (let start = 0; start < 10_000; start += 5000) {
+				const chunk = Array.from({ length: 5000 }, (_, k) => ({
+					lead: { recordId: `old${start + k}`, keys: [`e:p${start + k}@d.example`], values: { email: 'x' } },
 					decide: decideNo,
-				})),
-				{ maxEntries: 0, maxAgeMs: 0 },
-			);
-			steps.length = 0;
-			expect(await store.clear('evict')).toBe(5000);
-			expect(steps).toEqual([2000, 2000, 1000]);
-			expect(await store.count('evict')).toBe(0);
-		}
-		await store.close();
-	});
+				}));
+				await store.recallMany('evict', chunk, { maxEntries: 0, maxAgeMs: 0 }, then);
+			}
+			const steps: number[] = [];
+			const internals = store as unknown as { deleteRecords(ns: string, ids: string[]): Promise<number> };
+			const original = internals.deleteRecords.bind(store);
+			internals.deleteRecords = async (ns: string, ids: string[], ...rest: unknown[]) => {
+				steps.push(ids.length);
+				return await (original as (...a: unknown[]) => Promise<number>)(ns, ids, ...rest);
+			};
+			await store.recall('evict', { recordId: 'new', keys: ['e:new@d.example'], values: {} }, decideNo, retention);
+			expect(await store.count('evict')).toBe(left);
+			expect(steps.reduce((a, b) => a + b, 0)).toBe(10_001 - left);
+			expect(Math.max(...steps)).toBeLessThanOrEqual(2000);
+			if (left === 10) {
+				// Clear goes the same way.
+				await store.recallMany(
+					'evict',
+					Array.from({ length: 4990 }, (_, k) => ({
+						lead: { recordId: `more${k}`, keys: [`e:m${k}@d.example`], values: {} },
+						decide: decideNo,
+					})),
+					{ maxEntries: 0, maxAgeMs: 0 },
+				);
+				steps.length = 0;
+				expect(await store.clear('evict')).toBe(5000);
+				expect(steps).toEqual([2000, 2000, 1000]);
+				expect(await store.count('evict')).toBe(0);
+			}
+			await store.close();
+		},
+		60_000,
+	);
 	it('shares and reopens connections', async () => {
 		const opts = { host: '127.0.0.1', port: server.port, password: 't3st-pass', keyPrefix: 'shared:' };
 		const a = await openRedisStore(opts);

@@ -314,6 +314,7 @@ describe('SqliteStore lead memory look-ups', () => {
 			expect(turns).toBeGreaterThanOrEqual(4);
 			await store.close();
 		},
+		60_000,
 	);
 	it('Clear Memory goes a bounded number of rows per transaction, letting other work run between them', async () => {
 		const store = new SqliteStore(join(dir, 'clear-steps.sqlite'));
@@ -348,7 +349,7 @@ describe('SqliteStore lead memory look-ups', () => {
 		expect(again.repeat).toBeUndefined();
 		expect(await store.count('clear')).toBe(1);
 		await store.close();
-	});
+	}, 60_000);
 	it('a role mailbox shared by 100,000 remembered leads is no key; a shared personal mailbox brings a bounded number of candidates', async () => {
 		const store = new SqliteStore(join(dir, 'flood.sqlite'));
 		const decideNo = () => ({ match: false, score: 0, fields: [] });
