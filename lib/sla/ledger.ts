@@ -4,7 +4,14 @@
  * escalation level rose since the last check, exactly once per level even when checks overlap in
  * several processes: the change is claimed in one transaction that re-reads what was emitted.
  */
-import { allKeyedRecords, keyedRecordPages, transactRecords, type KeyedRecord, type LeadKeys } from '../store/records';
+import {
+	allKeyedRecords,
+	keyedRecordPages,
+	recordKey,
+	transactRecords,
+	type KeyedRecord,
+	type LeadKeys,
+} from '../store/records';
 import type { KeyValueStore } from '../store/types';
 import type { Pause } from './clock';
 import { buildPolicy, evaluateSla, type PolicySpec, type SlaResult, type SlaStatus } from './policy';
@@ -206,19 +213,19 @@ export async function checkDue(
 		const uids = page.map(([key]) => key.slice(2));
 		const records = await store.read(
 			namespace,
-			uids.map((uid) => `r:${uid}`),
+			uids.map((uid) => recordKey(uid)),
 			now,
 		);
 		for (const uid of uids) {
-			const text = records.get(`r:${uid}`);
+			const text = records.get(recordKey(uid));
 			const entry = text === undefined ? undefined : (JSON.parse(text) as LedgerEntry);
 			if (!entry || settled(entry, now)) {
 				claims.add(uid); // gone, or nothing more to say: out of the index
 				continue;
 			}
 			checked++;
-			const stopped = entry.stopped_at !== undefined && entry.stopped_at <= now;
-			if (stopped || isNews(entry, evaluateSla(buildPolicy(entry.policy), timesOf(entry), now))) claims.add(uid);
+			if (stoppedBy(entry, now) || isNews(entry, evaluateSla(buildPolicy(entry.policy), timesOf(entry), now)))
+				claims.add(uid);
 		}
 	}
 	const alerts: DueAlert[] = [];
@@ -229,8 +236,10 @@ export async function checkDue(
 }
 
 /** Whether Check Due has nothing more to say of a clock: stopped by `now`, and its result seen. */
-const settled = (entry: LedgerEntry, now: number) =>
-	entry.stopped_at !== undefined && entry.stopped_at <= now && entry.emitted.status !== undefined;
+const settled = (entry: LedgerEntry, now: number) => stoppedBy(entry, now) && entry.emitted.status !== undefined;
+
+/** Stopped by `now`: its result is measured up to the stop and no longer changes. */
+const stoppedBy = (entry: LedgerEntry, now: number) => entry.stopped_at !== undefined && entry.stopped_at <= now;
 
 /** One transaction over some open clocks: evaluated again, news claimed, settled clocks out of the index. */
 async function claimNews(store: KeyValueStore, namespace: string, uids: string[], now: number): Promise<DueAlert[]> {
@@ -256,7 +265,7 @@ async function claimNews(store: KeyValueStore, namespace: string, uids: string[]
 					alerts.push({ entry: structuredClone(entry), result });
 				}
 				// A stopped clock's result is fixed (it is measured up to the stop): seen once is enough.
-				if (entry.stopped_at !== undefined && entry.stopped_at <= now) records.setKey(openKey(uid), null);
+				if (stoppedBy(entry, now)) records.setKey(openKey(uid), null);
 			}
 			return alerts;
 		},

@@ -223,6 +223,9 @@ export async function connectRedis(c: RedisConnection): Promise<Client> {
 	return client;
 }
 
+/** Records evicted per lock when the retention catches up. */
+const RETENTION_STEP = 2000;
+
 /**
  * State in Redis, for n8n queue mode where executions run on workers on several hosts. All keys of
  * a namespace share one hash tag (`{namespace}`), so the scripts work on a Redis Cluster too.
@@ -230,9 +233,6 @@ export async function connectRedis(c: RedisConnection): Promise<Client> {
  * (`SET NX PX`, renewed while the work goes on) and every write checks the lock's token in the
  * same script: a worker that stalled past the lock's expiry cannot write over a newer state.
  */
-/** Records evicted per lock when the retention catches up. */
-const RETENTION_STEP = 2000;
-
 export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	private readonly lockTtlMs: number;
 	private readonly lockWaitMs: number;
@@ -613,12 +613,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 			namespace,
 			async (token, lock, lost) => {
 				const unique = [...new Set(keys)];
-				const loaded = new Map<string, string>();
-				if (unique.length) {
-					const values = await this.client.mget(...unique.map((key) => this.k(namespace, 'kv', key)));
-					unique.forEach((key, i) => values[i] !== null && loaded.set(key, values[i]!));
-				}
-				const view = new BufferedView(unique, loaded);
+				const view = new BufferedView(unique, await this.read(namespace, unique));
 				const out = fn(view);
 				if (view.writes.size) {
 					const writeKeys: string[] = [];

@@ -372,15 +372,38 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	 */
 	private async catchUpRetention(namespace: string, retention: Retention, now: number): Promise<void> {
 		if (!(retention.maxAgeMs > 0) && !(retention.maxEntries > 0)) return;
-		while (this.transaction(() => this.applyRetention(namespace, retention, now, RETENTION_STEP)) >= RETENTION_STEP)
+		while (this.evictableStep(namespace, retention, now)) {
+			this.transaction(() => this.applyRetention(namespace, retention, now, RETENTION_STEP));
 			await new Promise((resolve) => setImmediate(resolve));
+		}
 	}
 
-	/** Evicts expired records, then the oldest beyond Max Entries (at most `limit` of each); returns how many. */
-	private applyRetention(namespace: string, retention: Retention, now: number, limit = Infinity): number {
-		let removed = 0;
+	/**
+	 * Whether at least `RETENTION_STEP` records are due for eviction, read outside any transaction
+	 * (an index range and the counter row), so a look-up with little to evict takes no extra write
+	 * lock: the few left go in its own transaction.
+	 */
+	private evictableStep(namespace: string, retention: Retention, now: number): boolean {
 		if (retention.maxAgeMs > 0) {
-			removed += this.deleteRecords(
+			const [expired] = this.statement(
+				`SELECT COUNT(*) FROM (SELECT 1 FROM dedupe_records WHERE ns = ? AND seen_at < ? LIMIT ${RETENTION_STEP})`,
+				true,
+			).get(namespace, now - retention.maxAgeMs) as unknown as [number];
+			if (Number(expired) >= RETENTION_STEP) return true;
+		}
+		if (retention.maxEntries > 0) {
+			let row = this.statement('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as { n: number } | undefined;
+			// A file from before the counter row: counted once, in a transaction.
+			if (!row) row = { n: this.transaction(() => this.recordCount(namespace)) };
+			if (Number(row.n) - retention.maxEntries >= RETENTION_STEP) return true;
+		}
+		return false;
+	}
+
+	/** Evicts expired records, then the oldest beyond Max Entries (at most `limit` of each). */
+	private applyRetention(namespace: string, retention: Retention, now: number, limit = Infinity): void {
+		if (retention.maxAgeMs > 0) {
+			this.deleteRecords(
 				namespace,
 				`seen_at < ? ORDER BY seen_at${Number.isFinite(limit) ? ` LIMIT ${limit}` : ''}`,
 				[now - retention.maxAgeMs],
@@ -390,14 +413,13 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			// Evict the oldest, making room for the record about to be added: never refuse to work when full.
 			const excess = Math.min(limit, this.recordCount(namespace) - retention.maxEntries + 1);
 			if (excess > 0) {
-				removed += this.deleteRecords(
+				this.deleteRecords(
 					namespace,
 					`record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, record_id ASC LIMIT ?)`,
 					[namespace, excess],
 				);
 			}
 		}
-		return removed;
 	}
 
 	private deleteRecords(namespace: string, where: string, params: Array<string | number>): number {
