@@ -8,10 +8,10 @@ import { allEntries, applyLedger, checkDue, entryPages, forgetClocks, type Ledge
 import { buildPolicy, evaluateSla, parseEscalation, type PolicySpec } from '../../lib/sla/policy';
 import { firstStop, mergePauses, readChanges, readCurrent } from '../../lib/sla/pauses';
 import { slaReport, slaReportOf } from '../../lib/sla/report';
-import { RedisStore } from '../../lib/store/redis';
 import { SqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore } from '../../lib/store/types';
 import { startRedis } from '../helpers/redisServer';
+import { kvStoreKinds } from '../helpers/stores';
 
 const run = promisify(execFile);
 let dir: string;
@@ -363,21 +363,7 @@ describe('the SLA ledger', () => {
 });
 
 describe('Check Due reads the open clocks', () => {
-	const kinds: Array<
-		[string, () => Promise<{ store: KeyValueStore & { close(): unknown }; stop?: () => Promise<void> }>]
-	> = [
-		['SQLite', async () => ({ store: new SqliteStore(':memory:') })],
-		[
-			'Redis',
-			async () => {
-				const server = await startRedis();
-				return {
-					store: await RedisStore.open({ host: '127.0.0.1', port: server.port, keyPrefix: 'sla-open:' }),
-					stop: () => server.stop(),
-				};
-			},
-		],
-	];
+	const kinds = kvStoreKinds('sla-open:');
 	const openClocks = async (store: KeyValueStore, ns: string) => Object.keys(await store.entries(ns, 'o:')).sort();
 	// (in key order on SQLite, in Redis's scan order there)
 	const news = (r: Awaited<ReturnType<typeof checkDue>>) =>

@@ -17,7 +17,7 @@ import {
 	SqliteStore,
 } from '../../lib/store/sqlite';
 import { IDENTITY_KEY_CANDIDATES, type KeyValueStore } from '../../lib/store/types';
-import { startRedis } from '../helpers/redisServer';
+import { kvStoreKinds } from '../helpers/stores';
 
 const run = promisify(execFile);
 let dir: string;
@@ -124,21 +124,7 @@ describe('SqliteStore lead memory count', () => {
 });
 
 describe('key-value transactions', () => {
-	const kinds: Array<
-		[string, () => Promise<{ store: KeyValueStore & { close(): Promise<void> }; stop?: () => Promise<void> }>]
-	> = [
-		['SQLite', async () => ({ store: new SqliteStore(':memory:') })],
-		[
-			'Redis',
-			async () => {
-				const server = await startRedis();
-				return {
-					store: await RedisStore.open({ host: '127.0.0.1', port: server.port, keyPrefix: 'kv-test:' }),
-					stop: () => server.stop(),
-				};
-			},
-		],
-	];
+	const kinds = kvStoreKinds('kv-test:');
 	it.each(kinds)(
 		'%s: reads what earlier transactions wrote, forgets expired keys, lists by prefix and clears',
 		async (_, open) => {
@@ -224,6 +210,32 @@ describe('SqliteStore lead memory look-ups', () => {
 		const values = prepareLead(lead, DEFAULT_SOURCES);
 		return { values, keys: blockingKeys(values, LEAD_FIELDS) };
 	};
+	const decideNo = () => ({ match: false, score: 0, fields: [] });
+	/** `n` people with an email each (`<prefix><i>` ids), remembered 5,000 per execution. */
+	const rememberMany = async (store: SqliteStore, ns: string, prefix: string, n: number, now?: number) => {
+		for (let start = 0; start < n; start += 5000) {
+			const chunk = Array.from({ length: Math.min(5000, n - start) }, (_, k) => ({
+				lead: { recordId: `${prefix}${start + k}`, ...keysOf({ email: `person${start + k}@d${start + k}.example` }) },
+				decide: decideNo,
+			}));
+			await store.recallMany(ns, chunk, none, now);
+		}
+	};
+	/** Counts turns of the event loop (other work getting to run) until the returned stop is called. */
+	const loopTurns = () => {
+		let turns = 0;
+		let running = true;
+		const tick = () => {
+			if (!running) return;
+			turns++;
+			setImmediate(tick);
+		};
+		setImmediate(tick);
+		return () => {
+			running = false;
+			return turns;
+		};
+	};
 	it('reads every key through its own index range, whatever the number of keys', () => {
 		const path = join(dir, 'plan.sqlite');
 		new SqliteStore(path).close();
@@ -289,26 +301,11 @@ describe('SqliteStore lead memory look-ups', () => {
 		'%s: the eviction runs a bounded number of records per transaction, letting other work run between them',
 		async (_, retention, left) => {
 			const store = new SqliteStore(join(dir, `evict-${left}.sqlite`));
-			const decideNo = () => ({ match: false, score: 0, fields: [] });
-			const then = Date.now() - 3_600_000;
-			for (let start = 0; start < 10_000; start += 5000) {
-				const chunk = Array.from({ length: 5000 }, (_, k) => ({
-					lead: { recordId: `old${start + k}`, ...keysOf({ email: `person${start + k}@d${start + k}.example` }) },
-					decide: decideNo,
-				}));
-				await store.recallMany('evict', chunk, none, then);
-			}
+			await rememberMany(store, 'evict', 'old', 10_000, Date.now() - 3_600_000);
 			// Turns of n8n's event loop while one look-up evicts 10,000 records.
-			let turns = 0;
-			let running = true;
-			const tick = () => {
-				if (!running) return;
-				turns++;
-				setImmediate(tick);
-			};
-			setImmediate(tick);
+			const stop = loopTurns();
 			await store.recall('evict', { recordId: 'new', ...keysOf({ email: 'new@d.example' }) }, decideNo, retention);
-			running = false;
+			const turns = stop();
 			expect(await store.count('evict')).toBe(left);
 			// 2,000 per transaction: the loop ran between them (it ran not once when all went in one).
 			expect(turns).toBeGreaterThanOrEqual(4);
@@ -318,24 +315,10 @@ describe('SqliteStore lead memory look-ups', () => {
 	);
 	it('Clear Memory goes a bounded number of rows per transaction, letting other work run between them', async () => {
 		const store = new SqliteStore(join(dir, 'clear-steps.sqlite'));
-		const decideNo = () => ({ match: false, score: 0, fields: [] });
-		for (let start = 0; start < 25_000; start += 5000) {
-			const chunk = Array.from({ length: 5000 }, (_, k) => ({
-				lead: { recordId: `c${start + k}`, ...keysOf({ email: `person${start + k}@d${start + k}.example` }) },
-				decide: decideNo,
-			}));
-			await store.recallMany('clear', chunk, none);
-		}
-		let turns = 0;
-		let running = true;
-		const tick = () => {
-			if (!running) return;
-			turns++;
-			setImmediate(tick);
-		};
-		setImmediate(tick);
+		await rememberMany(store, 'clear', 'c', 25_000);
+		const stop = loopTurns();
 		expect(await store.clear('clear')).toBe(25_000);
-		running = false;
+		const turns = stop();
 		expect(await store.count('clear')).toBe(0);
 		// 10,000 rows of each table per transaction: the loop ran between them.
 		expect(turns).toBeGreaterThanOrEqual(2);
@@ -352,7 +335,6 @@ describe('SqliteStore lead memory look-ups', () => {
 	}, 60_000);
 	it('a role mailbox shared by 100,000 remembered leads is no key; a shared personal mailbox brings a bounded number of candidates', async () => {
 		const store = new SqliteStore(join(dir, 'flood.sqlite'));
-		const decideNo = () => ({ match: false, score: 0, fields: [] });
 		for (let start = 0; start < 100_000; start += 5000) {
 			const chunk = Array.from({ length: 5000 }, (_, k) => {
 				const i = start + k;
