@@ -323,13 +323,8 @@ it('upgrades from the previous build through Settings > Community Nodes (Update)
 	const weekLater = new Date(Date.parse(firstLead.sla.due_at) + 7 * 86_400_000).toISOString();
 	const [overdue] = await post(n8n.base, 'due-after', { now: weekLater });
 	expect(overdue).toMatchObject({ email: firstLead.email, sla: { status: 'breached', newly: 'breached' } });
-	const secondCheck = await fetch(`${n8n.base}/webhook/due-after`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ now: weekLater }),
-	});
 	// (n8n answers a last node without items with a message, not a list)
-	expect(await secondCheck.json()).not.toEqual(
+	expect(await post(n8n.base, 'due-after', { now: weekLater })).not.toEqual(
 		expect.arrayContaining([expect.objectContaining({ email: firstLead.email })]),
 	);
 
