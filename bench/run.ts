@@ -24,7 +24,7 @@ import { startRedis } from '../test/helpers/redisServer';
 import { startN8nForTests } from '../test/e2e/n8n';
 import { datasetsAvailable, DATASETS_DIR, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from './datasets';
 import { seededRandom } from '../lib/dedupe/learn';
-import { syntheticLeads } from './synthetic';
+import { syntheticLeads, syntheticPerson } from './synthetic';
 import { formTraffic } from './traffic';
 import { predict, readOutcome, trainModel } from '../lib/score/model';
 import { scoreLead, type ScoreConfig } from '../lib/score/points';
@@ -183,18 +183,19 @@ function readWhole(path: string): void {
 	}
 }
 
-/** A remembered person of one of four shapes: email only, phone only, both, or neither (name and company). */
-function personOfShape(i: number): Record<string, unknown> {
-	const first = ['anna', 'bruno', 'chiara', 'dmitri', 'emeka', 'fatima', 'gustav', 'hana', 'ivan', 'julia'][i % 10];
-	const last = `${['okon', 'lind', 'mor', 'cast', 'naka', 'petr', 'fisch'][i % 7]}${(i * 7919) % 100003}`;
-	const company = `company${(i * 31) % 50021}`;
+/**
+ * A remembered person of one of four shapes: email only, phone only, both, or neither (name and
+ * company), named as `syntheticLeads` names people (a company per 20 people at every size).
+ */
+function personOfShape(i: number, people: number): Record<string, unknown> {
+	const { first, last, company } = syntheticPerson(i, people);
 	const shape = i % 4;
 	return {
 		id: `p-${i}`,
 		first_name: first,
 		last_name: last,
 		company,
-		email: shape === 0 || shape === 2 ? `${first}.${last}@${company}.example` : null,
+		email: shape === 0 || shape === 2 ? `${first}.${last}.${i}@${company}.example` : null,
 		phone: shape === 1 || shape === 2 ? `+1415${String(1_000_000 + i).slice(-7)}` : null,
 	};
 }
@@ -212,7 +213,9 @@ function memoryLookups(remembered: number): Case {
 		const none = { maxEntries: 0, maxAgeMs: 0 };
 		const f0 = performance.now();
 		// BENCH_MEMORY_FILE keeps a filled memory between runs (it is copied, never written).
-		const kept = process.env.BENCH_MEMORY_FILE ? `${process.env.BENCH_MEMORY_FILE}.${remembered}` : undefined;
+		const kept = process.env.BENCH_MEMORY_FILE
+			? `${process.env.BENCH_MEMORY_FILE}.people2-schema3.${remembered}`
+			: undefined;
 		if (kept && existsSync(kept)) {
 			copyFileSync(kept, path);
 			// A copy may share the kept file's blocks without being in the OS cache, unlike a file the
@@ -223,7 +226,7 @@ function memoryLookups(remembered: number): Case {
 		if (!kept || !existsSync(kept)) {
 			for (let i = 0; i < remembered; i += 5000) {
 				await dedupeAgainstMemory(
-					Array.from({ length: Math.min(5000, remembered - i) }, (_, k) => personOfShape(i + k)),
+					Array.from({ length: Math.min(5000, remembered - i) }, (_, k) => personOfShape(i + k, remembered)),
 					config,
 					store,
 					'bench',
@@ -242,7 +245,7 @@ function memoryLookups(remembered: number): Case {
 		store = new SqliteStore(path);
 		// Spread over the whole memory, each shape a quarter (person i has shape i % 4).
 		const returning = Array.from({ length: 10_000 }, (_, k) => {
-			const p = personOfShape(Math.floor((k * remembered) / 10_000 / 4) * 4 + (k % 4));
+			const p = personOfShape(Math.floor((k * remembered) / 10_000 / 4) * 4 + (k % 4), remembered);
 			return {
 				...p,
 				id: `again-${k}`,
@@ -250,7 +253,18 @@ function memoryLookups(remembered: number): Case {
 				phone: typeof p.phone === 'string' ? `(415) ${p.phone.slice(5, 8)}-${p.phone.slice(8)}` : null,
 			};
 		});
+		// Candidates compared per look-up: the same at both sizes when the data is alike.
+		let compared = 0;
+		const recallMany = store.recallMany.bind(store);
+		store.recallMany = (ns, leads, retention, now) =>
+			recallMany(
+				ns,
+				leads.map(({ lead, decide }) => ({ lead, decide: (c) => (compared++, decide(c)) })),
+				retention,
+				now,
+			);
 		const t0 = performance.now();
+		const cpu0 = process.cpuUsage();
 		let found = 0;
 		for (let i = 0; i < returning.length; i += 100) {
 			found += (
@@ -264,6 +278,7 @@ function memoryLookups(remembered: number): Case {
 			).duplicates.length;
 		}
 		const seconds = (performance.now() - t0) / 1000;
+		const cpu = process.cpuUsage(cpu0);
 		await store.close();
 		rmSync(dir, { recursive: true, force: true });
 		return {
@@ -272,6 +287,9 @@ function memoryLookups(remembered: number): Case {
 			seconds,
 			lookupsPerSecond: Math.round(returning.length / seconds),
 			found,
+			// Time on the CPU (this process, its threads included): steadier than `seconds` on a shared machine.
+			cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+			candidatesPerLookup: Math.round((compared / returning.length) * 100) / 100,
 			fillSeconds: Math.round(fillSeconds),
 		};
 	};

@@ -99,6 +99,21 @@ const NICKNAMES: Record<string, string> = {
 	barbara: 'barb',
 };
 
+/**
+ * One person of a memory of `people` (the same person for the same `i`), named like
+ * `syntheticLeads` names people: first names common or made of syllables, surnames of three
+ * syllables (so their sounds vary as real ones do), about one company per 20 people whatever
+ * the memory's size (colleagues exist at every size, in the same proportion).
+ */
+export function syntheticPerson(i: number, people: number): { first: string; last: string; company: string } {
+	const pr = rng(i * 7919 + 17);
+	const syl = () => SYL[Math.floor(pr() * SYL.length)];
+	const first = pr() < 0.5 ? FIRST[Math.floor(pr() * FIRST.length)] : syl() + syl();
+	const last = syl() + syl() + syl();
+	const companyNo = Math.floor(pr() * Math.max(50, Math.ceil(people / 20)));
+	return { first, last, company: `${SYL[companyNo % 30]}${SYL[Math.floor(companyNo / 30) % 30]}${companyNo}` };
+}
+
 /** One typo: two neighbouring letters swapped, or one dropped (names of four letters or more). */
 function typo(name: string, at: number): string {
 	if (name.length < 4) return name;

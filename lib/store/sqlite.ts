@@ -24,7 +24,7 @@ import { DEFAULT_STORE_FILE } from './path';
 type SqliteModule = typeof import('node:sqlite');
 
 /**
- * The most recent holders of each key, each key read through its own range of the
+ * The row ids of the most recent holders of each key, each key read through its own range of the
  * (ns, key, seen_at) primary key: one subquery per key, its limit written into the statement
  * (with a bound LIMIT, SQLite sorts instead of stopping early, several times slower).
  * Parameters: ?1 the namespace, then one per key.
@@ -33,9 +33,18 @@ export function candidatesSql(keys: string[]): string {
 	return keys
 		.map(
 			(key, i) =>
-				`SELECT record_id FROM (SELECT record_id FROM dedupe_keys WHERE ns = ?1 AND key = ?${i + 2} ORDER BY seen_at DESC LIMIT ${candidateLimit(key)})`,
+				`SELECT rid FROM (SELECT rid FROM dedupe_keys WHERE ns = ?1 AND key = ?${i + 2} ORDER BY seen_at DESC LIMIT ${candidateLimit(key)})`,
 		)
 		.join(' UNION ALL ');
+}
+
+/**
+ * The candidates' records: each record once (a lead usually shares several keys with its
+ * duplicate), read by row id. Parameters as `candidatesSql`.
+ */
+export function candidateRecordsSql(keys: string[]): string {
+	return `SELECT r.record_id, r.canonical_id, r.vals, r.seen_at FROM (SELECT DISTINCT rid FROM (${candidatesSql(keys)})) AS k
+		CROSS JOIN dedupe_records AS r ON r.rid = k.rid`;
 }
 
 /**
@@ -51,7 +60,7 @@ export const JOIN_CLUSTER_SQL =
  * for, and the records of its own canonical lead. Each part reads an index range (an OR of the
  * three read the whole namespace).
  */
-export const FORGET_SQL = `SELECT record_id, keys, seen_at FROM dedupe_records WHERE ns = ?1 AND record_id IN (
+export const FORGET_SQL = `SELECT rid, keys, seen_at FROM dedupe_records WHERE ns = ?1 AND record_id IN (
 	SELECT ?2
 	UNION SELECT record_id FROM dedupe_records INDEXED BY dedupe_records_canonical WHERE ns = ?1 AND canonical_id = ?2
 	UNION SELECT record_id FROM dedupe_records INDEXED BY dedupe_records_canonical WHERE ns = ?1 AND canonical_id =
@@ -66,28 +75,41 @@ export const FORGET_SQL = `SELECT record_id, keys, seen_at FROM dedupe_records W
 export const PURGE_EXPIRED_SQL = `DELETE FROM kv WHERE (ns, key) IN
 	(SELECT ns, key FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT 5000)`;
 
-/** The lead memory's schema version (PRAGMA user_version): 2 has per-key recency and first sightings. */
-const MEMORY_SCHEMA = 2;
+/**
+ * The lead memory's schema version (PRAGMA user_version): 2 has per-key recency and first
+ * sightings; 3 keeps records in a rowid table that key rows point at by row id.
+ */
+const MEMORY_SCHEMA = 3;
+
+const exists = (db: DatabaseSyncType, table: string) =>
+	!!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
 
 /**
- * Creates the lead memory's tables (version 2), or brings a file from version 1 up to date: there,
- * key rows had no time (so a key's recent holders could not be read in order) and a secondary
- * index per key row; records had no first sighting. Now each record lists its own keys (so its key
- * rows are deleted by primary key) and records are clustered by (ns, record_id). Runs in a
- * transaction, so concurrent processes opening one file migrate it once.
+ * Creates the lead memory's tables (version 3), or brings an older file up to date. Runs in a
+ * transaction, so concurrent processes opening one file migrate it once. Rebuilding a version 2
+ * memory takes about 15 s per million remembered leads, once.
  */
 function migrateLeadMemory(db: DatabaseSyncType): void {
 	const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
 	if (version >= MEMORY_SCHEMA) return;
-	const exists = (table: string) =>
-		!!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
-	const legacy = exists('dedupe_records');
+	if (version < 2) migrateToV2(db);
+	migrateToV3(db);
+	db.exec(`PRAGMA user_version = ${MEMORY_SCHEMA}`);
+}
+
+/**
+ * Version 1 to 2: there, key rows had no time (so a key's recent holders could not be read in
+ * order) and a secondary index per key row; records had no first sighting. In version 2 each
+ * record lists its own keys (so its key rows are deleted by primary key).
+ */
+function migrateToV2(db: DatabaseSyncType): void {
+	const legacy = exists(db, 'dedupe_records');
 	if (legacy) {
 		db.exec('ALTER TABLE dedupe_records RENAME TO dedupe_records_v1');
 		db.exec('DROP INDEX IF EXISTS dedupe_records_age');
 		db.exec('DROP INDEX IF EXISTS dedupe_records_canonical');
 	}
-	if (exists('dedupe_keys')) {
+	if (exists(db, 'dedupe_keys')) {
 		db.exec('ALTER TABLE dedupe_keys RENAME TO dedupe_keys_v1');
 		db.exec('DROP INDEX IF EXISTS dedupe_keys_record');
 	}
@@ -95,8 +117,6 @@ function migrateLeadMemory(db: DatabaseSyncType): void {
 		ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL, vals TEXT NOT NULL,
 		seen_at INTEGER NOT NULL, first_seen_at INTEGER NOT NULL, keys TEXT NOT NULL,
 		PRIMARY KEY (ns, record_id)) WITHOUT ROWID`);
-	db.exec('CREATE INDEX dedupe_records_age ON dedupe_records (ns, seen_at)');
-	db.exec('CREATE INDEX dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
 	db.exec(`CREATE TABLE dedupe_keys (
 		ns TEXT NOT NULL, key TEXT NOT NULL, seen_at INTEGER NOT NULL, record_id TEXT NOT NULL,
 		PRIMARY KEY (ns, key, seen_at, record_id)) WITHOUT ROWID`);
@@ -105,15 +125,49 @@ function migrateLeadMemory(db: DatabaseSyncType): void {
 			SELECT r.ns, r.record_id, r.canonical_id, r.vals, r.seen_at, r.seen_at,
 				COALESCE((SELECT json_group_array(k.key) FROM dedupe_keys_v1 k WHERE k.ns = r.ns AND k.record_id = r.record_id), '[]')
 			FROM dedupe_records_v1 r`);
-		if (exists('dedupe_keys_v1')) {
+		if (exists(db, 'dedupe_keys_v1')) {
 			db.exec(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id)
 				SELECT k.ns, k.key, r.seen_at, k.record_id FROM dedupe_keys_v1 k JOIN dedupe_records_v1 r ON r.ns = k.ns AND r.record_id = k.record_id`);
 		}
 		db.exec('DROP TABLE dedupe_records_v1');
 	}
 	db.exec('DROP TABLE IF EXISTS dedupe_keys_v1');
-	db.exec(`PRAGMA user_version = ${MEMORY_SCHEMA}`);
 }
+
+/**
+ * Version 2 to 3. Version 2 clustered the records, whole, by (ns, record_id) in a WITHOUT ROWID
+ * table; rows of 300-500 bytes there put only a few per interior page (SQLite advises rows under
+ * a twentieth of a page), so at a million records the tree was six levels deep with 21 MB of
+ * interior pages, and every candidate read several pages outside SQLite's cache. Records now live
+ * in a rowid table (interior pages of row ids only: under 1 MB at a million), key rows point at
+ * them by row id, and (ns, record_id) is a narrow unique index. Row ids are never reused
+ * (AUTOINCREMENT), so a key row can never point at another lead's record. Records are copied
+ * oldest first, so row ids follow the age order, as they do for new records.
+ */
+function migrateToV3(db: DatabaseSyncType): void {
+	db.exec('ALTER TABLE dedupe_records RENAME TO dedupe_records_v2');
+	db.exec('ALTER TABLE dedupe_keys RENAME TO dedupe_keys_v2');
+	db.exec('DROP INDEX IF EXISTS dedupe_records_age');
+	db.exec('DROP INDEX IF EXISTS dedupe_records_canonical');
+	db.exec(`CREATE TABLE dedupe_records (
+		rid INTEGER PRIMARY KEY AUTOINCREMENT, ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL,
+		vals TEXT NOT NULL, seen_at INTEGER NOT NULL, first_seen_at INTEGER NOT NULL, keys TEXT NOT NULL)`);
+	db.exec('CREATE UNIQUE INDEX dedupe_records_id ON dedupe_records (ns, record_id)');
+	db.exec('CREATE INDEX dedupe_records_age ON dedupe_records (ns, seen_at)');
+	db.exec('CREATE INDEX dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
+	db.exec(`CREATE TABLE dedupe_keys (
+		ns TEXT NOT NULL, key TEXT NOT NULL, seen_at INTEGER NOT NULL, rid INTEGER NOT NULL,
+		PRIMARY KEY (ns, key, seen_at, rid)) WITHOUT ROWID`);
+	db.exec(`INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys)
+		SELECT ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys FROM dedupe_records_v2 ORDER BY seen_at, ns, record_id`);
+	db.exec(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, rid)
+		SELECT k.ns, k.key, k.seen_at, r.rid FROM dedupe_keys_v2 k JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id`);
+	db.exec('DROP TABLE dedupe_keys_v2');
+	db.exec('DROP TABLE dedupe_records_v2');
+}
+
+/** A record as eviction and Forget read it: its row id, its keys (JSON) and when it was last seen. */
+type RecordRow = { rid: number | bigint; keys: string; seen_at: number };
 
 /** Records evicted per transaction when the retention catches up (about 65 ms each at a million). */
 const RETENTION_STEP = 2000;
@@ -237,13 +291,11 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	 * Remembered records sharing a key with the lead: for each key, its most recent holders
 	 * (`candidateLimit`), so a look-up costs the same with a thousand or a million remembered
 	 * leads, and a value shared by thousands of leads (a switchboard phone) brings no more
-	 * candidates than any other. Two statements: the ids, then their records.
+	 * candidates than any other. One statement: each key's row ids, then each record once.
 	 */
 	private candidates(namespace: string, keys: string[]): RememberedLead[] {
 		if (!keys.length) return [];
-		const sql = `SELECT DISTINCT r.record_id, r.canonical_id, r.vals, r.seen_at FROM (${candidatesSql(keys)}) AS k
-			CROSS JOIN dedupe_records AS r ON r.ns = ?1 AND r.record_id = k.record_id`;
-		const rows = this.statement(sql, true).all(namespace, ...keys) as unknown as Array<
+		const rows = this.statement(candidateRecordsSql(keys), true).all(namespace, ...keys) as unknown as Array<
 			[string, string, string, number]
 		>;
 		return rows.map(([recordId, canonicalId, vals, seenAt]) => ({
@@ -289,21 +341,20 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		this.applyRetention(namespace, retention, now);
 		const keys = [...new Set(lead.keys)];
 		const known = this.statement(
-			'SELECT canonical_id, first_seen_at, keys, seen_at FROM dedupe_records WHERE ns = ? AND record_id = ?',
+			'SELECT rid, canonical_id, first_seen_at, keys, seen_at FROM dedupe_records WHERE ns = ? AND record_id = ?',
 			true,
-		).get(namespace, lead.recordId) as [string, number, string, number] | undefined;
+		).get(namespace, lead.recordId) as [number, string, number, string, number] | undefined;
 		if (known) {
 			// The same lead again (a re-delivery, a retried execution): refreshed, not compared.
-			const [canonicalId, firstSeenAt, oldKeys, seenAt] = known;
-			this.deleteKeys(namespace, lead.recordId, oldKeys, seenAt);
-			this.statement('UPDATE dedupe_records SET vals = ?, seen_at = ?, keys = ? WHERE ns = ? AND record_id = ?').run(
+			const [rid, canonicalId, firstSeenAt, oldKeys, seenAt] = known;
+			this.deleteKeys(namespace, rid, oldKeys, seenAt);
+			this.statement('UPDATE dedupe_records SET vals = ?, seen_at = ?, keys = ? WHERE rid = ?').run(
 				JSON.stringify(lead.values),
 				now,
 				JSON.stringify(keys),
-				namespace,
-				lead.recordId,
+				rid,
 			);
-			this.insertKeys(namespace, lead.recordId, keys, now);
+			this.insertKeys(namespace, rid, keys, now);
 			return { repeat: { canonicalId, firstSeenAt: Number(firstSeenAt) } };
 		}
 		const found = bestCandidate(this.candidates(namespace, keys), decide);
@@ -315,10 +366,10 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		// Remember this record too (under the lead it duplicates), so later variants match it.
 		const canonical = best.duplicateOf?.canonicalId ?? lead.recordId;
 		this.addCount(namespace, 1);
-		this.statement(
+		const { lastInsertRowid } = this.statement(
 			'INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys) VALUES (?, ?, ?, ?, ?, ?, ?)',
 		).run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now, now, JSON.stringify(keys));
-		this.insertKeys(namespace, lead.recordId, keys, now);
+		this.insertKeys(namespace, Number(lastInsertRowid), keys, now);
 		return best;
 	}
 
@@ -333,21 +384,21 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	/** A record's key rows, in one statement. */
-	private insertKeys(namespace: string, recordId: string, keys: string[], now: number): void {
+	private insertKeys(namespace: string, rid: number, keys: string[], now: number): void {
 		if (!keys.length) return;
 		const values = keys.map((_, i) => `(?1, ?${i + 4}, ?2, ?3)`).join(', ');
-		this.statement(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, record_id) VALUES ${values}`).run(
+		this.statement(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, rid) VALUES ${values}`).run(
 			namespace,
 			now,
-			recordId,
+			rid,
 			...keys,
 		);
 	}
 
 	/** A record's key rows, found by primary key from the keys the record lists. */
-	private deleteKeys(namespace: string, recordId: string, keysJson: string, seenAt: number): void {
-		const del = this.statement('DELETE FROM dedupe_keys WHERE ns = ? AND key = ? AND seen_at = ? AND record_id = ?');
-		for (const key of JSON.parse(keysJson) as string[]) del.run(namespace, key, seenAt, recordId);
+	private deleteKeys(namespace: string, rid: number, keysJson: string, seenAt: number): void {
+		const del = this.statement('DELETE FROM dedupe_keys WHERE ns = ? AND key = ? AND seen_at = ? AND rid = ?');
+		for (const key of JSON.parse(keysJson) as string[]) del.run(namespace, key, seenAt, rid);
 	}
 
 	private readonly statements = new Map<string, StatementSync>();
@@ -403,11 +454,9 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	/** Evicts expired records, then the oldest beyond Max Entries (at most `limit` of each). */
 	private applyRetention(namespace: string, retention: Retention, now: number, limit = Infinity): void {
 		if (retention.maxAgeMs > 0) {
-			this.deleteRecords(
-				namespace,
-				`seen_at < ? ORDER BY seen_at${Number.isFinite(limit) ? ` LIMIT ${limit}` : ''}`,
-				[now - retention.maxAgeMs],
-			);
+			this.deleteRecords(namespace, `seen_at < ? ORDER BY seen_at${Number.isFinite(limit) ? ` LIMIT ${limit}` : ''}`, [
+				now - retention.maxAgeMs,
+			]);
 		}
 		if (retention.maxEntries > 0) {
 			// Evict the oldest, making room for the record about to be added: never refuse to work when full.
@@ -415,7 +464,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			if (excess > 0) {
 				this.deleteRecords(
 					namespace,
-					`record_id IN (SELECT record_id FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, record_id ASC LIMIT ?)`,
+					`rid IN (SELECT rid FROM dedupe_records WHERE ns = ? ORDER BY seen_at ASC, rid ASC LIMIT ?)`,
 					[namespace, excess],
 				);
 			}
@@ -425,21 +474,21 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	private deleteRecords(namespace: string, where: string, params: Array<string | number>): number {
 		return this.deleteRows(
 			namespace,
-			this.statement(`SELECT record_id, keys, seen_at FROM dedupe_records WHERE ns = ? AND ${where}`).all(
+			this.statement(`SELECT rid, keys, seen_at FROM dedupe_records WHERE ns = ? AND ${where}`).all(
 				namespace,
 				...params,
-			) as Array<{ record_id: string; keys: string; seen_at: number }>,
+			) as RecordRow[],
 		);
 	}
 
-	private deleteRows(namespace: string, ids: Array<{ record_id: string; keys: string; seen_at: number }>): number {
-		const delRecord = this.statement('DELETE FROM dedupe_records WHERE ns = ? AND record_id = ?');
-		for (const { record_id, keys, seen_at } of ids) {
-			this.deleteKeys(namespace, record_id, keys, seen_at);
-			delRecord.run(namespace, record_id);
+	private deleteRows(namespace: string, rows: RecordRow[]): number {
+		const delRecord = this.statement('DELETE FROM dedupe_records WHERE rid = ?');
+		for (const { rid, keys, seen_at } of rows) {
+			this.deleteKeys(namespace, Number(rid), keys, seen_at);
+			delRecord.run(rid);
 		}
-		if (ids.length) this.addCount(namespace, -ids.length);
-		return ids.length;
+		if (rows.length) this.addCount(namespace, -rows.length);
+		return rows.length;
 	}
 
 	/**
@@ -494,10 +543,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		return this.transaction(() => {
 			let n = 0;
 			for (const id of leadIds)
-				n += this.deleteRows(
-					namespace,
-					this.statement(FORGET_SQL).all(namespace, id) as Array<{ record_id: string; keys: string; seen_at: number }>,
-				);
+				n += this.deleteRows(namespace, this.statement(FORGET_SQL).all(namespace, id) as RecordRow[]);
 			return n;
 		});
 	}
@@ -505,7 +551,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	async forgetByKey(namespace: string, key: string): Promise<number> {
 		const ids = this.db
 			.prepare(
-				'SELECT DISTINCT r.canonical_id AS id FROM dedupe_keys k JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id WHERE k.ns = ? AND k.key = ?',
+				'SELECT DISTINCT r.canonical_id AS id FROM dedupe_keys k CROSS JOIN dedupe_records r ON r.rid = k.rid WHERE k.ns = ? AND k.key = ?',
 			)
 			.all(namespace, key) as Array<{ id: string }>;
 		return await this.forget(
@@ -526,14 +572,14 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			const [keys, records] = this.transaction(() => {
 				const k = Number(
 					this.statement(
-						`DELETE FROM dedupe_keys WHERE (ns, key, seen_at, record_id) IN
-							(SELECT ns, key, seen_at, record_id FROM dedupe_keys WHERE ns = ?1 LIMIT ${CLEAR_STEP})`,
+						`DELETE FROM dedupe_keys WHERE (ns, key, seen_at, rid) IN
+							(SELECT ns, key, seen_at, rid FROM dedupe_keys WHERE ns = ?1 LIMIT ${CLEAR_STEP})`,
 					).run(namespace).changes,
 				);
 				const r = Number(
 					this.statement(
-						`DELETE FROM dedupe_records WHERE ns = ?1 AND record_id IN
-							(SELECT record_id FROM dedupe_records WHERE ns = ?1 LIMIT ${CLEAR_STEP})`,
+						`DELETE FROM dedupe_records WHERE rid IN
+							(SELECT rid FROM dedupe_records WHERE ns = ?1 LIMIT ${CLEAR_STEP})`,
 					).run(namespace).changes,
 				);
 				if (r) this.addCount(namespace, -r);

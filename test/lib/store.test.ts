@@ -8,6 +8,7 @@ import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/lead
 import { blockingKeys } from '../../lib/dedupe/matcher';
 import { stateFileProblem } from '../../lib/store/path';
 import {
+	candidateRecordsSql,
 	candidatesSql,
 	defaultStorePath,
 	FORGET_SQL,
@@ -253,6 +254,13 @@ describe('SqliteStore lead memory look-ups', () => {
 				keys.length,
 			);
 			expect(steps.filter((d) => /SCAN dedupe_|TEMP B-TREE|dedupe_records/.test(d))).toEqual([]);
+			// Then each candidate's record once, by row id (never through the namespace's records).
+			const records = (
+				raw.prepare(`EXPLAIN QUERY PLAN ${candidateRecordsSql(keys)}`).all('ns', ...keys) as Array<{ detail: string }>
+			)
+				.map((r) => r.detail)
+				.filter((d) => / r /.test(`${d} `) || /dedupe_records/.test(d));
+			expect(records).toEqual(['SEARCH r USING INTEGER PRIMARY KEY (rowid=?)']);
 		}
 		raw.close();
 	});
@@ -412,7 +420,81 @@ describe('SqliteStore lead memory look-ups', () => {
 		).toEqual({ canonicalId: 'old-1', firstSeenAt: 1000 });
 		await store.close();
 		const check = new DatabaseSync(path);
-		expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
+		expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(3);
+		check.close();
+	});
+	it('a version 2 file (records clustered by id) is rebuilt: leads, clusters, first sightings and keys kept', async () => {
+		const path = join(dir, 'v2.sqlite');
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+		const raw = new DatabaseSync(path);
+		// The version 2 schema, as 0.1.0 wrote it: lead-2 was remembered as a duplicate of lead-1.
+		raw.exec(`CREATE TABLE dedupe_records (
+				ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL, vals TEXT NOT NULL,
+				seen_at INTEGER NOT NULL, first_seen_at INTEGER NOT NULL, keys TEXT NOT NULL,
+				PRIMARY KEY (ns, record_id)) WITHOUT ROWID;
+			CREATE INDEX dedupe_records_age ON dedupe_records (ns, seen_at);
+			CREATE INDEX dedupe_records_canonical ON dedupe_records (ns, canonical_id);
+			CREATE TABLE dedupe_keys (
+				ns TEXT NOT NULL, key TEXT NOT NULL, seen_at INTEGER NOT NULL, record_id TEXT NOT NULL,
+				PRIMARY KEY (ns, key, seen_at, record_id)) WITHOUT ROWID;
+			INSERT INTO dedupe_records VALUES
+				('ns', 'lead-2', 'lead-1', '{"email":"ann@acme.example","phone":"+33612345678"}', 2000, 2000, '["e:ann@acme.example","p:+33612345678"]'),
+				('ns', 'lead-1', 'lead-1', '{"email":"ann@acme.example"}', 1000, 500, '["e:ann@acme.example"]'),
+				('other', 'lead-1', 'lead-1', '{"email":"bob@acme.example"}', 1500, 1500, '["e:bob@acme.example"]');
+			INSERT INTO dedupe_keys VALUES
+				('ns', 'e:ann@acme.example', 1000, 'lead-1'), ('ns', 'e:ann@acme.example', 2000, 'lead-2'),
+				('ns', 'p:+33612345678', 2000, 'lead-2'), ('other', 'e:bob@acme.example', 1500, 'lead-1');
+			PRAGMA user_version = 2;`);
+		raw.close();
+		const store = new SqliteStore(path);
+		const decideYes = () => ({ match: true, score: 20, fields: ['phone'] });
+		// Found through a key only lead-2 had, as a duplicate of the cluster's first lead.
+		const found = await store.recall(
+			'ns',
+			{ recordId: 'lead-3', keys: ['p:+33612345678'], values: {} },
+			decideYes,
+			none,
+			3000,
+		);
+		expect(found.duplicateOf).toMatchObject({ recordId: 'lead-2', canonicalId: 'lead-1', seenAt: 2000 });
+		expect(
+			(
+				await store.recall(
+					'ns',
+					{ recordId: 'lead-1', keys: ['e:ann@acme.example'], values: {} },
+					decideYes,
+					none,
+					4000,
+				)
+			).repeat,
+		).toEqual({ canonicalId: 'lead-1', firstSeenAt: 500 });
+		expect(await store.count('ns')).toBe(3);
+		expect(await store.count('other')).toBe(1);
+		// The whole cluster is forgotten through its keys; the other namespace keeps its lead.
+		expect(await store.forgetByKey('ns', 'e:ann@acme.example')).toBe(3);
+		expect(
+			(await store.recall('ns', { recordId: 'lead-4', keys: ['p:+33612345678'], values: {} }, decideYes, none, 5000))
+				.duplicateOf,
+		).toBeUndefined();
+		expect(
+			(await store.recall('other', { recordId: 'x', keys: ['e:bob@acme.example'], values: {} }, decideYes, none, 5000))
+				.duplicateOf,
+		).toMatchObject({ recordId: 'lead-1' });
+		await store.close();
+		const check = new DatabaseSync(path);
+		expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(3);
+		// Records in a rowid table, oldest first; key rows point at them by row id.
+		expect(check.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v2'").all()).toEqual([]);
+		// and a row id is never used twice (lead-4 comes after the forgotten 1, 3 and 4, not as 3).
+		expect(check.prepare('SELECT rid, ns, record_id FROM dedupe_records ORDER BY rid').all()).toEqual([
+			{ rid: 2, ns: 'other', record_id: 'lead-1' },
+			{ rid: 5, ns: 'ns', record_id: 'lead-4' },
+			{ rid: 6, ns: 'other', record_id: 'x' },
+		]);
+		expect(check.prepare("SELECT key, rid FROM dedupe_keys WHERE ns = 'other' ORDER BY rid").all()).toEqual([
+			{ key: 'e:bob@acme.example', rid: 2 },
+			{ key: 'e:bob@acme.example', rid: 6 },
+		]);
 		check.close();
 	});
 });
