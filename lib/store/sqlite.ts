@@ -92,9 +92,34 @@ const exists = (db: DatabaseSyncType, table: string) =>
 function migrateLeadMemory(db: DatabaseSyncType): void {
 	const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
 	if (version >= MEMORY_SCHEMA) return;
-	if (version < 2) migrateToV2(db);
-	migrateToV3(db);
+	if (!exists(db, 'dedupe_records') && !exists(db, 'dedupe_keys')) {
+		createMemoryTables(db);
+		createRecordIndexes(db);
+	} else {
+		if (version < 2) migrateToV2(db);
+		migrateToV3(db);
+	}
 	db.exec(`PRAGMA user_version = ${MEMORY_SCHEMA}`);
+}
+
+/**
+ * Records in a rowid table (interior pages of row ids only), key rows pointing at them by row id,
+ * (ns, record_id) a narrow unique index. Row ids are never reused (AUTOINCREMENT), so a key row
+ * can never point at another lead's record.
+ */
+function createMemoryTables(db: DatabaseSyncType): void {
+	db.exec(`CREATE TABLE dedupe_records (
+		rid INTEGER PRIMARY KEY AUTOINCREMENT, ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL,
+		vals TEXT NOT NULL, seen_at INTEGER NOT NULL, first_seen_at INTEGER NOT NULL, keys TEXT NOT NULL)`);
+	db.exec(`CREATE TABLE dedupe_keys (
+		ns TEXT NOT NULL, key TEXT NOT NULL, seen_at INTEGER NOT NULL, rid INTEGER NOT NULL,
+		PRIMARY KEY (ns, key, seen_at, rid)) WITHOUT ROWID`);
+}
+
+function createRecordIndexes(db: DatabaseSyncType): void {
+	db.exec('CREATE UNIQUE INDEX dedupe_records_id ON dedupe_records (ns, record_id)');
+	db.exec('CREATE INDEX dedupe_records_age ON dedupe_records (ns, seen_at)');
+	db.exec('CREATE INDEX dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
 }
 
 /**
@@ -138,29 +163,20 @@ function migrateToV2(db: DatabaseSyncType): void {
  * Version 2 to 3. Version 2 clustered the records, whole, by (ns, record_id) in a WITHOUT ROWID
  * table; rows of 300-500 bytes there put only a few per interior page (SQLite advises rows under
  * a twentieth of a page), so at a million records the tree was six levels deep with 21 MB of
- * interior pages, and every candidate read several pages outside SQLite's cache. Records now live
- * in a rowid table (interior pages of row ids only: under 1 MB at a million), key rows point at
- * them by row id, and (ns, record_id) is a narrow unique index. Row ids are never reused
- * (AUTOINCREMENT), so a key row can never point at another lead's record. Records are copied
- * oldest first, so row ids follow the age order, as they do for new records.
+ * interior pages, and every candidate read several pages outside SQLite's cache (see
+ * `createMemoryTables` for version 3). Records are copied oldest first, so row ids follow the
+ * age order, as they do for new records.
  */
 function migrateToV3(db: DatabaseSyncType): void {
 	db.exec('ALTER TABLE dedupe_records RENAME TO dedupe_records_v2');
 	db.exec('ALTER TABLE dedupe_keys RENAME TO dedupe_keys_v2');
 	db.exec('DROP INDEX IF EXISTS dedupe_records_age');
 	db.exec('DROP INDEX IF EXISTS dedupe_records_canonical');
-	db.exec(`CREATE TABLE dedupe_records (
-		rid INTEGER PRIMARY KEY AUTOINCREMENT, ns TEXT NOT NULL, record_id TEXT NOT NULL, canonical_id TEXT NOT NULL,
-		vals TEXT NOT NULL, seen_at INTEGER NOT NULL, first_seen_at INTEGER NOT NULL, keys TEXT NOT NULL)`);
-	db.exec(`CREATE TABLE dedupe_keys (
-		ns TEXT NOT NULL, key TEXT NOT NULL, seen_at INTEGER NOT NULL, rid INTEGER NOT NULL,
-		PRIMARY KEY (ns, key, seen_at, rid)) WITHOUT ROWID`);
+	createMemoryTables(db);
 	// Indexes built after the copy (one sort each, not one insert per record).
 	db.exec(`INSERT INTO dedupe_records (ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys)
 		SELECT ns, record_id, canonical_id, vals, seen_at, first_seen_at, keys FROM dedupe_records_v2 ORDER BY seen_at, ns, record_id`);
-	db.exec('CREATE UNIQUE INDEX dedupe_records_id ON dedupe_records (ns, record_id)');
-	db.exec('CREATE INDEX dedupe_records_age ON dedupe_records (ns, seen_at)');
-	db.exec('CREATE INDEX dedupe_records_canonical ON dedupe_records (ns, canonical_id)');
+	createRecordIndexes(db);
 	db.exec(`INSERT OR IGNORE INTO dedupe_keys (ns, key, seen_at, rid)
 		SELECT k.ns, k.key, k.seen_at, r.rid FROM dedupe_keys_v2 k JOIN dedupe_records r ON r.ns = k.ns AND r.record_id = k.record_id
 		ORDER BY k.ns, k.key, k.seen_at, r.rid`);
