@@ -797,6 +797,10 @@ function slaDue(n: number, stoppedShare = 0): Case {
 			const t1 = performance.now();
 			const again = await checkDue(store, 'sla:bench', now);
 			const secondsAgain = (performance.now() - t1) / 1000;
+			// An hour later, as on an hourly schedule: only the clocks whose next threshold came are evaluated.
+			const t3 = performance.now();
+			const hourLater = await checkDue(store, 'sla:bench', now + 3_600_000);
+			const secondsHourLater = (performance.now() - t3) / 1000;
 			// SLA Report over the whole ledger, by owner, source and policy (a page of clocks at a time).
 			const t2 = performance.now();
 			const report = slaReportOf(['owner', 'source', 'policy'], now);
@@ -812,6 +816,9 @@ function slaDue(n: number, stoppedShare = 0): Case {
 				alerts: alerts.length,
 				secondsNoNews: secondsAgain,
 				alertsAgain: again.alerts.length,
+				secondsHourLater,
+				checkedHourLater: hourLater.checked,
+				alertsHourLater: hourLater.alerts.length,
 				reportSeconds,
 				reportRows,
 				startsPerSecond: Math.round(n / writeSeconds),

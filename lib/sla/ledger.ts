@@ -4,17 +4,10 @@
  * escalation level rose since the last check, exactly once per level even when checks overlap in
  * several processes: the change is claimed in one transaction that re-reads what was emitted.
  */
-import {
-	allKeyedRecords,
-	keyedRecordPages,
-	recordKey,
-	transactRecords,
-	type KeyedRecord,
-	type LeadKeys,
-} from '../store/records';
+import { allKeyedRecords, keyedRecordPages, transactRecords, type KeyedRecord, type LeadKeys } from '../store/records';
 import type { KeyValueStore } from '../store/types';
 import type { Pause } from './clock';
-import { buildPolicy, evaluateSla, type PolicySpec, type SlaResult, type SlaStatus } from './policy';
+import { buildPolicy, evaluateSla, evaluateSlaAhead, type PolicySpec, type SlaResult, type SlaStatus } from './policy';
 
 export interface LedgerEntry extends KeyedRecord {
 	/** The policy the clock started under, kept whole: Check Due needs no policy of its own. */
@@ -37,11 +30,16 @@ export const MAX_TOUCHES = 500;
 
 /**
  * The open index: `o:<uid>` marks a clock Check Due must still look at, written in the same
- * transaction as the clock. A clock leaves it once it is stopped and Check Due has seen it so (its
- * status can no longer change); starting it again puts it back. So Check Due reads the open
- * clocks, not every clock the ledger keeps for SLA Report.
+ * transaction as the clock, and holds from when (epoch ms) its status or escalation level could
+ * change (`evaluateSlaAhead`): 0 after any event on the clock, so the next check looks at it.
+ * Check Due evaluates only the clocks whose time has come, and writes each one's next time. A
+ * clock leaves the index once it is stopped and Check Due has seen it so (its status can no longer
+ * change); starting it again puts it back. So Check Due reads the open clocks' times, and
+ * evaluates the few that may have changed, not every clock the ledger keeps for SLA Report.
  */
 const openKey = (uid: string) => `o:${uid}`;
+/** An open clock that only an event can change (met, or past its last threshold). */
+const NEVER = String(Number.MAX_SAFE_INTEGER);
 /**
  * Set once every open clock of a ledger is in the index (ledgers from before it are indexed by
  * their first Check Due).
@@ -90,7 +88,7 @@ export async function applyLedger(
 							existing.zone ??= action.zone;
 							records.save(existing, lead);
 						}
-						records.setKey(openKey(existing.uid), '1');
+						records.setKey(openKey(existing.uid), '0');
 						return { result: 'running', entry: structuredClone(existing) };
 					}
 					// A new clock, or a new one after a stopped clock (same record, fresh times).
@@ -115,7 +113,7 @@ export async function applyLedger(
 						if (!(key in fresh)) delete (record as Partial<LedgerEntry>)[key as keyof LedgerEntry];
 					Object.assign(record, fresh);
 					records.save(record, lead);
-					records.setKey(openKey(record.uid), '1');
+					records.setKey(openKey(record.uid), '0');
 					return { result: 'started', entry: structuredClone(record) };
 				}
 				const entry = records.find(lead);
@@ -156,7 +154,11 @@ export async function applyLedger(
 						result = 'recorded';
 					}
 				}
-				if (result !== 'ignored' && result !== 'duplicate') records.save(entry, lead);
+				if (result !== 'ignored' && result !== 'duplicate') {
+					records.save(entry, lead);
+					// Its times changed: the next check looks at it (a stopped clock once, then it leaves).
+					records.setKey(openKey(entry.uid), '0');
+				}
 				return { result, entry: structuredClone(entry) };
 			}),
 	);
@@ -193,10 +195,11 @@ export interface DueAlert {
 }
 
 /**
- * Check Due: evaluates every open clock at `now` and emits the news. The clocks are read a page at
- * a time outside any transaction; those with news, and those stopped by `now` (which leave the open
- * index), are then claimed in transactions that evaluate them again against what was emitted
- * meanwhile, so overlapping checks in any process emit each status and level once.
+ * Check Due: evaluates the open clocks whose time has come (see `openKey`) and emits the news.
+ * The index is read a page at a time outside any transaction; the clocks due are evaluated in
+ * transactions of `batch` that read them again and compare with what was emitted meanwhile, so
+ * overlapping checks in any process emit each status and level once, and that write each clock's
+ * next time (or take it out of the index once stopped and seen).
  */
 export async function checkDue(
 	store: KeyValueStore,
@@ -206,57 +209,56 @@ export async function checkDue(
 ): Promise<{ alerts: DueAlert[]; checked: number }> {
 	const indexed = await store.transact(namespace, [INDEXED], (view) => view.get(INDEXED) !== undefined, now);
 	if (!indexed) await indexOpenClocks(store, namespace, now);
-	// Only the ids of clocks to claim are kept (a million open clocks in bounded memory).
-	const claims = new Set<string>();
+	const alerts: DueAlert[] = [];
 	let checked = 0;
 	for await (const page of store.pages(namespace, 'o:')) {
-		const uids = page.map(([key]) => key.slice(2));
-		const records = await store.read(
-			namespace,
-			uids.map((uid) => recordKey(uid)),
-			now,
-		);
-		for (const uid of uids) {
-			const text = records.get(recordKey(uid));
-			const entry = text === undefined ? undefined : (JSON.parse(text) as LedgerEntry);
-			if (!entry || settled(entry, now)) {
-				claims.add(uid); // gone, or nothing more to say: out of the index
-				continue;
-			}
-			checked++;
-			if (stoppedBy(entry, now) || isNews(entry, evaluateSla(buildPolicy(entry.policy), timesOf(entry), now)))
-				claims.add(uid);
+		// Due: its time has come, or not a time at all ('1', an index from before the times).
+		const due = page.filter(([, at]) => !(Number(at) > now)).map(([key]) => key.slice(2));
+		for (let i = 0; i < due.length; i += batch) {
+			const done = await claimNews(store, namespace, due.slice(i, i + batch), now);
+			alerts.push(...done.alerts);
+			checked += done.checked;
 		}
 	}
-	const alerts: DueAlert[] = [];
-	const all = [...claims];
-	for (let i = 0; i < all.length; i += batch)
-		alerts.push(...(await claimNews(store, namespace, all.slice(i, i + batch), now)));
 	return { alerts, checked };
 }
 
-/** Whether Check Due has nothing more to say of a clock: stopped by `now`, and its result seen. */
+/**
+ * For a ledger from before the index: a clock stopped by `now` that has sent news is taken as seen
+ * stopped (earlier releases evaluated every clock at every check).
+ */
 const settled = (entry: LedgerEntry, now: number) => stoppedBy(entry, now) && entry.emitted.status !== undefined;
 
 /** Stopped by `now`: its result is measured up to the stop and no longer changes. */
 const stoppedBy = (entry: LedgerEntry, now: number) => entry.stopped_at !== undefined && entry.stopped_at <= now;
 
-/** One transaction over some open clocks: evaluated again, news claimed, settled clocks out of the index. */
-async function claimNews(store: KeyValueStore, namespace: string, uids: string[], now: number): Promise<DueAlert[]> {
-	return await transactRecords<LedgerEntry, DueAlert[]>(
+/**
+ * One transaction over some open clocks whose time has come: evaluated, news claimed, each one's
+ * next time written, stopped clocks out of the index once seen stopped.
+ */
+async function claimNews(
+	store: KeyValueStore,
+	namespace: string,
+	uids: string[],
+	now: number,
+): Promise<{ alerts: DueAlert[]; checked: number }> {
+	return await transactRecords<LedgerEntry, { alerts: DueAlert[]; checked: number }>(
 		store,
 		namespace,
 		uids.map((uid) => keysOfUid(uid)),
 		(records) => {
 			const alerts: DueAlert[] = [];
+			let checked = 0;
 			for (const uid of uids) {
 				const entry = records.find(keysOfUid(uid));
-				if (!entry || entry.uid !== uid || settled(entry, now)) {
-					// Forgotten, or nothing more to say.
+				if (!entry || entry.uid !== uid) {
+					// Forgotten.
 					records.setKey(openKey(uid), null);
 					continue;
 				}
-				const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
+				// A stopped clock too, once: what it reached before its stop may not have been sent yet.
+				checked++;
+				const { result, changesFrom } = evaluateSlaAhead(buildPolicy(entry.policy), timesOf(entry), now);
 				if (isNews(entry, result)) {
 					entry.emitted = { status: result.status, level: Math.max(entry.emitted.level, result.escalation_level) };
 					entry.alerts.push({ at: now, status: result.status, level: result.escalation_level });
@@ -266,8 +268,9 @@ async function claimNews(store: KeyValueStore, namespace: string, uids: string[]
 				}
 				// A stopped clock's result is fixed (it is measured up to the stop): seen once is enough.
 				if (stoppedBy(entry, now)) records.setKey(openKey(uid), null);
+				else records.setKey(openKey(uid), Number.isFinite(changesFrom) ? String(changesFrom) : NEVER);
 			}
-			return alerts;
+			return { alerts, checked };
 		},
 		now,
 	);
@@ -286,7 +289,7 @@ async function indexOpenClocks(store: KeyValueStore, namespace: string, now: num
 			namespace,
 			[],
 			(view) => {
-				for (const key of open) view.set(key, '1');
+				for (const key of open) view.set(key, '0');
 			},
 			now,
 		);

@@ -85,8 +85,33 @@ function level(policy: SlaPolicy, percent: number): { level: number; name: strin
 
 /** The lead's SLA at `now`. */
 export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): SlaResult {
+	return evaluateSlaAhead(policy, times, now).result;
+}
+
+/**
+ * The lead's SLA at `now`, and from when it could read otherwise with no new event
+ * (`changesFrom`): when a target's elapsed share could reach a threshold (at risk, an escalation
+ * step, due), on the bound that the policy's clock runs no faster than the calendar (business
+ * hours, holidays and pauses only slow it); when a cadence period ends; when a time recorded
+ * ahead of `now` (a touch, a pause, a stop, the creation or assignment) is reached. Never later
+ * than the first change, sometimes earlier (the clock is then looked at again for nothing);
+ * Infinity when only an event can change it (stopped, met, or past its last threshold).
+ */
+export function evaluateSlaAhead(
+	policy: SlaPolicy,
+	times: SlaTimes,
+	now: number,
+): { result: SlaResult; changesFrom: number } {
 	const clock = policy.clockFor(times.zone);
 	const end = Math.min(now, times.stoppedAt ?? Infinity);
+	const fixed = times.stoppedAt !== undefined && times.stoppedAt <= now;
+	let changesFrom = Infinity;
+	const changeAt = (t: number | undefined) => {
+		if (!fixed && t !== undefined && t >= now && t < changesFrom) changesFrom = t;
+	};
+	for (const t of [times.createdAt, times.assignedAt, times.stoppedAt, ...times.touches])
+		if (t !== undefined && t > now) changeAt(t);
+	for (const p of times.pauses) for (const t of [p.start, p.end]) if (t !== undefined && t > now) changeAt(t);
 	const start = policy.from === 'assigned' ? times.assignedAt : times.createdAt;
 	const touches = times.touches.filter((t) => t >= times.createdAt && t <= end).sort((a, b) => a - b);
 	const pausedNow = times.pauses.some((p) => p.start <= end && (p.end === undefined || p.end > end));
@@ -114,7 +139,8 @@ export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): Sl
 		why: '',
 		breaches: [],
 	};
-	if (start === undefined) return { ...base, why: 'The clock starts when the lead is assigned to an owner' };
+	if (start === undefined)
+		return { result: { ...base, why: 'The clock starts when the lead is assigned to an owner' }, changesFrom };
 
 	/** A target measured from `from` on the clock, done at `doneAt` (undefined: still open). */
 	const measure = (name: SlaResult['target'], from: number, hours: number, doneAt: number | undefined) => {
@@ -138,6 +164,7 @@ export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): Sl
 		const inPeriod = touches.filter((t) => t >= start && t <= periodEnd);
 		cadenceMet = inPeriod.length >= policy.cadence.touches;
 		if (!cadenceMet) {
+			changeAt(periodEnd > end ? periodEnd : undefined);
 			if (end >= periodEnd)
 				cadenceBreach = `${inPeriod.length} of ${policy.cadence.touches} touches within ${periodDays} days`;
 			else if (maxGapHours > 0) {
@@ -154,6 +181,16 @@ export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): Sl
 				}
 			}
 		}
+	}
+	// Each open target reaches a threshold it has not reached (as `level` and the status read it)
+	// no sooner than its remaining share, in calendar time.
+	for (const r of results.filter((x) => !x.done)) {
+		const target = r.hours * HOUR;
+		const ahead = (share: number, past = 0) => changeAt(now + Math.max(0, Math.floor(share * target - r.used) + past));
+		for (const percent of [policy.atRiskPercent, ...policy.escalation.map((e) => e.percent)])
+			if (!(r.percent >= percent)) ahead(percent / 100);
+		// Late once past the target (times are whole milliseconds).
+		if (!r.late) ahead(1, 1);
 	}
 	const breaches = results
 		.filter((r) => r.late)
@@ -210,7 +247,7 @@ export function evaluateSla(policy: SlaPolicy, times: SlaTimes, now: number): Sl
 			? `${current.name === 'first_response' ? 'First response' : 'Next follow-up'} due ${out.due_at ?? 'when the clock resumes'}`
 			: 'Nothing due';
 	}
-	return out;
+	return { result: out, changesFrom };
 }
 
 /** A policy as plain data: what the node's parameters say, and what the ledger keeps per clock. */

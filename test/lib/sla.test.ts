@@ -4,8 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { activeMs, addWorkingMs, businessClock, calendarClock, dueAt, workingMs } from '../../lib/sla/clock';
-import { allEntries, applyLedger, checkDue, entryPages, forgetClocks, type LedgerAction } from '../../lib/sla/ledger';
-import { buildPolicy, evaluateSla, parseEscalation, type PolicySpec } from '../../lib/sla/policy';
+import {
+	allEntries,
+	applyLedger,
+	checkDue,
+	entryPages,
+	forgetClocks,
+	isNews,
+	timesOf,
+	type LedgerAction,
+	type LedgerEntry,
+} from '../../lib/sla/ledger';
+import { seededRandom } from '../../lib/dedupe/learn';
+import { buildPolicy, evaluateSla, evaluateSlaAhead, parseEscalation, type PolicySpec } from '../../lib/sla/policy';
 import { firstStop, mergePauses, readChanges, readCurrent } from '../../lib/sla/pauses';
 import { slaReport, slaReportOf } from '../../lib/sla/report';
 import { SqliteStore } from '../../lib/store/sqlite';
@@ -445,6 +456,146 @@ describe('Check Due reads the open clocks', () => {
 		expect(news(await checkDue(store, ns, monday9 + 4.6 * H))).toEqual([]);
 		store.close();
 	});
+});
+
+describe('Check Due looks only at the clocks whose time has come', () => {
+	it('tells from when a clock could change: its next threshold, a time recorded ahead, never once stopped or met', () => {
+		const policy = buildPolicy(spec());
+		const times = { createdAt: monday9, touches: [] as number[], pauses: [] };
+		// 1 h of the 4 h business-hours target used: at risk (75%) no sooner than 2 h from now.
+		expect(evaluateSlaAhead(policy, times, monday9 + H).changesFrom).toBe(monday9 + 3 * H);
+		// Breached at 4 h (100%): the next step is the 150% escalation.
+		expect(evaluateSlaAhead(policy, times, monday9 + 5 * H).changesFrom).toBe(monday9 + 5 * H + H);
+		// Past the last step (200%), answered, or stopped: only an event can change it.
+		expect(evaluateSlaAhead(policy, times, monday9 + 9 * H).changesFrom).toBe(Infinity);
+		expect(evaluateSlaAhead(policy, { ...times, touches: [monday9 + H] }, monday9 + 2 * H).changesFrom).toBe(Infinity);
+		expect(evaluateSlaAhead(policy, { ...times, stoppedAt: monday9 + H }, monday9 + 2 * H).changesFrom).toBe(Infinity);
+		// A stop recorded ahead is a time to look again.
+		expect(evaluateSlaAhead(policy, { ...times, stoppedAt: monday9 + 2 * H }, monday9 + H).changesFrom).toBe(
+			monday9 + 2 * H,
+		);
+	});
+	it('a clock stopped after its at-risk alert still sends the breach it reached before the stop', async () => {
+		const store = new SqliteStore(':memory:');
+		const ns = 'sla:breach-then-stop';
+		await applyLedger(store, ns, [
+			{ lead: lead('A'), action: { kind: 'start', policy: spec(), createdAt: monday9, lead: {} } },
+		]);
+		const news = async (hours: number) =>
+			(await checkDue(store, ns, monday9 + hours * H)).alerts.map((a) => a.result.status);
+		expect(await news(3.5)).toEqual(['at_risk']);
+		// Due at 4 h, breached from then; the lead is closed at 4.5 h, before the next check.
+		await applyLedger(store, ns, [{ lead: lead('A'), action: { kind: 'stop', at: monday9 + 4.5 * H } }]);
+		expect(await news(5)).toEqual(['breached']);
+		expect(await news(6)).toEqual([]);
+		expect(await store.entries(ns, 'o:')).toEqual({});
+		store.close();
+	});
+	it('a touch recorded ahead of its time is looked at when it comes (the follow-up target it starts)', async () => {
+		// A day for the first response, then 3 touches in 2 days, at most an hour apart.
+		const policy = spec({
+			clock: { kind: 'calendar', schedule: '', zone: 'UTC', holidays: '' },
+			firstResponseHours: 24,
+			cadence: { touches: 3, periodDays: 2, maxGapHours: 1 },
+		});
+		const store = new SqliteStore(':memory:');
+		const ns = 'sla:ahead-touch';
+		await applyLedger(store, ns, [
+			{ lead: lead('A'), action: { kind: 'start', policy, createdAt: monday9, lead: {} } },
+			// the CRM books the first call for 10:00 and says so at 09:00
+			{ lead: lead('A'), action: { kind: 'touch', at: monday9 + 2 * H } },
+		]);
+		const statuses = async (hours: number) =>
+			(await checkDue(store, ns, monday9 + hours * H)).alerts.map((a) => a.result.status);
+		expect(await statuses(1)).toEqual([]);
+		expect(await statuses(2.5)).toEqual([]);
+		// 50 minutes after the call, 83% of the hour to the next touch is used.
+		expect(await statuses(2 + 50 / 60)).toEqual(['at_risk']);
+		store.close();
+	});
+	it('emits exactly what evaluating every clock at every check emits, over five days of events', async () => {
+		const calendar = { kind: 'calendar' as const, schedule: '', zone: 'UTC', holidays: '' };
+		const policies: PolicySpec[] = [
+			spec(),
+			spec({
+				clock: calendar,
+				firstResponseHours: 2,
+				escalation: parseEscalation('50: heads-up, 100: owner, 300: boss'),
+			}),
+			spec({ from: 'assigned', firstResponseHours: 1 }),
+			spec({ cadence: { touches: 3, periodDays: 2, maxGapHours: 6 } }),
+			spec({
+				clock: calendar,
+				firstResponseHours: 3,
+				atRiskPercent: 50,
+				cadence: { touches: 2, periodDays: 1, maxGapHours: 0 },
+			}),
+		];
+		const rnd = seededRandom(11);
+		const at = (from: number, hours: number) => from + Math.floor(rnd() * hours * 4) * (H / 4);
+		// 60 clocks started over two days; touches, pauses, assignments and stops at random after that,
+		// some recorded up to three hours ahead of their time (a stop or touch scheduled by the CRM).
+		const events: Array<{ applyAt: number; lead: ReturnType<typeof lead>; action: LedgerAction }> = [];
+		for (let i = 0; i < 60; i++) {
+			const id = `C${i}`;
+			const createdAt = at(monday9, 48);
+			const policy = policies[i % policies.length];
+			events.push({ applyAt: createdAt, lead: lead(id), action: { kind: 'start', policy, createdAt, lead: {} } });
+			const later = (kind: 'touch' | 'pause' | 'resume' | 'stop' | 'assign', when: number) =>
+				events.push({
+					applyAt: rnd() < 0.2 ? Math.max(createdAt, when - at(0, 3)) : when,
+					lead: lead(id),
+					action: { kind, at: when },
+				});
+			if (policy.from === 'assigned' || rnd() < 0.3) later('assign', at(createdAt, 8));
+			for (let k = Math.floor(rnd() * 5); k > 0; k--) later('touch', at(createdAt, 60));
+			if (rnd() < 0.3) {
+				const pause = at(createdAt, 24);
+				later('pause', pause);
+				later('resume', at(pause, 12));
+			}
+			if (rnd() < 0.4) later('stop', at(createdAt, 72));
+		}
+		events.sort((a, b) => a.applyAt - b.applyAt);
+		const store = new SqliteStore(':memory:');
+		const ns = 'sla:ahead';
+		// The reference: every clock evaluated at every check, news kept here.
+		const emitted = new Map<string, LedgerEntry['emitted']>();
+		let next = 0;
+		let checked = 0;
+		let checks = 0;
+		const sent: string[] = [];
+		for (let now = monday9; now <= monday9 + 5 * 24 * H; now += H / 3) {
+			const batch = [];
+			while (next < events.length && events[next].applyAt <= now) batch.push(events[next++]);
+			if (batch.length) await applyLedger(store, ns, batch);
+			const due = await checkDue(store, ns, now);
+			checked += due.checked;
+			checks++;
+			const expected: string[] = [];
+			for (const entry of await allEntries(store, ns)) {
+				const was = emitted.get(entry.uid) ?? { level: 0 };
+				const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
+				if (isNews({ ...entry, emitted: was }, result)) {
+					emitted.set(entry.uid, { status: result.status, level: Math.max(was.level, result.escalation_level) });
+					expected.push(`${entry.uid} ${result.status} ${result.escalation_level}`);
+				}
+			}
+			const got = due.alerts.map((a) => `${a.entry.uid} ${a.result.status} ${a.result.escalation_level}`);
+			expect({ now: new Date(now).toISOString(), got: got.sort() }).toEqual({
+				now: new Date(now).toISOString(),
+				got: expected.sort(),
+			});
+			sent.push(...got);
+		}
+		// The run says something: every status and level was reached, by many clocks...
+		expect(sent.length).toBeGreaterThan(100);
+		for (const news of [' at_risk ', ' breached 1', ' breached 2', ' breached 3'])
+			expect(sent.some((line) => line.includes(news))).toBe(true);
+		// ...and a check looked at a few clocks, not at every open one.
+		expect(checked).toBeLessThan((60 * checks) / 10);
+		store.close();
+	}, 60_000);
 });
 
 describe('SLA Report over a large ledger', () => {
