@@ -203,7 +203,9 @@ function personOfShape(i: number, people: number): Record<string, unknown> {
 /**
  * Look-ups against a large memory: `remembered` people (a quarter of each shape) are recorded,
  * then 10,000 of them return (new ids, typed differently), 100 per execution. The look-up rate
- * must not fall as the memory grows (each key is read through its own index range).
+ * should not fall as the memory grows (each key is read through its own index range, a bounded
+ * number of holders); `candidatesPerLookup` tells how much of a difference between sizes is the
+ * data (namesakes grow with the memory) rather than the store.
  */
 function memoryLookups(remembered: number): Case {
 	return async () => {
