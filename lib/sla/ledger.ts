@@ -206,12 +206,14 @@ export async function checkDue(
 	namespace: string,
 	now: number,
 	batch = 500,
-): Promise<{ alerts: DueAlert[]; checked: number }> {
+): Promise<{ alerts: DueAlert[]; checked: number; open: number }> {
 	const indexed = await store.transact(namespace, [INDEXED], (view) => view.get(INDEXED) !== undefined, now);
 	if (!indexed) await indexOpenClocks(store, namespace, now);
 	const alerts: DueAlert[] = [];
 	let checked = 0;
+	let open = 0;
 	for await (const page of store.pages(namespace, 'o:')) {
+		open += page.length;
 		// Due: its time has come, or not a time at all ('1', an index from before the times).
 		const due = page.filter(([, at]) => !(Number(at) > now)).map(([key]) => key.slice(2));
 		for (let i = 0; i < due.length; i += batch) {
@@ -220,7 +222,7 @@ export async function checkDue(
 			checked += done.checked;
 		}
 	}
-	return { alerts, checked };
+	return { alerts, checked, open };
 }
 
 /**

@@ -204,6 +204,11 @@ describe('SLA Check in the n8n engine', () => {
 		expect(await due('2026-11-30T10:30:00Z')).toEqual([[], [], [], []]);
 		expect(await due('2026-11-30T11:00:00Z')).toEqual([[], [['p', 'at_risk', 0]], [], []]);
 		expect(await due('2026-11-30T11:10:00Z')).toEqual([[], [], [], []]);
+		// Neither clock can have changed since: p is not due before 13:00 Berlin, q was answered.
+		const quiet = await runWorkflow(at('2026-11-30T11:20:00Z', { operation: 'due' }), { Leads: items([{}]) });
+		expect((quiet.run.data.resultData.runData['SLA Check'][0].hints ?? []).map((h) => h.message)).toEqual([
+			'0 of 2 open clocks evaluated (the others cannot have changed yet), 0 with news.',
+		]);
 		expect(await due('2026-11-30T12:10:00Z')).toEqual([[], [], [['p', 'breached', 1]], []]);
 		expect(await due('2026-11-30T14:00:00Z')).toEqual([[], [], [['p', 'escalated', 2]], []]);
 		const report = await runWorkflow(at('2026-11-30T14:00:00Z', { operation: 'report', groupBy: ['owner'] }), {

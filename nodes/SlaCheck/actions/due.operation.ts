@@ -5,8 +5,9 @@ import type { SlaSettings } from '../config';
 import { place } from './check.operation';
 
 /**
- * Check Due (from a Schedule Trigger): every running clock evaluated at now; each lead whose status
- * got worse or whose escalation level rose since the last check comes out once, on its status.
+ * Check Due (from a Schedule Trigger): the open clocks whose status may have changed evaluated at
+ * now; each lead whose status got worse or whose escalation level rose since the last check comes
+ * out once, on its status.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -14,7 +15,7 @@ export async function execute(
 	store: () => Promise<OpenedStore>,
 ): Promise<INodeExecutionData[][]> {
 	const outputs: INodeExecutionData[][] = settings.split ? [[], [], [], []] : [[]];
-	const { alerts, checked } = await checkDue(await store(), settings.namespace, settings.now);
+	const { alerts, checked, open } = await checkDue(await store(), settings.namespace, settings.now);
 	for (const { entry, result } of alerts) {
 		const previous = entry.alerts.length > 1 ? entry.alerts[entry.alerts.length - 2] : undefined;
 		place(outputs, settings, result.status, {
@@ -32,7 +33,7 @@ export async function execute(
 		});
 	}
 	this.addExecutionHints({
-		message: `${checked} running clock${checked === 1 ? '' : 's'} checked, ${alerts.length} with news.`,
+		message: `${checked} of ${open} open clock${open === 1 ? '' : 's'} evaluated (the others cannot have changed yet), ${alerts.length} with news.`,
 		location: 'outputPane',
 	});
 	return outputs;
