@@ -307,8 +307,8 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 
 	/**
 	 * Remembered records sharing a key with the lead: for each key, its most recent holders
-	 * (`candidateLimit`), so a look-up costs the same with a thousand or a million remembered
-	 * leads, and a value shared by thousands of leads (a switchboard phone) brings no more
+	 * (`candidateLimit`), so a look-up reads a bounded number of records however many are
+	 * remembered, and a value shared by thousands of leads (a switchboard phone) brings no more
 	 * candidates than any other. One statement: each key's row ids, then each record once.
 	 */
 	private candidates(namespace: string, keys: string[]): RememberedLead[] {

@@ -86,8 +86,8 @@ export interface LeadMemory {
 }
 
 /**
- * Candidates read per key, most recent first, so a look-up costs the same with a thousand or a
- * million remembered leads and no flood of leads sharing one value can slow it down. Identity keys
+ * Candidates read per key, most recent first, so a look-up reads a bounded number of records
+ * however many are remembered, and no flood of leads sharing one value can slow it down. Identity keys
  * (email, mailbox, phone, id, date) rarely have more than a few holders; name-like keys (names by
  * sound, company, city) have many at scale and only their most recent holders are compared.
  */
