@@ -252,7 +252,8 @@ async function claimNews(
 			const alerts: DueAlert[] = [];
 			let checked = 0;
 			for (const uid of uids) {
-				const entry = records.find(keysOfUid(uid));
+				const keys = keysOfUid(uid);
+				const entry = records.find(keys);
 				if (!entry || entry.uid !== uid) {
 					// Forgotten.
 					records.setKey(openKey(uid), null);
@@ -265,7 +266,7 @@ async function claimNews(
 					entry.emitted = { status: result.status, level: Math.max(entry.emitted.level, result.escalation_level) };
 					entry.alerts.push({ at: now, status: result.status, level: result.escalation_level });
 					if (entry.alerts.length > 50) entry.alerts.splice(0, entry.alerts.length - 50);
-					records.save(entry, keysOfUid(uid));
+					records.save(entry, keys);
 					alerts.push({ entry: structuredClone(entry), result });
 				}
 				// A stopped clock's result is fixed (it is measured up to the stop): seen once is enough.

@@ -23,7 +23,7 @@ const MAX_KEYS = 20;
 
 const pointerKeys = (k: LeadKeys) => [...k.ids.map((id) => `i:${id}`), ...k.emails.map((e) => `e:${e}`)];
 /** Records are named after the first key they were stored under, so a look-up by it needs one read. */
-export const recordKey = (uid: string) => `r:${uid}`;
+const recordKey = (uid: string) => `r:${uid}`;
 
 /**
  * Runs `body` over the records of these leads in one transaction. A lead found through a key other

@@ -636,7 +636,8 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		);
 	}
 
-	async read(namespace: string, keys: string[]): Promise<Map<string, string>> {
+	/** The live values of these keys (500 per MGET). */
+	private async read(namespace: string, keys: string[]): Promise<Map<string, string>> {
 		const unique = [...new Set(keys)];
 		const out = new Map<string, string>();
 		for (let i = 0; i < unique.length; i += 500) {

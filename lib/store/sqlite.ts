@@ -2,6 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 import {
 	bestCandidate,
@@ -443,7 +444,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		if (!(retention.maxAgeMs > 0) && !(retention.maxEntries > 0)) return;
 		while (this.evictableStep(namespace, retention, now)) {
 			this.transaction(() => this.applyRetention(namespace, retention, now, RETENTION_STEP));
-			await new Promise((resolve) => setImmediate(resolve));
+			await yieldToLoop();
 		}
 	}
 
@@ -605,7 +606,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			});
 			removed += records;
 			if (keys < CLEAR_STEP && records < CLEAR_STEP) break;
-			await new Promise((resolve) => setImmediate(resolve));
+			await yieldToLoop();
 		}
 		return removed;
 	}
@@ -646,10 +647,6 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			for (const [key, value] of rows) loaded.set(key, value);
 		}
 		return loaded;
-	}
-
-	async read(namespace: string, keys: string[], now = Date.now()): Promise<Map<string, string>> {
-		return this.readKeys(namespace, [...new Set(keys)], now);
 	}
 
 	async entries(namespace: string, prefix = '', now = Date.now()): Promise<Record<string, string>> {

@@ -161,11 +161,6 @@ export interface KvView {
  */
 export interface KeyValueStore {
 	transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T, now?: number): Promise<T>;
-	/**
-	 * The live values of these keys, read outside any transaction: a transaction may change them
-	 * right after, so a decision taken on them is checked again inside one.
-	 */
-	read(namespace: string, keys: string[], now?: number): Promise<Map<string, string>>;
 	/** Every live key and value of a namespace whose key starts with `prefix`. */
 	entries(namespace: string, prefix?: string, now?: number): Promise<Record<string, string>>;
 	/**

@@ -485,7 +485,7 @@ describe('SqliteStore lead memory look-ups', () => {
 		expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(3);
 		// Records in a rowid table, oldest first; key rows point at them by row id.
 		expect(check.prepare("SELECT name FROM sqlite_master WHERE name LIKE '%_v2'").all()).toEqual([]);
-		// and a row id is never used twice (lead-4 comes after the forgotten 1, 3 and 4, not as 3).
+		// and a row id is never used twice (lead-4 gets 5, after the forgotten row ids 1, 3 and 4, not 3).
 		expect(check.prepare('SELECT rid, ns, record_id FROM dedupe_records ORDER BY rid').all()).toEqual([
 			{ rid: 2, ns: 'other', record_id: 'lead-1' },
 			{ rid: 5, ns: 'ns', record_id: 'lead-4' },
