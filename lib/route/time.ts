@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { isWorkingAt, scheduleClock, type DateRange, type WorkingHours } from '../time/workingTime';
 
 /** Quota and cap periods. Weeks are ISO weeks (Monday to Sunday). */
 export type Period = 'day' | 'week' | 'month';
@@ -24,8 +25,7 @@ export function periodEnd(period: Period, at: number, zone: string): number {
 		.toMillis();
 }
 
-/** Minutes from local midnight [start, end) per ISO weekday (1 = Monday ... 7 = Sunday). */
-export type WorkingHours = Map<number, Array<[number, number]>>;
+export type { DateRange, WorkingHours };
 
 const DAYS: Record<string, number> = {
 	mon: 1,
@@ -114,16 +114,14 @@ export function parseWorkingHours(text: string): WorkingHours | undefined {
 	return hours;
 }
 
-/** Whether `at` falls inside the working hours, read in `zone` (undefined hours: always). */
+/**
+ * Whether `at` falls inside the working hours, read in `zone` (undefined hours: always): the same
+ * working time as SLA Check's business clock (`lib/time/workingTime.ts`).
+ */
 export function isWithinWorkingHours(hours: WorkingHours | undefined, at: number, zone: string): boolean {
 	if (!hours) return true;
-	const d = DateTime.fromMillis(at, { zone });
-	const minute = d.hour * 60 + d.minute;
-	return (hours.get(d.weekday) ?? []).some(([start, end]) => minute >= start && minute < end);
+	return isWorkingAt(scheduleClock(hours, zone), at);
 }
-
-/** Whole local days, inclusive: [first, last] as `yyyy-mm-dd`. */
-export type DateRange = [string, string];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,29 +1,48 @@
 /**
  * The SLA ledger: each lead's clock kept in the package's state store (Start Clock, Record Touch,
- * Pause/Resume, Stop), and Check Due, which emits each lead whose status got worse or whose
- * escalation level rose since the last check, exactly once per level even when checks overlap in
- * several processes: the change is claimed in one transaction that re-reads what was emitted.
+ * Pause/Resume, Stop), and Check Due, which emits each target of a clock (the first response,
+ * each follow-up, the cadence) whose status got worse or whose escalation level rose since it was
+ * last sent, exactly once per status and level even when checks overlap in several processes: the
+ * change is claimed in one transaction that re-reads what was emitted.
  */
 import { allKeyedRecords, keyedRecordPages, transactRecords, type KeyedRecord, type LeadKeys } from '../store/records';
 import type { KeyValueStore } from '../store/types';
 import type { Pause } from './clock';
-import { buildPolicy, evaluateSla, evaluateSlaAhead, type PolicySpec, type SlaResult, type SlaStatus } from './policy';
+import {
+	buildPolicy,
+	evaluateSla,
+	evaluateSlaAhead,
+	type PolicySpec,
+	type SlaResult,
+	type SlaStatus,
+	type SlaTargetState,
+} from './policy';
 
 export interface LedgerEntry extends KeyedRecord {
 	/** The policy the clock started under, kept whole: Check Due needs no policy of its own. */
 	policy: PolicySpec;
 	created_at: number;
 	assigned_at?: number;
-	touches: Array<{ at: number; kind?: string }>;
+	/** Touches in time order; `id` tells two touches at one instant apart (see the touch action). */
+	touches: Array<{ at: number; kind?: string; id?: string }>;
 	pauses: Pause[];
 	stopped_at?: number;
 	zone?: string;
 	/** A few fields of the lead for the alert (email, name, owner, source). */
 	lead: Record<string, unknown>;
-	/** What Check Due emitted last: the status and escalation level. */
-	emitted: { status?: SlaStatus; level: number };
-	/** Every emitted change. */
-	alerts: Array<{ at: number; status: SlaStatus; level: number }>;
+	/**
+	 * What Check Due emitted: per target (`SlaTargetState.id`) the worst status and highest level
+	 * sent; `status` and `level` are the worst over all targets (as earlier releases kept them, with
+	 * no `targets`).
+	 */
+	emitted: { status?: SlaStatus; level: number; targets?: Record<string, TargetEmitted> };
+	/** Every emitted change (the last 50). */
+	alerts: Array<{ at: number; status: SlaStatus; level: number; target?: string }>;
+}
+
+export interface TargetEmitted {
+	status?: SlaStatus;
+	level: number;
 }
 
 export const MAX_TOUCHES = 500;
@@ -55,7 +74,11 @@ export type LedgerAction =
 			zone?: string;
 			lead: Record<string, unknown>;
 	  }
-	| { kind: 'touch'; at: number; touch?: string }
+	/**
+	 * A touch, counted once: by its `id` when it has one (the CRM's activity id, or the item's place
+	 * in its execution), else by its time (a retried execution with the same event time).
+	 */
+	| { kind: 'touch'; at: number; touch?: string; id?: string }
 	| { kind: 'pause'; at: number }
 	| { kind: 'resume'; at: number }
 	| { kind: 'stop'; at: number }
@@ -120,9 +143,14 @@ export async function applyLedger(
 				if (!entry) return { result: 'unknown' };
 				let result: LedgerOutcome['result'] = 'ignored';
 				if (action.kind === 'touch') {
-					if (entry.touches.some((t) => t.at === action.at)) result = 'duplicate';
+					const id = action.id?.slice(0, 200);
+					if (entry.touches.some((t) => (id ? t.id === id : t.at === action.at && !t.id))) result = 'duplicate';
 					else {
-						entry.touches.push({ at: action.at, ...(action.touch ? { kind: action.touch.slice(0, 40) } : {}) });
+						entry.touches.push({
+							at: action.at,
+							...(action.touch ? { kind: action.touch.slice(0, 40) } : {}),
+							...(id ? { id } : {}),
+						});
 						entry.touches.sort((a, b) => a.at - b.at);
 						if (entry.touches.length > MAX_TOUCHES) entry.touches.splice(1, entry.touches.length - MAX_TOUCHES);
 						result = 'recorded';
@@ -183,15 +211,64 @@ function keysOfUid(uid: string): LeadKeys {
 
 const SEVERITY: Record<SlaStatus, number> = { met: 0, on_track: 0, at_risk: 1, breached: 2 };
 
-/** Whether this result is news against what was emitted: worse status, or a higher escalation level. */
-export function isNews(entry: LedgerEntry, result: SlaResult): boolean {
-	const was = entry.emitted.status ? SEVERITY[entry.emitted.status] : 0;
-	return SEVERITY[result.status] > was || result.escalation_level > entry.emitted.level;
+/** Whether a target's state is news against what was sent for it: a worse status or a higher level. */
+export function isTargetNews(was: TargetEmitted | undefined, state: SlaTargetState): boolean {
+	const before = was?.status ? SEVERITY[was.status] : 0;
+	return SEVERITY[state.status] > before || state.level > (was?.level ?? 0);
+}
+
+/**
+ * What was sent per target. A clock from an earlier release kept one status and level for the
+ * whole clock: every target as it stood at the last alert counts as sent, what changed after it
+ * is news.
+ */
+function emittedTargets(entry: LedgerEntry): Record<string, TargetEmitted> {
+	if (entry.emitted.targets) return entry.emitted.targets;
+	const targets: Record<string, TargetEmitted> = {};
+	const last = entry.alerts[entry.alerts.length - 1];
+	if (last) {
+		for (const state of evaluateSlaAhead(buildPolicy(entry.policy), timesOf(entry), last.at).targets)
+			targets[state.id] = {
+				status:
+					SEVERITY[state.status] <= SEVERITY[entry.emitted.status ?? 'on_track'] ? state.status : entry.emitted.status,
+				level: Math.min(state.level, entry.emitted.level),
+			};
+	}
+	return targets;
+}
+
+/** The news of a clock at one check: each target whose status got worse or level rose since it was sent. */
+export function newsOf(entry: LedgerEntry, targets: SlaTargetState[]): SlaTargetState[] {
+	const sent = emittedTargets(entry);
+	return targets.filter((state) => isTargetNews(sent[state.id], state));
+}
+
+/** Records news as sent (at `now`); the clock-wide status and level follow the worst. */
+function markSent(entry: LedgerEntry, news: SlaTargetState[], now: number): void {
+	const sent = { ...emittedTargets(entry) };
+	for (const state of news) {
+		const was = sent[state.id];
+		const status = was?.status && SEVERITY[was.status] > SEVERITY[state.status] ? was.status : state.status;
+		sent[state.id] = { status, level: Math.max(was?.level ?? 0, state.level) };
+		entry.alerts.push({ at: now, status: state.status, level: state.level, target: state.id });
+		if (!entry.emitted.status || SEVERITY[state.status] > SEVERITY[entry.emitted.status])
+			entry.emitted.status = state.status;
+		entry.emitted.level = Math.max(entry.emitted.level, state.level);
+	}
+	// A clock has a handful of targets (its cadence's touches); keep the map bounded all the same.
+	const ids = Object.keys(sent);
+	for (const id of ids.slice(0, Math.max(0, ids.length - 200))) delete sent[id];
+	entry.emitted.targets = sent;
+	if (entry.alerts.length > 50) entry.alerts.splice(0, entry.alerts.length - 50);
 }
 
 export interface DueAlert {
 	entry: LedgerEntry;
 	result: SlaResult;
+	/** The target the alert is about, with its own status and level. */
+	alert: SlaTargetState;
+	/** What was sent for this target before (none: nothing). */
+	previous: TargetEmitted | undefined;
 }
 
 /**
@@ -261,13 +338,14 @@ async function claimNews(
 				}
 				// A stopped clock too, once: what it reached before its stop may not have been sent yet.
 				checked++;
-				const { result, changesFrom } = evaluateSlaAhead(buildPolicy(entry.policy), timesOf(entry), now);
-				if (isNews(entry, result)) {
-					entry.emitted = { status: result.status, level: Math.max(entry.emitted.level, result.escalation_level) };
-					entry.alerts.push({ at: now, status: result.status, level: result.escalation_level });
-					if (entry.alerts.length > 50) entry.alerts.splice(0, entry.alerts.length - 50);
+				const { result, changesFrom, targets } = evaluateSlaAhead(buildPolicy(entry.policy), timesOf(entry), now);
+				const news = newsOf(entry, targets);
+				if (news.length) {
+					const before = emittedTargets(entry);
+					markSent(entry, news, now);
 					records.save(entry, keys);
-					alerts.push({ entry: structuredClone(entry), result });
+					const copy = structuredClone(entry);
+					for (const alert of news) alerts.push({ entry: copy, result, alert, previous: before[alert.id] });
 				}
 				// A stopped clock's result is fixed (it is measured up to the stop): seen once is enough.
 				if (stoppedBy(entry, now)) records.setKey(openKey(uid), null);

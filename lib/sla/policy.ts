@@ -101,7 +101,7 @@ export function evaluateSlaAhead(
 	policy: SlaPolicy,
 	times: SlaTimes,
 	now: number,
-): { result: SlaResult; changesFrom: number } {
+): { result: SlaResult; changesFrom: number; targets: SlaTargetState[] } {
 	const clock = policy.clockFor(times.zone);
 	const end = Math.min(now, times.stoppedAt ?? Infinity);
 	const fixed = times.stoppedAt !== undefined && times.stoppedAt <= now;
@@ -140,7 +140,11 @@ export function evaluateSlaAhead(
 		breaches: [],
 	};
 	if (start === undefined)
-		return { result: { ...base, why: 'The clock starts when the lead is assigned to an owner' }, changesFrom };
+		return {
+			result: { ...base, why: 'The clock starts when the lead is assigned to an owner' },
+			changesFrom,
+			targets: [],
+		};
 
 	/** A target measured from `from` on the clock, done at `doneAt` (undefined: still open). */
 	const measure = (name: SlaResult['target'], from: number, hours: number, doneAt: number | undefined) => {
@@ -150,13 +154,16 @@ export function evaluateSlaAhead(
 		const due = dueAt(clock, from, target, times.pauses);
 		const percent = target > 0 ? (used / target) * 100 : 100;
 		const late = used > target;
-		return { name, from, hours, used, due, percent, late, done: doneAt !== undefined };
+		return { name, from, hours, used, due, percent, late, done: doneAt !== undefined, number: 0 };
 	};
 
 	const results: Array<ReturnType<typeof measure>> = [];
+	/** Follow-up gaps between touches already made (done), for the targets' own states. */
+	const gaps: Array<ReturnType<typeof measure>> = [];
 	const first = touches.find((t) => t >= start);
 	if (policy.firstResponseHours > 0) results.push(measure('first_response', start, policy.firstResponseHours, first));
 	let cadenceBreach: string | undefined;
+	let periodMissed: string | undefined;
 	let cadenceMet = !policy.cadence;
 	if (policy.cadence && first !== undefined) {
 		const { periodDays, maxGapHours } = policy.cadence;
@@ -166,19 +173,19 @@ export function evaluateSlaAhead(
 		if (!cadenceMet) {
 			changeAt(periodEnd > end ? periodEnd : undefined);
 			if (end >= periodEnd)
-				cadenceBreach = `${inPeriod.length} of ${policy.cadence.touches} touches within ${periodDays} days`;
+				cadenceBreach =
+					periodMissed = `${inPeriod.length} of ${policy.cadence.touches} touches within ${periodDays} days`;
 			else if (maxGapHours > 0) {
 				const last = inPeriod[inPeriod.length - 1] ?? first;
-				results.push(measure('follow_up_gap', last, maxGapHours, undefined));
+				results.push({ ...measure('follow_up_gap', last, maxGapHours, undefined), number: inPeriod.length });
 			}
 		}
 		// A gap between two touches already made that was longer than allowed is a breach on record.
 		if (maxGapHours > 0) {
-			for (let i = 1; i < inPeriod.length; i++) {
-				if (activeMs(clock, inPeriod[i - 1], inPeriod[i], times.pauses) > maxGapHours * HOUR) {
-					cadenceBreach ??= `${maxGapHours} h between touches passed before ${iso(inPeriod[i])}`;
-					break;
-				}
+			for (let i = 1; i < inPeriod.length && i < policy.cadence.touches; i++) {
+				const gap = { ...measure('follow_up_gap', inPeriod[i - 1], maxGapHours, inPeriod[i]), number: i };
+				gaps.push(gap);
+				if (gap.late) cadenceBreach ??= `${maxGapHours} h between touches passed before ${iso(inPeriod[i])}`;
 			}
 		}
 	}
@@ -247,7 +254,100 @@ export function evaluateSlaAhead(
 			? `${current.name === 'first_response' ? 'First response' : 'Next follow-up'} due ${out.due_at ?? 'when the clock resumes'}`
 			: 'Nothing due';
 	}
-	return { result: out, changesFrom };
+	return { result: out, changesFrom, targets: targetStates(policy, results, gaps, periodMissed, fixed) };
+}
+
+const percentText = (x: number) => `${round(x)}%`;
+
+/** Each target's own status and level (see `SlaTargetState`). */
+function targetStates(
+	policy: SlaPolicy,
+	results: Array<{
+		name: SlaResult['target'];
+		hours: number;
+		percent: number;
+		late: boolean;
+		done: boolean;
+		due: number | undefined;
+		used: number;
+		number: number;
+	}>,
+	gaps: typeof results,
+	periodMissed: string | undefined,
+	stopped: boolean,
+): SlaTargetState[] {
+	const out: SlaTargetState[] = [];
+	for (const r of [
+		...results.filter((x) => x.name === 'first_response'),
+		...gaps,
+		...results.filter((x) => x.name !== 'first_response'),
+	]) {
+		const followUp = r.name === 'follow_up_gap';
+		const label = followUp ? `Follow-up ${r.number}` : 'First response';
+		const open = !r.done;
+		const lv = open ? level(policy, r.percent) : { level: 0, name: null };
+		const status: SlaStatus = r.late
+			? 'breached'
+			: r.done || stopped
+				? 'met'
+				: r.percent >= policy.atRiskPercent
+					? 'at_risk'
+					: 'on_track';
+		const late = hoursOf(r.used - r.hours * HOUR);
+		out.push({
+			id: followUp ? `follow_up:${r.number}` : 'first_response',
+			target: r.name as SlaTargetState['target'],
+			...(followUp ? { number: r.number } : {}),
+			status,
+			level: status === 'met' ? 0 : lv.level,
+			escalation: status === 'met' ? null : lv.name,
+			target_hours: r.hours,
+			due_at: iso(r.due),
+			elapsed_percent: round(r.percent),
+			why:
+				status === 'breached'
+					? r.done
+						? `${label} after ${hoursOf(r.used)} h, over the ${r.hours} h target`
+						: `${label}: none ${late} h past the ${r.hours} h target`
+					: status === 'met'
+						? `${label} in time`
+						: `${label}: ${percentText(r.percent)} of the ${r.hours} h target used`,
+		});
+	}
+	if (periodMissed)
+		out.push({
+			id: 'cadence',
+			target: 'cadence',
+			status: 'breached',
+			level: 0,
+			escalation: null,
+			target_hours: null,
+			due_at: null,
+			elapsed_percent: null,
+			why: `Cadence missed: ${periodMissed}`,
+		});
+	return out;
+}
+
+/**
+ * One target of a clock and where it stands: the first response, each follow-up (the gap after
+ * the n-th touch, to the next one) and the cadence's touch count by the period's end. Check Due
+ * alerts each target once per status and escalation level of its own.
+ */
+export interface SlaTargetState {
+	/** `first_response`, `follow_up:<n>` (after the n-th touch) or `cadence`. */
+	id: string;
+	target: 'first_response' | 'follow_up_gap' | 'cadence';
+	/** For a follow-up: after which touch (1 = the first response). */
+	number?: number;
+	status: SlaStatus;
+	/** Escalation level reached while the target was open (0 once it is done). */
+	level: number;
+	escalation: string | null;
+	target_hours: number | null;
+	due_at: string | null;
+	elapsed_percent: number | null;
+	why: string;
 }
 
 /** A policy as plain data: what the node's parameters say, and what the ledger keeps per clock. */
@@ -271,9 +371,17 @@ export function buildPolicy(spec: PolicySpec): SlaPolicy {
 	const hit = built.get(key);
 	if (hit) return hit;
 	if (!(spec.firstResponseHours >= 0) || !Number.isFinite(spec.firstResponseHours))
-		throw new ClockError(`Policy "${spec.name}": first response hours must be a number of hours`);
+		throw new ClockError(
+			`Policy "${spec.name}": First Response (Hours) is ${String(spec.firstResponseHours)}; it must be 0 (no first-response target) or a positive number of hours`,
+		);
 	if (spec.cadence && (!(spec.cadence.touches >= 1) || !(spec.cadence.periodDays > 0)))
 		throw new ClockError(`Policy "${spec.name}": the cadence needs at least 1 touch within more than 0 days`);
+	if (spec.cadence && !(spec.cadence.maxGapHours >= 0 && Number.isFinite(spec.cadence.maxGapHours)))
+		throw new ClockError(
+			`Policy "${spec.name}": Max Hours Between Touches is ${String(spec.cadence.maxGapHours)}; it must be 0 (no limit) or a positive number of hours`,
+		);
+	if (spec.clock.kind !== 'business' && !IANAZone.isValidZone(spec.clock.zone))
+		throw new ClockError(`"${spec.clock.zone}" is not a time zone (use an IANA name such as Europe/Berlin)`);
 	const base =
 		spec.clock.kind === 'business'
 			? businessClock(spec.clock.schedule, spec.clock.zone, spec.clock.holidays)
@@ -287,7 +395,8 @@ export function buildPolicy(spec: PolicySpec): SlaPolicy {
 		atRiskPercent: spec.atRiskPercent,
 		escalation: [...spec.escalation].sort((a, b) => a.percent - b.percent),
 		clockFor: (zone) => {
-			if (!zone || !spec.ownerZone || spec.clock.kind !== 'business') return base;
+			// A calendar clock counts the same hours in any zone; its zone is the one its times are read in.
+			if (!zone || !spec.ownerZone) return base;
 			let clock = clocks.get(zone);
 			if (!clock) {
 				// An owner's zone that is no IANA zone falls back to the policy's (checked once per zone).

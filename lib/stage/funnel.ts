@@ -49,7 +49,12 @@ interface Reach {
 	reached: Map<number, number | undefined>;
 }
 
-/** What one record reached, by stage index in the list. */
+/**
+ * What one record reached, by stage index in the list: every stage it entered, and with
+ * `countSkipped` the main levels it passed over going forward (Lead -> SQL passes MQL and SAL). A
+ * backward move (SQL back to MQL) never adds a stage: nothing was passed on the way down, and the
+ * way up again from there passes only what lies between.
+ */
 function reachOf(
 	list: StageList,
 	record: StageRecord,
@@ -58,24 +63,20 @@ function reachOf(
 ): Reach {
 	const created = Date.parse(record.created_at);
 	const reached = new Map<number, number | undefined>();
-	let top = -1;
-	let bottom = Infinity;
-	const levels = new Set<number>();
+	/** The main level the lead stands at (side and terminal stages leave it). */
+	let level: number | undefined;
 	for (const t of record.history) {
 		const stage = findStageIndex(list, t.to);
 		if (stage < 0) continue;
 		if (!reached.has(stage)) reached.set(stage, Math.max(0, Date.parse(t.at) - created));
 		const s = list.stages[stage];
 		if (s.kind !== 'main') continue;
-		levels.add(s.level);
-		top = Math.max(top, s.level);
-		bottom = Math.min(bottom, s.level);
-	}
-	// Levels passed over between the first stage a lead entered at and the highest it reached.
-	if (countSkipped) {
-		for (const [level, index] of firstOfLevel) {
-			if (level > bottom && level < top && !levels.has(level)) reached.set(index, undefined);
-		}
+		if (countSkipped && level !== undefined)
+			for (let passed = level + 1; passed < s.level; passed++) {
+				const index = firstOfLevel.get(passed);
+				if (index !== undefined && !reached.has(index)) reached.set(index, undefined);
+			}
+		level = s.level;
 	}
 	return { reached };
 }
@@ -178,16 +179,23 @@ const escapeXml = (s: string) =>
 	s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 1000) / 10}%`);
 
-/** A horizontal-bar funnel of one group's main stages: counts and conversion to the next. */
+/**
+ * A horizontal-bar funnel of one group's main stages (counts and conversion to the next), and
+ * below it, apart from the main path, the side and terminal stages (Nurture, Other,
+ * Disqualified) with how many leads reached each.
+ */
 export function funnelSvg(rows: FunnelRow[], title: string): string {
 	const bars = rows.filter((r) => r.kind === 'main');
+	const aside = rows.filter((r) => r.kind !== 'main');
 	const width = 720;
 	const rowHeight = 44;
+	const asideHeight = 30;
 	const top = 56;
 	const labelWidth = 170;
 	const barMax = width - labelWidth - 190;
-	const max = Math.max(1, ...bars.map((r) => r.reached));
-	const height = top + bars.length * rowHeight + 40;
+	const max = Math.max(1, ...rows.map((r) => r.reached));
+	const asideTop = top + bars.length * rowHeight + 16;
+	const height = (aside.length ? asideTop + 24 + aside.length * asideHeight : top + bars.length * rowHeight) + 40;
 	const first = rows[0];
 	const parts = [
 		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
@@ -208,6 +216,21 @@ export function funnelSvg(rows: FunnelRow[], title: string): string {
 				: `<text x="${labelWidth + barMax + 12}" y="${y + 34}" font-size="11" fill="#6b7280">→ next ${pct(r.conversion_to_next)}</text>`,
 		);
 	});
+	if (aside.length) {
+		parts.push(
+			`<line x1="20" y1="${asideTop}" x2="${width - 20}" y2="${asideTop}" stroke="#e5e7eb"/>`,
+			`<text x="20" y="${asideTop + 18}" font-size="12" fill="#6b7280">Outside the main path (side and closing stages)</text>`,
+		);
+		aside.forEach((r, i) => {
+			const y = asideTop + 24 + i * asideHeight;
+			const w = Math.max(2, Math.round((r.reached / max) * barMax));
+			parts.push(
+				`<text x="${labelWidth - 10}" y="${y + 17}" font-size="12" text-anchor="end" fill="#374151">${escapeXml(r.stage)}</text>`,
+				`<rect x="${labelWidth}" y="${y + 5}" width="${w}" height="16" rx="3" fill="${r.kind === 'terminal' ? '#9ca3af' : '#fbbf9f'}"/>`,
+				`<text x="${labelWidth + barMax + 12}" y="${y + 17}" font-size="12" fill="#374151">${r.reached} (${pct(r.reached_rate)})</text>`,
+			);
+		});
+	}
 	parts.push('</svg>');
 	return parts.filter(Boolean).join('\n');
 }

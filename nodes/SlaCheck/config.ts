@@ -20,6 +20,8 @@ export interface SlaSettings {
 		created: string;
 		assigned: string;
 		touches: string;
+		/** Record Touch: the touch's own id (a CRM activity id); empty: none. */
+		touchId: string;
 		zone: string;
 		stage: string;
 		stageHistory: string;
@@ -104,6 +106,7 @@ export function readSlaSettings(ctx: IExecuteFunctions): SlaSettings {
 				created: String(o.createdField ?? '').trim(),
 				assigned: String(o.assignedField ?? '').trim() || 'owner.assigned_at',
 				touches: String(o.touchesField ?? '').trim() || 'touches',
+				touchId: String(o.touchIdField ?? '').trim(),
 				zone: String(o.zoneField ?? '').trim() || 'owner.time_zone',
 				stage: String(o.stageField ?? '').trim() || 'stage.current',
 				stageHistory: String(o.stageHistoryField ?? '').trim() || 'stage.history',

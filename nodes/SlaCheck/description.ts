@@ -111,8 +111,8 @@ export const slaProperties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'Europe/Berlin',
-						displayOptions: { show: { clock: ['business'] } },
-						description: "The schedule's zone when the owner has none; empty: the workflow's",
+						description:
+							"The zone the clock's times are read in when the owner has none (business hours, and the time_zone shown with a calendar clock); empty: the workflow's",
 					},
 					{
 						displayName: 'Holidays',
@@ -352,6 +352,15 @@ export const slaProperties: INodeProperties[] = [
 				type: 'string',
 				default: 'Customer, Disqualified',
 				description: 'Check Leads: stages or statuses that end the SLA (nothing more is owed)',
+			},
+			{
+				displayName: 'Touch ID Field',
+				name: 'touchIdField',
+				type: 'string',
+				default: '',
+				placeholder: 'activity_id',
+				description:
+					"Record Touch: the touch's own ID (a CRM activity ID), so a touch sent twice counts once; empty: each item is a touch of its own",
 			},
 			{
 				displayName: 'Touches Field',

@@ -10,7 +10,8 @@ import {
 	checkDue,
 	entryPages,
 	forgetClocks,
-	isNews,
+	isTargetNews,
+	type TargetEmitted,
 	timesOf,
 	type LedgerAction,
 	type LedgerEntry,
@@ -19,6 +20,7 @@ import { seededRandom } from '../../lib/dedupe/learn';
 import { buildPolicy, evaluateSla, evaluateSlaAhead, parseEscalation, type PolicySpec } from '../../lib/sla/policy';
 import { firstStop, mergePauses, readChanges, readCurrent } from '../../lib/sla/pauses';
 import { slaReport, slaReportOf } from '../../lib/sla/report';
+import { transactRecords } from '../../lib/store/records';
 import { SqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore } from '../../lib/store/types';
 import { startRedis } from '../helpers/redisServer';
@@ -458,6 +460,89 @@ describe('Check Due reads the open clocks', () => {
 	});
 });
 
+describe('Check Due alerts each target once per status and level of its own', () => {
+	// Written by hand: a day's calendar clock is easy to follow. 4 h for the first response, then
+	// 4 touches within 5 days, at most 24 h apart; at risk at 75%, owner at 100%, manager at 150%.
+	const policy = spec({
+		clock: { kind: 'calendar', schedule: '', zone: 'UTC', holidays: '' },
+		firstResponseHours: 4,
+		cadence: { touches: 4, periodDays: 5, maxGapHours: 24 },
+		escalation: parseEscalation('100: owner, 150: manager'),
+	});
+	const run = async (touchHours: number[]) => {
+		const store = new SqliteStore(':memory:');
+		const ns = 'sla:targets';
+		await applyLedger(store, ns, [
+			{ lead: lead('A'), action: { kind: 'start', policy, createdAt: monday9, lead: {} } },
+		]);
+		const sent: string[] = [];
+		const touches = [...touchHours];
+		// A check every 30 minutes, 10 minutes past each half hour, for five days.
+		for (let minutes = 10; minutes <= 5 * 24 * 60; minutes += 30) {
+			const now = monday9 + minutes * 60_000;
+			while (touches.length && monday9 + touches[0] * H <= now)
+				await applyLedger(store, ns, [
+					{ lead: lead('A'), action: { kind: 'touch', at: monday9 + touches.shift()! * H } },
+				]);
+			for (const a of (await checkDue(store, ns, now)).alerts)
+				sent.push(`${minutes / 60}h ${a.alert.id} ${a.alert.status} ${a.alert.level}`);
+		}
+		store.close();
+		return sent;
+	};
+
+	it('a late first response, then a late follow-up, then follow-ups on time', async () => {
+		// First response at 7 h (3 h late); follow-up 1 from 7 h is due at 31 h, made at 45 h (late);
+		// follow-up 2 from 45 h is at risk at 63 h, made at 66 h; follow-up 3 made at 80 h: done.
+		expect(await run([7, 45, 66, 80])).toEqual([
+			'3.1666666666666665h first_response at_risk 0',
+			'4.166666666666667h first_response breached 1',
+			'6.166666666666667h first_response breached 2',
+			'25.166666666666668h follow_up:1 at_risk 0',
+			'31.166666666666668h follow_up:1 breached 1',
+			'43.166666666666664h follow_up:1 breached 2',
+			'63.166666666666664h follow_up:2 at_risk 0',
+		]);
+	});
+
+	it('an at-risk first response does not hide the follow-up at risk', async () => {
+		// First response at 3.5 h (at risk since 3 h); follow-up 1 at risk at 21.5 h, made at 23 h; then on time.
+		expect(await run([3.5, 23, 40, 57])).toEqual([
+			'3.1666666666666665h first_response at_risk 0',
+			'21.666666666666668h follow_up:1 at_risk 0',
+		]);
+	});
+
+	it('a clock from an earlier release keeps what it sent, and alerts what comes after', async () => {
+		const store = new SqliteStore(':memory:');
+		const ns = 'sla:legacy';
+		await applyLedger(store, ns, [
+			{ lead: lead('A'), action: { kind: 'start', policy, createdAt: monday9, lead: {} } },
+			{ lead: lead('A'), action: { kind: 'touch', at: monday9 + 7 * H } },
+		]);
+		expect((await checkDue(store, ns, monday9 + 8 * H)).alerts.map((a) => a.alert.id)).toEqual(['first_response']);
+		// What an earlier release kept: one status and level for the clock, no per-target record.
+		await transactRecordsForTest(store, ns, (entry) => {
+			entry.emitted = { status: 'breached', level: 2 };
+			entry.alerts = [{ at: monday9 + 6 * H, status: 'breached', level: 2 }];
+		});
+		// The late first response counts as sent; follow-up 1's own news comes.
+		expect((await checkDue(store, ns, monday9 + 26 * H)).alerts.map((a) => `${a.alert.id} ${a.alert.status}`)).toEqual([
+			'follow_up:1 at_risk',
+		]);
+		store.close();
+	});
+});
+
+/** Rewrites the clock of lead A in place (to stand for a ledger an earlier release wrote). */
+async function transactRecordsForTest(store: KeyValueStore, ns: string, change: (entry: LedgerEntry) => void) {
+	await transactRecords<LedgerEntry, void>(store, ns, [lead('A')], (records) => {
+		const entry = records.find(lead('A'))!;
+		change(entry);
+		records.save(entry, lead('A'));
+	});
+}
+
 describe('Check Due looks only at the clocks whose time has come', () => {
 	it('tells from when a clock could change: its next threshold, a time recorded ahead, never once stopped or met', () => {
 		const policy = buildPolicy(spec());
@@ -560,7 +645,7 @@ describe('Check Due looks only at the clocks whose time has come', () => {
 		const store = new SqliteStore(':memory:');
 		const ns = 'sla:ahead';
 		// The reference: every clock evaluated at every check, news kept here.
-		const emitted = new Map<string, LedgerEntry['emitted']>();
+		const emitted = new Map<string, Record<string, TargetEmitted>>();
 		let next = 0;
 		let checked = 0;
 		let checks = 0;
@@ -574,14 +659,20 @@ describe('Check Due looks only at the clocks whose time has come', () => {
 			checks++;
 			const expected: string[] = [];
 			for (const entry of await allEntries(store, ns)) {
-				const was = emitted.get(entry.uid) ?? { level: 0 };
-				const result = evaluateSla(buildPolicy(entry.policy), timesOf(entry), now);
-				if (isNews({ ...entry, emitted: was }, result)) {
-					emitted.set(entry.uid, { status: result.status, level: Math.max(was.level, result.escalation_level) });
-					expected.push(`${entry.uid} ${result.status} ${result.escalation_level}`);
-				}
+				const told = emitted.get(entry.uid) ?? {};
+				const { targets } = evaluateSlaAhead(buildPolicy(entry.policy), timesOf(entry), now);
+				for (const state of targets)
+					if (isTargetNews(told[state.id], state)) {
+						const was = told[state.id];
+						told[state.id] = {
+							status: was?.status === 'breached' ? 'breached' : state.status,
+							level: Math.max(was?.level ?? 0, state.level),
+						};
+						expected.push(`${entry.uid} ${state.id} ${state.status} ${state.level}`);
+					}
+				emitted.set(entry.uid, told);
 			}
-			const got = due.alerts.map((a) => `${a.entry.uid} ${a.result.status} ${a.result.escalation_level}`);
+			const got = due.alerts.map((a) => `${a.entry.uid} ${a.alert.id} ${a.alert.status} ${a.alert.level}`);
 			expect({ now: new Date(now).toISOString(), got: got.sort() }).toEqual({
 				now: new Date(now).toISOString(),
 				got: expected.sort(),

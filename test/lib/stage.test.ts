@@ -460,6 +460,47 @@ describe('funnel report', () => {
 		expect(strict.Opportunity.reached).toBe(0);
 		expect(strict.SQL.conversion_to_next).toBe(0);
 	});
+	it('a backward move adds no stage: a lead set to SQL and moved back to MQL never reached SAL', () => {
+		const record = (id: string, path: Array<[string, number]>): StageRecord => {
+			const t0 = Date.parse('2026-11-02T00:00:00Z');
+			const history = path.map(([to, d], k) => ({
+				from: k ? path[k - 1][0] : null,
+				to,
+				at: new Date(t0 + d * 86_400_000).toISOString(),
+				...(k && to === 'MQL' ? { reason: 'sent back: no budget yet' } : {}),
+			}));
+			return {
+				uid: `i:${id}`,
+				ids: [id],
+				emails: [],
+				created_at: new Date(t0).toISOString(),
+				current: path[path.length - 1][0],
+				entered_at: history[history.length - 1].at,
+				history,
+				dims: {},
+			};
+		};
+		const leads = [
+			record('F1', [
+				['SQL', 0],
+				['MQL', 1],
+			]),
+			record('F2', [['SQL', 0]]),
+			// Up again from MQL to SQL passes SAL on the way: that one counts.
+			record('F3', [
+				['SQL', 0],
+				['MQL', 1],
+				['SQL', 2],
+			]),
+		];
+		const r = Object.fromEntries(funnelReport(list, leads, { countSkipped: true }).map((x) => [x.stage, x]));
+		expect([r.MQL.reached, r.SAL.reached, r.SQL.reached]).toEqual([2, 1, 3]);
+		expect(r.MQL).toMatchObject({ converted_to_next: 1 });
+		expect(r.SAL).toMatchObject({ converted_to_next: 1 });
+		// F1 alone: MQL reached by the move back, nothing converted from it, SAL never reached.
+		const f1 = Object.fromEntries(funnelReport(list, [leads[0]], { countSkipped: true }).map((x) => [x.stage, x]));
+		expect([f1.MQL.reached, f1.MQL.converted_to_next, f1.SAL.reached, f1.SQL.reached]).toEqual([1, 0, 0, 1]);
+	});
 	it('a period selects leads by their first stage; groups split the funnel', () => {
 		const t0 = Date.parse('2026-09-01T00:00:00Z');
 		const r = rows(list, { countSkipped: true, from: t0, to: t0 + 16 * 86_400_000 });
@@ -486,7 +527,10 @@ describe('funnel report', () => {
 		const full = funnelSvg(funnelReport(list, knownHistories(), { countSkipped: true }), 'All');
 		expect(full).toContain('>512 (50%)</text>');
 		expect(full).toContain('→ next 50%');
-		expect(full.match(/<rect /g)).toHaveLength(1 + 9);
+		// a background, 9 main stages, and apart from them Nurture, Other and Disqualified
+		expect(full.match(/<rect /g)).toHaveLength(1 + 9 + 3);
+		expect(full).toContain('Outside the main path');
+		expect(full).toContain('>Disqualified</text>');
 	});
 	it('quantiles interpolate between ranks', () => {
 		expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);

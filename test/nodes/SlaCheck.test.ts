@@ -240,6 +240,11 @@ describe('SLA Check in the n8n engine', () => {
 				p90_first_response_hours: 0.5,
 			},
 		]);
+		// Two touches of one lead in one batch, with no Event Time: two touches, not one.
+		const twice = await runWorkflow(at('2026-11-30T14:05:00Z', { operation: 'touch' }), {
+			Leads: items([{ email: 'p@acme.com' }, { email: 'p@acme.com' }]),
+		});
+		expect(twice.output('SLA Check', 0).map((i) => ((i.json.sla as Json).touches as Json[]).length)).toEqual([1, 2]);
 		const forgot = await runWorkflow(at('2026-11-30T14:00:00Z', { operation: 'forget' }), {
 			Leads: items([{ email: 'p@acme.com' }, { id: 'nobody' }]),
 		});

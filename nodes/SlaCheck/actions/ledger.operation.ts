@@ -46,7 +46,8 @@ export async function execute(
 			const lead = slaLeadKeys(json, settings);
 			if (!lead.ids.length && !lead.emails.length)
 				throw new Error(`${noKeysMessage(settings.fields.id, settings.fields.email)}: map them under Options`);
-			const at = timeOf(this.getNodeParameter('options.eventTime', i, '') as unknown, 'Event Time') ?? settings.now;
+			const eventTime = timeOf(this.getNodeParameter('options.eventTime', i, '') as unknown, 'Event Time');
+			const at = eventTime ?? settings.now;
 			let action: LedgerAction | undefined;
 			if (operation === 'start') {
 				const spec = policyFor(this, settings, i);
@@ -70,7 +71,20 @@ export async function execute(
 					lead: snapshot(json, lead),
 				};
 			} else if (operation === 'touch') {
-				action = { kind: 'touch', at, touch: String(this.getNodeParameter('touchType', i, '') ?? '') || undefined };
+				// Counted once by the CRM's id of the touch; without one, two touches of one batch at the
+				// execution's time are two touches (their places), one with an Event Time is known by it.
+				const touchId = settings.fields.touchId ? text(get(json, settings.fields.touchId)) : undefined;
+				const id = touchId
+					? `id:${touchId}`
+					: eventTime === undefined
+						? `run:${this.getExecutionId()}:${i}`
+						: undefined;
+				action = {
+					kind: 'touch',
+					at,
+					touch: String(this.getNodeParameter('touchType', i, '') ?? '') || undefined,
+					...(id ? { id } : {}),
+				};
 			} else if (operation === 'pause' || operation === 'resume' || operation === 'stop') {
 				action = { kind: operation, at };
 			}
