@@ -566,7 +566,7 @@ function bankModel(): Case {
 	return async () => {
 		const { rows, y, features } = loadBank();
 		const t0 = performance.now();
-		const model = trainModel(rows, y, features);
+		const model = await trainModel(rows, y, features);
 		const seconds = (performance.now() - t0) / 1000;
 		const m = model.metrics!;
 		return {
@@ -587,7 +587,7 @@ function scoringSpeed(kind: 'rules' | 'model'): Case {
 		const now = Date.parse('2026-12-01T00:00:00Z');
 		if (kind === 'model') {
 			const { rows, y, features } = loadBank();
-			const model = trainModel(rows.slice(0, 20_000), y.slice(0, 20_000), features);
+			const model = await trainModel(rows.slice(0, 20_000), y.slice(0, 20_000), features);
 			const n = 400_000;
 			const t0 = performance.now();
 			let sum = 0;

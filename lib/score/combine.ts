@@ -5,7 +5,7 @@
  * total; `modelPoints`: the model is one more fit rule worth up to `points`, scaled by the
  * probability. The total cap, label and matrix follow from the combined figures.
  */
-import { labelFor, matrixLabel, round, type Reason, type ScoreConfig, type ScoreResult } from './points';
+import { applyTotalCap, labelFor, matrixLabel, round, type ScoreConfig, type ScoreResult } from './points';
 
 export type Combine = 'model' | 'modelAsFit' | 'blend' | 'modelPoints';
 
@@ -18,57 +18,55 @@ export interface CombineOptions {
 }
 
 /**
- * The rules' result with the model in it. `modelReasons` are the model's signed contributions
- * (kind `model`); they explain the probability, not points.
+ * The rules' result with the model in it. The model enters the reasons as one reason (kind
+ * `model`) worth its share of the total, so the reasons' points add up to the total; the model's
+ * own explanation (signed log-odds per field) stays in the score's `model.contributions`.
  */
 export function combineWithModel(
 	config: ScoreConfig,
 	rules: ScoreResult,
 	probability: number,
-	modelReasons: Reason[],
+	modelName: string,
 	options: CombineOptions,
 ): ScoreResult {
 	const out: ScoreResult = { ...rules, reasons: [...rules.reasons] };
+	const rulesTotal = rules.total;
 	const engagementReasons = rules.reasons.filter((r) => r.kind === 'engagement');
+	const likely = `${modelName}: ${probability}% likely to convert`;
 	switch (options.mode) {
 		case 'model':
 			out.fit = probability;
 			out.engagement = 0;
 			out.total = probability;
-			out.reasons = modelReasons;
+			out.reasons = [{ rule: likely, kind: 'model', points: probability }];
 			break;
 		case 'modelAsFit':
 			out.fit = probability;
 			out.total = round(probability + rules.engagement);
-			out.reasons = [...modelReasons, ...engagementReasons];
+			out.reasons = [{ rule: likely, kind: 'model', points: probability }, ...engagementReasons];
 			break;
 		case 'blend': {
 			const w = Math.min(1, Math.max(0, options.weight ?? 0.5));
-			out.total = round(w * probability + (1 - w) * rules.total);
+			out.total = round(w * probability + (1 - w) * rulesTotal);
 			out.reasons = [
-				...rules.reasons,
+				...out.reasons,
 				{
-					rule: `Blend: ${round(w * 100)}% model (${probability}) + ${round(100 - w * 100)}% rules (${rules.total})`,
+					rule: `Blend: ${round(w * 100)}% model (${probability}) + ${round(100 - w * 100)}% rules (${rulesTotal})`,
 					kind: 'model',
-					points: round(out.total - rules.total),
+					points: round(out.total - rulesTotal),
 				},
-				...modelReasons,
 			];
 			break;
 		}
 		case 'modelPoints': {
 			const points = round((probability / 100) * (options.points ?? 0));
 			out.fit = round(rules.fit + points);
-			out.total = round(rules.total + points);
-			out.reasons = [
-				{ rule: `Model (${probability}% likely to convert)`, kind: 'model', points, raw: options.points ?? 0 },
-				...rules.reasons,
-				...modelReasons,
-			];
+			out.total = round(rulesTotal + points);
+			out.reasons = [{ rule: likely, kind: 'model', points, raw: options.points ?? 0 }, ...out.reasons];
 			break;
 		}
 	}
-	if (config.totalCap !== undefined && out.total > config.totalCap) out.total = config.totalCap;
+	out.total = applyTotalCap(config, out.reasons, out.total);
 	out.label = labelFor(config.thresholds, out.total);
 	if (config.matrix) out.matrix = matrixLabel(config.matrix, out.fit, out.engagement);
 	return out;

@@ -26,6 +26,8 @@ export interface ModelMetrics {
 	trainRows: number;
 	testRows: number;
 	positiveRate: number;
+	/** Fields that alone separate the held-out outcomes almost perfectly (AUC > 0.95): likely leaks. */
+	separating?: Array<{ field: string; auc: number }>;
 }
 
 export interface Model {
@@ -60,6 +62,32 @@ export interface TrainOptions {
 }
 
 type Row = Record<string, unknown>;
+
+/** The most columns a model may have: its Newton step solves a dense system of this size. */
+export const MAX_COLUMNS = 600;
+
+export class ModelError extends Error {}
+
+/**
+ * Cuts long work into slices of about `budgetMs` with the event loop free in between (training
+ * runs on n8n's main thread: no slice may hold it for long).
+ */
+export class Slicer {
+	private last = performance.now();
+	/** The longest a slice ran (ms), for tests and the bench. */
+	longest = 0;
+	constructor(private readonly budgetMs = 25) {}
+	async tick(): Promise<void> {
+		const now = performance.now();
+		if (now - this.last < this.budgetMs) return;
+		this.longest = Math.max(this.longest, now - this.last);
+		await new Promise((resolve) => setImmediate(resolve));
+		this.last = performance.now();
+	}
+	end(): void {
+		this.longest = Math.max(this.longest, performance.now() - this.last);
+	}
+}
 
 const MISSING = '(missing)';
 /** A numeric field with at most this many distinct values is treated as categories. */
@@ -118,17 +146,19 @@ function levelFit(codes: ArrayLike<number>, levels: number, y: ArrayLike<number>
 }
 
 /** The `count` pairs of few-valued fields whose combination adds most beyond either field alone. */
-export function findInteractions(
+export async function findInteractions(
 	rows: Row[],
 	y: ArrayLike<number>,
 	names: string[],
 	count: number,
 	minCount: number,
-): string[] {
+	slicer = new Slicer(),
+): Promise<string[]> {
 	if (count <= 0) return [];
 	// Each few-valued field's values as small integer codes (0: missing).
 	const coded: Array<{ name: string; codes: Int32Array; levels: number }> = [];
 	for (const name of names) {
+		await slicer.tick();
 		const ids = new Map<string, number>();
 		const codes = new Int32Array(rows.length);
 		let ok = true;
@@ -151,6 +181,7 @@ export function findInteractions(
 	const joint = new Int32Array(rows.length);
 	for (let a = 0; a < coded.length; a++) {
 		for (let b = a + 1; b < coded.length; b++) {
+			await slicer.tick();
 			const A = coded[a];
 			const B = coded[b];
 			for (let i = 0; i < rows.length; i++)
@@ -166,10 +197,24 @@ export function findInteractions(
 }
 
 /** Learns each feature's kind, levels, cuts and scale from the training rows. */
-export function describeFeatures(rows: Row[], names: string[], options: TrainOptions = {}): FeatureSpec[] {
+export async function describeFeatures(
+	rows: Row[],
+	names: string[],
+	options: TrainOptions = {},
+	slicer = new Slicer(),
+): Promise<FeatureSpec[]> {
 	const maxBins = options.maxBins ?? 8;
 	const minCount = Math.max(5, Math.ceil((options.minLevelShare ?? 0.005) * rows.length));
-	return names.map((name) => {
+	const specs: FeatureSpec[] = [];
+	for (const name of names) {
+		await slicer.tick();
+		specs.push(describeFeature(rows, name, maxBins, minCount));
+	}
+	return specs;
+}
+
+function describeFeature(rows: Row[], name: string, maxBins: number, minCount: number): FeatureSpec {
+	{
 		const present = rows.map((r) => valueOf(r, name)).filter((v) => !isMissing(v));
 		const numbers = present.map(asNumber).filter((x) => Number.isFinite(x));
 		// Numbers with few distinct values (day of month, counts) are categories: each value its own effect.
@@ -191,7 +236,7 @@ export function describeFeatures(rows: Row[], names: string[], options: TrainOpt
 			.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
 			.map(([v]) => v);
 		return { name, kind: 'category', levels };
-	});
+	}
 }
 
 /** The columns the features make, with their labels and owning feature. */
@@ -296,8 +341,9 @@ export function encodeRow(features: FeatureSpec[], row: Row): { index: number[];
 }
 
 /** Cholesky solve of A x = b (A symmetric positive definite, row-major n x n); A is overwritten. */
-function solve(A: Float64Array, b: Float64Array, n: number): Float64Array {
+async function solve(A: Float64Array, b: Float64Array, n: number, slicer: Slicer): Promise<Float64Array> {
 	for (let j = 0; j < n; j++) {
+		await slicer.tick();
 		let d = A[j * n + j];
 		for (let k = 0; k < j; k++) d -= A[j * n + k] ** 2;
 		const root = Math.sqrt(Math.max(d, 1e-12));
@@ -326,20 +372,22 @@ function solve(A: Float64Array, b: Float64Array, n: number): Float64Array {
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 /** Fits weights and intercept on encoded rows by Newton's method with an L2 penalty. */
-function fit(
+async function fit(
 	rows: Array<{ index: number[]; value: number[] }>,
 	y: Uint8Array,
 	width: number,
 	lambda: number,
-): { weights: Float64Array; intercept: number } {
+	slicer: Slicer,
+): Promise<{ weights: Float64Array; intercept: number }> {
 	// Column `width` is the intercept.
 	const n = width + 1;
 	const w = new Float64Array(n);
 	const rate = y.reduce((s, v) => s + v, 0) / y.length;
 	w[width] = Math.log(Math.max(rate, 1e-6) / Math.max(1 - rate, 1e-6));
-	const loss = (v: Float64Array): number => {
+	const loss = async (v: Float64Array): Promise<number> => {
 		let total = 0;
 		for (let i = 0; i < rows.length; i++) {
+			if ((i & 1023) === 0) await slicer.tick();
 			const { index, value } = rows[i];
 			let z = v[width];
 			for (let k = 0; k < index.length; k++) z += v[index[k]] * value[k];
@@ -353,6 +401,7 @@ function fit(
 		const H = new Float64Array(n * n);
 		const g = new Float64Array(n);
 		for (let i = 0; i < rows.length; i++) {
+			if ((i & 255) === 0) await slicer.tick();
 			const { index, value } = rows[i];
 			let z = w[width];
 			for (let k = 0; k < index.length; k++) z += w[index[k]] * value[k];
@@ -374,15 +423,15 @@ function fit(
 			g[j] += lambda * w[j];
 			H[j * n + j] += lambda;
 		}
-		const step = solve(H, g, n);
+		const step = await solve(H, g, n, slicer);
 		// Damped Newton: halve the step until the penalised loss does not rise (separable data and
 		// rare columns can make a full step overshoot).
-		const before = loss(w);
+		const before = await loss(w);
 		let scale = 1;
 		const trial = new Float64Array(n);
 		for (let halvings = 0; halvings < 30; halvings++) {
 			for (let j = 0; j < n; j++) trial[j] = w[j] - scale * step[j];
-			if (loss(trial) <= before + 1e-9) break;
+			if ((await loss(trial)) <= before + 1e-9) break;
 			scale /= 2;
 		}
 		let change = 0;
@@ -439,31 +488,97 @@ export function stratifiedSplit(
 }
 
 /**
- * Trains on rows with an outcome (1 converted/won, 0 not): fits on a seeded stratified share,
- * measures on the rest, then refits on every row so the stored model uses all the history.
+ * How well each field alone tells the outcome on the held-out rows (its values' conversion rates
+ * learned on the training rows; a number by its size): a field that alone separates them almost
+ * perfectly is usually recorded after the outcome (a close date, a stage, an owner), not a cause.
  */
-export function trainModel(rows: Row[], outcomes: number[], featureNames: string[], options: TrainOptions = {}): Model {
-	if (rows.length !== outcomes.length) throw new Error('rows and outcomes differ in length');
+async function singleFieldAuc(
+	rows: Row[],
+	y: Uint8Array,
+	names: string[],
+	train: number[],
+	test: number[],
+	slicer: Slicer,
+): Promise<Array<{ field: string; auc: number }>> {
+	const out: Array<{ field: string; auc: number }> = [];
+	const labels = test.map((i) => y[i]);
+	for (const name of names) {
+		await slicer.tick();
+		const numbers = test.map((i) => asNumber(valueOf(rows[i], name)));
+		let scores: number[];
+		if (numbers.every((x) => Number.isFinite(x)) && new Set(numbers).size > MAX_NUMBER_LEVELS) scores = numbers;
+		else {
+			const pos = new Map<string, number>();
+			const all = new Map<string, number>();
+			let rate = 0;
+			for (const i of train) {
+				const key = String(valueOf(rows[i], name) ?? MISSING);
+				all.set(key, (all.get(key) ?? 0) + 1);
+				pos.set(key, (pos.get(key) ?? 0) + y[i]);
+				rate += y[i];
+			}
+			rate /= train.length || 1;
+			scores = test.map((i) => {
+				const key = String(valueOf(rows[i], name) ?? MISSING);
+				const n = all.get(key) ?? 0;
+				// Smoothed by one row at the overall rate; a value never seen in training gets the overall rate.
+				return n ? ((pos.get(key) ?? 0) + rate) / (n + 1) : rate;
+			});
+		}
+		const auc = rocAuc(scores, labels);
+		if (Number.isFinite(auc)) out.push({ field: name, auc: Math.round(Math.max(auc, 1 - auc) * 1000) / 1000 });
+	}
+	return out;
+}
+
+/**
+ * Trains on rows with an outcome (1 converted/won, 0 not): fits on a seeded stratified share,
+ * measures on the rest, then refits on every row so the stored model uses all the history. Runs
+ * in slices with n8n's event loop free in between; a model wider than `MAX_COLUMNS` columns is
+ * refused, naming the fields with the most levels.
+ */
+export async function trainModel(
+	rows: Row[],
+	outcomes: number[],
+	featureNames: string[],
+	options: TrainOptions = {},
+	slicer = new Slicer(),
+): Promise<Model> {
+	if (rows.length !== outcomes.length) throw new ModelError('rows and outcomes differ in length');
 	const positives = outcomes.filter((o) => o === 1).length;
 	if (positives < 5 || rows.length - positives < 5)
-		throw new Error(
+		throw new ModelError(
 			`need at least 5 converted and 5 other rows to learn from (got ${positives} and ${rows.length - positives})`,
 		);
-	if (!featureNames.length) throw new Error('no fields to learn from');
+	if (!featureNames.length) throw new ModelError('no fields to learn from');
 	const lambda = options.lambda ?? 1;
 	const y = Uint8Array.from(outcomes);
 	const { train, test } = stratifiedSplit(y, options.testShare ?? 0.2, options.seed ?? 42);
-	const build = (idx: number[]) => {
+	const build = async (idx: number[]) => {
 		const sub = idx.map((i) => rows[i]);
 		const subY = idx.map((i) => y[i]);
 		const minCount = Math.max(5, Math.ceil((options.minLevelShare ?? 0.005) * sub.length));
 		const pairs = Array.isArray(options.interactions)
 			? options.interactions
-			: findInteractions(sub, subY, featureNames, options.interactions ?? 2, minCount);
-		const features = describeFeatures(sub, [...featureNames, ...pairs], options);
+			: await findInteractions(sub, subY, featureNames, options.interactions ?? 2, minCount, slicer);
+		const features = await describeFeatures(sub, [...featureNames, ...pairs], options, slicer);
 		const { labels, feature } = columnsOf(features);
-		const encoded = sub.map((r) => encodeRow(features, r));
-		const fitted = fit(encoded, Uint8Array.from(subY), labels.length, lambda);
+		if (labels.length > MAX_COLUMNS) {
+			const widest = features
+				.map((f, k) => ({ name: f.name, columns: feature.filter((x) => x === k).length }))
+				.sort((a, b) => b.columns - a.columns)
+				.slice(0, 5)
+				.map((f) => `${f.name} (${f.columns})`);
+			throw new ModelError(
+				`the fields make ${labels.length} model columns, more than ${MAX_COLUMNS}; those with the most values: ${widest.join(', ')}. Leave some out under Fields to Learn From (or turn Interactions off)`,
+			);
+		}
+		const encoded: Array<{ index: number[]; value: number[] }> = [];
+		for (let k = 0; k < sub.length; k++) {
+			if ((k & 1023) === 0) await slicer.tick();
+			encoded.push(encodeRow(features, sub[k]));
+		}
+		const fitted = await fit(encoded, Uint8Array.from(subY), labels.length, lambda, slicer);
 		const columnMeans = new Array<number>(labels.length).fill(0);
 		for (const e of encoded)
 			for (let k = 0; k < e.index.length; k++) columnMeans[e.index[k]] += e.value[k] / encoded.length;
@@ -478,8 +593,12 @@ export function trainModel(rows: Row[], outcomes: number[], featureNames: string
 		};
 		return model;
 	};
-	const held = build(train);
-	const p = test.map((i) => predict(held, rows[i]).probability);
+	const held = await build(train);
+	const p: number[] = [];
+	for (const i of test) {
+		if ((p.length & 1023) === 0) await slicer.tick();
+		p.push(predict(held, rows[i]).probability);
+	}
 	const labelsTest = test.map((i) => y[i]);
 	const eps = 1e-12;
 	const logLoss = -p.reduce((s, q, k) => s + (labelsTest[k] ? Math.log(q + eps) : Math.log(1 - q + eps)), 0) / p.length;
@@ -493,7 +612,9 @@ export function trainModel(rows: Row[], outcomes: number[], featureNames: string
 			n: part.length,
 		};
 	});
-	const model = build(Array.from({ length: rows.length }, (_, i) => i));
+	const separating = (await singleFieldAuc(rows, y, featureNames, train, test, slicer)).filter((f) => f.auc > 0.95);
+	const model = await build(Array.from({ length: rows.length }, (_, i) => i));
+	slicer.end();
 	model.metrics = {
 		auc: rocAuc(p, labelsTest),
 		logLoss,
@@ -501,6 +622,7 @@ export function trainModel(rows: Row[], outcomes: number[], featureNames: string
 		trainRows: train.length,
 		testRows: test.length,
 		positiveRate: positives / rows.length,
+		...(separating.length ? { separating } : {}),
 	} satisfies ModelMetrics;
 	return model;
 }

@@ -4,6 +4,7 @@
  * decay of engagement by event age, a Pardot-style grade from fit, thresholds that set a label,
  * and the reasons behind every point.
  */
+import { defaultLifecycle, findStage } from '../stage/stages';
 
 export interface FitRule {
 	name: string;
@@ -66,7 +67,11 @@ export interface LeadEvent {
 
 export interface Reason {
 	rule: string;
-	kind: 'fit' | 'engagement' | 'model';
+	/**
+	 * fit, engagement, model (the model's share of the total: its probability, or its points), or
+	 * cap (the points a Total Cap took off, negative). The reasons' points always add up to the total.
+	 */
+	kind: 'fit' | 'engagement' | 'model' | 'cap';
 	points: number;
 	group?: string;
 	/** How many events counted (engagement). */
@@ -87,6 +92,22 @@ export interface ScoreResult {
 	label: string | null;
 	matrix?: string;
 	reasons: Reason[];
+}
+
+/**
+ * Thresholds whose labels are lifecycle stages must rise with the stage (MQL below SQL): the first
+ * pair out of order, in words, or undefined. Labels that are no stage (Hot, Warm) are not compared.
+ */
+export function thresholdOrderProblem(thresholds: Threshold[]): string | undefined {
+	const lifecycle = defaultLifecycle();
+	const staged = thresholds
+		.map((t) => ({ ...t, stage: findStage(lifecycle, t.label) }))
+		.filter((t) => t.stage?.kind === 'main');
+	for (const a of staged)
+		for (const b of staged)
+			if (a.stage!.level < b.stage!.level && a.min > b.min)
+				return `Thresholds out of lifecycle order: "${a.label}" starts at ${a.min} but "${b.label}", a later stage, at ${b.min}; give "${b.label}" the higher score`;
+	return undefined;
 }
 
 /** Grades from lowest to highest; every step is a third of a letter. */
@@ -182,8 +203,7 @@ export function scoreLead(config: ScoreConfig, fired: boolean[], events: LeadEve
 	const sum = (kind: Reason['kind']) => round(reasons.filter((r) => r.kind === kind).reduce((s, r) => s + r.points, 0));
 	const fit = sum('fit');
 	const engagement = sum('engagement');
-	let total = round(fit + engagement);
-	if (config.totalCap !== undefined && total > config.totalCap) total = config.totalCap;
+	const total = applyTotalCap(config, reasons, round(fit + engagement));
 	const grade = GRADES[Math.min(GRADES.length - 1, Math.max(0, gradeIndex))];
 	return {
 		fit,
@@ -194,6 +214,16 @@ export function scoreLead(config: ScoreConfig, fired: boolean[], events: LeadEve
 		...(config.matrix ? { matrix: matrixLabel(config.matrix, fit, engagement) } : {}),
 		reasons,
 	};
+}
+
+/**
+ * The total under the Total Cap; what the cap takes off becomes a reason of its own (kind `cap`,
+ * negative points), so the reasons add up to the total.
+ */
+export function applyTotalCap(config: Pick<ScoreConfig, 'totalCap'>, reasons: Reason[], total: number): number {
+	if (config.totalCap === undefined || !(total > config.totalCap)) return total;
+	reasons.push({ rule: `Total cap (${config.totalCap})`, kind: 'cap', points: round(config.totalCap - total) });
+	return config.totalCap;
 }
 
 /** The label of the highest threshold the total reaches, or null. */

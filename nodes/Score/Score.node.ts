@@ -34,7 +34,10 @@ export class Score implements INodeType {
 		name: 'score',
 		icon: { light: 'file:../../icons/score.svg', dark: 'file:../../icons/score.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: thresholds out of lifecycle order and an outcome with many values (Train Model) stop
+		// the node; version 1 keeps running them, with a hint.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{(${subtitle})($parameter)}}`,
 		description:
 			'Scores leads with fit and engagement points (reasons, caps, decay, grade, MQL/SQL labels) or a model trained on your won/lost history',

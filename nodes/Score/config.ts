@@ -1,6 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { Decay, EngagementRule, FitRule, ScoreConfig, Threshold } from '../../lib/score/points';
+import {
+	thresholdOrderProblem,
+	type Decay,
+	type EngagementRule,
+	type FitRule,
+	type ScoreConfig,
+	type Threshold,
+} from '../../lib/score/points';
 
 export interface ScoreSettings {
 	config: ScoreConfig;
@@ -18,6 +25,8 @@ export interface ScoreSettings {
 	outputField: string;
 	outputPerLabel: boolean;
 	now: number;
+	/** Execution hints: settings that version 1 accepts and later versions refuse. */
+	hints: string[];
 }
 
 const list = (text: unknown) =>
@@ -70,6 +79,13 @@ export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
 	)
 		.filter((t) => String(t.label ?? '').trim())
 		.map((t) => ({ label: String(t.label).trim(), min: Number(t.min ?? 0) }));
+	const hints: string[] = [];
+	const order = thresholdOrderProblem(thresholds);
+	if (order) {
+		// Version 1 kept such thresholds (a saved workflow keeps running, and is told).
+		if (node.typeVersion >= 1.1) throw new NodeOperationError(node, order);
+		hints.push(`${order} (Score Leads 1.1 stops here)`);
+	}
 	const days = Number(o.decayDays ?? 30);
 	const decay: Decay =
 		o.decay === 'halfLife'
@@ -114,6 +130,7 @@ export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
 		outputField: String(o.outputField ?? 'score') || 'score',
 		outputPerLabel: ctx.getNodeParameter('outputPerLabel', 0, false) === true,
 		now,
+		hints,
 	};
 }
 

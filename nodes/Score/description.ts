@@ -457,7 +457,18 @@ export const scoreProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'won, closed won, yes, converted, customer, true, 1',
 		displayOptions: trainOnly,
-		description: 'Comma-separated outcome values that mean converted; any other value means not',
+		description:
+			'Comma-separated outcome values that mean converted; any other value means not, unless Lost Values are set',
+	},
+	{
+		displayName: 'Lost Values',
+		name: 'negativeValues',
+		type: 'string',
+		default: '',
+		placeholder: 'lost, closed lost, no',
+		displayOptions: trainOnly,
+		description:
+			'Comma-separated outcome values that mean not converted; rows with any other value (open deals) are left out. Empty: every value but the converted ones means not converted.',
 	},
 	{
 		displayName: 'Fields to Learn From',
@@ -467,7 +478,7 @@ export const scoreProperties: INodeProperties[] = [
 		placeholder: 'industry, company_size, country, source',
 		displayOptions: trainOnly,
 		description:
-			'Comma-separated fields (dotted paths) the model uses; empty: every field with values, except the outcome and IDs',
+			'Comma-separated fields (dotted paths) the model uses; empty: every field with values, except the outcome, IDs and what is recorded after the outcome (stage, owner, score, SLA, close dates)',
 	},
 	{
 		...storeProperty,

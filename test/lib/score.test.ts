@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../lib/dedupe/learn';
-import { describeFeatures, predict, readOutcome, rocAuc, stratifiedSplit, trainModel } from '../../lib/score/model';
+import {
+	describeFeatures,
+	predict,
+	readOutcome,
+	rocAuc,
+	Slicer,
+	stratifiedSplit,
+	trainModel,
+} from '../../lib/score/model';
 import { loadModel, modelNames, saveModel } from '../../lib/score/modelStore';
 import {
 	decayFactor,
@@ -107,12 +115,25 @@ describe('points', () => {
 			totalCap: 70,
 		};
 		const r = scoreLead(config, [true], [click(1), click(2)], NOW);
-		expect(r.reasons.map((x) => [x.rule, x.points, x.capped ?? false])).toEqual([
-			['fit', 50, false],
-			['Clicks', 20, false],
-			['More clicks', 5, true],
+		expect(r.reasons.map((x) => [x.rule, x.kind, x.points, x.capped ?? false])).toEqual([
+			['fit', 'fit', 50, false],
+			['Clicks', 'engagement', 20, false],
+			['More clicks', 'engagement', 5, true],
+			['Total cap (70)', 'cap', -5, false],
 		]);
 		expect(r).toMatchObject({ engagement: 25, total: 70 });
+	});
+	it('the reasons add up to the total: fit 60 and engagement 65 under a cap of 100', () => {
+		const config: ScoreConfig = {
+			...base,
+			fit: [{ name: 'Right size', points: 60 }],
+			engagement: [rule({ name: 'Webinar', points: 65 })],
+			totalCap: 100,
+		};
+		const r = scoreLead(config, [true], [click(1)], NOW);
+		expect(r).toMatchObject({ fit: 60, engagement: 65, total: 100 });
+		expect(r.reasons.reduce((s, x) => s + x.points, 0)).toBe(100);
+		expect(r.reasons[r.reasons.length - 1]).toEqual({ rule: 'Total cap (100)', kind: 'cap', points: -25 });
 	});
 	it('labels by the highest threshold reached, and the fit x engagement matrix', () => {
 		const thresholds = [
@@ -179,29 +200,35 @@ describe('rules and model together', () => {
 			{ rule: 'Clicks', kind: 'engagement' as const, points: 25 },
 		],
 	};
-	const why = [{ rule: 'size (model)', kind: 'model' as const, points: 1.2 }];
+	const sum = (r: { reasons: Array<{ points: number }> }) =>
+		Math.round(r.reasons.reduce((s, x) => s + x.points, 0) * 100) / 100;
 	it('the model alone, or as the fit score beside the rules engagement', () => {
-		expect(combineWithModel(config, rules, 72, why, { mode: 'model' })).toMatchObject({
+		const alone = combineWithModel(config, rules, 72, 'Model "conversion"', { mode: 'model' });
+		expect(alone).toMatchObject({
 			fit: 72,
 			engagement: 0,
 			total: 72,
 			label: 'MQL',
-			reasons: why,
+			reasons: [{ rule: 'Model "conversion": 72% likely to convert', kind: 'model', points: 72 }],
 		});
-		const asFit = combineWithModel(config, rules, 72, why, { mode: 'modelAsFit' });
+		const asFit = combineWithModel(config, rules, 72, 'Model "conversion"', { mode: 'modelAsFit' });
 		expect(asFit).toMatchObject({ fit: 72, engagement: 25, total: 97, label: 'SQL', matrix: 'A2' });
-		expect(asFit.reasons.map((r) => r.rule)).toEqual(['size (model)', 'Clicks']);
+		expect(asFit.reasons.map((r) => r.rule)).toEqual(['Model "conversion": 72% likely to convert', 'Clicks']);
+		// The reasons' points add up to the total in every mode (log-odds stay in model.contributions).
+		expect([sum(alone), sum(asFit)]).toEqual([72, 97]);
 	});
 	it('a weighted blend of probability and the rules total, or the model as points; caps and labels after', () => {
-		const blend = combineWithModel(config, rules, 95, why, { mode: 'blend', weight: 0.5 });
+		const blend = combineWithModel(config, rules, 95, 'M', { mode: 'blend', weight: 0.5 });
 		expect(blend).toMatchObject({ fit: 30, engagement: 25, total: 75, label: 'MQL', matrix: 'C2' });
 		expect(blend.reasons[2]).toEqual({ rule: 'Blend: 50% model (95) + 50% rules (55)', kind: 'model', points: 20 });
-		const points = combineWithModel(config, rules, 50, why, { mode: 'modelPoints', points: 30 });
+		const points = combineWithModel(config, rules, 50, 'M', { mode: 'modelPoints', points: 30 });
 		expect(points).toMatchObject({ fit: 45, total: 70, matrix: 'B2' });
-		expect(points.reasons[0]).toEqual({ rule: 'Model (50% likely to convert)', kind: 'model', points: 15, raw: 30 });
-		const capped = combineWithModel({ ...config, totalCap: 60 }, rules, 100, why, { mode: 'modelPoints', points: 30 });
+		expect(points.reasons[0]).toEqual({ rule: 'M: 50% likely to convert', kind: 'model', points: 15, raw: 30 });
+		const capped = combineWithModel({ ...config, totalCap: 60 }, rules, 100, 'M', { mode: 'modelPoints', points: 30 });
 		expect(capped.total).toBe(60);
+		expect(capped.reasons[capped.reasons.length - 1]).toEqual({ rule: 'Total cap (60)', kind: 'cap', points: -25 });
 		expect(rules.total).toBe(55);
+		for (const r of [blend, points, capped]) expect(sum(r)).toBe(r.total);
 	});
 });
 
@@ -220,9 +247,9 @@ describe('conversion model', () => {
 		}
 		return { rows, y };
 	}
-	it('recovers the true effects (log-odds between levels) on generated data', () => {
+	it('recovers the true effects (log-odds between levels) on generated data', async () => {
 		const { rows, y } = truth(20_000, 3);
-		const model = trainModel(rows, y, ['plan', 'region'], { lambda: 0.1, interactions: 0 });
+		const model = await trainModel(rows, y, ['plan', 'region'], { lambda: 0.1, interactions: 0 });
 		const w = (label: string) => model.weights[model.columns.indexOf(label)];
 		expect(Math.abs(w('plan=team') - w('plan=free') - 2)).toBeLessThan(0.15);
 		expect(Math.abs(w('plan=pro') - w('plan=free') - 1)).toBeLessThan(0.15);
@@ -231,9 +258,9 @@ describe('conversion model', () => {
 		// calibration: held-out tenths predicted close to what happened
 		for (const c of model.metrics!.calibration) expect(Math.abs(c.predicted - c.observed)).toBeLessThan(0.08);
 	});
-	it('explains a prediction by signed contributions and names missing fields', () => {
+	it('explains a prediction by signed contributions and names missing fields', async () => {
 		const { rows, y } = truth(5000, 4);
-		const model = trainModel(rows, y, ['plan', 'region'], { interactions: 0 });
+		const model = await trainModel(rows, y, ['plan', 'region'], { interactions: 0 });
 		const hot = predict(model, { plan: 'team', region: 'eu' });
 		const cold = predict(model, { plan: 'free', region: 'us' });
 		expect(hot.probability).toBeGreaterThan(cold.probability);
@@ -242,9 +269,9 @@ describe('conversion model', () => {
 		expect(cold.contributions.find((c) => c.field === 'plan')!.effect).toBeLessThan(0);
 		expect(predict(model, { plan: 'team' }).missingFields).toEqual(['region']);
 	});
-	it('pools rare levels, bins numbers, and reads outcomes as people write them', () => {
+	it('pools rare levels, bins numbers, and reads outcomes as people write them', async () => {
 		const rows = Array.from({ length: 1000 }, (_, i) => ({ c: i < 2 ? 'rare' : i % 2 ? 'x' : 'y', n: i }));
-		const [c, n] = describeFeatures(rows, ['c', 'n']);
+		const [c, n] = await describeFeatures(rows, ['c', 'n']);
 		expect(c).toMatchObject({ kind: 'category', levels: ['x', 'y'] });
 		expect(n.kind).toBe('number');
 		expect(n.cuts!.length).toBeGreaterThan(3);
@@ -261,13 +288,57 @@ describe('conversion model', () => {
 		expect(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBe(0.75);
 		expect(rocAuc([0.5, 0.5], [0, 1])).toBe(0.5);
 	});
-	it('refuses to train without both outcomes', () => {
-		expect(() => trainModel([{ a: 1 }], [1], ['a'])).toThrow(/at least 5 converted and 5 other rows/);
+	it('refuses to train without both outcomes', async () => {
+		await expect(trainModel([{ a: 1 }], [1], ['a'])).rejects.toThrow(/at least 5 converted and 5 other rows/);
+	});
+	it('refuses a model wider than its column limit, naming the fields with the most values', async () => {
+		// A wide CRM export: five fields with 140 values each, every value on more than 0.5% of the rows.
+		const rows = Array.from({ length: 20_000 }, (_, i) => ({
+			city: `city ${i % 140}`,
+			title: `title ${(i * 7) % 139}`,
+			campaign: `campaign ${(i * 11) % 138}`,
+			industry: `industry ${(i * 13) % 137}`,
+			product: `product ${(i * 3) % 136}`,
+			plan: ['free', 'pro'][i % 2],
+		}));
+		const next = seededRandom(9);
+		const y = rows.map(() => (next() < 0.3 ? 1 : 0));
+		const fields = ['plan', 'product', 'industry', 'campaign', 'title', 'city'];
+		await expect(trainModel(rows, y, fields, { interactions: 0 })).rejects.toThrow(
+			/make 7\d\d model columns, more than 600; those with the most values: city \(142\), title \(141\), campaign \(140\), industry \(139\), product \(138\)/,
+		);
+	});
+	it('never holds the event loop long: a training on 20,000 rows in slices', async () => {
+		const { rows, y } = truth(20_000, 6);
+		const wide = rows.map((r, i) => ({ ...r, day: String(1 + (i % 28)), month: String(i % 12), n: i % 977 }));
+		const slicer = new Slicer();
+		// Something else waiting on the event loop: how late its timers fire.
+		let worst = 0;
+		let last = performance.now();
+		const probe = setInterval(() => {
+			const now = performance.now();
+			worst = Math.max(worst, now - last - 5);
+			last = now;
+		}, 5);
+		const model = await trainModel(wide, y, ['plan', 'region', 'day', 'month', 'n'], {}, slicer);
+		clearInterval(probe);
+		expect(model.metrics!.auc).toBeGreaterThan(0.6);
+		// Slices of about 25 ms; the limit is generous for a busy CI machine (GC pauses included).
+		expect(slicer.longest).toBeLessThan(100);
+		expect(worst).toBeLessThan(150);
+	});
+	it('names a field that alone separates the outcome (recorded after it), and not the others', async () => {
+		const { rows, y } = truth(4000, 7);
+		const leaky = rows.map((r, i) => ({ ...r, close_reason: y[i] ? 'signed' : ['no budget', 'went silent'][i % 2] }));
+		const model = await trainModel(leaky, y, ['plan', 'region', 'close_reason'], { interactions: 0 });
+		expect(model.metrics!.separating).toEqual([{ field: 'close_reason', auc: 1 }]);
+		const clean = await trainModel(rows, y, ['plan', 'region'], { interactions: 0 });
+		expect(clean.metrics!.separating).toBeUndefined();
 	});
 	it('saves versions under a name in the state store', async () => {
 		const store = new SqliteStore(':memory:');
 		const { rows, y } = truth(500, 5);
-		const model = trainModel(rows, y, ['plan', 'region'], { interactions: 0 });
+		const model = await trainModel(rows, y, ['plan', 'region'], { interactions: 0 });
 		await saveModel(store, { name: 'm', trainedAt: 't', fields: ['plan'], outcomeField: 'o', model });
 		const second = await saveModel(store, { name: 'm', trainedAt: 't2', fields: ['plan'], outcomeField: 'o', model });
 		expect(second.version).toBe(2);
@@ -281,14 +352,14 @@ describe('conversion model', () => {
 
 const bank = join(DATASETS_DIR, 'bank-marketing', 'bank-full.csv');
 (existsSync(bank) ? describe : describe.skip)('UCI Bank Marketing (../shared/datasets)', () => {
-	it('held-out ROC AUC >= 0.78 without duration (seeded stratified 80/20)', () => {
+	it('held-out ROC AUC >= 0.78 without duration (seeded stratified 80/20)', async () => {
 		const lines = readFileSync(bank, 'utf8').trim().split('\n');
 		const header = lines[0].split(';').map((h) => h.replace(/"/g, ''));
 		const rows = lines
 			.slice(1)
 			.map((l) => Object.fromEntries(l.split(';').map((v, i) => [header[i], v.replace(/"/g, '')])));
 		const y = rows.map((r) => readOutcome(r.y)!);
-		const model = trainModel(
+		const model = await trainModel(
 			rows,
 			y,
 			header.filter((h) => h !== 'y' && h !== 'duration'),
@@ -296,7 +367,7 @@ const bank = join(DATASETS_DIR, 'bank-marketing', 'bank-full.csv');
 		expect(model.metrics!.testRows).toBe(9042);
 		expect(model.metrics!.auc).toBeGreaterThanOrEqual(0.78);
 		expect(model.features.filter((f) => f.name.includes('*')).map((f) => f.name)).toContain('day*month');
-	});
+	}, 60_000);
 });
 
 describe('presets', () => {

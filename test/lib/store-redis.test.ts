@@ -141,7 +141,7 @@ describe('RedisStore keeps trained models', () => {
 			region: ['eu', 'us'][Math.floor(i / 3) % 2],
 		}));
 		const y = rows.map((r, i) => (r.plan === 'team' || (r.plan === 'pro' && i % 2 === 0) ? 1 : 0));
-		const model = trainModel(rows, y, ['plan', 'region'], { interactions: 0 });
+		const model = await trainModel(rows, y, ['plan', 'region'], { interactions: 0 });
 		const saved = await Promise.all(
 			Array.from(
 				{ length: 12 },

@@ -149,7 +149,11 @@ describe('Score Leads in the n8n engine', () => {
 		expect(points.fit).toBeCloseTo(30 + (p / 100) * 20, 1);
 		expect(points.total).toBeCloseTo(30 + (p / 100) * 20, 1);
 		expect(points.label).toBe('MQL');
-		expect(points.reasons[0]).toMatchObject({ kind: 'model', rule: `Model (${p}% likely to convert)`, raw: 20 });
+		expect(points.reasons[0]).toMatchObject({
+			kind: 'model',
+			rule: `Model "conversion": ${p}% likely to convert`,
+			raw: 20,
+		});
 		const bad = await runWorkflow(
 			withParams('score-model.json', 'Score', { scoreWith: 'both', combine: 'blend', modelWeight: 150 }),
 			{ Leads: items([{ id: 'l', size: 'enterprise' }]) },
@@ -183,9 +187,96 @@ describe('Score Leads in the n8n engine', () => {
 		expect(score.grade).toBe('B');
 	});
 
+	it('thresholds out of lifecycle order stop version 1.1 and are only hinted at in version 1; a rule on a field no lead has is named', async () => {
+		const swapped = {
+			values: [
+				{ label: 'Lead', min: 0 },
+				{ label: 'MQL', min: 80 },
+				{ label: 'SQL', min: 50 },
+			],
+		};
+		const wf = withParams('score-rules.json', 'Score Leads', { thresholds: swapped, outputPerLabel: false });
+		const node = wf.nodes.find((n) => n.name === 'Score Leads')!;
+		node.typeVersion = 1.1;
+		const refused = await runWorkflow(wf, { Leads: leads });
+		expect(refused.error('Score Leads')?.message).toBe(
+			'Thresholds out of lifecycle order: "MQL" starts at 80 but "SQL", a later stage, at 50; give "SQL" the higher score',
+		);
+		node.typeVersion = 1;
+		const kept = await runWorkflow(wf, { Leads: leads });
+		expect(kept.output('Score Leads')).toHaveLength(3);
+		const hints = (r: typeof kept) =>
+			(r.run.data.resultData.runData['Score Leads'][0].hints ?? []).map((h) => h.message);
+		expect(hints(kept)).toEqual([
+			expect.stringMatching(/^Thresholds out of lifecycle order: .* \(Score Leads 1\.1 stops here\)$/),
+		]);
+		// $json.jobtitle on leads that carry job_title: the rule can never fire, and the hint says so.
+		const typo = loadWorkflow('score-rules.json');
+		const rules = typo.nodes.find((n) => n.name === 'Score Leads')!.parameters.fitRules as {
+			values: Array<{ conditions: { conditions: Array<{ leftValue: string }> } }>;
+		};
+		rules.values[0].conditions.conditions[0].leftValue = '={{ $json.jobtitle }}';
+		expect(hints(await runWorkflow(typo, { Leads: leads }))).toEqual([
+			'Rule "Decision maker": no input item has the field "jobtitle", so its condition on it never holds (the items have "job_title")',
+		]);
+		// No hint when the field is there.
+		expect(hints(await runWorkflow(loadWorkflow('score-rules.json'), { Leads: leads }))).toEqual([]);
+	});
+
+	it('Train Model: an outcome with many values stops version 1.1, Lost Values leave open deals out, lifecycle fields stay out, a leaking field is named', async () => {
+		const next = seededRandom(5);
+		const history = Array.from({ length: 1200 }, (_, i) => {
+			const size = ['small', 'mid', 'enterprise'][Math.floor(next() * 3)];
+			const open = i % 5 === 0;
+			const won = !open && next() < (size === 'enterprise' ? 0.7 : 0.2);
+			return {
+				id: `d${i}`,
+				size,
+				page_views: Math.floor(next() * 40),
+				// recorded after the outcome: left out of the automatic choice
+				stage: open ? 'SQL' : won ? 'Customer' : 'Disqualified',
+				owner: `rep${i % 4}`,
+				close_date: open ? '' : '2026-10-01',
+				// a field the CRM fills when a deal closes: it gives the outcome away
+				loss_note: open ? '' : won ? 'signed' : ['no budget', 'went silent', 'chose a rival'][i % 3],
+				status: open ? 'Open' : won ? 'Closed Won' : 'Closed Lost',
+			};
+		});
+		const train = (params: Record<string, unknown>, version = 1.1) => {
+			const wf = withParams('score-model.json', 'Train', { modelName: 'deals', ...params });
+			wf.nodes.find((n) => n.name === 'Train')!.typeVersion = version;
+			return runWorkflow(wf, { History: items(history) });
+		};
+		// A count as the outcome with the default Converted Values: refused, naming what was found.
+		const count = await train({
+			outcomeField: 'page_views',
+			positiveValues: 'won, closed won, yes, converted, customer, true, 1',
+		});
+		expect(count.error('Train')?.message).toMatch(
+			/^Outcome field "page_views" has 40 different values \(".*" \(\d+\), .*, \.\.\.\); a model learns converted or not: set Converted Values/,
+		);
+		// Closed Won / Closed Lost / Open with the defaults: refused too (open deals would count as lost).
+		const three = await train({ positiveValues: 'won, closed won, yes, converted, customer, true, 1' });
+		expect(three.error('Train')?.message).toMatch(/^Outcome field "status" has 3 different values/);
+		// Version 1 trains as before, and says so.
+		const old = await train({ positiveValues: 'won, closed won, yes, converted, customer, true, 1' }, 1);
+		expect((old.output('Train')[0].json as Record<string, any>).rows).toBe(1200);
+		// Lost Values given: the open deals are left out, not counted as lost.
+		const trained = await train({ positiveValues: 'Closed Won', negativeValues: 'Closed Lost' });
+		const report = trained.output('Train')[0].json as Record<string, any>;
+		expect(report.rows).toBe(960);
+		expect(report.rows_without_outcome).toBe(240);
+		// stage, owner and close_date are left out; loss_note is used, and named as a leak.
+		expect(report.fields).toEqual(['loss_note', 'page_views', 'size']);
+		expect(report.separating_fields).toEqual([{ field: 'loss_note', auc: 1 }]);
+		expect(report.warnings).toEqual([
+			'"loss_note" alone tells won from lost almost perfectly (held-out AUC 1): if it is recorded after the outcome (a stage, an owner, a close date), leave it out under Fields to Learn From',
+		]);
+	});
+
 	it('names the saved models when the requested one does not exist', async () => {
 		const wf = withParams('score-model.json', 'Score', { modelName: 'nope' });
 		const r = await runWorkflow(wf, { Leads: items([{ id: 'x' }]) });
-		expect(r.error('Score')?.message).toMatch(/No model named "nope" \(saved models: conversion\)/);
+		expect(r.error('Score')?.message).toMatch(/No model named "nope" \(saved models: conversion, deals\)/);
 	});
 });

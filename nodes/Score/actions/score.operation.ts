@@ -4,8 +4,9 @@ import { get } from 'lodash';
 import { predict, type Model } from '../../../lib/score/model';
 import { loadModel, modelNames, type StoredModel } from '../../../lib/score/modelStore';
 import { combineWithModel } from '../../../lib/score/combine';
-import { readEvents, scoreLead, type Reason } from '../../../lib/score/points';
+import { readEvents, scoreLead } from '../../../lib/score/points';
 import { b2bPreset, bantPreset } from '../../../lib/score/presets';
+import { missingFieldHints } from '../../shared/conditions';
 import type { OpenedStore } from '../../shared/store';
 import { readScoreSettings } from '../config';
 
@@ -99,12 +100,7 @@ export async function execute(
 					contributions: p.contributions,
 					...(p.missingFields.length ? { missing_fields: p.missingFields } : {}),
 				};
-				const reasons: Reason[] = p.contributions.map((c) => ({
-					rule: `${c.field} (model)`,
-					kind: 'model',
-					points: c.effect,
-				}));
-				result = combineWithModel(config, result, probability, reasons, {
+				result = combineWithModel(config, result, probability, `Model "${stored.name}"`, {
 					mode: settings.scoreWith === 'model' ? 'model' : settings.combine,
 					weight: settings.modelWeight,
 					points: settings.modelPoints,
@@ -146,5 +142,14 @@ export async function execute(
 			outputs[outputs.length - 1].push({ json: { ...json, error: message }, pairedItem: { item: i } });
 		}
 	}
+	const raw = ((this.getNode().parameters.fitRules as IDataObject | undefined)?.values ?? []) as IDataObject[];
+	const hints = [
+		...settings.hints,
+		...missingFieldHints(
+			ownFit.map((r, k) => ({ name: r.name, conditions: raw[k]?.conditions })),
+			items.map((item) => item.json),
+		),
+	];
+	if (hints.length) this.addExecutionHints(...hints.map((message) => ({ message, location: 'outputPane' as const })));
 	return outputs;
 }
