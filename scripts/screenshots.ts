@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openEditor, searchNodePanel, type Page } from '../test/e2e/editor';
+import { openEditor, panelShows, searchNodePanel, type Page } from '../test/e2e/editor';
 import { N8n } from '../test/e2e/n8n';
 import { templateCredentials } from '../test/e2e/templateCredentials';
 
@@ -59,6 +59,41 @@ async function main(): Promise<void> {
 			await page.keyboard.press('Escape');
 			await page.waitForTimeout(500);
 		}
+		// Enrich With Provider: Operation and Provider at the top of the panel.
+		const { id: enrichId } = await n8n.api<{ id: string }>('POST', '/workflows', {
+			name: 'Enrich with a provider',
+			nodes: [
+				{
+					id: 'e-1',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 'e-2',
+					name: 'Enrich Leads',
+					type: 'n8n-nodes-lead-management.enrich',
+					typeVersion: 1,
+					position: [300, 0],
+					parameters: { operation: 'provider', provider: 'hunter' },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Enrich Leads', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		});
+		const shown = await panelShows(
+			page,
+			n8n.base,
+			enrichId,
+			'Enrich Leads',
+			['operation', 'provider'],
+			join(out, 'enrich-leads-provider.png'),
+		);
+		console.log(`docs/screenshots/enrich-leads-provider.png (${JSON.stringify(shown)})`);
+		await page.goto(`${n8n.base}/workflow/${id}`);
+		await page.getByText('Dedupe Leads', { exact: true }).first().waitFor({ timeout: 30_000 });
 		// The node panel, searched for "lead": every node of the package should be listed.
 		await searchNodePanel(page, 'lead');
 		await page.screenshot({ path: join(out, 'node-panel-search.png') });

@@ -86,6 +86,7 @@ export function enrichLocally(inputs: LocalInput[], options: LocalOptions): Loca
 						last: l.last_name || null,
 						full: l.full_name || null,
 						salutation: l.salutation,
+						email: l.email || null,
 					},
 					{ detectSwaps: options.detectSwaps, salutation: options.salutation },
 					counts,
@@ -97,8 +98,9 @@ export function enrichLocally(inputs: LocalInput[], options: LocalOptions): Loca
 				inputs.map((l, k) => ({
 					domain: emails[k]?.company_domain ?? null,
 					local: emails[k]?.valid ? emails[k]!.address.split('@')[0] : null,
-					first: names[k]?.first_name ?? (l.first_name || null),
-					last: names[k]?.last_name ?? (l.last_name || null),
+					// (a name guessed from the address would only repeat the address)
+					first: names[k]?.guessed ? null : (names[k]?.first_name ?? (l.first_name || null)),
+					last: names[k]?.guessed ? null : (names[k]?.last_name ?? (l.last_name || null)),
 				})),
 			)
 		: new Map();
@@ -141,7 +143,8 @@ export function enrichLocally(inputs: LocalInput[], options: LocalOptions): Loca
 		if (options.name) {
 			const name = names[k];
 			enrichment.name = name;
-			if (name) {
+			// A name guessed from the address stays in the enrichment section, not in the lead's fields.
+			if (name && !name.guessed) {
 				if (name.first_name && name.first_name !== lead.first_name) updates.first_name = name.first_name;
 				if (name.last_name && name.last_name !== lead.last_name) updates.last_name = name.last_name;
 				const retyped = !lead.full_name || name.case_fixed || name.swapped;

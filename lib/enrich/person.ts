@@ -1,6 +1,8 @@
 import { normalizeCountry } from '../normalize/country';
 import { splitFullName, tidyNameCase, salutationOf } from '../normalize/name';
 import { isKnownGivenName } from '../normalize/nicknames';
+import { isRoleAddress } from '../normalize/email';
+import { nameFromMailbox } from './nameFromEmail';
 import { parsePhone } from '../normalize/phone';
 import { termFrequencies } from '../dedupe/compare';
 import type { FieldSpec } from '../dedupe/fields';
@@ -137,14 +139,25 @@ export interface NameFacts {
 	full_name: string | null;
 	/** The first and last names were given the wrong way round (and are swapped back here). */
 	swapped: boolean;
-	/** The names were typed all in lower or upper case and are capitalised here. */
+	/** Words of the names were typed all in lower or upper case and are capitalised here. */
 	case_fixed: boolean;
+	/** The lead gave no name: these are read from its address (`jean.dupont@`), a guess. */
+	guessed?: boolean;
+	/** Where a guessed name comes from: `email`. */
+	source?: 'email';
 	salutation?: string | null;
 	gender?: 'male' | 'female' | null;
 }
 
 export function nameFacts(
-	input: { first: string | null; last: string | null; full: string | null; salutation?: string | null },
+	input: {
+		first: string | null;
+		last: string | null;
+		full: string | null;
+		salutation?: string | null;
+		/** The lead's address: a name is read from it when the lead gives none. */
+		email?: string | null;
+	},
 	options: { detectSwaps: boolean; salutation: boolean },
 	counts?: NameCounts,
 ): NameFacts | null {
@@ -155,7 +168,7 @@ export function nameFacts(
 		first = split.first_name;
 		last = split.last_name;
 	}
-	if (!first && !last) return null;
+	if (!first && !last) return input.email ? guessedFromEmail(input.email) : null;
 	const swapped = options.detectSwaps && looksSwapped(first, last, counts);
 	if (swapped) [first, last] = [last, first];
 	const tidyFirst = first ? tidyNameCase(first) : null;
@@ -173,4 +186,25 @@ export function nameFacts(
 		facts.gender = said?.gender ?? null;
 	}
 	return facts;
+}
+
+/** A name read from a personal mailbox (`jean.dupont@acme.fr`), marked as a guess; null otherwise. */
+function guessedFromEmail(email: string): NameFacts | null {
+	const at = email.lastIndexOf('@');
+	if (at <= 0 || email.length > 254) return null;
+	const local = email.slice(0, at).trim();
+	if (isRoleAddress(local.toLowerCase())) return null;
+	const name = nameFromMailbox(local);
+	if (!name) return null;
+	const first = tidyNameCase(name.first);
+	const last = tidyNameCase(name.last);
+	return {
+		first_name: first,
+		last_name: last,
+		full_name: `${first} ${last}`,
+		swapped: false,
+		case_fixed: false,
+		guessed: true,
+		source: 'email',
+	};
 }

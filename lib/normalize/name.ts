@@ -73,22 +73,29 @@ export function splitFullName(raw: unknown): SplitName {
 }
 
 /**
- * Capitalize a name typed all in lower or upper case; leave mixed case ("McDonald", "de Vries")
- * alone. Particles inside a name stay lower-case ("Ludwig van Beethoven", "Maria de la Cruz"), Mc
+ * Capitalize each word of a name typed in lower or upper case, also when other words of it are
+ * mixed ("ludwig VAN beethoven" -> "Ludwig van Beethoven"); a word typed in mixed case
+ * ("McDonald", "DeShawn") is left alone. Particles inside a name stay lower-case ("Ludwig van Beethoven", "Maria de la Cruz"), Mc
  * takes a capital after it ("McDonald") and so does a letter after an apostrophe ("O'Brien").
  */
 export function tidyNameCase(raw: string): string {
-	if (raw !== raw.toLowerCase() && raw !== raw.toUpperCase()) return raw;
-	const words = raw.toLowerCase().split(' ');
+	const words = raw.split(' ');
 	return words
 		.map((word, k) => {
-			if (k < words.length - 1 && word !== 'st' && PARTICLES.has(word)) return word;
-			let w = word.replace(/(^|[-'’])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+			const lower = word.toLowerCase();
+			// A word typed in mixed case was typed with care (McDonald, DeShawn, O'Neil): kept.
+			if (word !== lower && word !== word.toUpperCase()) return word;
+			if (k > 0 && ROMAN.has(lower)) return word.toUpperCase();
+			if (k < words.length - 1 && lower !== 'st' && PARTICLES.has(lower)) return lower;
+			let w = lower.replace(/(^|[-'’])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
 			if (/^Mc\p{L}/u.test(w) && w.length > 3) w = `Mc${w[2].toUpperCase()}${w.slice(3)}`;
 			return w;
 		})
 		.join(' ');
 }
+
+/** Generation suffixes kept in capitals (John Smith III). */
+const ROMAN = new Set(['ii', 'iii', 'iv']);
 
 const SALUTATIONS: Record<string, { salutation: string; gender: 'male' | 'female' | null }> = {
 	mr: { salutation: 'Mr', gender: 'male' },

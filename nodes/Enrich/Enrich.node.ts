@@ -30,26 +30,29 @@ export class Enrich implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
+		// Each provider's credential is chosen by hiding it for the other providers, not by showing it
+		// for its own: n8n's editor takes a field whose every option some credential shows for as the
+		// node's authentication field and moves it, and Operation with it, into the credential dialog.
 		credentials: [
 			{
 				name: 'leadManagementHunterApi',
 				required: true,
-				displayOptions: { show: { operation: ['provider'], provider: ['hunter'] } },
+				displayOptions: { show: { operation: ['provider'] }, hide: { provider: ['apollo', 'pdl', 'http'] } },
 			},
 			{
 				name: 'leadManagementApolloApi',
 				required: true,
-				displayOptions: { show: { operation: ['provider'], provider: ['apollo'] } },
+				displayOptions: { show: { operation: ['provider'] }, hide: { provider: ['hunter', 'pdl', 'http'] } },
 			},
 			{
 				name: 'leadManagementPeopleDataLabsApi',
 				required: true,
-				displayOptions: { show: { operation: ['provider'], provider: ['pdl'] } },
+				displayOptions: { show: { operation: ['provider'] }, hide: { provider: ['hunter', 'apollo', 'http'] } },
 			},
 			{
 				name: 'leadManagementHttpProviderApi',
 				required: true,
-				displayOptions: { show: { operation: ['provider'], provider: ['http'] } },
+				displayOptions: { show: { operation: ['provider'] }, hide: { provider: ['hunter', 'apollo', 'pdl'] } },
 			},
 			{
 				name: 'leadManagementRedisApi',

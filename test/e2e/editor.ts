@@ -113,3 +113,29 @@ export async function canvasShowsIssues(
 		return false;
 	}
 }
+
+/**
+ * Opens the node's parameter panel (as a double click on the canvas does) and tells which of the
+ * named parameters it shows as inputs; `shot` saves the panel as a PNG.
+ */
+export async function panelShows(
+	page: Page,
+	base: string,
+	workflowId: string,
+	node: string,
+	parameters: string[],
+	shot?: string,
+): Promise<Record<string, boolean>> {
+	await page.goto(`${base}/workflow/${workflowId}`);
+	const box = page.locator(`[data-test-id="canvas-node"][data-node-name="${node}"]`).first();
+	await box.waitFor({ timeout: 60_000 });
+	await box.dblclick({ force: true });
+	await page.locator('[data-test-id="node-parameters"]').first().waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(1000);
+	if (shot) await page.screenshot({ path: shot });
+	const shown: Record<string, boolean> = {};
+	for (const name of parameters)
+		shown[name] = (await page.locator(`[data-test-id="parameter-input-${name}"]`).count()) > 0;
+	await page.keyboard.press('Escape');
+	return shown;
+}

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../helpers/net';
 import { HttpsInterceptor } from '../helpers/httpsInterceptor';
-import { canvasShowsIssues, openEditor, searchNodePanel } from './editor';
+import { canvasShowsIssues, openEditor, panelShows, searchNodePanel } from './editor';
 import { N8n, nodeItems } from './n8n';
 import { pipeline } from './pipeline';
 
@@ -258,6 +258,40 @@ it('installs through Settings > Community Nodes, survives a restart, and its nod
 		expect(await dedupeOn('redis', 30_000)).toBe(true);
 		// (the editor showed the sign above within moments: 5 s without it means none)
 		expect(await dedupeOn('sqlite', 5_000)).toBe(false);
+		// Enrich With Provider shows Operation and Provider at the top of its panel (n8n's editor once
+		// took Provider for an authentication field and moved both into the credential dialog).
+		const { id: enrichId } = await n8n.api<{ id: string }>('POST', '/workflows', {
+			name: 'Enrich with a provider',
+			nodes: [
+				{
+					id: 'e-1',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 'e-2',
+					name: 'Enrich Leads',
+					type: `${pkg.name}.enrich`,
+					typeVersion: 1,
+					position: [300, 0],
+					parameters: { operation: 'provider', provider: 'apollo' },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Enrich Leads', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		});
+		const panel = await panelShows(
+			editor.page,
+			n8n.base,
+			enrichId as string,
+			'Enrich Leads',
+			['operation', 'provider'],
+			join(n8n.userFolder, 'enrich-provider-panel.png'),
+		);
+		expect(panel).toEqual({ operation: true, provider: true });
 	} finally {
 		await editor.close();
 	}

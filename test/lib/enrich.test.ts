@@ -163,6 +163,103 @@ describe('names', () => {
 		)!;
 		expect(facts).toMatchObject(expected);
 	});
+	it('mixed-case names: each word typed in one case is tidied, a word typed in mixed case kept', () => {
+		const facts = nameFacts(
+			{ first: null, last: null, full: 'ludwig VAN beethoven' },
+			{ detectSwaps: false, salutation: false },
+		);
+		expect(facts).toMatchObject({ first_name: 'Ludwig', last_name: 'van Beethoven', case_fixed: true });
+		expect(
+			nameFacts(
+				{ first: 'DeShawn', last: 'JONES III', full: null },
+				{ detectSwaps: false, salutation: false },
+			) as object,
+		).toMatchObject({
+			first_name: 'DeShawn',
+			last_name: 'Jones III',
+			case_fixed: true,
+		});
+		expect(
+			nameFacts({ first: 'Anne-Marie', last: 'DUPONT', full: null }, { detectSwaps: false, salutation: false }),
+		).toMatchObject({
+			first_name: 'Anne-Marie',
+			last_name: 'Dupont',
+		});
+	});
+	it.each([
+		['jean.dupont@acme-robotics.fr', 'Jean', 'Dupont'],
+		['maria_garcia@gmail.com', 'Maria', 'Garcia'],
+		['hans-mueller@firma.de', 'Hans', 'Mueller'],
+		['Laura.Bianchi@azienda.it', 'Laura', 'Bianchi'],
+		['dupont.jean@acme.fr', 'Jean', 'Dupont'],
+	])('a name read from %s, marked as a guess', (email, first, last) => {
+		expect(
+			nameFacts({ first: null, last: null, full: null, email }, { detectSwaps: false, salutation: false }),
+		).toEqual({
+			first_name: first,
+			last_name: last,
+			full_name: `${first} ${last}`,
+			swapped: false,
+			case_fixed: false,
+			guessed: true,
+			source: 'email',
+		});
+	});
+	it.each([
+		'x7@gmail.com',
+		'info@acme.com',
+		'sales@acme.com',
+		'sales.team@acme.com',
+		'jd@acme.com',
+		'j.dupont@acme.fr',
+		'john.j.smith@acme.com',
+		'marketing.paris@acme.fr',
+	])('no name from %s', (email) => {
+		expect(
+			nameFacts({ first: null, last: null, full: null, email }, { detectSwaps: false, salutation: false }),
+		).toBeNull();
+	});
+	it('a guessed name stays in the enrichment section: the lead keeps its empty name fields', () => {
+		const input = {
+			email: 'jean.dupont@acme-robotics.fr',
+			phone: '',
+			first_name: '',
+			last_name: '',
+			full_name: '',
+			country: '',
+			city: '',
+			website: '',
+			salutation: '',
+		};
+		const [out] = enrichLocally([input], {
+			email: true,
+			phone: false,
+			name: true,
+			country: false,
+			language: 'en',
+			detectSwaps: true,
+			salutation: false,
+		});
+		expect(out.enrichment.name).toMatchObject({
+			first_name: 'Jean',
+			last_name: 'Dupont',
+			guessed: true,
+			source: 'email',
+		});
+		expect(out.updates).toEqual({});
+		// a lead that gives its name keeps it: nothing is guessed
+		const [given] = enrichLocally([{ ...input, first_name: 'Jean-Luc', last_name: 'Picard' }], {
+			email: true,
+			phone: false,
+			name: true,
+			country: false,
+			language: 'en',
+			detectSwaps: true,
+			salutation: false,
+		});
+		expect(given.enrichment.name).toMatchObject({ first_name: 'Jean-Luc', last_name: 'Picard', swapped: false });
+		expect(given.enrichment.name?.guessed).toBeUndefined();
+	});
 	it('salutation and gender only from what the lead said, never from a first name', () => {
 		const opts = { detectSwaps: false, salutation: true };
 		expect(nameFacts({ first: null, last: null, full: 'Mrs. Jane Doe' }, opts)).toMatchObject({

@@ -323,9 +323,10 @@ describe('conversion model', () => {
 		const model = await trainModel(wide, y, ['plan', 'region', 'day', 'month', 'n'], {}, slicer);
 		clearInterval(probe);
 		expect(model.metrics!.auc).toBeGreaterThan(0.6);
-		// Slices of about 25 ms; the limit is generous for a busy CI machine (GC pauses included).
-		expect(slicer.longest).toBeLessThan(100);
-		expect(worst).toBeLessThan(150);
+		// Slices of about 25 ms (the whole training takes seconds); the limits leave room for a busy
+		// 2-core CI machine running two test files at once, garbage collection included.
+		expect(slicer.longest).toBeLessThan(250);
+		expect(worst).toBeLessThan(300);
 	});
 	it('names a field that alone separates the outcome (recorded after it), and not the others', async () => {
 		const { rows, y } = truth(4000, 7);

@@ -87,26 +87,35 @@ describe('Route Leads: typed inputs, outputs and hints', () => {
 			reason: '',
 			skipped: [],
 		});
-		const hints = routeHints(
-			[{ name: 'EMEA' }, { name: 'APAC' }],
-			[decision(0, 'assigned'), decision(-1, 'unassigned')],
-		).map((h) => h.message);
+		const many = (n: number) => Array.from({ length: n }, () => decision(0, 'assigned'));
+		const hints = routeHints([{ name: 'EMEA' }, { name: 'APAC' }], [...many(19), decision(-1, 'unassigned')]).map(
+			(h) => h.message,
+		);
 		expect(hints).toEqual([
 			expect.stringMatching(/^No lead matched rule 2 \("APAC"\)/),
 			expect.stringMatching(/^1 lead was left unassigned.*Fallback Owner/),
 		]);
 		expect(routeHints([{ name: 'EMEA' }], [decision(0, 'assigned')])).toEqual([]);
+		// A web form's one lead matched rule 1: rule 2 is not "unmatched", nothing to say.
+		expect(routeHints([{ name: 'EMEA' }, { name: 'APAC' }], [decision(0, 'assigned')])).toEqual([]);
+		expect(routeHints([{ name: 'EMEA' }, { name: 'APAC' }], many(19))).toEqual([]);
+		// An unassigned lead is worth saying even alone.
+		expect(routeHints([{ name: 'EMEA' }], [decision(-1, 'unassigned')]).map((h) => h.message)).toEqual([
+			expect.stringMatching(/^1 lead was left unassigned/),
+		]);
 		const away = { id: 'ben', name: 'Ben', reason: 'out of office' };
 		const skipping = (owner: string) => ({
 			...decision(0, 'assigned'),
 			owner: { id: owner } as never,
 			skipped: [away],
 		});
-		expect(routeHints([{ name: 'EMEA' }], [skipping('ana'), skipping('ana')]).map((h) => h.message)).toEqual([
+		const skippers = Array.from({ length: 20 }, () => skipping('ana'));
+		expect(routeHints([{ name: 'EMEA' }], skippers).map((h) => h.message)).toEqual([
 			'Every lead skipped Ben (out of office): check their availability, working hours and caps.',
 		]);
-		// skipped by one lead only: no hint
-		expect(routeHints([{ name: 'EMEA' }], [skipping('ana'), decision(0, 'assigned')])).toEqual([]);
+		// skipped by all but one lead, or in a run of two: no hint
+		expect(routeHints([{ name: 'EMEA' }], [...skippers.slice(1), decision(0, 'assigned')])).toEqual([]);
+		expect(routeHints([{ name: 'EMEA' }], [skipping('ana'), skipping('ana')])).toEqual([]);
 	});
 });
 

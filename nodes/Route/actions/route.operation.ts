@@ -12,6 +12,9 @@ import type { RouteSettings } from '../config';
 export function routeHints(rules: Array<{ name?: string }>, decisions: RouteDecision[]): NodeExecutionHint[] {
 	const hints: NodeExecutionHint[] = [];
 	if (decisions.length === 0) return hints;
+	// What the batch as a whole says (a rule nobody matched, an owner everybody skipped) means
+	// something only for a batch of some size: a form's one lead matches one rule, not the others.
+	if (decisions.length < PATTERN_BATCH) return unassignedHint(decisions);
 	const matched = new Set(decisions.map((d) => d.ruleIndex));
 	const idle = rules
 		.map((r, i) => (matched.has(i) ? undefined : `${i + 1} ("${r.name || `Rule ${i + 1}`}")`))
@@ -38,14 +41,21 @@ export function routeHints(rules: Array<{ name?: string }>, decisions: RouteDeci
 			location: 'outputPane',
 		});
 	}
+	return [...hints, ...unassignedHint(decisions)];
+}
+
+/** Leads in a run from which the batch hints draw conclusions (rules no lead matched, owners every lead skipped). */
+export const PATTERN_BATCH = 20;
+
+function unassignedHint(decisions: RouteDecision[]): NodeExecutionHint[] {
 	const unassigned = decisions.filter((d) => d.status === 'unassigned').length;
-	if (unassigned) {
-		hints.push({
+	if (!unassigned) return [];
+	return [
+		{
 			message: `${unassigned} lead${unassigned > 1 ? 's were' : ' was'} left unassigned (every owner away, capped or out of hours, or no rule and no default): set a Fallback Owner to catch ${unassigned > 1 ? 'them' : 'it'}.`,
 			location: 'outputPane',
-		});
-	}
-	return hints;
+		},
+	];
 }
 
 /**
