@@ -75,8 +75,9 @@ export function splitFullName(raw: unknown): SplitName {
 /**
  * Capitalize each word of a name typed in lower or upper case, also when other words of it are
  * mixed ("ludwig VAN beethoven" -> "Ludwig van Beethoven"); a word typed in mixed case
- * ("McDonald", "DeShawn") is left alone. Particles inside a name stay lower-case ("Ludwig van Beethoven", "Maria de la Cruz"), Mc
- * takes a capital after it ("McDonald") and so does a letter after an apostrophe ("O'Brien").
+ * ("McDonald", "DeShawn") is left alone. Particles inside a name stay lower-case ("Maria de la
+ * Cruz"), Mc takes a capital after it ("McDonald") and so does a letter after an apostrophe
+ * ("O'Brien").
  */
 export function tidyNameCase(raw: string): string {
 	const words = raw.split(' ');
