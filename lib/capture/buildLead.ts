@@ -336,7 +336,12 @@ function queryOf(url: string | undefined): URLSearchParams | undefined {
 	}
 }
 
-/** UTM and click ids from hidden fields, answers, the page URL, then the webhook's query string. */
+/**
+ * UTM and click ids from hidden fields, answers, the page URL, the referrer the vendor reports,
+ * the request's own Referer header (a plain HTML form posted from the page: browsers keep the
+ * query of a same-origin Referer, and strip it from a cross-origin one), then the webhook's query
+ * string.
+ */
 export function resolveAttribution(sub: ParsedSubmission, ctx: BuildContext): Attribution {
 	const out: Attribution = {};
 	// Attribution keys are short ("utm_source"): longer keys and labels are not compared.
@@ -344,11 +349,13 @@ export function resolveAttribution(sub: ParsedSubmission, ctx: BuildContext): At
 		!!name && name.length === k.length && name.toLowerCase() === k;
 	const page = queryOf(sub.pageUrl);
 	const referrer = queryOf(sub.referrer);
+	const refererHeader = queryOf(ctx.requestReferrer);
 	const sources: Array<(k: string) => unknown> = [
 		(k) => Object.entries(sub.hidden).find(([hk]) => named(hk, k))?.[1],
 		(k) => sub.answers.find((a) => named(a.key, k) || named(a.label, k))?.value,
 		(k) => page?.get(k) ?? undefined,
 		(k) => referrer?.get(k) ?? undefined,
+		(k) => refererHeader?.get(k) ?? undefined,
 		(k) => (ctx.query ? ctx.query[k] : undefined),
 	];
 	for (const field of ATTRIBUTION_FIELDS) {

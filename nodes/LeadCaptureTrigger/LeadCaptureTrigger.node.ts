@@ -184,14 +184,21 @@ export class LeadCaptureTrigger implements INodeType {
 		}
 
 		const captured = submissions.map((s) => captureLead(s, incoming, config));
+		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
 		if (options.repeatWindowSeconds > 0) {
 			const store = await openStore(this, this.getNodeParameter('store', 'sqlite') as string, options.stateFile);
 			const namespace = `capture:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+			const claimed: string[] = [];
 			for (const c of captured) {
 				if (c.issues.length || c.spam.spam) continue;
 				const fresh = await store.claim(namespace, c.idempotencyKey, options.repeatWindowSeconds * 1000);
 				Object.assign(c, { repeated: !fresh });
+				if (fresh) claimed.push(c.idempotencyKey);
 			}
+			// When Last Node Finishes: the caller's answer says how the run ended. A failed run answers
+			// 5xx and the vendor delivers again; the submission must then run again, not count as a
+			// repeat, so its claim is released once that answer is sent.
+			if (responseMode === 'lastNode' && claimed.length) releaseOnFailure(this, res, store, namespace, claimed);
 		}
 		const outcome = decideOutcome(received.provider, captured, fetchFailures, options.rejectionStatus);
 		const leadItems: INodeExecutionData[] = outcome.accepted.map((lead) => ({
@@ -202,7 +209,6 @@ export class LeadCaptureTrigger implements INodeType {
 			? outcome.rejected.map((r) => ({ json: r as unknown as IDataObject }))
 			: [];
 
-		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
 		if (leadItems.length === 0) {
 			if (responseMode === 'redirect' && outcome.status === 200) {
 				res.redirect(303, this.getNodeParameter('redirectUrl', '') as string);
@@ -221,6 +227,25 @@ export class LeadCaptureTrigger implements INodeType {
 		if (responseMode === 'lastNode') return { workflowData };
 		return { workflowData, webhookResponse: outcome.body };
 	}
+}
+
+/**
+ * Releases the repeat claims of a delivery whose run failed (its answer a 5xx), so that the
+ * vendor's retry runs; a run still going when the caller hangs up keeps them (it may succeed).
+ */
+function releaseOnFailure(
+	ctx: IWebhookFunctions,
+	res: ReturnType<IWebhookFunctions['getResponseObject']>,
+	store: { release(namespace: string, key: string): Promise<void> },
+	namespace: string,
+	keys: string[],
+): void {
+	res.once('finish', () => {
+		if (res.statusCode < 500) return;
+		void Promise.all(keys.map(async (key) => await store.release(namespace, key))).catch((error: Error) =>
+			ctx.logger.warn(`Lead Capture Trigger: a failed run's repeat claim was not released: ${error.message}`),
+		);
+	});
 }
 
 /** GET on the webhook URL: Meta's subscription check (hub.challenge), else a readable 405. */

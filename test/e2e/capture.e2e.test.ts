@@ -4,11 +4,14 @@
  * submissions posted over HTTP on 127.0.0.1, executions read back and checked field by field.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { signatureHeaders } from '../../lib/capture/signatures';
 import { checkLead } from '../../lib/lead/schema';
 import { MockServer } from '../nodes/mockServer';
 import { fixture, fixtureJson } from '../lib/helpers';
+import { openBrowser } from './editor';
 import { N8n, nodeItems, startN8nForTests, type ExecutionSummary } from './n8n';
 
 const TYPE = 'n8n-nodes-lead-management.leadCaptureTrigger';
@@ -287,6 +290,79 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		await new Promise((r) => setTimeout(r, 1000));
 		expect(await n8n.executions(id)).toHaveLength(1);
 	});
+
+	it('a vendor retry after a failed run (Respond When Last Node Finishes) runs again, not as a duplicate', async () => {
+		// The CRM is down for the first delivery, then back.
+		const crm = new MockServer({ '/contacts': { status: 503, body: { error: 'maintenance' } } });
+		const crmBase = await crm.start();
+		try {
+			const wf = workflowJson('E2E retry after failure', 'e2e-retry', { responseMode: 'lastNode' });
+			wf.nodes.push({
+				id: 'e2e00000-0000-4000-8000-000000000009',
+				name: 'Create in CRM',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [600, 0],
+				parameters: { method: 'POST', url: `${crmBase}/contacts`, options: {} },
+			});
+			wf.connections.Leads = { main: [[{ node: 'Create in CRM', type: 'main', index: 0 }]] };
+			const id = await n8n.deploy(wf, 'e2e-retry');
+			const body = fixture('typeform.json');
+			const failed = await post('e2e-retry', body);
+			expect(failed.status).toBeGreaterThanOrEqual(500);
+			crm.set('/contacts', { status: 200, body: { id: 'crm-1' } });
+			// The vendor retries: the lead runs again and reaches the CRM.
+			const retried = await post('e2e-retry', body);
+			expect(retried.status).toBe(200);
+			expect(retried.body).toMatchObject({ id: 'crm-1' });
+			// A delivery after that success is a repeat: nothing runs again.
+			const again = await post('e2e-retry', body);
+			expect(again.body).toMatchObject({ duplicate: true });
+			expect(crm.requests.filter((r) => r.url === '/contacts')).toHaveLength(2);
+			await n8n.waitForExecutions(id, 2);
+			const runs = await n8n.executions(id);
+			expect(runs.map((e) => e.status).sort()).toEqual(['error', 'success']);
+		} finally {
+			await crm.stop();
+		}
+	}, 60_000);
+
+	it("the README's plain HTML form, in Chromium on another site: the page's UTMs reach the lead", async () => {
+		const id = await n8n.deploy(workflowJson('E2E README form', 'e2e-readme-form'), 'e2e-readme-form');
+		// The README's example as a marketer pastes it, pointed at this n8n.
+		const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+		const start = readme.indexOf('<form method="post" action="https://n8n.example.com/webhook/lead-capture"');
+		const html = readme
+			.slice(start, readme.indexOf('</script>', start) + '</script>'.length)
+			.replace('https://n8n.example.com/webhook/lead-capture', `${n8n.base}/webhook/e2e-readme-form`);
+		expect(html).toContain('URLSearchParams(location.search)');
+		const site = createServer((_req, res) => {
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+			res.end(`<!doctype html><html><body><h1>Book a demo</h1>${html}</body></html>`);
+		});
+		await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+		// localhost, not 127.0.0.1: another site than n8n's, so the browser strips the Referer's query.
+		const page = `http://localhost:${(site.address() as AddressInfo).port}/demo?utm_source=linkedin&utm_campaign=q4-demo&gclid=Cj0KCQ`;
+		const browser = await openBrowser();
+		try {
+			await browser.page.goto(page);
+			// A person takes a few seconds: the form's start time makes a faster fill spam (3 s minimum).
+			await browser.page.waitForTimeout(3500);
+			await browser.page.fill('input[name="name"]', 'Ana Souza');
+			await browser.page.fill('input[name="email"]', 'ana.souza@browser-form.example');
+			await browser.page.locator('button').first().click();
+			await browser.page.waitForTimeout(1500);
+		} finally {
+			await browser.close();
+			site.close();
+		}
+		const [run] = await n8n.waitForExecutions(id, 1);
+		const lead = nodeItems(run, 'Leads')[0].json;
+		expect(lead).toMatchObject({
+			email: 'ana.souza@browser-form.example',
+			attribution: { utm_source: 'linkedin', utm_campaign: 'q4-demo', gclid: 'Cj0KCQ' },
+		});
+	}, 90_000);
 
 	it('redirects plain HTML forms with 303', async () => {
 		await n8n.deploy(

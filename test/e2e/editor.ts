@@ -32,16 +32,25 @@ interface Browser {
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Headless Chromium signed in to `n8n` as the test owner (set up before). */
-export async function openEditor(
-	n8n: N8n,
-	viewport = { width: 1400, height: 900 },
+/** Headless Chromium on a blank page (a visitor's browser: no n8n session). */
+export async function openBrowser(
+	viewport = { width: 1200, height: 800 },
 ): Promise<{ page: Page; close(): Promise<void> }> {
+	const browser = await launchChromium();
+	try {
+		return { page: await browser.newPage({ viewport }), close: () => browser.close() };
+	} catch (error) {
+		await browser.close();
+		throw error;
+	}
+}
+
+async function launchChromium(): Promise<Browser> {
 	const where = process.env.PLAYWRIGHT_CORE;
 	if (!where) throw new Error('PLAYWRIGHT_CORE is not set: run through npm test (scripts/toolchain.sh installs it)');
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { chromium } = require(where) as { chromium: { launch(o: object): Promise<Browser> } };
-	const browser = await chromium.launch({
+	return await chromium.launch({
 		executablePath: CHROMIUM,
 		args: [
 			'--headless',
@@ -54,6 +63,14 @@ export async function openEditor(
 			'--disable-sync',
 		],
 	});
+}
+
+/** Headless Chromium signed in to `n8n` as the test owner (set up before). */
+export async function openEditor(
+	n8n: N8n,
+	viewport = { width: 1400, height: 900 },
+): Promise<{ page: Page; close(): Promise<void> }> {
+	const browser = await launchChromium();
 	try {
 		const page = await browser.newPage({ viewport });
 		await page.goto(`${n8n.base}/signin`);

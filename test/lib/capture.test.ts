@@ -384,6 +384,34 @@ describe('real submissions are read, not refused', () => {
 		const { lead: l } = lead(fixtureJson('typeform-docs.json'));
 		expect(l).toMatchObject({ first_name: 'Laura', full_name: 'Laura', email: 'laura@example.com' });
 	});
+	it("a plain HTML form: UTMs and click ids from the request's Referer (the page it was posted from)", () => {
+		const body = 'name=Ana+Souza&email=ana%40acme.example';
+		const req = formRequest(body, {
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				referer: 'https://acme.example/demo?utm_source=linkedin&utm_medium=paid&utm_campaign=q4-demo&gclid=Cj0KCQ',
+			},
+		});
+		const received = receiveSubmission(req, config());
+		const l = received.ok ? captureLead(received.submissions[0], req, config()).lead : undefined;
+		expect(l?.attribution).toMatchObject({
+			utm_source: 'linkedin',
+			utm_medium: 'paid',
+			utm_campaign: 'q4-demo',
+			gclid: 'Cj0KCQ',
+			referrer: 'https://acme.example/demo?utm_source=linkedin&utm_medium=paid&utm_campaign=q4-demo&gclid=Cj0KCQ',
+		});
+		// Hidden fields the page filled win over the Referer.
+		const hidden = formRequest(`${body}&utm_source=newsletter`, { headers: req.headers });
+		const r2 = receiveSubmission(hidden, config());
+		expect(r2.ok && captureLead(r2.submissions[0], hidden, config()).lead.attribution.utm_source).toBe('newsletter');
+		// A cross-origin Referer is only an origin: nothing to read, nothing made up.
+		const bare = formRequest(body, {
+			headers: { 'content-type': 'application/x-www-form-urlencoded', referer: 'https://acme.example/' },
+		});
+		const r3 = receiveSubmission(bare, config());
+		expect(r3.ok && captureLead(r3.submissions[0], bare, config()).lead.attribution.utm_source).toBeNull();
+	});
 	it('Elementor simple mode: the metadata labels are read as the visitor IP, page and user agent', () => {
 		const body =
 			'Name=Jo+Bloggs&Email=jo%40x.example&Remote+IP=203.0.113.9&Page+URL=https%3A%2F%2Fx.example%2Fcontact%3Futm_source%3Dads&User+Agent=Mozilla%2F5.0+(X11)&Date=November+20%2C+2026&Time=10%3A16+am&Powered+by=Elementor&form_id=f1&form_name=Contact';

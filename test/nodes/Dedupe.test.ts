@@ -214,6 +214,38 @@ describe('Dedupe Leads in the n8n engine', () => {
 			expect(wrong.error('Dedupe Leads')?.message).toMatch(
 				/Cannot connect to Redis \(127\.0\.0\.1:\d+\): (WRONGPASS|NOAUTH)/,
 			);
+			// The store down under n8n's error settings: no lead passes for a new person on Kept.
+			const down = async (onError: 'continueErrorOutput' | 'continueRegularOutput', outputMode = 'split') => {
+				const w = workflow('dedupe-batch.json', { mode: 'memory', store: 'redis', outputMode });
+				w.nodes.find((n) => n.type.endsWith('.dedupe'))!.onError = onError;
+				return await runWorkflow(
+					w,
+					{ Leads: leads.slice(0, 2) },
+					{
+						leadManagementRedisApi: { ...creds.leadManagementRedisApi, password: 'nope' },
+					},
+				);
+			};
+			const toErrors = await down('continueErrorOutput');
+			expect(toErrors.error('Dedupe Leads')).toBeUndefined();
+			expect(toErrors.output('Dedupe Leads', 0)).toEqual([]);
+			expect(toErrors.output('Dedupe Leads', 1)).toEqual([]);
+			// On the error output, as n8n puts items there: the incoming lead (by its paired item) and the error.
+			const errors = toErrors.output('Dedupe Leads', 2);
+			expect(errors.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+			expect(errors.every((i) => /Cannot connect to Redis/.test(String(i.json.error)))).toBe(true);
+			const regular = await down('continueRegularOutput');
+			expect(regular.output('Dedupe Leads', 0)).toEqual([]);
+			expect(regular.output('Dedupe Leads', 1).map((i) => (i.json.dedupe as Record<string, unknown>).status)).toEqual([
+				'unchecked',
+				'unchecked',
+			]);
+			expect(regular.output('Dedupe Leads', 1)[1].pairedItem).toEqual({ item: 1 });
+			const flagged = await down('continueRegularOutput', 'flag');
+			expect(flagged.output('Dedupe Leads', 0).map((i) => (i.json.dedupe as Record<string, unknown>).status)).toEqual([
+				'unchecked',
+				'unchecked',
+			]);
 		} finally {
 			await redis.stop();
 		}

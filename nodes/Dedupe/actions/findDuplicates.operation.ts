@@ -65,8 +65,7 @@ export async function execute(
 		}
 	} catch (error) {
 		const message = storeErrorMessage(error as Error);
-		if (this.continueOnFail())
-			return [items.map((item, i) => ({ json: { ...item.json, error: message }, pairedItem: { item: i } }))];
+		if (this.continueOnFail()) return unchecked(this, settings, items, message);
 		throw new NodeOperationError(this.getNode(), message);
 	}
 	this.addExecutionHints(
@@ -88,4 +87,32 @@ export async function execute(
 		];
 	}
 	return settings.config.repeats === 'separate' ? [kept, duplicates, repeats] : [kept, duplicates];
+}
+
+/**
+ * The leads of a run whose check failed (the store is down), as n8n's error settings say: each
+ * carries the error, so with "Continue (using error output)" n8n moves them to the error output
+ * (as n8n does there: the incoming lead with `error`);
+ * with "Continue" they leave on Duplicates (one output: flagged), never on Kept, where they would
+ * pass for new people and reach "create in CRM". Marked `dedupe.status: "unchecked"`.
+ */
+function unchecked(
+	ctx: IExecuteFunctions,
+	settings: DedupeSettings,
+	items: INodeExecutionData[],
+	message: string,
+): INodeExecutionData[][] {
+	const node = ctx.getNode();
+	// n8n moves the items that carry an error to the error output (WorkflowExecute's handleNodeErrorOutput).
+	const toErrorOutput = node.onError === 'continueErrorOutput';
+	const out = items.map(
+		(item, i): INodeExecutionData => ({
+			json: { ...item.json, dedupe: { status: 'unchecked', error: message }, error: message },
+			...(item.binary ? { binary: item.binary } : {}),
+			...(toErrorOutput ? { error: new NodeOperationError(node, message, { itemIndex: i }) } : {}),
+			pairedItem: { item: i },
+		}),
+	);
+	if (ctx.getNodeParameter('outputMode', 0) === 'flag') return [out];
+	return settings.config.repeats === 'separate' ? [[], out, []] : [[], out];
 }
