@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KeyValueStore, StateStore } from '../store/types';
 import {
 	errorDetail,
@@ -70,6 +71,13 @@ export interface ProviderRunOptions {
 	store?: Store;
 	/** Cache lifetime (ms); 0 disables the cache. */
 	cacheTtlMs: number;
+	/** Whose cache (`cacheNamespaceOf`): this workflow's, a node's, a shared one. */
+	cacheNamespace?: string;
+	/**
+	 * Who asks: the credential (its id) and the endpoint it points at (the base URL). Part of every
+	 * cache key with the request itself, so two accounts or two endpoints never share answers.
+	 */
+	cacheIdentity?: string;
 	/** Fields older than this (ms) are looked up again; undefined: fields once filled are kept. */
 	maxAgeMs?: number;
 	/** Identifies the credential whose rate is capped. */
@@ -83,7 +91,16 @@ export interface ProviderRunOptions {
 	sleep?: (ms: number) => Promise<void>;
 }
 
+/** The instance-wide cache of Enrich Leads version 1; later versions keep one per scope. */
 export const CACHE_NAMESPACE = 'enrich:cache';
+
+/** The cache of a scope (`wf:<id>`, `node:<wf>:<node>`, or a shared name). */
+export const cacheNamespaceOf = (scopeKey: string) => `${CACHE_NAMESPACE}:${scopeKey}`;
+
+/** Raw answers up to this size are cached (mapped on every read); a larger one is used once. */
+const CACHED_BODY_LIMIT = 256 * 1024;
+/** A person's cache keys are listed under this key (for erasure): `p:<sha-256 of the email>`. */
+const personKey = (email: string) => `p:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
 const INFLIGHT_NAMESPACE = 'enrich:inflight';
 const RATE_NAMESPACE = 'enrich:rate';
 /** Raw answers larger than this are not cached or kept on the lead (the mapped fields are). */
@@ -126,15 +143,52 @@ export function classify(response: ProviderResponse, label: string): ProviderErr
 	return new ProviderError(`${label} refused the request (${status})${said}`, 'request', status);
 }
 
-const cacheKey = (adapter: ProviderAdapter, key: string) => `${adapter.id}:${key}`;
+/**
+ * The cache key of a look-up: the provider, who asks (credential and endpoint) and the request
+ * itself (method, URL, query, body), hashed. Two HTTP-provider nodes on one URL with different
+ * field mappings share the raw answer, each mapping it its own way.
+ */
+function cacheKey(adapter: ProviderAdapter, identity: string, request: ProviderRequest): string {
+	const what = JSON.stringify([identity, request.method, request.url, request.qs ?? null, request.body ?? null]);
+	return `a:${adapter.id}:${createHash('sha256').update(what).digest('hex')}`;
+}
 
-function parseCached(value: string | undefined): TimedAnswer | undefined {
+/** A cached raw answer: the provider's status and body, and when it gave them. */
+interface CachedResponse {
+	status: number;
+	body: unknown;
+	at: string;
+}
+
+/** A cached raw answer mapped by this node's adapter (its own fields), or undefined. */
+function mapCached(adapter: ProviderAdapter, value: string | undefined): TimedAnswer | undefined {
 	if (!value) return undefined;
 	try {
-		return JSON.parse(value) as TimedAnswer;
+		const cached = JSON.parse(value) as CachedResponse;
+		if (typeof cached?.status !== 'number' || typeof cached.at !== 'string') return undefined;
+		const parsed = adapter.parse({ status: cached.status, headers: {}, body: cached.body });
+		const raw = JSON.stringify(parsed.raw ?? null).length > RAW_LIMIT ? { omitted: 'larger than 64 kB' } : parsed.raw;
+		return { ...parsed, raw, at: cached.at };
 	} catch {
+		// Not readable as this adapter's answer (an old entry, a mapping that no longer fits): a miss.
 		return undefined;
 	}
+}
+
+/**
+ * Erasure: forgets every cached answer looked up with this person's email in a cache namespace;
+ * returns how many.
+ */
+export async function forgetCachedPerson(store: KeyValueStore, namespace: string, email: string): Promise<number> {
+	const index = personKey(email);
+	const listed = (await store.peek(namespace, [index])).get(index);
+	const keys: string[] = listed ? (JSON.parse(listed) as string[]) : [];
+	const live = await store.peek(namespace, keys);
+	await store.put(
+		namespace,
+		[...keys, index].map((key) => ({ key, value: null })),
+	);
+	return live.size;
 }
 
 /**
@@ -191,13 +245,18 @@ export async function runProvider(
 
 	const answers = new Map<string, { answer?: TimedAnswer; error?: ProviderError; cached: boolean }>();
 	const useCache = !!store && options.cacheTtlMs > 0;
+	const namespace = options.cacheNamespace ?? CACHE_NAMESPACE;
+	const identity = `${options.cacheIdentity ?? options.rateKey}|${options.baseUrl}`;
+	const cacheKeys = new Map<string, string>();
+	for (const [key, members] of groups)
+		cacheKeys.set(key, cacheKey(adapter, identity, adapter.request(leads[members[0]].input, options.baseUrl)));
 	if (useCache && groups.size) {
-		const keys = [...groups.keys()].map((k) => cacheKey(adapter, k));
-		const found = await store.transact(CACHE_NAMESPACE, keys, (view) => keys.map((k) => view.get(k)), now());
-		[...groups.keys()].forEach((k, n) => {
-			const answer = parseCached(found[n]);
-			if (answer) answers.set(k, { answer, cached: true });
-		});
+		// Read without a lock: each answer is one key, nothing is decided from two at once.
+		const found = await store.peek(namespace, [...cacheKeys.values()], now());
+		for (const [key, ck] of cacheKeys) {
+			const answer = mapCached(adapter, found.get(ck));
+			if (answer) answers.set(key, { answer, cached: true });
+		}
 	}
 
 	let stopped: ProviderError | undefined;
@@ -223,7 +282,9 @@ export async function runProvider(
 		);
 	};
 
-	const ask = async (key: string): Promise<{ answer?: TimedAnswer; error?: ProviderError }> => {
+	const ask = async (
+		key: string,
+	): Promise<{ answer?: TimedAnswer; error?: ProviderError; response?: CachedResponse }> => {
 		const input = leads[groups.get(key)![0]].input;
 		let attempt = 0;
 		for (;;) {
@@ -248,7 +309,11 @@ export async function runProvider(
 					const parsed = adapter.parse(response);
 					const raw =
 						JSON.stringify(parsed.raw ?? null).length > RAW_LIMIT ? { omitted: 'larger than 64 kB' } : parsed.raw;
-					return { answer: { ...parsed, raw, at: new Date(now()).toISOString() } };
+					const at = new Date(now()).toISOString();
+					return {
+						answer: { ...parsed, raw, at },
+						response: { status: response.status, body: response.body, at },
+					};
 				} catch (e) {
 					return {
 						error:
@@ -286,15 +351,31 @@ export async function runProvider(
 	};
 
 	const claimMs = Math.max(5_000, options.maxRetryWaitMs * (options.maxRetries + 1) + 30_000);
-	const readCache = async (ck: string) =>
-		parseCached(await store!.transact(CACHE_NAMESPACE, [ck], (view) => view.get(ck), now()));
+	const readCache = async (ck: string) => mapCached(adapter, (await store!.peek(namespace, [ck], now())).get(ck));
+	/** Caches a raw answer under its key, and lists the key under the person it is about. */
+	const writeCache = async (ck: string, response: CachedResponse, email: string | null) => {
+		const value = JSON.stringify(response);
+		if (value.length > CACHED_BODY_LIMIT) return;
+		const expiresAt = now() + options.cacheTtlMs;
+		const writes: Array<{ key: string; value: string; expiresAt?: number }> = [{ key: ck, value, expiresAt }];
+		if (email) {
+			// The person's list of keys: read and written without a lock; a key lost to a race is
+			// still erased with its answer's expiry, or by Clear Cache.
+			const index = personKey(email);
+			const listed = (await store!.peek(namespace, [index], now())).get(index);
+			const keys = new Set<string>(listed ? (JSON.parse(listed) as string[]) : []);
+			keys.add(ck);
+			writes.push({ key: index, value: JSON.stringify([...keys].slice(-200)), expiresAt });
+		}
+		await store!.put(namespace, writes);
+	};
 	const lookUp = async (key: string) => {
 		if (answers.has(key)) return;
 		if (!useCache) {
 			answers.set(key, { ...(await ask(key)), cached: false });
 			return;
 		}
-		const ck = cacheKey(adapter, key);
+		const ck = cacheKeys.get(key)!;
 		// Another execution asking the same thing holds the claim: wait for its answer in the cache,
 		// or for the claim to come free (it failed, or its claim expired) and ask ourselves. Bounded
 		// by the claim's lifetime.
@@ -317,12 +398,9 @@ export async function runProvider(
 				return;
 			}
 			const result = await ask(key);
-			answers.set(key, { ...result, cached: false });
-			if (result.answer) {
-				const value = JSON.stringify(result.answer);
-				const at = now();
-				await store!.transact(CACHE_NAMESPACE, [ck], (view) => view.set(ck, value, at + options.cacheTtlMs), at);
-			}
+			answers.set(key, { answer: result.answer, error: result.error, cached: false });
+			if (result.answer && result.response)
+				await writeCache(ck, result.response, leads[groups.get(key)![0]].input.email);
 		} finally {
 			if (claimed) await store!.release(INFLIGHT_NAMESPACE, ck);
 		}

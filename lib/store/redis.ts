@@ -125,6 +125,22 @@ for i = 2, #KEYS do
 end
 return 1`,
 	},
+	/** leadCommit's writes without the lock (a cache's keys, each on its own); KEYS[1] names the index. */
+	kvPut: {
+		lua: `for i = 2, #KEYS do
+	local op = ARGV[(i - 2) * 3 + 1]
+	if op == 'del' then
+		redis.call('del', KEYS[i])
+		redis.call('srem', KEYS[1] .. ':keys', KEYS[i])
+	else
+		local at = tonumber(ARGV[(i - 2) * 3 + 3])
+		if at > 0 then redis.call('set', KEYS[i], ARGV[(i - 2) * 3 + 2], 'PXAT', at)
+		else redis.call('set', KEYS[i], ARGV[(i - 2) * 3 + 2]) end
+		redis.call('sadd', KEYS[1] .. ':keys', KEYS[i])
+	end
+end
+return 1`,
+	},
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -634,6 +650,28 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 			},
 			KV_LOCK,
 		);
+	}
+
+	async peek(namespace: string, keys: string[]): Promise<Map<string, string>> {
+		return await this.read(namespace, keys);
+	}
+
+	async put(
+		namespace: string,
+		writes: Array<{ key: string; value: string | null; expiresAt?: number }>,
+	): Promise<void> {
+		for (let i = 0; i < writes.length; i += 200) {
+			const chunk = writes.slice(i, i + 200);
+			const args: Array<string | number> = [];
+			for (const w of chunk)
+				args.push(w.value === null ? 'del' : 'set', w.value ?? '', w.expiresAt ? Math.round(w.expiresAt) : 0);
+			await this.scripts.kvPut(
+				chunk.length + 1,
+				this.k(namespace, KV_LOCK),
+				...chunk.map((w) => this.k(namespace, 'kv', w.key)),
+				...args,
+			);
+		}
 	}
 
 	/** The live values of these keys (500 per MGET). */

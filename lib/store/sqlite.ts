@@ -678,6 +678,28 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		return Number(this.db.prepare('DELETE FROM kv WHERE ns = ?').run(namespace).changes);
 	}
 
+	async peek(namespace: string, keys: string[], now = Date.now()): Promise<Map<string, string>> {
+		// A plain read: in WAL mode it waits for no writer.
+		return this.readKeys(namespace, [...new Set(keys)], now);
+	}
+
+	async put(
+		namespace: string,
+		writes: Array<{ key: string; value: string | null; expiresAt?: number }>,
+	): Promise<void> {
+		if (!writes.length) return;
+		this.transaction(() => {
+			const put = this.statement(
+				'INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
+			);
+			const del = this.statement('DELETE FROM kv WHERE ns = ? AND key = ?');
+			for (const w of writes) {
+				if (w.value === null) del.run(namespace, w.key);
+				else put.run(namespace, w.key, w.value, w.expiresAt ?? null);
+			}
+		});
+	}
+
 	async claim(namespace: string, key: string, ttlMs: number, now = Date.now()): Promise<boolean> {
 		const result = this.claimStmt.run(namespace, key, now + Math.max(1, ttlMs), now);
 		if (++this.claims % 1000 === 0) this.purgeStmt.run(now);

@@ -171,6 +171,16 @@ export interface KeyValueStore {
 	pages(namespace: string, prefix?: string, size?: number, now?: number): AsyncIterable<Array<[string, string]>>;
 	/** Deletes every key of a namespace; returns how many. */
 	clearKeys(namespace: string): Promise<number>;
+	/**
+	 * The live values of some keys, read outside any transaction and without the namespace's lock:
+	 * each value as some write left it (a cache, where nothing is decided from two keys at once).
+	 */
+	peek(namespace: string, keys: string[], now?: number): Promise<Map<string, string>>;
+	/**
+	 * Writes (or deletes, `value` null) keys outside any transaction and without the namespace's
+	 * lock: each key on its own, the last write wins (a cache).
+	 */
+	put(namespace: string, writes: Array<{ key: string; value: string | null; expiresAt?: number }>): Promise<void>;
 }
 
 /** The view handed to `transact`: reads what was loaded, records the writes for the commit. */

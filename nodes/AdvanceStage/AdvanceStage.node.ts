@@ -38,7 +38,10 @@ export class AdvanceStage implements INodeType {
 		name: 'advanceStage',
 		icon: { light: 'file:../../icons/stage.svg', dark: 'file:../../icons/stage.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: histories kept for this workflow unless Remember For names a shared name (version 1:
+		// the instance-wide Memory Name, `lifecycle`).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{(${subtitle})($parameter)}}`,
 		description:
 			'Moves leads through lifecycle stages (forward-only by default, required fields, remembered history) and reports the funnel',

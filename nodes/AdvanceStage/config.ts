@@ -4,12 +4,15 @@ import { get } from 'lodash';
 import type { LeadKeys, StageDims } from '../../lib/stage/memory';
 import { parseTransitions, type MoveRules } from '../../lib/stage/moves';
 import { fieldText, leadKeysOf } from '../shared/leads';
+import { readScope, type ScopeChoice } from '../shared/scope';
 import { customStageList, PRESETS, requireStage, StageError, type StageList } from '../../lib/stage/stages';
 
 export interface StageSettings {
 	list: StageList;
 	rules: MoveRules;
 	namespace: string;
+	/** Whose stage histories: this workflow's, this node's, or a shared name's. */
+	scope: ScopeChoice;
 	stateFile: string;
 	outputField: string;
 	idField: string;
@@ -50,10 +53,12 @@ export function readStageSettings(ctx: IExecuteFunctions): StageSettings {
 		const nowText = String(o.now ?? '').trim();
 		const now = nowText ? Date.parse(nowText) : Date.now();
 		if (!Number.isFinite(now)) throw new StageError(`Now "${nowText}" is not a date (e.g. 2026-12-01T09:00:00Z)`);
+		const scope = readScope(ctx, 'lifecycle');
 		return {
 			list,
 			rules,
-			namespace: `stage:${String(o.memoryName ?? '').trim() || 'lifecycle'}`,
+			namespace: `stage:${scope.key}`,
+			scope,
 			stateFile: String(o.stateFile ?? ''),
 			outputField: String(o.outputField ?? '').trim() || 'stage',
 			idField: String(o.idField ?? '').trim(),

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { beforeScopedVersion, scopeProperties } from '../shared/scope';
 import { storeProperty } from '../shared/store';
 
 const MOVES = ['set', 'advance', 'fromScore', 'recycle'];
@@ -335,6 +336,15 @@ export const stageProperties: INodeProperties[] = [
 		description: 'The email or lead ID whose stages and history are erased (GDPR)',
 	},
 	{ ...storeProperty, description: 'Where the stage and history of each lead are remembered' },
+	...scopeProperties({
+		what: 'stage histories',
+		name: {
+			displayName: 'Shared Name',
+			default: 'lifecycle',
+			description:
+				'Workflows using one name share the stages of their leads (capture sets MQL, a CRM workflow sets Customer)',
+		},
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -369,6 +379,7 @@ export const stageProperties: INodeProperties[] = [
 				name: 'memoryName',
 				type: 'string',
 				default: 'lifecycle',
+				displayOptions: { show: beforeScopedVersion },
 				description:
 					'Workflows using one name share the stages of their leads (capture sets MQL, a CRM workflow sets Customer)',
 			},

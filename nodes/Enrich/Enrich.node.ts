@@ -22,7 +22,10 @@ export class Enrich implements INodeType {
 		name: 'enrich',
 		icon: { light: 'file:../../icons/enrich.svg', dark: 'file:../../icons/enrich.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: provider answers cached for this workflow unless Remember For names a shared name
+		// (version 1: one cache for the whole n8n).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{(${subtitle})($parameter)}}`,
 		description:
 			'Adds what can be derived offline (email, phone, names, country, time zone) and, when configured, what data providers know, without wasting credits',

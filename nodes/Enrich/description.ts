@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { scopeProperties } from '../shared/scope';
 import { storeProperty } from '../shared/store';
 import { DEFAULT_PATHS, type LeadField } from './config';
 
@@ -193,6 +194,16 @@ export const enrichProperties: INodeProperties[] = [
 		],
 	},
 	{ ...storeProperty, displayOptions: provider, description: 'Where answers are cached and calls are counted' },
+	...scopeProperties({
+		what: 'cached provider answers',
+		operations: ['provider'],
+		name: {
+			displayName: 'Shared Name',
+			default: 'default',
+			placeholder: 'agency-client-a',
+			description: "Workflows using one name share the provider's cached answers (and save each other's credits)",
+		},
+	}),
 	{
 		displayName: 'Lead Fields',
 		name: 'fields',

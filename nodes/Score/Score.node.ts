@@ -35,7 +35,8 @@ export class Score implements INodeType {
 		icon: { light: 'file:../../icons/score.svg', dark: 'file:../../icons/score.dark.svg' },
 		group: ['transform'],
 		// 1.1: thresholds out of lifecycle order and an outcome with many values (Train Model) stop
-		// the node; version 1 keeps running them, with a hint.
+		// the node (version 1 keeps running them, with a hint); models are kept for this workflow
+		// unless Remember For says A Shared Name (version 1: every model is shared by its name).
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: `={{(${subtitle})($parameter)}}`,

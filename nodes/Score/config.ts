@@ -1,5 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { modelNamespace } from '../../lib/score/modelStore';
+import { readScope, type ScopeChoice } from '../shared/scope';
 import {
 	thresholdOrderProblem,
 	type Decay,
@@ -19,6 +21,10 @@ export interface ScoreSettings {
 	/** Model as Points: the fit points a 100% probability is worth. */
 	modelPoints: number;
 	modelName: string;
+	/** Whose models: this workflow's, this node's, or every workflow's (shared). */
+	modelScope: ScopeChoice;
+	/** Where the scope's models are kept (`modelNamespace`). */
+	modelNamespace: string;
 	eventsField: string;
 	eventTypeField: string;
 	eventTimeField: string;
@@ -80,6 +86,8 @@ export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
 		.filter((t) => String(t.label ?? '').trim())
 		.map((t) => ({ label: String(t.label).trim(), min: Number(t.min ?? 0) }));
 	const hints: string[] = [];
+	const modelName = String(ctx.getNodeParameter('modelName', 0, 'conversion') ?? '').trim();
+	const modelScope = readScope(ctx, modelName);
 	const order = thresholdOrderProblem(thresholds);
 	if (order) {
 		// Version 1 kept such thresholds (a saved workflow keeps running, and is told).
@@ -123,7 +131,9 @@ export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
 		},
 		scoreWith,
 		...readCombine(ctx, scoreWith),
-		modelName: String(ctx.getNodeParameter('modelName', 0, 'conversion') ?? '').trim(),
+		modelName,
+		modelScope,
+		modelNamespace: modelNamespace(modelScope.scope === 'shared' ? undefined : modelScope.key),
 		eventsField: String(o.eventsField ?? 'events') || 'events',
 		eventTypeField: String(o.eventTypeField ?? 'type') || 'type',
 		eventTimeField: String(o.eventTimeField ?? 'at') || 'at',

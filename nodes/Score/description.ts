@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { scopeProperties } from '../shared/scope';
 import { storeProperty } from '../shared/store';
 
 const scoreOnly = { show: { operation: ['score'] } };
@@ -395,6 +396,8 @@ export const scoreProperties: INodeProperties[] = [
 		displayOptions: trainOnly,
 		description: 'Name to save the model under; training again saves a new version',
 	},
+	...scopeProperties({ what: 'trained models', show: withModel.show }),
+	...scopeProperties({ what: 'trained models', show: trainOnly.show }),
 	{
 		displayName: 'Thresholds',
 		name: 'thresholds',

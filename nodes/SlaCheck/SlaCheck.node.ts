@@ -40,7 +40,10 @@ export class SlaCheck implements INodeType {
 		name: 'slaCheck',
 		icon: { light: 'file:../../icons/sla.svg', dark: 'file:../../icons/sla.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: clocks kept for this workflow unless Remember For names a shared name (version 1: the
+		// instance-wide Memory Name, `default`).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{(${subtitle})($parameter)}}`,
 		description:
 			'Checks that each lead is followed up in time (business hours, holidays, pauses) and escalates once per level',

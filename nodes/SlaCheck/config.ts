@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
 import { fieldText, leadKeysOf } from '../shared/leads';
+import { readScope, type ScopeChoice } from '../shared/scope';
 import { firstStop, mergePauses, readChanges, readCurrent, type Change } from '../../lib/sla/pauses';
 import { ClockError } from '../../lib/sla/clock';
 import { buildPolicy, parseEscalation, type PolicySpec, type SlaTimes } from '../../lib/sla/policy';
@@ -10,6 +11,8 @@ import type { LeadKeys } from '../../lib/store/records';
 export interface SlaSettings {
 	policies: PolicySpec[];
 	namespace: string;
+	/** Whose clocks: this workflow's, this node's, or a shared name's. */
+	scope: ScopeChoice;
 	stateFile: string;
 	outputField: string;
 	split: boolean;
@@ -93,9 +96,11 @@ export function readSlaSettings(ctx: IExecuteFunctions): SlaSettings {
 		const nowText = String(o.now ?? '').trim();
 		const now = nowText ? Date.parse(nowText) : Date.now();
 		if (!Number.isFinite(now)) throw new ClockError(`Now "${nowText}" is not a date (e.g. 2026-12-01T09:00:00Z)`);
+		const scope = readScope(ctx, 'default');
 		return {
 			policies,
-			namespace: `sla:${String(o.memoryName ?? '').trim() || 'default'}`,
+			namespace: `sla:${scope.key}`,
+			scope,
 			stateFile: String(o.stateFile ?? ''),
 			outputField: String(o.outputField ?? '').trim() || 'sla',
 			split: ctx.getNodeParameter('outputMode', 0, 'split') !== 'single',

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { beforeScopedVersion, scopeProperties } from '../shared/scope';
 import { storeProperty } from '../shared/store';
 
 const withPolicies = { show: { operation: ['check', 'start'] } };
@@ -205,6 +206,17 @@ export const slaProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ledger } },
 		description: 'Where the SLA clocks are kept (the ledger)',
 	},
+	...scopeProperties({
+		what: 'SLA clocks',
+		operations: ledger,
+		name: {
+			displayName: 'Shared Name',
+			default: 'default',
+			placeholder: 'inbound',
+			description:
+				'Workflows using one name share the clocks: Start Clock after routing, Record Touch from a CRM webhook, Check Due on a schedule',
+		},
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -269,6 +281,7 @@ export const slaProperties: INodeProperties[] = [
 				name: 'memoryName',
 				type: 'string',
 				default: 'default',
+				displayOptions: { show: beforeScopedVersion },
 				description: 'Workflows using one name share the clocks (start after routing, touch from a CRM webhook)',
 			},
 			{

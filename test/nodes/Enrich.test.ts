@@ -172,6 +172,35 @@ describe('Enrich Leads in the n8n engine: with a provider', () => {
 		expect(error.message).toMatch(/^Hunter Email Verifier refused the credential \(401\)/);
 		expect(error.context?.itemIndex).toBe(0);
 	});
+	it('the cache is keyed by provider, credential, endpoint and request; raw answers are mapped on read', async () => {
+		mock.route('/v3/firmo', () => ({ status: 200, body: { company: { sector: 'Retail', staff: 120, city: 'Lyon' } } }));
+		const httpNode = (fields: Json[], credentialId = 'cred-http') => {
+			const wf = workflow('enrich-provider.json', {
+				provider: 'http',
+				method: 'GET',
+				url: `${base}/v3/firmo?d={domain}`,
+				fieldMap: { values: fields },
+			});
+			wf.id = 'wf-cache-keys';
+			const n = wf.nodes.find((x) => x.name === 'Enrich Leads')!;
+			n.typeVersion = 1.1;
+			n.credentials = { leadManagementHttpProviderApi: { id: credentialId, name: 'API' } };
+			return wf;
+		};
+		const creds = { leadManagementHttpProviderApi: { headerName: 'X-Api-Key', headerSecret: 's' } };
+		const leads = { Leads: items([lead('a', { email: 'ana@shop-lyon.fr' })]) };
+		const first = await runWorkflow(httpNode([{ target: 'company.industry', path: 'company.sector' }]), leads, creds);
+		expect((first.output('Out')[0].json as Json).enrichment.company).toEqual({ industry: 'Retail' });
+		// A second node on the same URL maps other fields: the cached raw answer, mapped its way.
+		const second = await runWorkflow(httpNode([{ target: 'company.city', path: 'company.city' }]), leads, creds);
+		const out = second.output('Out')[0].json as Json;
+		expect(out.enrichment.providers.http.status).toBe('cached');
+		expect(out.enrichment.company).toEqual({ city: 'Lyon' });
+		expect(mock.on('/v3/firmo')).toHaveLength(1);
+		// Another account (credential) asks for itself.
+		await runWorkflow(httpNode([{ target: 'company.city', path: 'company.city' }], 'cred-other'), leads, creds);
+		expect(mock.on('/v3/firmo')).toHaveLength(2);
+	});
 	it('the generic HTTP provider: a URL template, the key from its credential, answer paths', async () => {
 		mock.route('/v2/company', (req) =>
 			req.headers['x-api-key'] === 'secret' && req.query.token === 'q1'

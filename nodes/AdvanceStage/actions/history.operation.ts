@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 import { readRecords, type LeadKeys } from '../../../lib/stage/memory';
 import { stageSection } from '../../../lib/stage/section';
+import { otherScopes, scopeAdvice, scopeText } from '../../shared/scope';
 import type { OpenedStore } from '../../shared/store';
 import { noKeysMessage } from '../../shared/leads';
 import { leadKeys, type StageSettings } from '../config';
@@ -32,6 +33,25 @@ export async function execute(
 				wanted.map((w) => w.lead),
 			)
 		: [];
+	const missing = wanted.filter((_, k) => !records[k]);
+	if (missing.length) {
+		// Not remembered here: it may be kept under another Remember For (or by version 1's shared name).
+		const opened = await store();
+		for (const other of otherScopes(this, 'stage:', settings.scope, 'lifecycle')) {
+			const elsewhere = (
+				await readRecords(
+					opened,
+					other.namespace,
+					missing.map((m) => m.lead),
+				)
+			).filter(Boolean);
+			if (elsewhere.length)
+				this.addExecutionHints({
+					message: `${missing.length} lead${missing.length === 1 ? ' has' : 's have'} no stage history for ${scopeText(settings.scope)}, but ${scopeText(other.choice)} remembers ${elsewhere.length} of them: to read those, ${scopeAdvice(other.choice)}.`,
+					location: 'outputPane',
+				});
+		}
+	}
 	records.forEach((record, k) => {
 		const i = wanted[k].index;
 		const section = stageSection(settings.list, record, undefined, settings.now, settings.timeZone);

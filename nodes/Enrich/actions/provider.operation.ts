@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { get, set } from 'lodash';
-import { runProvider, type ProviderSummary } from '../../../lib/enrich/client';
+import { CACHE_NAMESPACE, cacheNamespaceOf, runProvider, type ProviderSummary } from '../../../lib/enrich/client';
 import { genericAdapter, genericSpecProblem, type GenericSpec } from '../../../lib/enrich/providers/generic';
 import type {
 	LookupInput,
@@ -14,6 +14,7 @@ import { applyOutcome, fieldState, sectionOf } from '../../../lib/enrich/section
 import { companyDomain } from '../../../lib/normalize/domain';
 import { normalizeEmail } from '../../../lib/normalize/email';
 import { splitFullName } from '../../../lib/normalize/name';
+import { readScope, SCOPED_VERSION } from '../../shared/scope';
 import type { OpenedStore } from '../../shared/store';
 import { readLead, type EnrichSettings } from '../config';
 
@@ -134,6 +135,11 @@ export async function execute(
 			send,
 			store: cacheHours > 0 || Number(o.rps ?? 5) > 0 ? await store() : undefined,
 			cacheTtlMs: cacheHours * 3600_000,
+			// Version 1: one cache for the whole n8n; 1.1: this workflow's, unless Remember For says otherwise.
+			cacheNamespace:
+				this.getNode().typeVersion < SCOPED_VERSION
+					? CACHE_NAMESPACE
+					: cacheNamespaceOf(readScope(this, 'default').key),
 			maxAgeMs: maxAgeDays > 0 ? maxAgeDays * 86_400_000 : undefined,
 			rateKey: `${credentialType}:${this.getNode().credentials?.[credentialType]?.id ?? 'default'}`,
 			requestsPerSecond: Number(o.rps ?? 5),

@@ -7,6 +7,7 @@ import { combineWithModel } from '../../../lib/score/combine';
 import { readEvents, scoreLead } from '../../../lib/score/points';
 import { b2bPreset, bantPreset } from '../../../lib/score/presets';
 import { missingFieldHints } from '../../shared/conditions';
+import { scopeText } from '../../shared/scope';
 import type { OpenedStore } from '../../shared/store';
 import { readScoreSettings } from '../config';
 
@@ -36,12 +37,18 @@ export async function execute(
 	let stored: StoredModel | undefined;
 	if (settings.scoreWith !== 'rules') {
 		const opened = await store();
-		stored = await loadModel(opened, settings.modelName);
+		stored = await loadModel(opened, settings.modelName, undefined, settings.modelNamespace);
 		if (!stored) {
-			const known = await modelNames(opened);
+			const known = await modelNames(opened, settings.modelNamespace);
+			const where = settings.modelScope.scope === 'shared' ? '' : ` for ${scopeText(settings.modelScope)}`;
+			// The same name kept for every workflow (a model trained by version 1, or shared on purpose).
+			const shared =
+				settings.modelScope.scope !== 'shared' && (await loadModel(opened, settings.modelName))
+					? `. A shared model "${settings.modelName}" exists (trained in another workflow, or by Score Leads version 1): set Remember For to A Shared Name here and in Train Model to use it`
+					: '';
 			throw new NodeOperationError(
 				this.getNode(),
-				`No model named "${settings.modelName}" (${known.length ? `saved models: ${known.join(', ')}` : 'none saved yet: run Train Model first'})`,
+				`No model named "${settings.modelName}"${where} (${known.length ? `saved models: ${known.join(', ')}` : 'none saved yet: run Train Model first'})${shared}`,
 			);
 		}
 	}

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
 import { readOutcome, trainModel } from '../../../lib/score/model';
-import { saveModel } from '../../../lib/score/modelStore';
+import { modelNamespace, saveModel } from '../../../lib/score/modelStore';
+import { readScope, scopeText } from '../../shared/scope';
 import type { OpenedStore } from '../../shared/store';
 
 const list = (text: unknown) =>
@@ -133,13 +134,12 @@ export async function execute(
 		hints.push(
 			`"${f.field}" alone tells won from lost almost perfectly (held-out AUC ${f.auc}): if it is recorded after the outcome (a stage, an owner, a close date), leave it out under Fields to Learn From`,
 		);
-	const saved = await saveModel(await store(), {
-		name,
-		trainedAt: new Date().toISOString(),
-		fields: features,
-		outcomeField,
-		model,
-	});
+	const scope = readScope(this, name);
+	const saved = await saveModel(
+		await store(),
+		{ name, trainedAt: new Date().toISOString(), fields: features, outcomeField, model },
+		modelNamespace(scope.scope === 'shared' ? undefined : scope.key),
+	);
 	const strongest = model.columns
 		.map((c, j) => ({ column: c, weight: Math.round(model.weights[j] * 1000) / 1000 }))
 		.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
@@ -152,6 +152,7 @@ export async function execute(
 				json: {
 					model: name,
 					version: saved.version,
+					saved_for: scopeText(scope),
 					rows: rows.length,
 					// Rows whose outcome is empty, or neither converted nor lost when Lost Values are set.
 					rows_without_outcome: skipped,

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { checkDue } from '../../../lib/sla/ledger';
+import { otherScopes, scopeAdvice, scopeText } from '../../shared/scope';
 import type { OpenedStore } from '../../shared/store';
 import type { SlaSettings } from '../config';
 import { place } from './check.operation';
@@ -33,6 +34,22 @@ export async function execute(
 			},
 			pairedItem: { item: 0 },
 		});
+	}
+	if (open === 0) {
+		// Nothing here: the clocks may be kept elsewhere (Start Clock in another workflow, or version 1).
+		const opened = await store();
+		for (const other of otherScopes(this, 'sla:', settings.scope, 'default')) {
+			let found = false;
+			for await (const page of opened.pages(other.namespace, 'o:', 1)) {
+				found = page.length > 0;
+				break;
+			}
+			if (found)
+				this.addExecutionHints({
+					message: `No open SLA clocks for ${scopeText(settings.scope)}, but ${scopeText(other.choice)} has some (Start Clock ran with another Remember For, or at SLA Check version 1): to check them, ${scopeAdvice(other.choice)} here and in the nodes that start and touch the clocks.`,
+					location: 'outputPane',
+				});
+		}
 	}
 	const clocks = new Set(alerts.map((a) => a.entry.uid)).size;
 	this.addExecutionHints({
