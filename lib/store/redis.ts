@@ -652,6 +652,37 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		);
 	}
 
+	/** Namespaces whose keys match `${prefix}{<ns>}<suffix>`, found by SCAN (erasure: rare, bounded steps). */
+	private async scanNamespaces(nsPrefix: string, suffix: string): Promise<string[]> {
+		const found = new Set<string>();
+		const glob = (t: string) => t.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+		const head = `${this.prefix}{`;
+		let cursor = '0';
+		do {
+			const [next, keys] = await this.client.scan(
+				cursor,
+				'MATCH',
+				`${glob(head)}${glob(nsPrefix)}*}${glob(suffix)}`,
+				'COUNT',
+				1000,
+			);
+			cursor = next;
+			for (const key of keys) {
+				const end = key.lastIndexOf(`}${suffix}`);
+				if (key.startsWith(head) && end > head.length) found.add(key.slice(head.length, end));
+			}
+		} while (cursor !== '0');
+		return [...found].sort();
+	}
+
+	async namespaces(prefix: string): Promise<string[]> {
+		return await this.scanNamespaces(prefix.replace(/[{}]/g, '_'), `:${KV_LOCK}:keys`);
+	}
+
+	async memoryNamespaces(prefix: string): Promise<string[]> {
+		return await this.scanNamespaces(prefix.replace(/[{}]/g, '_'), ':age');
+	}
+
 	async peek(namespace: string, keys: string[]): Promise<Map<string, string>> {
 		return await this.read(namespace, keys);
 	}

@@ -240,6 +240,13 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 	return join(env.N8N_USER_FOLDER || homedir(), '.n8n', DEFAULT_STORE_FILE);
 }
 
+/** How long a transaction waits for another process's write lock before failing ("database is locked"). */
+const BUSY_WAIT_MS = 10_000;
+
+const isBusy = (error: unknown) => /SQLITE_BUSY|database is locked/i.test(String((error as Error)?.message ?? error));
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	private readonly db: DatabaseSyncType;
 	private readonly claimStmt: StatementSync;
@@ -250,7 +257,9 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	constructor(readonly path: string) {
 		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 		const { DatabaseSync } = loadSqlite();
-		this.db = new DatabaseSync(path, { timeout: 10000 });
+		// Opening (creating the tables, migrating) may wait up to 10 s for another process, once;
+		// after that SQLite waits for no lock (see the end of the constructor).
+		this.db = new DatabaseSync(path, { timeout: BUSY_WAIT_MS });
 		this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
 		if (path !== ':memory:') {
 			// Checkpoints (copying the write-ahead log into the file, with two fsyncs) run on a worker
@@ -275,10 +284,38 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		this.db.exec('CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL');
 		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_counts (ns TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`);
 		this.transaction(() => migrateLeadMemory(this.db));
+		// No busy wait inside SQLite from here: a wait for another process's write lock would hold
+		// n8n's event loop (the synchronous API blocks the thread). `locked` waits on timers instead.
+		this.db.exec('PRAGMA busy_timeout = 0');
 	}
 
 	private readonly checkpointer?: Worker;
 	private commits = 0;
+
+	/**
+	 * Runs `fn` in a transaction (see `transaction`), waiting for the write lock without holding the
+	 * event loop: when another process holds the file, BEGIN IMMEDIATE fails at once (SQLITE_BUSY)
+	 * and is tried again after a short sleep on n8n's timers (1 ms doubling to 50 ms, with jitter),
+	 * up to `BUSY_WAIT_MS`; then it fails with SQLite's "database is locked". Nothing of `fn` has run
+	 * when BEGIN fails, so trying again is safe.
+	 */
+	private async locked<T>(fn: () => T): Promise<T> {
+		const deadline = Date.now() + BUSY_WAIT_MS;
+		let delay = 1;
+		for (;;) {
+			try {
+				return this.transaction(fn);
+			} catch (error) {
+				if (!isBusy(error) || Date.now() > deadline) throw error;
+				this.lockWaits++;
+				await sleep(delay * (0.5 + Math.random()));
+				delay = Math.min(50, delay * 2);
+			}
+		}
+	}
+
+	/** How often a transaction waited for another process's lock (for the tests and the bench). */
+	lockWaits = 0;
 
 	/** Runs `fn` inside BEGIN IMMEDIATE: the write lock is taken up front, so readers cannot race. */
 	private transaction<T>(fn: () => T): T {
@@ -333,7 +370,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		now = Date.now(),
 	): Promise<RecallResult> {
 		await this.catchUpRetention(namespace, retention, now);
-		return this.transaction(() => this.recallOne(namespace, lead, decide, retention, now));
+		return await this.locked(() => this.recallOne(namespace, lead, decide, retention, now));
 	}
 
 	async recallMany(
@@ -344,7 +381,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	): Promise<RecallResult[]> {
 		if (!leads.length) return [];
 		await this.catchUpRetention(namespace, retention, now);
-		return this.transaction(() =>
+		return await this.locked(() =>
 			leads.map(({ lead, decide }) => this.recallOne(namespace, lead, decide, retention, now)),
 		);
 	}
@@ -442,8 +479,8 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	 */
 	private async catchUpRetention(namespace: string, retention: Retention, now: number): Promise<void> {
 		if (!(retention.maxAgeMs > 0) && !(retention.maxEntries > 0)) return;
-		while (this.evictableStep(namespace, retention, now)) {
-			this.transaction(() => this.applyRetention(namespace, retention, now, RETENTION_STEP));
+		while (await this.evictableStep(namespace, retention, now)) {
+			await this.locked(() => this.applyRetention(namespace, retention, now, RETENTION_STEP));
 			await yieldToLoop();
 		}
 	}
@@ -453,7 +490,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	 * (an index range and the counter row), so a look-up with little to evict takes no extra write
 	 * lock: the few left go in its own transaction.
 	 */
-	private evictableStep(namespace: string, retention: Retention, now: number): boolean {
+	private async evictableStep(namespace: string, retention: Retention, now: number): Promise<boolean> {
 		if (retention.maxAgeMs > 0) {
 			const [expired] = this.statement(
 				`SELECT COUNT(*) FROM (SELECT 1 FROM dedupe_records WHERE ns = ? AND seen_at < ? LIMIT ${RETENTION_STEP})`,
@@ -464,7 +501,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		if (retention.maxEntries > 0) {
 			let row = this.statement('SELECT n FROM dedupe_counts WHERE ns = ?').get(namespace) as { n: number } | undefined;
 			// A file from before the counter row: counted once, in a transaction.
-			if (!row) row = { n: this.transaction(() => this.recordCount(namespace)) };
+			if (!row) row = { n: await this.locked(() => this.recordCount(namespace)) };
 			if (Number(row.n) - retention.maxEntries >= RETENTION_STEP) return true;
 		}
 		return false;
@@ -559,7 +596,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async forget(namespace: string, leadIds: string[]): Promise<number> {
-		return this.transaction(() => {
+		return await this.locked(() => {
 			let n = 0;
 			for (const id of leadIds)
 				n += this.deleteRows(namespace, this.statement(FORGET_SQL).all(namespace, id) as RecordRow[]);
@@ -588,7 +625,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	async clear(namespace: string): Promise<number> {
 		let removed = 0;
 		for (;;) {
-			const [keys, records] = this.transaction(() => {
+			const [keys, records] = await this.locked(() => {
 				const k = Number(
 					this.statement(
 						`DELETE FROM dedupe_keys WHERE (ns, key, seen_at, rid) IN
@@ -612,13 +649,13 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async count(namespace: string): Promise<number> {
-		return this.transaction(() => this.recordCount(namespace));
+		return await this.locked(() => this.recordCount(namespace));
 	}
 
 	private kvTransactions = 0;
 
 	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T, now = Date.now()): Promise<T> {
-		return this.transaction(() => {
+		return await this.locked(() => {
 			const unique = [...new Set(keys)];
 			const view = new BufferedView(unique, this.readKeys(namespace, unique, now));
 			const out = fn(view);
@@ -675,7 +712,23 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async clearKeys(namespace: string): Promise<number> {
-		return Number(this.db.prepare('DELETE FROM kv WHERE ns = ?').run(namespace).changes);
+		return await this.locked(() => Number(this.db.prepare('DELETE FROM kv WHERE ns = ?').run(namespace).changes));
+	}
+
+	async namespaces(prefix: string): Promise<string[]> {
+		const rows = this.statement('SELECT DISTINCT ns FROM kv WHERE ns >= ? AND ns < ? ORDER BY ns', true).all(
+			prefix,
+			`${prefix}\u{10FFFF}`,
+		) as unknown as Array<[string]>;
+		return rows.map(([ns]) => ns);
+	}
+
+	async memoryNamespaces(prefix: string): Promise<string[]> {
+		const rows = this.statement(
+			'SELECT ns FROM dedupe_counts WHERE ns >= ? AND ns < ? UNION SELECT DISTINCT ns FROM dedupe_records WHERE ns >= ? AND ns < ? ORDER BY ns',
+			true,
+		).all(prefix, `${prefix}\u{10FFFF}`, prefix, `${prefix}\u{10FFFF}`) as unknown as Array<[string]>;
+		return rows.map(([ns]) => ns);
 	}
 
 	async peek(namespace: string, keys: string[], now = Date.now()): Promise<Map<string, string>> {
@@ -688,7 +741,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		writes: Array<{ key: string; value: string | null; expiresAt?: number }>,
 	): Promise<void> {
 		if (!writes.length) return;
-		this.transaction(() => {
+		await this.locked(() => {
 			const put = this.statement(
 				'INSERT INTO kv (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
 			);
@@ -701,13 +754,15 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async claim(namespace: string, key: string, ttlMs: number, now = Date.now()): Promise<boolean> {
-		const result = this.claimStmt.run(namespace, key, now + Math.max(1, ttlMs), now);
-		if (++this.claims % 1000 === 0) this.purgeStmt.run(now);
-		return Number(result.changes) === 1;
+		return await this.locked(() => {
+			const result = this.claimStmt.run(namespace, key, now + Math.max(1, ttlMs), now);
+			if (++this.claims % 1000 === 0) this.purgeStmt.run(now);
+			return Number(result.changes) === 1;
+		});
 	}
 
 	async release(namespace: string, key: string): Promise<void> {
-		this.releaseStmt.run(namespace, key);
+		await this.locked(() => this.releaseStmt.run(namespace, key));
 	}
 
 	async close(): Promise<void> {

@@ -83,6 +83,8 @@ export interface LeadMemory {
 	forgetByKey(namespace: string, key: string): Promise<number>;
 	clear(namespace: string): Promise<number>;
 	count(namespace: string): Promise<number>;
+	/** The lead memories whose namespace starts with `prefix` (erasure across workflows). */
+	memoryNamespaces(prefix: string): Promise<string[]>;
 }
 
 /**
@@ -181,6 +183,8 @@ export interface KeyValueStore {
 	 * lock: each key on its own, the last write wins (a cache).
 	 */
 	put(namespace: string, writes: Array<{ key: string; value: string | null; expiresAt?: number }>): Promise<void>;
+	/** The key-value namespaces that start with `prefix` and hold keys (erasure across workflows). */
+	namespaces(prefix: string): Promise<string[]>;
 }
 
 /** The view handed to `transact`: reads what was loaded, records the writes for the commit. */

@@ -8,7 +8,10 @@ import { dedupeProperties } from './description';
  * the editor evaluates from their source: they must stay self-contained.
  */
 export const configuredInputs = (parameters: { operation?: string; mode?: string }) =>
-	parameters.operation !== 'forget' && parameters.operation !== 'clearMemory' && parameters.mode === 'reference'
+	parameters.operation !== 'forget' &&
+	parameters.operation !== 'clearMemory' &&
+	parameters.operation !== 'erase' &&
+	parameters.mode === 'reference'
 		? [
 				{ type: 'main', displayName: 'Leads' },
 				{ type: 'main', displayName: 'Reference' },
@@ -20,7 +23,12 @@ export const configuredOutputs = (parameters: {
 	outputMode?: string;
 	options?: { repeats?: string };
 }) => {
-	if (parameters.operation === 'forget' || parameters.operation === 'clearMemory' || parameters.outputMode === 'flag') {
+	if (
+		parameters.operation === 'forget' ||
+		parameters.operation === 'clearMemory' ||
+		parameters.operation === 'erase' ||
+		parameters.outputMode === 'flag'
+	) {
 		return [{ type: 'main' }];
 	}
 	const outputs = [
@@ -35,6 +43,7 @@ export const configuredOutputs = (parameters: {
 export const subtitle = (parameters: { operation?: string; mode?: string }) => {
 	if (parameters.operation === 'forget') return 'Forget leads';
 	if (parameters.operation === 'clearMemory') return 'Clear the memory';
+	if (parameters.operation === 'erase') return 'Erase a person (GDPR)';
 	if (parameters.mode === 'memory') return 'Against earlier executions';
 	if (parameters.mode === 'reference') return 'Against a reference list';
 	return 'Within the incoming items';

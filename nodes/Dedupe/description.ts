@@ -87,6 +87,13 @@ export const dedupeProperties: INodeProperties[] = [
 				value: 'clearMemory',
 				action: 'Clear the memory of earlier executions',
 			},
+			{
+				name: 'Erase Person (GDPR)',
+				value: 'erase',
+				action: 'Erase a person from every memory of the package',
+				description:
+					'Dedupe memory, stage history, SLA clocks, cached provider answers and the repeat window, with a report per store',
+			},
 		],
 	},
 	{
@@ -124,6 +131,79 @@ export const dedupeProperties: INodeProperties[] = [
 		...storeProperty,
 		description: 'Where leads from earlier executions are remembered',
 		displayOptions: { show: { operation: ['forget', 'clearMemory'] } },
+	},
+	{
+		...storeProperty,
+		description: 'The store whose memories are erased (SQLite beside n8n, or Redis)',
+		displayOptions: { show: { operation: ['erase'] } },
+	},
+	{
+		displayName: 'Email',
+		name: 'eraseEmail',
+		type: 'string',
+		default: '={{ $json.email }}',
+		displayOptions: { show: { operation: ['erase'] } },
+		description: 'The person to erase, by email address (every lead with it); empty: by lead ID only',
+	},
+	{
+		displayName: 'Lead ID',
+		name: 'eraseLeadId',
+		type: 'string',
+		default: '',
+		placeholder: '={{ $json.lead_id }}',
+		displayOptions: { show: { operation: ['erase'] } },
+		description: "The lead ID to erase too (the CRM's or the one Lead Capture Trigger gave); empty: by email only",
+	},
+	{
+		displayName: 'Erase From',
+		name: 'eraseFrom',
+		type: 'options',
+		default: 'everywhere',
+		displayOptions: { show: { operation: ['erase'] } },
+		options: [
+			{
+				name: 'Every Workflow',
+				value: 'everywhere',
+				description: "Every memory of every workflow in this store (a data subject's erasure request)",
+			},
+			{
+				name: 'Some Workflows',
+				value: 'workflows',
+				description: 'The memories of the workflows listed (and of their nodes)',
+			},
+			{
+				name: 'A Shared Name',
+				value: 'shared',
+				description: 'The memories kept under one shared name (Remember For: A Shared Name)',
+			},
+		],
+	},
+	{
+		displayName: 'Workflow IDs',
+		name: 'eraseWorkflows',
+		type: 'string',
+		default: '',
+		placeholder: 'wE8x2ZcK1nQ3, 9fTq0b',
+		displayOptions: { show: { operation: ['erase'], eraseFrom: ['workflows'] } },
+		description: "Comma-separated IDs of the workflows whose memories are erased (in a workflow's URL)",
+	},
+	{
+		displayName: 'Shared Name',
+		name: 'eraseSharedName',
+		type: 'string',
+		default: '',
+		placeholder: 'inbound-sla',
+		displayOptions: { show: { operation: ['erase'], eraseFrom: ['shared'] } },
+		description: 'The shared name whose memories are erased',
+	},
+	{
+		displayName: "Forget the Company's Account Owner",
+		name: 'eraseAccountOwner',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { operation: ['erase'] } },
+		description:
+			"Whether Route Leads also forgets who owns the person's company domain (for a sole trader whose domain is their own name)",
 	},
 	{
 		displayName: 'Matching',

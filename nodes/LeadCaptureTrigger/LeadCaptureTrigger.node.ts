@@ -13,6 +13,7 @@ import { allowedOrigin, captureLead, receiveSubmission } from '../../lib/capture
 import { decideOutcome, type RejectedLead } from '../../lib/capture/outcome';
 import { secretEquals } from '../../lib/capture/signatures';
 import type { ParsedSubmission } from '../../lib/capture/types';
+import { indexClaim } from '../../lib/store/erase';
 import { openStore, REDIS_CREDENTIAL } from '../shared/store';
 import { readCaptureConfig } from './config';
 import { captureProperties } from './description';
@@ -194,6 +195,14 @@ export class LeadCaptureTrigger implements INodeType {
 				const fresh = await store.claim(namespace, c.idempotencyKey, options.repeatWindowSeconds * 1000);
 				Object.assign(c, { repeated: !fresh });
 				if (fresh) claimed.push(c.idempotencyKey);
+				// Listed under the person, so that Erase Person can forget it within the window.
+				if (fresh && c.lead.email)
+					await indexClaim(
+						store,
+						c.lead.email,
+						{ namespace, key: c.idempotencyKey },
+						Date.now() + options.repeatWindowSeconds * 1000,
+					);
 			}
 			// When Last Node Finishes: the caller's answer says how the run ended. A failed run answers
 			// 5xx and the vendor delivers again; the submission must then run again, not count as a

@@ -49,7 +49,9 @@ export class Route implements INodeType {
 		name: 'route',
 		icon: { light: 'file:../../icons/route.svg', dark: 'file:../../icons/route.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Remember For (This Workflow, This Node, A Shared Name) in place of Options > Rotation Name.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{(${subtitle})($parameter)}}`,
 		description:
 			'Assigns each lead an owner: account owner first, ordered territory rules, round robin, weighted or lowest-load pools, working hours, caps and quotas, fallback',

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { readScope, SCOPED_VERSION } from '../shared/scope';
 import { ownerInputFromRow, OwnerError, parseOwners, type OwnerField, type OwnerInput } from '../../lib/route/owners';
 import {
 	RouteConfigError,
@@ -109,10 +110,21 @@ export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 		}
 		throw new NodeOperationError(ctx.getNode(), e as Error);
 	}
+	// Version 1: this workflow's, or the Rotation Name's; 1.1: Remember For (the same namespaces).
 	const memoryName = String(o.memoryName ?? '').trim();
+	const scope = ctx.getNode().typeVersion >= SCOPED_VERSION ? readScope(ctx, 'sales') : undefined;
+	const namespace = scope
+		? scope.scope === 'shared'
+			? `route:shared:${scope.name}`
+			: scope.scope === 'node'
+				? `route:${scope.key}`
+				: `route:${workflowId}`
+		: memoryName
+			? `route:shared:${memoryName}`
+			: `route:${workflowId}`;
 	return {
 		router,
-		namespace: memoryName ? `route:shared:${memoryName}` : `route:${workflowId}`,
+		namespace,
 		stateFile: String(o.stateFile ?? ''),
 		ownerField: String(o.ownerField ?? '').trim() || 'owner',
 		outputMode: ctx.getNodeParameter('outputMode', 0, 'single') === 'perRule' ? 'perRule' : 'single',

@@ -1,4 +1,5 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import { beforeScopedVersion, scopeProperties } from '../shared/scope';
 import { storeProperty } from '../shared/store';
 
 const routeOnly = { show: { operation: ['route'] } };
@@ -429,6 +430,16 @@ export const routeProperties: INodeProperties[] = [
 		],
 	},
 	{ ...storeProperty, description: 'Where rotation pointers, counters and account owners are kept' },
+	...scopeProperties({
+		what: 'rotation, counters and account owners',
+		name: {
+			displayName: 'Shared Name',
+			default: 'sales',
+			placeholder: 'emea-team',
+			description:
+				'Workflows using the same name share rotation, counters and account owners (e.g. one team fed by several forms)',
+		},
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -510,6 +521,7 @@ export const routeProperties: INodeProperties[] = [
 				name: 'memoryName',
 				type: 'string',
 				default: '',
+				displayOptions: { show: beforeScopedVersion },
 				description:
 					'Workflows using the same name share rotation, counters and account owners (e.g. one team fed by several forms). Empty: this workflow only.',
 			},

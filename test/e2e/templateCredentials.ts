@@ -23,6 +23,10 @@ export function templateCredentials(
 			type: 'httpHeaderAuth',
 			data: { name: 'Authorization', value: `Bearer ${v.secret('acme-key')}` },
 		},
+		'Erasure request key': {
+			type: 'httpHeaderAuth',
+			data: { name: 'X-Erasure-Key', value: v.secret('erasure-test-key') },
+		},
 		'HubSpot app token': { type: 'hubspotAppToken', data: { appToken: v.secret('hubspot-test-token') } },
 		'Slack bot': { type: 'slackApi', data: { accessToken: v.secret('xoxb-slack-test') } },
 		'Pipedrive API token': { type: 'pipedriveApi', data: { apiToken: v.secret('pd-test-token') } },

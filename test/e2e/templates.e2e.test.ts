@@ -358,6 +358,43 @@ describe('template: SLA escalation', () => {
 	}, 240_000);
 });
 
+describe('template: GDPR erasure request', () => {
+	it("erases a person the inbound template remembered, answers what it erased, and the person's next form is new", async () => {
+		const creds = await credentials();
+		const inbound = template('inbound-generic-crm.json', creds);
+		const trigger = nodeNamed(inbound, 'Form submission');
+		trigger.parameters.path = 'inbound-gdpr';
+		trigger.webhookId = 'inbound-gdpr-hook';
+		const upsert = nodeNamed(inbound, 'Create or update in CRM');
+		upsert.parameters.url = upsert.parameters.url.replace('https://crm.example.com', crmBase);
+		const inboundId = await n8n.deploy(inbound, 'inbound-gdpr');
+		await n8n.deploy(template('gdpr-erasure-request.json', creds), 'gdpr-erasure');
+		const submit = submitter('inbound-gdpr', inboundId);
+		const lead = { name: 'Ines Moreau', email: 'ines.moreau@atelier-moreau.fr', company: 'Atelier Moreau' };
+		await submit(lead);
+		const ask = (headers: Record<string, string>) =>
+			fetch(`${n8n.base}/webhook/gdpr-erasure`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...headers },
+				body: JSON.stringify({ email: 'Ines.Moreau@atelier-moreau.fr', request_id: 'DSR-2026-017' }),
+			});
+		expect((await ask({})).status).toBe(403);
+		const res = await ask({ 'x-erasure-key': 'erasure-test-key' });
+		expect(res.status).toBe(200);
+		const answer = (await res.json()) as Json;
+		const audit = Array.isArray(answer) ? answer[0] : answer;
+		expect(audit).toMatchObject({
+			request: 'DSR-2026-017',
+			erased: { dedupe_memory: 1, stage_history: 1, sla_clocks: 1 },
+		});
+		expect(audit.total).toBeGreaterThanOrEqual(3);
+		// Her next form is a new person to Dedupe: it reaches the CRM again.
+		const before = crm.requests.filter((r) => r.path === '/api/leads/upsert').length;
+		await submit({ ...lead, message: 'Me again' });
+		expect(crm.requests.filter((r) => r.path === '/api/leads/upsert').length).toBe(before + 1);
+	}, 120_000);
+});
+
 describe('template: Lead Ads -> Dedupe -> CRM', () => {
 	it("answers Meta's challenge, creates each new person once, logs a returning one as an activity, ignores Meta's re-delivery", async () => {
 		const wf = template('lead-ads-dedupe-crm.json', await credentials());

@@ -533,3 +533,37 @@ describe("State File paths follow n8n's file-access rules", () => {
 		);
 	});
 });
+
+describe('lock-free cache reads and writes, and the namespaces an erasure walks', () => {
+	it.each(kvStoreKinds('ns-list:'))(
+		'%s',
+		async (_name, open) => {
+			const { store, stop } = await open();
+			const full = store as unknown as { memoryNamespaces(prefix: string): Promise<string[]> };
+			try {
+				await store.put('enrich:cache:wf:1', [
+					{ key: 'a', value: 'one' },
+					{ key: 'b', value: 'two', expiresAt: Date.now() + 60_000 },
+				]);
+				await store.put('enrich:cache:shared-x', [{ key: 'a', value: 'x' }]);
+				await store.transact('stage:wf:1', ['k'], (view) => view.set('k', 'v'));
+				expect([...(await store.peek('enrich:cache:wf:1', ['a', 'b', 'missing'])).entries()].sort()).toEqual([
+					['a', 'one'],
+					['b', 'two'],
+				]);
+				await store.put('enrich:cache:wf:1', [{ key: 'a', value: null }]);
+				expect([...(await store.peek('enrich:cache:wf:1', ['a', 'b'])).keys()]).toEqual(['b']);
+				// listed like any key of the namespace (the erasure and Clear Cache read them so)
+				expect(Object.keys(await store.entries('enrich:cache:wf:1'))).toEqual(['b']);
+				expect(await store.namespaces('enrich:cache')).toEqual(['enrich:cache:shared-x', 'enrich:cache:wf:1']);
+				expect(await store.namespaces('stage:')).toEqual(['stage:wf:1']);
+				expect(await store.namespaces('sla:')).toEqual([]);
+				expect(await full.memoryNamespaces('dedupe:')).toEqual([]);
+			} finally {
+				await (store.close() as Promise<void> | void);
+				await stop?.();
+			}
+		},
+		30_000,
+	);
+});

@@ -2,10 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { asNodeError, openStore } from '../../shared/store';
 import { readDedupeSettings } from '../config';
 import * as clearMemory from './clearMemory.operation';
+import * as erase from './erase.operation';
 import * as findDuplicates from './findDuplicates.operation';
 import * as forget from './forget.operation';
 
-const OPERATIONS = { findDuplicates, forget, clearMemory };
+const OPERATIONS = { findDuplicates, forget, clearMemory, erase };
 
 /**
  * Runs the node's operation; the memory (state store) is opened only when the operation needs it.
