@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { enrichCacheSavings, enrichLocalSpeed } from './enrich';
+import { enrichConcurrent, storeEventLoop } from './state';
 import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -871,6 +872,9 @@ const CASES: Record<string, Case> = {
 	captureLatencyLazy: captureLatency(200, { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }),
 	routeN8nSqlite1200: routeThroughN8n(1200, 'sqlite'),
 	routeN8nRedis1200: routeThroughN8n(1200, 'redis'),
+	storeEventLoop: storeEventLoop(4000),
+	enrichConcurrentSqlite: enrichConcurrent('sqlite'),
+	enrichConcurrentRedis: enrichConcurrent('redis'),
 };
 
 async function main(): Promise<void> {
