@@ -764,11 +764,14 @@ function slaCheckSpeed(n: number): Case {
  * `stoppedShare` were stopped in time (followed up): the first check sees them stopped and drops
  * them from the open index, so the second reads only the running ones.
  */
-function slaDue(n: number, stoppedShare = 0): Case {
+function slaDue(n: number, stoppedShare = 0, kind: 'sqlite' | 'redis' = 'sqlite'): Case {
 	return async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'bench-sla-'));
+		const redis = kind === 'redis' ? await startRedis() : undefined;
 		try {
-			const store = new SqliteStore(join(dir, 'sla.sqlite'));
+			const store = redis
+				? await RedisStore.open({ host: '127.0.0.1', port: redis.port, keyPrefix: 'bench-sla:' })
+				: new SqliteStore(join(dir, 'sla.sqlite'));
 			const now = Date.parse('2026-12-01T15:00:00Z');
 			const calendar: PolicySpec = {
 				...SLA_SPEC,
@@ -807,12 +810,13 @@ function slaDue(n: number, stoppedShare = 0): Case {
 			// SLA Report over the whole ledger, by owner, source and policy (a page of clocks at a time).
 			const t2 = performance.now();
 			const report = slaReportOf(['owner', 'source', 'policy'], now);
-			for await (const page of entryPages(store, 'sla:bench')) for (const entry of page) report.add(entry);
+			if (kind === 'sqlite')
+				for await (const page of entryPages(store, 'sla:bench')) for (const entry of page) report.add(entry);
 			const reportRows = report.rows().length;
 			const reportSeconds = (performance.now() - t2) / 1000;
-			store.close();
+			await store.close();
 			return {
-				name: `sla check due ledger_${n}${stoppedShare ? ` stopped_${Math.round(stoppedShare * 100)}pct` : ''} (sqlite)`,
+				name: `sla check due ${kind === 'redis' ? 'redis ' : ''}ledger_${n}${stoppedShare ? ` stopped_${Math.round(stoppedShare * 100)}pct` : ''} (${kind})`,
 				n,
 				seconds,
 				checked,
@@ -827,6 +831,7 @@ function slaDue(n: number, stoppedShare = 0): Case {
 				startsPerSecond: Math.round(n / writeSeconds),
 			};
 		} finally {
+			await redis?.stop();
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};
@@ -873,6 +878,8 @@ const CASES: Record<string, Case> = {
 	routeN8nSqlite1200: routeThroughN8n(1200, 'sqlite'),
 	routeN8nRedis1200: routeThroughN8n(1200, 'redis'),
 	storeEventLoop: storeEventLoop(4000),
+	slaDueRedis1m: slaDue(1_000_000, 0, 'redis'),
+	slaDueRedis100k: slaDue(100_000, 0, 'redis'),
 	enrichConcurrentSqlite: enrichConcurrent('sqlite'),
 	enrichConcurrentRedis: enrichConcurrent('redis'),
 };

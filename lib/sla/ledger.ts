@@ -48,22 +48,26 @@ export interface TargetEmitted {
 export const MAX_TOUCHES = 500;
 
 /**
- * The open index: `o:<uid>` marks a clock Check Due must still look at, written in the same
- * transaction as the clock, and holds from when (epoch ms) its status or escalation level could
- * change (`evaluateSlaAhead`): 0 after any event on the clock, so the next check looks at it.
- * Check Due evaluates only the clocks whose time has come, and writes each one's next time. A
- * clock leaves the index once it is stopped and Check Due has seen it so (its status can no longer
- * change); starting it again puts it back. So Check Due reads the open clocks' times, and
- * evaluates the few that may have changed, not every clock the ledger keeps for SLA Report.
+ * The open index: a sorted index (`OPEN`) of the clocks Check Due must still look at, written in
+ * the same transaction as the clock, each scored with from when (epoch ms) its status or escalation
+ * level could change (`evaluateSlaAhead`): 0 after any event on the clock, so the next check looks
+ * at it. Check Due reads only the members whose time has come (a range of the index: a million
+ * idle clocks cost nothing), evaluates them and writes each one's next time. A clock leaves the
+ * index once it is stopped and Check Due has seen it so (its status can no longer change); starting
+ * it again puts it back. SLA Report still reads every clock the ledger keeps.
  */
-const openKey = (uid: string) => `o:${uid}`;
+const OPEN = 'open';
 /** An open clock that only an event can change (met, or past its last threshold). */
-const NEVER = String(Number.MAX_SAFE_INTEGER);
+const NEVER = Number.MAX_SAFE_INTEGER;
+/** Index kept as keys `o:<uid>` (the build before the sorted index); moved by the first Check Due. */
+const LEGACY_OPEN_PREFIX = 'o:';
 /**
- * Set once every open clock of a ledger is in the index (ledgers from before it are indexed by
- * their first Check Due).
+ * Set once every open clock of a ledger is in the sorted index (ledgers from before it are
+ * indexed by their first Check Due).
  */
-const INDEXED = 'm:open-index';
+const INDEXED = 'm:open-scored';
+/** The mark of the keyed index of the build before. */
+const LEGACY_INDEXED = 'm:open-index';
 
 export type LedgerAction =
 	| {
@@ -111,7 +115,7 @@ export async function applyLedger(
 							existing.zone ??= action.zone;
 							records.save(existing, lead);
 						}
-						records.setKey(openKey(existing.uid), '0');
+						records.score(OPEN, existing.uid, 0);
 						return { result: 'running', entry: structuredClone(existing) };
 					}
 					// A new clock, or a new one after a stopped clock (same record, fresh times).
@@ -136,7 +140,7 @@ export async function applyLedger(
 						if (!(key in fresh)) delete (record as Partial<LedgerEntry>)[key as keyof LedgerEntry];
 					Object.assign(record, fresh);
 					records.save(record, lead);
-					records.setKey(openKey(record.uid), '0');
+					records.score(OPEN, record.uid, 0);
 					return { result: 'started', entry: structuredClone(record) };
 				}
 				const entry = records.find(lead);
@@ -185,7 +189,7 @@ export async function applyLedger(
 				if (result !== 'ignored' && result !== 'duplicate') {
 					records.save(entry, lead);
 					// Its times changed: the next check looks at it (a stopped clock once, then it leaves).
-					records.setKey(openKey(entry.uid), '0');
+					records.score(OPEN, entry.uid, 0);
 				}
 				return { result, entry: structuredClone(entry) };
 			}),
@@ -272,7 +276,7 @@ export interface DueAlert {
 }
 
 /**
- * Check Due: evaluates the open clocks whose time has come (see `openKey`) and emits the news.
+ * Check Due: evaluates the open clocks whose time has come (see `OPEN`) and emits the news.
  * The index is read a page at a time outside any transaction; the clocks due are evaluated in
  * transactions of `batch` that read them again and compare with what was emitted meanwhile, so
  * overlapping checks in any process emit each status and level once, and that write each clock's
@@ -286,18 +290,16 @@ export async function checkDue(
 ): Promise<{ alerts: DueAlert[]; checked: number; open: number }> {
 	const indexed = await store.transact(namespace, [INDEXED], (view) => view.get(INDEXED) !== undefined, now);
 	if (!indexed) await indexOpenClocks(store, namespace, now);
+	const open = await store.scoredCount(namespace, OPEN);
 	const alerts: DueAlert[] = [];
 	let checked = 0;
-	let open = 0;
-	for await (const page of store.pages(namespace, 'o:')) {
-		open += page.length;
-		// Due: its time has come, or not a time at all ('1', an index from before the times).
-		const due = page.filter(([, at]) => !(Number(at) > now)).map(([key]) => key.slice(2));
-		for (let i = 0; i < due.length; i += batch) {
-			const done = await claimNews(store, namespace, due.slice(i, i + batch), now);
-			alerts.push(...done.alerts);
-			checked += done.checked;
-		}
+	// Each claimed clock gets a next time after `now` (or leaves), so the due range shrinks to none.
+	for (let round = 0; round < 100_000; round++) {
+		const due = await store.scored(namespace, OPEN, now, batch);
+		if (!due.length) break;
+		const done = await claimNews(store, namespace, due, now);
+		alerts.push(...done.alerts);
+		checked += done.checked;
 	}
 	return { alerts, checked, open };
 }
@@ -333,7 +335,7 @@ async function claimNews(
 				const entry = records.find(keys);
 				if (!entry || entry.uid !== uid) {
 					// Forgotten.
-					records.setKey(openKey(uid), null);
+					records.score(OPEN, uid, null);
 					continue;
 				}
 				// A stopped clock too, once: what it reached before its stop may not have been sent yet.
@@ -348,8 +350,9 @@ async function claimNews(
 					for (const alert of news) alerts.push({ entry: copy, result, alert, previous: before[alert.id] });
 				}
 				// A stopped clock's result is fixed (it is measured up to the stop): seen once is enough.
-				if (stoppedBy(entry, now)) records.setKey(openKey(uid), null);
-				else records.setKey(openKey(uid), Number.isFinite(changesFrom) ? String(changesFrom) : NEVER);
+				if (stoppedBy(entry, now)) records.score(OPEN, uid, null);
+				// Not before the next check (a time of now would be due again in this one).
+				else records.score(OPEN, uid, Number.isFinite(changesFrom) ? Math.max(changesFrom, now + 1) : NEVER);
 			}
 			return { alerts, checked };
 		},
@@ -358,22 +361,53 @@ async function claimNews(
 }
 
 /**
- * Builds the open index of a ledger written before it existed: every clock Check Due would still
- * look at, a page at a time, then the mark that the index is complete. Clocks started meanwhile
- * index themselves.
+ * Builds the sorted open index of a ledger written before it: from the keyed index of the build
+ * before (`o:<uid>` keys, moved and deleted), or for older ledgers from the clocks themselves, a
+ * page at a time; then the mark that the index is complete. Clocks started meanwhile index
+ * themselves.
  */
 async function indexOpenClocks(store: KeyValueStore, namespace: string, now: number): Promise<void> {
-	for await (const page of keyedRecordPages<LedgerEntry>(store, namespace)) {
-		const open = page.filter((entry) => !settled(entry, now)).map((entry) => openKey(entry.uid));
-		if (!open.length) continue;
-		await store.transact(
-			namespace,
-			[],
-			(view) => {
-				for (const key of open) view.set(key, '0');
-			},
-			now,
-		);
+	const keyed = await store.transact(
+		namespace,
+		[LEGACY_INDEXED],
+		(view) => view.get(LEGACY_INDEXED) !== undefined,
+		now,
+	);
+	if (keyed) {
+		for (;;) {
+			let page: Array<[string, string]> = [];
+			for await (const p of store.pages(namespace, LEGACY_OPEN_PREFIX, 2000, now)) {
+				page = p;
+				break;
+			}
+			if (!page.length) break;
+			await store.transact(
+				namespace,
+				[],
+				(view) => {
+					for (const [key, at] of page) {
+						// '1' (an index older still) or '0': due at once.
+						const time = Number(at);
+						view.score(OPEN, key.slice(LEGACY_OPEN_PREFIX.length), Number.isFinite(time) && time > 1 ? time : 0);
+						view.delete(key);
+					}
+				},
+				now,
+			);
+		}
+	} else {
+		for await (const page of keyedRecordPages<LedgerEntry>(store, namespace)) {
+			const open = page.filter((entry) => !settled(entry, now)).map((entry) => entry.uid);
+			if (!open.length) continue;
+			await store.transact(
+				namespace,
+				[],
+				(view) => {
+					for (const uid of open) view.score(OPEN, uid, 0);
+				},
+				now,
+			);
+		}
 	}
 	await store.transact(namespace, [], (view) => view.set(INDEXED, String(now)), now);
 }
@@ -392,7 +426,7 @@ export async function forgetClocks(store: KeyValueStore, namespace: string, lead
 	return await transactRecords<LedgerEntry, boolean[]>(store, namespace, leads, (records) =>
 		leads.map((lead) => {
 			const removed = records.remove(lead);
-			if (removed) records.setKey(openKey(removed.uid), null);
+			if (removed) records.score(OPEN, removed.uid, null);
 			return !!removed;
 		}),
 	);

@@ -129,6 +129,11 @@ export class RecordView<R extends KeyedRecord> {
 		else this.view.set(key, value);
 	}
 
+	/** Puts a member in a sorted index of the namespace (null takes it out), in the same transaction. */
+	score(index: string, member: string, score: number | null): void {
+		this.view.score(index, member, score);
+	}
+
 	/** Forgets the record and every key pointing at it; returns it. */
 	remove(lead: LeadKeys): R | undefined {
 		const record = this.find(lead);

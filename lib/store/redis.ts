@@ -116,6 +116,11 @@ for i = 2, #KEYS do
 	if op == 'del' then
 		redis.call('del', KEYS[i])
 		redis.call('srem', KEYS[1] .. ':keys', KEYS[i])
+	elseif op == 'zadd' then
+		redis.call('zadd', KEYS[i], tonumber(ARGV[(i - 2) * 3 + 4]), ARGV[(i - 2) * 3 + 3])
+		redis.call('sadd', KEYS[1] .. ':zkeys', KEYS[i])
+	elseif op == 'zrem' then
+		redis.call('zrem', KEYS[i], ARGV[(i - 2) * 3 + 3])
 	else
 		local at = tonumber(ARGV[(i - 2) * 3 + 4])
 		if at > 0 then redis.call('set', KEYS[i], ARGV[(i - 2) * 3 + 3], 'PXAT', at)
@@ -631,12 +636,16 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				const unique = [...new Set(keys)];
 				const view = new BufferedView(unique, await this.read(namespace, unique));
 				const out = fn(view);
-				if (view.writes.size) {
+				if (view.writes.size || view.scores.size) {
 					const writeKeys: string[] = [];
 					const args: Array<string | number> = [token];
 					for (const [key, w] of view.writes) {
 						writeKeys.push(this.k(namespace, 'kv', key));
 						args.push(w.value === null ? 'del' : 'set', w.value ?? '', w.expiresAt ? Math.round(w.expiresAt) : 0);
+					}
+					for (const { index, member, score } of view.scores.values()) {
+						writeKeys.push(this.k(namespace, 'z', index));
+						args.push(score === null ? 'zrem' : 'zadd', member, score === null ? 0 : Math.round(score));
 					}
 					const committed = lost()
 						? 0
@@ -673,6 +682,14 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 			}
 		} while (cursor !== '0');
 		return [...found].sort();
+	}
+
+	async scored(namespace: string, index: string, upTo: number, limit: number): Promise<string[]> {
+		return await this.client.zrangebyscore(this.k(namespace, 'z', index), '-inf', Math.floor(upTo), 'LIMIT', 0, limit);
+	}
+
+	async scoredCount(namespace: string, index: string): Promise<number> {
+		return await this.client.zcard(this.k(namespace, 'z', index));
 	}
 
 	async namespaces(prefix: string): Promise<string[]> {
@@ -760,6 +777,9 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				let n = 0;
 				for (let i = 0; i < all.length; i += 500) n += await this.client.del(...all.slice(i, i + 500));
 				await this.client.del(index);
+				// The sorted indexes kept beside the keys.
+				const zkeys = await this.client.smembers(`${this.k(namespace, KV_LOCK)}:zkeys`);
+				if (zkeys.length) await this.client.del(...zkeys, `${this.k(namespace, KV_LOCK)}:zkeys`);
 				return n;
 			},
 			KV_LOCK,

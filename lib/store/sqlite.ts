@@ -283,6 +283,11 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		// Only the keys that expire (Route's period counters): the purge reads them, not every key.
 		this.db.exec('CREATE INDEX IF NOT EXISTS kv_expiry ON kv (expires_at) WHERE expires_at IS NOT NULL');
 		this.db.exec(`CREATE TABLE IF NOT EXISTS dedupe_counts (ns TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`);
+		// Sorted indexes beside the keys (SLA Check's open clocks by when each may change).
+		this.db.exec(`CREATE TABLE IF NOT EXISTS kv_scores (
+			ns TEXT NOT NULL, idx TEXT NOT NULL, member TEXT NOT NULL, score INTEGER NOT NULL,
+			PRIMARY KEY (ns, idx, member)) WITHOUT ROWID`);
+		this.db.exec('CREATE INDEX IF NOT EXISTS kv_scores_by_score ON kv_scores (ns, idx, score)');
 		this.transaction(() => migrateLeadMemory(this.db));
 		// No busy wait inside SQLite from here: a wait for another process's write lock would hold
 		// n8n's event loop (the synchronous API blocks the thread). `locked` waits on timers instead.
@@ -667,6 +672,16 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 				if (w.value === null) del.run(namespace, key);
 				else put.run(namespace, key, w.value, w.expiresAt ?? null);
 			}
+			if (view.scores.size) {
+				const setScore = this.statement(
+					'INSERT INTO kv_scores (ns, idx, member, score) VALUES (?, ?, ?, ?) ON CONFLICT (ns, idx, member) DO UPDATE SET score = excluded.score',
+				);
+				const unscore = this.statement('DELETE FROM kv_scores WHERE ns = ? AND idx = ? AND member = ?');
+				for (const { index, member, score } of view.scores.values()) {
+					if (score === null) unscore.run(namespace, index, member);
+					else setScore.run(namespace, index, member, Math.round(score));
+				}
+			}
 			if (++this.kvTransactions % 200 === 0) this.statement(PURGE_EXPIRED_SQL).run(now);
 			return out;
 		});
@@ -712,7 +727,26 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async clearKeys(namespace: string): Promise<number> {
-		return await this.locked(() => Number(this.db.prepare('DELETE FROM kv WHERE ns = ?').run(namespace).changes));
+		return await this.locked(() => {
+			this.db.prepare('DELETE FROM kv_scores WHERE ns = ?').run(namespace);
+			return Number(this.db.prepare('DELETE FROM kv WHERE ns = ?').run(namespace).changes);
+		});
+	}
+
+	async scored(namespace: string, index: string, upTo: number, limit: number): Promise<string[]> {
+		const rows = this.statement(
+			'SELECT member FROM kv_scores WHERE ns = ? AND idx = ? AND score <= ? ORDER BY score LIMIT ?',
+			true,
+		).all(namespace, index, Math.floor(upTo), limit) as unknown as Array<[string]>;
+		return rows.map(([member]) => member);
+	}
+
+	async scoredCount(namespace: string, index: string): Promise<number> {
+		const [n] = this.statement('SELECT COUNT(*) FROM kv_scores WHERE ns = ? AND idx = ?', true).get(
+			namespace,
+			index,
+		) as unknown as [number];
+		return Number(n);
 	}
 
 	async namespaces(prefix: string): Promise<string[]> {

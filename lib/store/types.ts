@@ -154,6 +154,11 @@ export interface KvView {
 	/** Writes a key when the transaction commits; `expiresAt` (ms) lets counters of past periods go. */
 	set(key: string, value: string, expiresAt?: number): void;
 	delete(key: string): void;
+	/**
+	 * Puts `member` in the namespace's sorted index `index` at `score` (null takes it out), when the
+	 * transaction commits: `scored` then reads the members up to a score without reading the rest.
+	 */
+	score(index: string, member: string, score: number | null): void;
 }
 
 /**
@@ -183,6 +188,10 @@ export interface KeyValueStore {
 	 * lock: each key on its own, the last write wins (a cache).
 	 */
 	put(namespace: string, writes: Array<{ key: string; value: string | null; expiresAt?: number }>): Promise<void>;
+	/** Members of a sorted index with a score up to `upTo`, lowest first, at most `limit`. */
+	scored(namespace: string, index: string, upTo: number, limit: number): Promise<string[]>;
+	/** How many members a sorted index holds. */
+	scoredCount(namespace: string, index: string): Promise<number>;
 	/** The key-value namespaces that start with `prefix` and hold keys (erasure across workflows). */
 	namespaces(prefix: string): Promise<string[]>;
 }
@@ -190,6 +199,8 @@ export interface KeyValueStore {
 /** The view handed to `transact`: reads what was loaded, records the writes for the commit. */
 export class BufferedView implements KvView {
 	readonly writes = new Map<string, { value: string | null; expiresAt?: number }>();
+	/** Sorted-index writes: `index` + NUL + `member` -> the write (the last one wins). */
+	readonly scores = new Map<string, { index: string; member: string; score: number | null }>();
 	private readonly known: Set<string>;
 
 	constructor(
@@ -215,5 +226,9 @@ export class BufferedView implements KvView {
 	delete(key: string): void {
 		this.known.add(key);
 		this.writes.set(key, { value: null });
+	}
+
+	score(index: string, member: string, score: number | null): void {
+		this.scores.set(`${index}\u0000${member}`, { index, member, score });
 	}
 }

@@ -375,10 +375,12 @@ describe('the SLA ledger', () => {
 	});
 });
 
+/** The clocks in the open index (every member, whatever its time). */
+const openClocks = async (store: KeyValueStore, ns: string) =>
+	(await store.scored(ns, 'open', Number.MAX_SAFE_INTEGER, 10_000)).sort();
+
 describe('Check Due reads the open clocks', () => {
 	const kinds = kvStoreKinds('sla-open:');
-	const openClocks = async (store: KeyValueStore, ns: string) => Object.keys(await store.entries(ns, 'o:')).sort();
-	// (in key order on SQLite, in Redis's scan order there)
 	const news = (r: Awaited<ReturnType<typeof checkDue>>) =>
 		r.alerts.map((a) => [a.entry.uid, a.result.status]).sort(([a], [b]) => (a < b ? -1 : 1));
 
@@ -389,7 +391,7 @@ describe('Check Due reads the open clocks', () => {
 			try {
 				const ns = 'sla:open';
 				await startClocks(store, ns, 3);
-				expect(await openClocks(store, ns)).toEqual(['o:i:L0', 'o:i:L1', 'o:i:L2']);
+				expect(await openClocks(store, ns)).toEqual(['i:L0', 'i:L1', 'i:L2']);
 				// L0 is answered within its 4 h and stopped; L1 and L2 are not.
 				await applyLedger(store, ns, [
 					{ lead: lead('L0'), action: { kind: 'touch', at: monday9 + H } },
@@ -401,12 +403,12 @@ describe('Check Due reads the open clocks', () => {
 					['i:L2', 'breached'],
 				]);
 				expect(due.checked).toBe(3);
-				expect(await openClocks(store, ns)).toEqual(['o:i:L1', 'o:i:L2']);
+				expect(await openClocks(store, ns)).toEqual(['i:L1', 'i:L2']);
 				// L1 stopped after its breach was sent: the next check drops it without evaluating it.
 				await applyLedger(store, ns, [{ lead: lead('L1'), action: { kind: 'stop', at: monday9 + 5 * H } }]);
 				due = await checkDue(store, ns, monday9 + 5.5 * H);
 				expect(due.checked).toBe(1);
-				expect(await openClocks(store, ns)).toEqual(['o:i:L2']);
+				expect(await openClocks(store, ns)).toEqual(['i:L2']);
 				// L0 comes back (a new clock on the same record): nothing of the stopped clock stays (its
 				// stop used to, so the new clock was born stopped and never alerted), in the index, and its
 				// breach is news.
@@ -419,12 +421,12 @@ describe('Check Due reads the open clocks', () => {
 				expect(again.result).toBe('started');
 				expect(again.entry).not.toHaveProperty('stopped_at');
 				expect(again.entry!.touches).toEqual([]);
-				expect(await openClocks(store, ns)).toEqual(['o:i:L0', 'o:i:L2']);
+				expect(await openClocks(store, ns)).toEqual(['i:L0', 'i:L2']);
 				due = await checkDue(store, ns, monday9 + 29 * H);
 				expect(news(due)).toContainEqual(['i:L0', 'breached']);
 				// Forgotten: out of the ledger and of the index.
 				expect(await forgetClocks(store, ns, [lead('L2')])).toEqual([true]);
-				expect(await openClocks(store, ns)).toEqual(['o:i:L0']);
+				expect(await openClocks(store, ns)).toEqual(['i:L0']);
 			} finally {
 				await store.close();
 				await stop?.();
@@ -442,22 +444,51 @@ describe('Check Due reads the open clocks', () => {
 			{ lead: lead('L0'), action: { kind: 'stop', at: monday9 + H } },
 		]);
 		// What an earlier release left: the clocks, no index and no mark.
-		const index = Object.keys(await store.entries(ns, 'o:'));
+		const index = await openClocks(store, ns);
 		expect(index).toHaveLength(3);
-		await store.transact(ns, [], (view) => index.forEach((k) => view.delete(k)));
-		expect(await store.entries(ns, 'o:')).toEqual({});
+		await store.transact(ns, [], (view) => index.forEach((uid) => view.score('open', uid, null)));
+		expect(await openClocks(store, ns)).toEqual([]);
 		const due = await checkDue(store, ns, monday9 + 4.5 * H);
 		expect(news(due)).toEqual([
 			['i:L1', 'breached'],
 			['i:L2', 'breached'],
 		]);
 		expect(due.checked).toBe(3);
-		expect(Object.keys(await store.entries(ns, 'm:'))).toEqual(['m:open-index']);
-		expect(Object.keys(await store.entries(ns, 'o:')).sort()).toEqual(['o:i:L1', 'o:i:L2']);
+		expect(Object.keys(await store.entries(ns, 'm:'))).toEqual(['m:open-scored']);
+		expect(await openClocks(store, ns)).toEqual(['i:L1', 'i:L2']);
 		// Nothing new since: the next check says nothing.
 		expect(news(await checkDue(store, ns, monday9 + 4.6 * H))).toEqual([]);
 		store.close();
 	});
+
+	it.each(kinds)(
+		'%s: the keyed index of the build before (o:<uid> keys) is moved into the sorted one by the first check',
+		async (_, make) => {
+			const { store, stop } = await make();
+			try {
+				const ns = 'sla:keyed-index';
+				await startClocks(store, ns, 3);
+				// As the build before left it: `o:` keys (L0 due now, L1 at 4 h, L2 never), its mark, no sorted index.
+				await store.transact(ns, [], (view) => {
+					for (const uid of ['i:L0', 'i:L1', 'i:L2']) view.score('open', uid, null);
+					view.set('o:i:L0', '0');
+					view.set('o:i:L1', String(monday9 + 4 * H));
+					view.set('o:i:L2', String(Number.MAX_SAFE_INTEGER));
+					view.set('m:open-index', '1');
+				});
+				const due = await checkDue(store, ns, monday9 + H);
+				expect(due.checked).toBe(1);
+				expect(await store.entries(ns, 'o:')).toEqual({});
+				expect(await openClocks(store, ns)).toEqual(['i:L0', 'i:L1', 'i:L2']);
+				expect(await store.scored(ns, 'open', monday9 + 4 * H, 10)).toEqual(expect.arrayContaining(['i:L1']));
+				expect(Object.keys(await store.entries(ns, 'm:')).sort()).toEqual(['m:open-index', 'm:open-scored']);
+			} finally {
+				await store.close();
+				await stop?.();
+			}
+		},
+		30_000,
+	);
 });
 
 describe('Check Due alerts each target once per status and level of its own', () => {
@@ -573,7 +604,7 @@ describe('Check Due looks only at the clocks whose time has come', () => {
 		await applyLedger(store, ns, [{ lead: lead('A'), action: { kind: 'stop', at: monday9 + 4.5 * H } }]);
 		expect(await news(5)).toEqual(['breached']);
 		expect(await news(6)).toEqual([]);
-		expect(await store.entries(ns, 'o:')).toEqual({});
+		expect(await openClocks(store, ns)).toEqual([]);
 		store.close();
 	});
 	it('a touch recorded ahead of its time is looked at when it comes (the follow-up target it starts)', async () => {

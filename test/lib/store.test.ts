@@ -110,9 +110,10 @@ describe("another process's lock never holds the event loop", () => {
 		);
 		expect(store.lockWaits).toBeGreaterThan(0);
 		expect(Number((await store.peek('t', ['n'])).get('n'))).toBe(n);
-		// Each stall is this process's own work (a transaction: well under a millisecond), never the
-		// other's 300 ms; the limit leaves room for a busy machine's scheduling and GC.
-		expect(worst).toBeLessThan(50);
+		// Each stall is this process's own work (a transaction: well under a millisecond; 3-4 ms
+		// measured on a quiet machine), never the other's 300 ms (1,495 ms with SQLite's own busy
+		// wait). The limit is half a hold: room for a busy CI machine running other tests beside.
+		expect(worst).toBeLessThan(150);
 		store.close();
 	}, 30_000);
 });

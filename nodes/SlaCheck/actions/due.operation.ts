@@ -39,12 +39,7 @@ export async function execute(
 		// Nothing here: the clocks may be kept elsewhere (Start Clock in another workflow, or version 1).
 		const opened = await store();
 		for (const other of otherScopes(this, 'sla:', settings.scope, 'default')) {
-			let found = false;
-			for await (const page of opened.pages(other.namespace, 'o:', 1)) {
-				found = page.length > 0;
-				break;
-			}
-			if (found)
+			if ((await opened.scoredCount(other.namespace, 'open')) > 0)
 				this.addExecutionHints({
 					message: `No open SLA clocks for ${scopeText(settings.scope)}, but ${scopeText(other.choice)} has some (Start Clock ran with another Remember For, or at SLA Check version 1): to check them, ${scopeAdvice(other.choice)} here and in the nodes that start and touch the clocks.`,
 					location: 'outputPane',
