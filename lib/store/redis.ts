@@ -130,6 +130,63 @@ for i = 2, #KEYS do
 end
 return 1`,
 	},
+	/**
+	 * Takes the locks of a key-value transaction, all or none (no deadlock: nothing is held while
+	 * waiting): KEYS are the keys' locks, ARGV[1] the token, ARGV[2] the lifetime in ms.
+	 */
+	kvLockMany: {
+		lua: `for i = 1, #KEYS do
+	if redis.call('exists', KEYS[i]) == 1 then return 0 end
+end
+for i = 1, #KEYS do redis.call('set', KEYS[i], ARGV[1], 'PX', ARGV[2]) end
+return 1`,
+	},
+	/** Extends the locks still held with this token; 0 when any was lost. */
+	kvRenewMany: {
+		lua: `local ok = 1
+for i = 1, #KEYS do
+	if redis.call('get', KEYS[i]) == ARGV[1] then redis.call('pexpire', KEYS[i], ARGV[2]) else ok = 0 end
+end
+return ok`,
+	},
+	/** Releases the locks held with this token. */
+	kvReleaseMany: {
+		lua: `for i = 1, #KEYS do
+	if redis.call('get', KEYS[i]) == ARGV[1] then redis.call('del', KEYS[i]) end
+end
+return 1`,
+	},
+	/**
+	 * A key-value transaction's writes, fenced by every lock it holds: KEYS[1..n] the locks
+	 * (ARGV[2] = n), KEYS[n + 1] the namespace's index base, then the written keys with ARGV triples
+	 * (op, value, expiry or score) from ARGV[3]; as leadCommit for the ops.
+	 */
+	kvCommit: {
+		lua: `local n = tonumber(ARGV[2])
+for i = 1, n do
+	if redis.call('get', KEYS[i]) ~= ARGV[1] then return 0 end
+end
+local base = KEYS[n + 1]
+for i = n + 2, #KEYS do
+	local j = (i - n - 2) * 3 + 3
+	local op = ARGV[j]
+	if op == 'del' then
+		redis.call('del', KEYS[i])
+		redis.call('srem', base .. ':keys', KEYS[i])
+	elseif op == 'zadd' then
+		redis.call('zadd', KEYS[i], tonumber(ARGV[j + 2]), ARGV[j + 1])
+		redis.call('sadd', base .. ':zkeys', KEYS[i])
+	elseif op == 'zrem' then
+		redis.call('zrem', KEYS[i], ARGV[j + 1])
+	else
+		local at = tonumber(ARGV[j + 2])
+		if at > 0 then redis.call('set', KEYS[i], ARGV[j + 1], 'PXAT', at)
+		else redis.call('set', KEYS[i], ARGV[j + 1]) end
+		redis.call('sadd', base .. ':keys', KEYS[i])
+	end
+end
+return 1`,
+	},
 	/** leadCommit's writes without the lock (a cache's keys, each on its own); KEYS[1] names the index. */
 	kvPut: {
 		lua: `for i = 2, #KEYS do
@@ -629,36 +686,87 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		return `${this.k(namespace, KV_LOCK)}:keys`;
 	}
 
+	/**
+	 * A key-value transaction locks the keys it loads, not the namespace: transactions on other keys
+	 * (other leads' stage records, other clocks) run at the same time, those sharing a key one after
+	 * the other. The locks are taken all or none, renewed while the work goes on, and every write is
+	 * fenced by all of them: a transaction whose lock expired writes nothing.
+	 */
 	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T): Promise<T> {
-		return await this.locked(
-			namespace,
-			async (token, lock, lost) => {
-				const unique = [...new Set(keys)];
-				const view = new BufferedView(unique, await this.read(namespace, unique));
-				const out = fn(view);
-				if (view.writes.size || view.scores.size) {
-					const writeKeys: string[] = [];
-					const args: Array<string | number> = [token];
-					for (const [key, w] of view.writes) {
-						writeKeys.push(this.k(namespace, 'kv', key));
-						args.push(w.value === null ? 'del' : 'set', w.value ?? '', w.expiresAt ? Math.round(w.expiresAt) : 0);
-					}
-					for (const { index, member, score } of view.scores.values()) {
-						writeKeys.push(this.k(namespace, 'z', index));
-						args.push(score === null ? 'zrem' : 'zadd', member, score === null ? 0 : Math.round(score));
-					}
-					const committed = lost()
-						? 0
-						: await this.scripts.leadCommit(writeKeys.length + 1, lock, ...writeKeys, ...args);
-					if (committed !== 1)
-						throw new LockLostError(
-							`The Redis lock of ${namespace} expired before the update was saved; nothing was written: retry the execution`,
-						);
+		const unique = [...new Set(keys)];
+		return await this.lockedKeys(namespace, unique, async (token, locks, lost) => {
+			const view = new BufferedView(unique, await this.read(namespace, unique));
+			const out = fn(view);
+			if (view.writes.size || view.scores.size) {
+				const writeKeys: string[] = [];
+				const args: Array<string | number> = [token, locks.length];
+				for (const [key, w] of view.writes) {
+					writeKeys.push(this.k(namespace, 'kv', key));
+					args.push(w.value === null ? 'del' : 'set', w.value ?? '', w.expiresAt ? Math.round(w.expiresAt) : 0);
 				}
-				return out;
-			},
-			KV_LOCK,
-		);
+				for (const { index, member, score } of view.scores.values()) {
+					writeKeys.push(this.k(namespace, 'z', index));
+					args.push(score === null ? 'zrem' : 'zadd', member, score === null ? 0 : Math.round(score));
+				}
+				const committed = lost()
+					? 0
+					: await this.scripts.kvCommit(
+							locks.length + 1 + writeKeys.length,
+							...locks,
+							this.k(namespace, KV_LOCK),
+							...writeKeys,
+							...args,
+						);
+				if (committed !== 1)
+					throw new LockLostError(
+						`The Redis lock of ${namespace} expired before the update was saved; nothing was written: retry the execution`,
+					);
+			}
+			return out;
+		});
+	}
+
+	/** Runs `fn` holding the locks of these keys (`kl:<key>`), taken all or none. */
+	private async lockedKeys<T>(
+		namespace: string,
+		keys: string[],
+		fn: (token: string, locks: string[], lost: () => boolean) => Promise<T>,
+	): Promise<T> {
+		const locks = [...keys].sort().map((key) => this.k(namespace, 'kl', key));
+		const token = randomUUID();
+		if (locks.length) {
+			const deadline = Date.now() + this.lockWaitMs;
+			let wait = 2;
+			while ((await this.scripts.kvLockMany(locks.length, ...locks, token, this.lockTtlMs)) !== 1) {
+				if (Date.now() > deadline) {
+					throw new Error(
+						`Timed out after ${Math.round(this.lockWaitMs / 1000)} s waiting for the Redis lock of ${namespace} (another execution holds it); retry the execution`,
+					);
+				}
+				await sleep(wait * (0.5 + Math.random()));
+				wait = Math.min(wait * 2, 50);
+			}
+		}
+		let lost = false;
+		const timer =
+			this.renewLock && locks.length
+				? setInterval(
+						() => {
+							this.scripts.kvRenewMany(locks.length, ...locks, token, this.lockTtlMs).then(
+								(ok) => (lost ||= ok !== 1),
+								() => undefined,
+							);
+						},
+						Math.max(10, Math.floor(this.lockTtlMs / 3)),
+					)
+				: undefined;
+		timer?.unref?.();
+		try {
+			return await fn(token, locks, () => lost);
+		} finally {
+			if (timer) clearInterval(timer);
+			if (locks.length) await this.scripts.kvReleaseMany(locks.length, ...locks, token).catch(() => undefined);
+		}
 	}
 
 	/** Namespaces whose keys match `${prefix}{<ns>}<suffix>`, found by SCAN (erasure: rare, bounded steps). */

@@ -330,6 +330,50 @@ describe('RedisStore lead memory', () => {
 	});
 });
 
+describe('RedisStore key-value transactions lock their keys, not the namespace', () => {
+	it("another lead's transaction does not wait for a held key; one on the held key does, and fences", async () => {
+		const store = await open('kv-keys:');
+		const raw = new IORedis({ host: '127.0.0.1', port: server.port, password: 't3st-pass' });
+		try {
+			// A worker elsewhere holds the record key of one lead (its lock as a stalled worker leaves it).
+			await raw.set('kv-keys:{stage:x}:kl:r:e:held@acme.com', 'other-worker', 'PX', 1500);
+			let t0 = performance.now();
+			await store.transact('stage:x', ['r:e:free@acme.com'], (view) => view.set('r:e:free@acme.com', 'moved'));
+			const free = performance.now() - t0;
+			t0 = performance.now();
+			await store.transact('stage:x', ['r:e:held@acme.com'], (view) => view.set('r:e:held@acme.com', 'moved'));
+			const held = performance.now() - t0;
+			expect(free).toBeLessThan(500);
+			expect(held).toBeGreaterThan(1000);
+			expect(Object.keys(await store.entries('stage:x')).sort()).toEqual(['r:e:free@acme.com', 'r:e:held@acme.com']);
+			// A transaction that outlived its lock (no renewal, a 100 ms lock, 300 ms of work) writes nothing.
+			const brief = await RedisStore.open({
+				host: '127.0.0.1',
+				port: server.port,
+				password: 't3st-pass',
+				keyPrefix: 'kv-keys:',
+				lockTtlMs: 100,
+				renewLock: false,
+			});
+			const busy = (ms: number) => {
+				const end = performance.now() + ms;
+				while (performance.now() < end);
+			};
+			await expect(
+				brief.transact('stage:x', ['n'], (view) => {
+					busy(300);
+					view.set('n', 'late');
+				}),
+			).rejects.toThrow(LockLostError);
+			expect(await store.peek('stage:x', ['n'])).toEqual(new Map());
+			await brief.close();
+		} finally {
+			await raw.quit();
+			await store.close();
+		}
+	}, 30_000);
+});
+
 describe('RedisStore joins clusters', () => {
 	it('a lead that links two remembered people joins them', async () => {
 		const store = await open('join:');
