@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { enrichCacheSavings, enrichLocalSpeed } from './enrich';
 import { enrichConcurrent, storeEventLoop } from './state';
+import { inN8nLines, nodesInN8n } from './inN8n';
 import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -878,6 +879,7 @@ const CASES: Record<string, Case> = {
 	routeN8nSqlite1200: routeThroughN8n(1200, 'sqlite'),
 	routeN8nRedis1200: routeThroughN8n(1200, 'redis'),
 	storeEventLoop: storeEventLoop(4000),
+	nodesInN8n20k: nodesInN8n(20_000),
 	slaDueRedis1m: slaDue(1_000_000, 0, 'redis'),
 	slaDueRedis100k: slaDue(100_000, 0, 'redis'),
 	enrichConcurrentSqlite: enrichConcurrent('sqlite'),
@@ -892,10 +894,14 @@ async function main(): Promise<void> {
 		process.stdout.write(
 			JSON.stringify({ ...result, seconds: Math.round((result.seconds as number) * 1000) / 1000, peakMB }) + '\n',
 		);
+		if (only === 'nodesInN8n20k')
+			for (const line of inN8nLines(20_000, result.times as Record<string, number>))
+				process.stderr.write(JSON.stringify(line) + '\n');
 		return;
 	}
 	const wanted = process.env.BENCH_CASES ? process.env.BENCH_CASES.split(',') : Object.keys(CASES);
 	const medians: Record<string, number> = {};
+	const results: Record<string, Record<string, unknown>> = {};
 	for (const name of wanted) {
 		const runs = Array.from(
 			{ length: REPEATED.has(name) ? RUNS : 1 },
@@ -911,10 +917,14 @@ async function main(): Promise<void> {
 		// The run of median time (single runs of one size vary by 10-15% on a shared 2-core machine).
 		const median = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
 		medians[name] = median.seconds;
+		results[name] = median;
 		process.stdout.write(
 			JSON.stringify(runs.length > 1 ? { ...median, runs: runs.map((r) => r.seconds) } : median) + '\n',
 		);
 	}
+	if (results.nodesInN8n20k)
+		for (const line of inN8nLines(20_000, results.nodesInN8n20k.times as Record<string, number>))
+			process.stdout.write(JSON.stringify(line) + '\n');
 	if (medians.lookups10k && medians.lookups1m) {
 		// Same number of look-ups in both cases: the ratio of times is the slowdown from 10k to 1M remembered.
 		const ratio = Math.round((medians.lookups1m / medians.lookups10k) * 100) / 100;

@@ -24,8 +24,11 @@ export interface PhoneFacts {
 export function phoneFacts(raw: string, countries: Array<string | null | undefined>): PhoneFacts | null {
 	if (!raw) return null;
 	let best: PhoneFacts | null = null;
-	// Each country once (the lead's and the default are often the same), then no country.
-	for (const country of [...new Set(countries.filter(Boolean)), undefined] as Array<string | undefined>) {
+	// Each country once (the lead's and the default are often the same), then no country; a number
+	// written with its calling code (+, 00) reads the same in every country: once.
+	const international = /^\s*(\+|00)/.test(raw);
+	const tried = international ? [undefined] : [...new Set(countries.filter(Boolean)), undefined];
+	for (const country of tried as Array<string | undefined>) {
 		const p = parsePhone(raw, country);
 		if (!p) continue;
 		const { normalized: n, number } = p;

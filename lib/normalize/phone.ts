@@ -32,7 +32,12 @@ export function parsePhone(
 	if (/[a-wyz]/i.test(s.replace(/\b(ext|extension|x)\b\.?/gi, ''))) return null;
 	s = s.replace(/^00(?=[1-9])/, '+');
 	const country = toCountry(defaultCountry);
-	let parsed = parsePhoneNumberFromString(s, country ? { defaultCountry: country } : undefined);
+	// A national number with no country cannot be read (the library would throw and catch inside):
+	// only the "calling code without +" reading below is left for it.
+	let parsed =
+		country || s.startsWith('+')
+			? parsePhoneNumberFromString(s, country ? { defaultCountry: country } : undefined)
+			: undefined;
 	// A number typed without '+' but with its calling code (e.g. 15550000000 from Webflow).
 	if ((!parsed || !parsed.isPossible()) && !s.startsWith('+') && s.replace(/\D/g, '').length > 10) {
 		parsed = parsePhoneNumberFromString(`+${s.replace(/\D/g, '')}`);

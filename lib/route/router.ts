@@ -229,6 +229,23 @@ export class Router {
 	}
 
 	private periodCache: { now: number; keys: Record<Period | 'all', string> } | undefined;
+	private periodEnds: { now: number; ends: Record<Period, number> } | undefined;
+
+	/** When the period containing `now` ends (quota zone), worked out once per batch instant. */
+	private periodEndOf(period: Period, now: number): number {
+		if (this.periodEnds?.now !== now) {
+			const zone = this.settings.timeZone;
+			this.periodEnds = {
+				now,
+				ends: {
+					day: periodEnd('day', now, zone),
+					week: periodEnd('week', now, zone),
+					month: periodEnd('month', now, zone),
+				},
+			};
+		}
+		return this.periodEnds.ends[period];
+	}
 
 	/** The counter key of an owner for the period containing `now` (quota zone), or for ever. */
 	private countKey(owner: Owner, period: Period | 'all', now: number): string {
@@ -451,7 +468,7 @@ export class Router {
 			view.set(
 				this.countKey(owner, period, now),
 				String(n),
-				period === 'all' ? undefined : periodEnd(period, now, this.settings.timeZone) + DAY_MS,
+				period === 'all' ? undefined : this.periodEndOf(period, now) + DAY_MS,
 			);
 			counts[period] = n;
 		}

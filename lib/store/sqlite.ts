@@ -322,8 +322,20 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	/** How often a transaction waited for another process's lock (for the tests and the bench). */
 	lockWaits = 0;
 
+	/** The longest a single synchronous transaction (waiting for the lock included) held the thread, in ms. */
+	longestTransactionMs = 0;
+
 	/** Runs `fn` inside BEGIN IMMEDIATE: the write lock is taken up front, so readers cannot race. */
 	private transaction<T>(fn: () => T): T {
+		const started = performance.now();
+		try {
+			return this.inTransaction(fn);
+		} finally {
+			this.longestTransactionMs = Math.max(this.longestTransactionMs, performance.now() - started);
+		}
+	}
+
+	private inTransaction<T>(fn: () => T): T {
 		this.db.exec('BEGIN IMMEDIATE');
 		let out: T;
 		try {

@@ -1,7 +1,8 @@
-import type { FilterConditionValue, FilterValue, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { FilterConditionValue, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { executeFilterCondition } from 'n8n-workflow';
 import { get } from 'lodash';
 import { stageKey } from '../../lib/stage/stages';
+import { NativeFilter, perItem } from '../shared/fastConditions';
 
 const OPERATIONS: Record<string, string> = {
 	equals: 'equal to',
@@ -41,28 +42,53 @@ const isEmpty = (v: unknown) =>
  * What each guarded stage still needs from this lead: the empty required fields, and the conditions
  * it fails (each named after its field and test, from the condition builder's own evaluation).
  */
-export function missingByStage(ctx: IExecuteFunctions, item: number, json: IDataObject): Map<string, string[]> {
-	const rows = (ctx.getNodeParameter('requirements.values', item, []) as IDataObject[]) ?? [];
+interface Requirement {
+	stage: (item: number) => unknown;
+	fields: (item: number) => unknown;
+	raw: IDataObject[];
+	filter?: NativeFilter;
+}
+
+const compiled = new WeakMap<IExecuteFunctions, Requirement[]>();
+
+/** Each requirement read once per execution: its parameters per item only where they are expressions. */
+function requirementsOf(ctx: IExecuteFunctions): Requirement[] {
+	let list = compiled.get(ctx);
+	if (list) return list;
 	const raw = ((ctx.getNode().parameters.requirements as IDataObject | undefined)?.values ?? []) as IDataObject[];
+	list = raw.map((row, k) => {
+		const rawConditions = ((row?.conditions as IDataObject | undefined)?.conditions ?? []) as IDataObject[];
+		return {
+			stage: perItem<unknown>(ctx, `requirements.values[${k}].stage`, ''),
+			fields: perItem<unknown>(ctx, `requirements.values[${k}].fields`, ''),
+			raw: rawConditions,
+			...(rawConditions.length ? { filter: new NativeFilter(ctx, `requirements.values[${k}].conditions`) } : {}),
+		};
+	});
+	compiled.set(ctx, list);
+	return list;
+}
+
+export function missingByStage(ctx: IExecuteFunctions, item: number, json: IDataObject): Map<string, string[]> {
 	const missing = new Map<string, string[]>();
-	rows.forEach((row, k) => {
+	requirementsOf(ctx).forEach((row) => {
 		const needs: string[] = [];
-		for (const path of String(row.fields ?? '')
+		for (const path of String(row.fields(item) ?? '')
 			.split(',')
 			.map((p) => p.trim())
 			.filter(Boolean)) {
 			if (isEmpty(get(json, path))) needs.push(`${path} (empty)`);
 		}
-		const rawConditions = ((raw[k]?.conditions as IDataObject | undefined)?.conditions ?? []) as IDataObject[];
-		if (rawConditions.length) {
-			const filter = ctx.getNodeParameter(`requirements.values[${k}].conditions`, item, {}) as FilterValue;
+		const rawConditions = row.raw;
+		if (row.filter) {
+			const filter = row.filter.resolved(item, json);
 			const failed = filter.conditions
 				.map((condition, c) => ({ condition, c }))
 				.filter(({ condition }) => !executeFilterCondition(condition, filter.options, { itemIndex: item }));
 			const passes = filter.combinator === 'or' ? failed.length < filter.conditions.length : !failed.length;
 			if (!passes) needs.push(...failed.map(({ condition, c }) => describe(condition, rawConditions[c])));
 		}
-		const key = stageKey(String(row.stage ?? ''));
+		const key = stageKey(String(row.stage(item) ?? ''));
 		if (needs.length) missing.set(key, [...(missing.get(key) ?? []), ...needs]);
 	});
 	return missing;

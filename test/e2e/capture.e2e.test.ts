@@ -289,7 +289,7 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		await n8n.waitForExecutions(id, 1);
 		await new Promise((r) => setTimeout(r, 1000));
 		expect(await n8n.executions(id)).toHaveLength(1);
-	});
+	}, 60_000);
 
 	it('a vendor retry after a failed run (Respond When Last Node Finishes) runs again, not as a duplicate', async () => {
 		// The CRM is down for the first delivery, then back.

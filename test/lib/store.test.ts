@@ -106,14 +106,16 @@ describe("another process's lock never holds the event loop", () => {
 		await done;
 		clearInterval(probe);
 		console.log(
-			`held by another process 4 x 300 ms: ${n} transactions, ${store.lockWaits} lock waits, longest event-loop stall ${Math.round(worst)} ms`,
+			`held by another process 4 x 300 ms: ${n} transactions, ${store.lockWaits} lock waits, longest transaction ${Math.round(store.longestTransactionMs)} ms, longest event-loop stall ${Math.round(worst)} ms`,
 		);
 		expect(store.lockWaits).toBeGreaterThan(0);
 		expect(Number((await store.peek('t', ['n'])).get('n'))).toBe(n);
-		// Each stall is this process's own work (a transaction: well under a millisecond; 3-4 ms
-		// measured on a quiet machine), never the other's 300 ms (1,495 ms with SQLite's own busy
-		// wait). The limit is half a hold: room for a busy CI machine running other tests beside.
-		expect(worst).toBeLessThan(150);
+		// No transaction held the thread while the other process held the file: each is this
+		// process's own work (well under a millisecond; event-loop stalls of 3-4 ms on a quiet
+		// machine), never the other's 300 ms (with SQLite's own busy wait, a transaction took the
+		// whole hold: stalls of 1,495 ms). Half a hold as the limit, for a busy CI machine, where
+		// the timer probe above also counts the time other processes take the CPU.
+		expect(store.longestTransactionMs).toBeLessThan(150);
 		store.close();
 	}, 30_000);
 });

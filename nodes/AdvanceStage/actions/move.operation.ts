@@ -9,6 +9,7 @@ import type { OpenedStore } from '../../shared/store';
 import { noKeysMessage } from '../../shared/leads';
 import { leadDims, leadKeys, type StageSettings } from '../config';
 import { missingByStage } from '../requirements';
+import { perItem } from '../../shared/fastConditions';
 
 const ADVANCED = 0;
 const UNCHANGED = 1;
@@ -55,6 +56,49 @@ function parseTime(value: unknown, item: number, ctx: IExecuteFunctions): string
 	return new Date(ms).toISOString();
 }
 
+interface Readers {
+	reason: (i: number) => unknown;
+	recycle: (i: number) => unknown;
+	target: (i: number) => unknown;
+	movedAt: (i: number) => unknown;
+	fromScore?: {
+		field: string;
+		labels: Array<{ label: string; stage: string }>;
+		numbers: Array<{ min: number; stage: string }>;
+	};
+}
+
+const readersOf = new WeakMap<IExecuteFunctions, Readers>();
+
+/**
+ * The move's parameters, read once per execution: constants once, expressions per item (n8n
+ * resolves each for its item); the score maps (From Score) once.
+ */
+function readers(ctx: IExecuteFunctions, operation: string, settings: StageSettings): Readers {
+	let r = readersOf.get(ctx);
+	if (r) return r;
+	r = {
+		reason: perItem<unknown>(ctx, 'reason', ''),
+		recycle: operation === 'recycle' ? perItem<unknown>(ctx, 'recycleStage', 'Nurture') : () => 'Nurture',
+		target: operation === 'set' ? perItem<unknown>(ctx, 'targetStage', '') : () => '',
+		movedAt: perItem<unknown>(ctx, 'options.movedAt', ''),
+	};
+	if (operation === 'fromScore')
+		r.fromScore = {
+			field: String(ctx.getNodeParameter('scoreField', 0, 'score.label') || 'score.label'),
+			labels: ((ctx.getNodeParameter('labelMap.values', 0, []) as IDataObject[]) ?? []).map((m) => ({
+				label: String(m.label ?? ''),
+				stage: requireStage(settings.list, String(m.stage ?? ''), `Label to Stage "${String(m.label ?? '')}"`).name,
+			})),
+			numbers: ((ctx.getNodeParameter('numberMap.values', 0, []) as IDataObject[]) ?? []).map((m) => ({
+				min: Number(m.min ?? 0),
+				stage: requireStage(settings.list, String(m.stage ?? ''), 'Number Thresholds: stage').name,
+			})),
+		};
+	readersOf.set(ctx, r);
+	return r;
+}
+
 /** What this item asks for; undefined when a From Score lead's score stands for no stage. */
 function requestFor(
 	ctx: IExecuteFunctions,
@@ -63,27 +107,16 @@ function requestFor(
 	json: IDataObject,
 	i: number,
 ): MoveRequest | { none: string } {
-	const reason = String(ctx.getNodeParameter('reason', i, '') ?? '');
+	const read = readers(ctx, operation, settings);
+	const reason = String(read.reason(i) ?? '');
 	if (operation === 'advance') return { kind: 'next', reason };
 	if (operation === 'recycle') {
-		const target = requireStage(
-			settings.list,
-			String(ctx.getNodeParameter('recycleStage', i, 'Nurture')),
-			'Recycle To',
-		).name;
+		const target = requireStage(settings.list, String(read.recycle(i)), 'Recycle To').name;
 		return { kind: 'recycle', target, reason };
 	}
 	if (operation === 'fromScore') {
-		const field = String(ctx.getNodeParameter('scoreField', 0, 'score.label') || 'score.label');
+		const { field, labels, numbers } = read.fromScore!;
 		const value = get(json, field);
-		const labels = ((ctx.getNodeParameter('labelMap.values', 0, []) as IDataObject[]) ?? []).map((m) => ({
-			label: String(m.label ?? ''),
-			stage: requireStage(settings.list, String(m.stage ?? ''), `Label to Stage "${String(m.label ?? '')}"`).name,
-		}));
-		const numbers = ((ctx.getNodeParameter('numberMap.values', 0, []) as IDataObject[]) ?? []).map((m) => ({
-			min: Number(m.min ?? 0),
-			stage: requireStage(settings.list, String(m.stage ?? ''), 'Number Thresholds: stage').name,
-		}));
 		const target = stageFromScore(settings.list, value, labels, numbers);
 		if (!target)
 			return {
@@ -94,7 +127,7 @@ function requestFor(
 			};
 		return { kind: 'score', target, reason };
 	}
-	const target = String(ctx.getNodeParameter('targetStage', i, '') ?? '').trim();
+	const target = String(read.target(i) ?? '').trim();
 	if (!target) throw new StageError('Stage is empty: name the stage to set');
 	return { kind: 'set', target: requireStage(settings.list, target).name, reason };
 }
@@ -149,7 +182,7 @@ export async function execute(
 				throw new StageError(
 					`The lead's current stage "${itemStage.slice(0, 80)}" (${currentField}) is not in the stage list (${settings.list.stages.map((s) => s.name).join(', ')})`,
 				);
-			const at = parseTime(this.getNodeParameter('options.movedAt', i, '') as unknown, i, this) ?? nowIso;
+			const at = parseTime(readers(this, operation, settings).movedAt(i), i, this) ?? nowIso;
 			const missing = missingByStage(this, i, json);
 			inputs.push({
 				index: i,
@@ -184,6 +217,8 @@ export async function execute(
 		);
 	}
 	this.addExecutionHints(...moveHints(results.map((r) => r.outcome)));
+	// (getNode() copies the whole node: once, not per lead)
+	const nodeName = this.getNode().name;
 	results.forEach(({ outcome, record }, k) => {
 		const i = inputs[k].index;
 		const json = items[i].json;
@@ -194,7 +229,7 @@ export async function execute(
 				...(json.history as IDataObject[]),
 				{
 					at: inputs[k].input.at,
-					node: this.getNode().name,
+					node: nodeName,
 					action: 'stage_changed',
 					detail: { from: outcome.from, to: outcome.to },
 				},

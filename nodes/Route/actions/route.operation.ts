@@ -5,6 +5,7 @@ import { accountOwnersFromRows } from '../../../lib/route/owners';
 import { withRouting } from '../../../lib/route/result';
 import { routeLeads } from '../../../lib/route/route';
 import type { RouteDecision, RouteRequest } from '../../../lib/route/router';
+import { NativeFilter, perItem } from '../../shared/fastConditions';
 import type { OpenedStore } from '../../shared/store';
 import type { RouteSettings } from '../config';
 
@@ -80,21 +81,23 @@ export async function execute(
 			: undefined;
 	const wantsDomain = router.settings.accountOwnerFirst || router.settings.rememberAccountOwners;
 
+	// Each rule's conditions read once; plain references to the lead looked up without n8n's
+	// per-item expressions (nodes/shared/fastConditions.ts).
+	const ruleFilters = rules.map((_, r) => new NativeFilter(this, `rules.values[${r}].conditions`));
+	const domainParam = perItem(this, 'options.domain', '');
+	const ownerParam = router.settings.accountOwnerFirst ? perItem(this, 'accountOwnerId', '') : undefined;
 	const requests: Array<{ index: number; request: RouteRequest }> = [];
 	const failed: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
 			let ruleIndex = -1;
-			for (let r = 0; r < rules.length && ruleIndex < 0; r++) {
-				if (this.getNodeParameter(`rules.values[${r}].conditions`, i, false, { extractValue: true }) === true)
-					ruleIndex = r;
-			}
 			const json = items[i].json as IDataObject;
-			const domainOption = String(this.getNodeParameter('options.domain', i, '') ?? '').trim();
+			for (let r = 0; r < rules.length && ruleIndex < 0; r++) {
+				if (ruleFilters[r].passes(i, json)) ruleIndex = r;
+			}
+			const domainOption = String(domainParam(i) ?? '').trim();
 			const domain = wantsDomain ? (domainOption ? normalizeDomain(domainOption) : companyDomain(json)) : null;
-			const given = router.settings.accountOwnerFirst
-				? String(this.getNodeParameter('accountOwnerId', i, '') ?? '').trim()
-				: '';
+			const given = ownerParam ? String(ownerParam(i) ?? '').trim() : '';
 			requests.push({
 				index: i,
 				request: { ruleIndex, domain, accountOwnerId: given || (domain ? accounts?.get(domain) : undefined) },
@@ -120,6 +123,8 @@ export async function execute(
 	const perRule = settings.outputMode === 'perRule';
 	const outputs: INodeExecutionData[][] = Array.from({ length: perRule ? rules.length + 2 : 1 }, () => []);
 	const unassigned = outputs.length - 1;
+	// (getNode() copies the whole node: once, not per lead)
+	const nodeName = this.getNode().name;
 	decisions.forEach((decision, k) => {
 		const index = requests[k].index;
 		const item: INodeExecutionData = {
@@ -128,7 +133,7 @@ export async function execute(
 				decision,
 				now,
 				settings.ownerField,
-				this.getNode().name,
+				nodeName,
 			) as IDataObject,
 			...(items[index].binary ? { binary: items[index].binary } : {}),
 			pairedItem: { item: index },

@@ -7,6 +7,7 @@ import { combineWithModel } from '../../../lib/score/combine';
 import { readEvents, scoreLead } from '../../../lib/score/points';
 import { b2bPreset, bantPreset } from '../../../lib/score/presets';
 import { missingFieldHints } from '../../shared/conditions';
+import { NativeFilter } from '../../shared/fastConditions';
 import { scopeText } from '../../shared/scope';
 import type { OpenedStore } from '../../shared/store';
 import { readScoreSettings } from '../config';
@@ -71,6 +72,11 @@ export async function execute(
 	const labels = config.thresholds.map((t) => t.label);
 	const outputs: INodeExecutionData[][] = settings.outputPerLabel ? labels.map(() => []).concat([[]]) : [[]];
 	const scoredAt = new Date(settings.now).toISOString();
+	// Each rule's conditions read once; plain references to the lead are looked up without n8n's
+	// per-item expression engine (nodes/shared/fastConditions.ts).
+	const fitFilters = ownFit.map((_, k) => new NativeFilter(this, `fitRules.values[${k}].conditions`));
+	// (getNode() copies the whole node: once, not per lead)
+	const nodeName = this.getNode().name;
 	for (let i = 0; i < items.length; i++) {
 		const json = items[i].json;
 		let rule = '';
@@ -88,7 +94,7 @@ export async function execute(
 				...preset.map((r) => r.test(fields, presetOptions)),
 				...ownFit.map((r, k) => {
 					rule = r.name;
-					return this.getNodeParameter(`fitRules.values[${k}].conditions`, i, false, { extractValue: true }) === true;
+					return fitFilters[k].passes(i, json);
 				}),
 			];
 			rule = '';
@@ -130,7 +136,7 @@ export async function execute(
 					...(json.history as IDataObject[]),
 					{
 						at: scoredAt,
-						node: this.getNode().name,
+						node: nodeName,
 						action: 'scored',
 						detail: { total: result.total, label: result.label, grade: result.grade },
 					},

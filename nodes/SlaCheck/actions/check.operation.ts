@@ -1,18 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { buildPolicy, evaluateSla, type PolicySpec, type SlaResult } from '../../../lib/sla/policy';
+import { NativeFilter } from '../../shared/fastConditions';
 import { timesFromItem, type SlaSettings } from '../config';
 
 export const STATUS_OUTPUT: Record<SlaResult['status'], number> = { on_track: 0, at_risk: 1, breached: 2, met: 3 };
 
-/** The first policy whose conditions the lead meets (a policy without conditions takes every lead). */
+const filtersOf = new WeakMap<SlaSettings, Array<NativeFilter | undefined>>();
+
+/**
+ * The first policy whose conditions the lead meets (a policy without conditions takes every lead);
+ * each policy's conditions are read once per execution (nodes/shared/fastConditions.ts).
+ */
 export function policyFor(ctx: IExecuteFunctions, settings: SlaSettings, item: number): PolicySpec | undefined {
-	const raw = ((ctx.getNode().parameters.policies as IDataObject | undefined)?.values ?? []) as IDataObject[];
-	return settings.policies.find((_, k) => {
-		const conditions = ((raw[k]?.conditions as IDataObject | undefined)?.conditions ?? []) as unknown[];
-		if (!conditions.length) return true;
-		return ctx.getNodeParameter(`policies.values[${k}].conditions`, item, false, { extractValue: true }) === true;
-	});
+	let filters = filtersOf.get(settings);
+	if (!filters) {
+		const raw = ((ctx.getNode().parameters.policies as IDataObject | undefined)?.values ?? []) as IDataObject[];
+		filters = settings.policies.map((_, k) => {
+			const conditions = ((raw[k]?.conditions as IDataObject | undefined)?.conditions ?? []) as unknown[];
+			return conditions.length ? new NativeFilter(ctx, `policies.values[${k}].conditions`) : undefined;
+		});
+		filtersOf.set(settings, filters);
+	}
+	const json = ctx.getInputData(0)[item]?.json ?? {};
+	return settings.policies.find((_, k) => !filters[k] || filters[k].passes(item, json));
 }
 
 /** Places an item on the output of its status (or the only output). */

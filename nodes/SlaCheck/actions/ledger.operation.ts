@@ -4,6 +4,7 @@ import { get } from 'lodash';
 import { applyLedger, forgetClocks, timesOf, type LedgerAction } from '../../../lib/sla/ledger';
 import { buildPolicy, evaluateSla } from '../../../lib/sla/policy';
 import type { LeadKeys } from '../../../lib/store/records';
+import { perItem } from '../../shared/fastConditions';
 import { noKeysMessage } from '../../shared/leads';
 import type { OpenedStore } from '../../shared/store';
 import { createdOf, slaLeadKeys, timeOf, type SlaSettings } from '../config';
@@ -40,13 +41,16 @@ export async function execute(
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const out: Array<{ index: number; item: INodeExecutionData }> = [];
 	const work: Array<{ index: number; lead: LeadKeys; action?: LedgerAction }> = [];
+	// Read once when constant, per item when an expression.
+	const eventTimeOf = perItem<unknown>(this, 'options.eventTime', '');
+	const touchTypeOf = operation === 'touch' ? perItem<unknown>(this, 'touchType', '') : () => '';
 	for (let i = 0; i < items.length; i++) {
 		const json = items[i].json;
 		try {
 			const lead = slaLeadKeys(json, settings);
 			if (!lead.ids.length && !lead.emails.length)
 				throw new Error(`${noKeysMessage(settings.fields.id, settings.fields.email)}: map them under Options`);
-			const eventTime = timeOf(this.getNodeParameter('options.eventTime', i, '') as unknown, 'Event Time');
+			const eventTime = timeOf(eventTimeOf(i), 'Event Time');
 			const at = eventTime ?? settings.now;
 			let action: LedgerAction | undefined;
 			if (operation === 'start') {
@@ -82,7 +86,7 @@ export async function execute(
 				action = {
 					kind: 'touch',
 					at,
-					touch: String(this.getNodeParameter('touchType', i, '') ?? '') || undefined,
+					touch: String(touchTypeOf(i) ?? '') || undefined,
 					...(id ? { id } : {}),
 				};
 			} else if (operation === 'pause' || operation === 'resume' || operation === 'stop') {
