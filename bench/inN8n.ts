@@ -54,13 +54,22 @@ function workflow(n: number, measured: string | null, path: string): Json {
 	});
 	const generate = `const titles = ['Chief Marketing Officer', 'VP Sales', 'Sales Director', 'Marketing Manager', 'Student', 'Engineer'];
 const countries = ['US', 'FR', 'DE', 'GB', 'US', 'ES'];
+// As people type them in each country: national formats, some international.
+const d = (i, n) => String(i % 10 ** n).padStart(n, '0');
+const phones = {
+  US: (i) => (i % 3 ? '(415) 555-' + d(i, 4) : '+1 646 555 ' + d(i, 4)),
+  FR: (i) => (i % 2 ? '06 12 34 ' + d(i, 2) + ' ' + d(i + 7, 2) : '+33 1 42 68 ' + d(i, 2) + ' ' + d(i + 3, 2)),
+  DE: (i) => '030 ' + d(i * 7, 7),
+  GB: (i) => (i % 2 ? '020 7946 ' + d(i, 4) : '07700 900' + d(i, 3)),
+  ES: (i) => '612 34 ' + d(i, 2) + ' ' + d(i + 1, 2),
+};
 const out = [];
 for (let i = 0; i < ${n}; i++) {
   out.push({ json: {
     id: 'lead-' + i,
     email: i % 3 ? 'person' + i + '@gmail.com' : 'person' + i + '@company' + (i % 997) + '.com',
     first_name: 'Person' + i, last_name: 'Test',
-    phone: i % 2 ? '+1 415 555 ' + String(1000 + (i % 9000)) : '06 12 34 56 ' + String(10 + (i % 89)),
+    phone: phones[countries[i % countries.length]](i),
     job_title: titles[i % titles.length],
     company: 'Company ' + (i % 997),
     company_size: (i * 37) % 1000,

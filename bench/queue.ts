@@ -3,7 +3,8 @@
  * side by side in one run, one JSON line per case:
  * - regular mode (one n8n process) with the embedded SQLite store;
  * - queue mode (one main, two workers, PostgreSQL, Redis) with the Redis store;
- * - a bare Webhook -> No Op workflow in the same queue-mode n8n: the floor n8n itself sets.
+ * - a bare Webhook -> No Op workflow in the same queue-mode n8n: the floor n8n itself sets;
+ * - regular mode with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, the pipeline beside its own floor.
  * Each case sends BENCH_QUEUE_N distinct leads (default 600) from 16 concurrent senders, as fast as
  * n8n accepts them. Latency runs from the moment a submission is sent to the end of its Route
  * Leads node (the floor: the end of its No Op), read from each execution's run data; the rate is
@@ -162,6 +163,40 @@ async function main(): Promise<void> {
 			process.stdout.write(JSON.stringify(line) + '\n');
 		} finally {
 			await regular.stop();
+		}
+		// Regular mode with n8n's lazy expression isolate (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE, which
+		// the README recommends for capture): the pipeline beside the bare Webhook -> No Op floor, in
+		// the same settings.
+		const lazy = await startN8nForTests({ N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' });
+		try {
+			const id = await lazy.deploy(withoutCaps(pipeline('bench-lazy', 'sqlite')), 'bench-lazy');
+			const line = await measure(
+				'queue bench regular mode lazy, SQLite store (seven-node pipeline)',
+				lazy,
+				id,
+				'bench-lazy',
+				'Route Leads',
+				leadEmail,
+			);
+			const floorId = await lazy.deploy(bare('bench-lazy-floor'), 'bench-lazy-floor');
+			const floor = await measure(
+				'queue bench regular mode lazy, bare Webhook -> No Op (floor)',
+				lazy,
+				floorId,
+				'bench-lazy-floor',
+				'Done',
+				(j) => String((j.body as Json)?.email),
+			);
+			process.stdout.write(
+				JSON.stringify({
+					...line,
+					floorSubmissionsPerSecond: floor.submissionsPerSecond,
+					ratioToFloor: Math.round((line.submissionsPerSecond / floor.submissionsPerSecond) * 100) / 100,
+				}) + '\n',
+			);
+			process.stdout.write(JSON.stringify(floor) + '\n');
+		} finally {
+			await lazy.stop();
 		}
 		const cluster = await startQueueCluster(2);
 		try {
