@@ -4,6 +4,7 @@ import { get } from 'lodash';
 import type { LeadKeys, StageDims } from '../../lib/stage/memory';
 import { parseTransitions, type MoveRules } from '../../lib/stage/moves';
 import { fieldText, leadKeysOf } from '../shared/leads';
+import { rowsWithoutConditions } from '../shared/fastConditions';
 import { readScope, type ScopeChoice } from '../shared/scope';
 import { customStageList, PRESETS, requireStage, StageError, type StageList } from '../../lib/stage/stages';
 
@@ -47,7 +48,7 @@ export function readStageSettings(ctx: IExecuteFunctions): StageSettings {
 				}
 			: { allowBackward: false, allowSkip: true };
 		if (moves) {
-			const requirements = (ctx.getNodeParameter('requirements.values', 0, []) as IDataObject[]) ?? [];
+			const requirements = rowsWithoutConditions(ctx, 'requirements.values');
 			requirements.forEach((r, k) => requireStage(list, String(r.stage ?? ''), `Required Fields ${k + 1}: stage`));
 		}
 		const nowText = String(o.now ?? '').trim();

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { rowsWithoutConditions } from '../shared/fastConditions';
 import { readScope, SCOPED_VERSION } from '../shared/scope';
 import { ownerInputFromRow, OwnerError, parseOwners, type OwnerField, type OwnerInput } from '../../lib/route/owners';
 import {
@@ -51,7 +52,7 @@ export function readRouteSettings(ctx: IExecuteFunctions): RouteSettings {
 	const ownersFromInput = operation !== 'reset' && ctx.getNodeParameter('ownersSource', 0, 'node') === 'input';
 	const rules: RuleSpec[] =
 		operation === 'route'
-			? ((ctx.getNodeParameter('rules.values', 0, []) as IDataObject[]) ?? []).map((r, i) => ({
+			? rowsWithoutConditions(ctx, 'rules.values').map((r, i) => ({
 					name: String(r.name ?? '').trim() || `Rule ${i + 1}`,
 					target: target(String(r.ruleAssignTo ?? 'pool'), r.rulePool, r.ruleOwner),
 				}))

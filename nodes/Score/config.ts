@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { modelNamespace } from '../../lib/score/modelStore';
+import { rowsWithoutConditions } from '../shared/fastConditions';
 import { readScope, type ScopeChoice } from '../shared/scope';
 import {
 	thresholdOrderProblem,
@@ -50,7 +51,7 @@ export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
 	const scoreWith = ctx.getNodeParameter('scoreWith', 0, 'rules') as ScoreSettings['scoreWith'];
 	const usesRules = scoreWith !== 'model';
 	const fitRaw = usesRules
-		? ((ctx.getNodeParameter('fitRules', 0, {}) as Values<Record<string, unknown>>)?.values ?? [])
+		? rowsWithoutConditions(ctx, 'fitRules.values')
 		: [];
 	const engagementRaw = usesRules
 		? ((ctx.getNodeParameter('engagementRules', 0, {}) as Values<Record<string, unknown>>)?.values ?? [])

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
 import { fieldText, leadKeysOf } from '../shared/leads';
+import { rowsWithoutConditions } from '../shared/fastConditions';
 import { readScope, type ScopeChoice } from '../shared/scope';
 import { firstStop, mergePauses, readChanges, readCurrent, type Change } from '../../lib/sla/pauses';
 import { ClockError } from '../../lib/sla/clock';
@@ -53,7 +54,7 @@ export function readSlaSettings(ctx: IExecuteFunctions): SlaSettings {
 		const zone = ctx.getTimezone();
 		const rows =
 			operation === 'check' || operation === 'start'
-				? ((ctx.getNodeParameter('policies.values', 0, []) as IDataObject[]) ?? [])
+				? rowsWithoutConditions(ctx, 'policies.values')
 				: [];
 		const policies = rows.map((r, k): PolicySpec => {
 			const name = String(r.name ?? '').trim() || `Policy ${k + 1}`;

@@ -153,3 +153,22 @@ const hasExpressionDeep = (value: unknown): boolean =>
 		: value !== null && typeof value === 'object'
 			? Object.values(value).some(hasExpressionDeep)
 			: false;
+
+/**
+ * The rows of a fixed collection whose rows hold a condition builder (`conditions`): every field
+ * but the conditions as n8n resolves it at item 0, the conditions left raw. Reading the whole
+ * collection the usual way resolves each condition's expressions too, which makes n8n set up an
+ * expression isolate for the execution only to read the rules' names and points.
+ */
+export function rowsWithoutConditions(ctx: IExecuteFunctions, path: string): IDataObject[] {
+	const raw = (ctx.getNodeParameter(path, 0, [], { rawExpressions: true }) as IDataObject[]) ?? [];
+	if (!Array.isArray(raw)) return [];
+	return raw.map((row, k) =>
+		Object.fromEntries(
+			Object.entries(row ?? {}).map(([key, value]) => [
+				key,
+				key !== 'conditions' && hasExpressionDeep(value) ? ctx.getNodeParameter(`${path}[${k}].${key}`, 0) : value,
+			]),
+		),
+	);
+}
