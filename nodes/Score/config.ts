@@ -50,9 +50,7 @@ export function readScoreSettings(ctx: IExecuteFunctions): ScoreSettings {
 	const o = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
 	const scoreWith = ctx.getNodeParameter('scoreWith', 0, 'rules') as ScoreSettings['scoreWith'];
 	const usesRules = scoreWith !== 'model';
-	const fitRaw = usesRules
-		? rowsWithoutConditions(ctx, 'fitRules.values')
-		: [];
+	const fitRaw = usesRules ? rowsWithoutConditions(ctx, 'fitRules.values') : [];
 	const engagementRaw = usesRules
 		? ((ctx.getNodeParameter('engagementRules', 0, {}) as Values<Record<string, unknown>>)?.values ?? [])
 		: [];

@@ -52,10 +52,7 @@ export function readSlaSettings(ctx: IExecuteFunctions): SlaSettings {
 		const escalation = parseEscalation(String(o.escalation ?? '100: owner, 150: manager, 200: re-route'));
 		const atRisk = Number(o.atRiskPercent ?? 75);
 		const zone = ctx.getTimezone();
-		const rows =
-			operation === 'check' || operation === 'start'
-				? rowsWithoutConditions(ctx, 'policies.values')
-				: [];
+		const rows = operation === 'check' || operation === 'start' ? rowsWithoutConditions(ctx, 'policies.values') : [];
 		const policies = rows.map((r, k): PolicySpec => {
 			const name = String(r.name ?? '').trim() || `Policy ${k + 1}`;
 			const touches = Number(r.followUpTouches ?? 0);
