@@ -5,8 +5,16 @@ import { isWorkingAt, scheduleClock, type DateRange, type WorkingHours } from '.
 export type Period = 'day' | 'week' | 'month';
 export const PERIODS: Period[] = ['day', 'week', 'month'];
 
+const validZones = new Map<string, boolean>();
+
+/** Whether `zone` is an IANA time zone; remembered per name (luxon builds an Intl formatter to tell). */
 export function isValidTimeZone(zone: string): boolean {
-	return IANAZone.isValidZone(zone);
+	let valid = validZones.get(zone);
+	if (valid === undefined) {
+		valid = IANAZone.isValidZone(zone);
+		if (validZones.size < 10_000) validZones.set(zone, valid);
+	}
+	return valid;
 }
 
 /** The period containing `at` in `zone`, as a key: `d2026-11-22`, `w2026-W47`, `m2026-11`. */

@@ -4,8 +4,7 @@
  * `lib/time/workingTime.ts` says it is (wall-clock ranges, the same definition Route uses), so the
  * days when the clocks change have their real length and their ranges their wall-clock times.
  */
-import { IANAZone } from 'luxon';
-import { parseDateRanges, parseWorkingHours } from '../route/time';
+import { isValidTimeZone, parseDateRanges, parseWorkingHours } from '../route/time';
 import { addWorkingMs, workingMs, type Clock, type DateRange, type WorkingHours } from '../time/workingTime';
 
 export { addWorkingMs, workingMs, type Clock };
@@ -22,7 +21,7 @@ const HOUR = 3_600_000;
 
 /** A business clock from its texts; errors name the schedule, zone or holiday that is wrong. */
 export function businessClock(schedule: string, zone: string, holidays: unknown = ''): Clock {
-	if (!IANAZone.isValidZone(zone))
+	if (!isValidTimeZone(zone))
 		throw new ClockError(`"${zone}" is not a time zone (use an IANA name such as Europe/Berlin)`);
 	let hours: WorkingHours | undefined;
 	let days: DateRange[];

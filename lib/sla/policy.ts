@@ -3,7 +3,6 @@
  * and the follow-up cadence (N touches within a period, at most X hours between touches), on the
  * policy's clock with pauses; on track, at risk, breached or met, and the escalation level reached.
  */
-import { IANAZone } from 'luxon';
 import {
 	activeMs,
 	businessClock,
@@ -15,6 +14,7 @@ import {
 	type Clock,
 	type Pause,
 } from './clock';
+import { isValidTimeZone } from '../route/time';
 
 export type SlaStatus = 'on_track' | 'at_risk' | 'breached' | 'met';
 
@@ -380,7 +380,7 @@ export function buildPolicy(spec: PolicySpec): SlaPolicy {
 		throw new ClockError(
 			`Policy "${spec.name}": Max Hours Between Touches is ${String(spec.cadence.maxGapHours)}; it must be 0 (no limit) or a positive number of hours`,
 		);
-	if (spec.clock.kind !== 'business' && !IANAZone.isValidZone(spec.clock.zone))
+	if (spec.clock.kind !== 'business' && !isValidTimeZone(spec.clock.zone))
 		throw new ClockError(`"${spec.clock.zone}" is not a time zone (use an IANA name such as Europe/Berlin)`);
 	const base =
 		spec.clock.kind === 'business'
@@ -400,7 +400,7 @@ export function buildPolicy(spec: PolicySpec): SlaPolicy {
 			let clock = clocks.get(zone);
 			if (!clock) {
 				// An owner's zone that is no IANA zone falls back to the policy's (checked once per zone).
-				clock = IANAZone.isValidZone(zone) ? { ...base, zone } : base;
+				clock = isValidTimeZone(zone) ? { ...base, zone } : base;
 				if (clocks.size < 1000) clocks.set(zone, clock);
 			}
 			return clock;
