@@ -29,6 +29,7 @@ module.exports = {
 			setupFiles,
 			modulePathIgnorePatterns,
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+			setupFilesAfterEnv: ['<rootDir>/test/helpers/e2eTimeout.ts'],
 			slowTestThreshold: 60,
 		},
 	],

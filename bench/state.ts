@@ -5,6 +5,7 @@
  *   node -r ts-node/register/transpile-only bench/state.ts worker <file> <ms>   (the second process)
  */
 import { spawn } from 'node:child_process';
+import { track } from '../test/helpers/children';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,13 +55,11 @@ export function storeEventLoop(ms: number): Case {
 		const file = join(dir, 'two.sqlite');
 		const store = new SqliteStore(file);
 		try {
-			const other = spawn(
-				process.execPath,
-				['-r', 'ts-node/register/transpile-only', __filename, 'worker', file, String(ms)],
-				{
+			const other = track(
+				spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'worker', file, String(ms)], {
 					cwd: join(__dirname, '..'),
 					stdio: ['ignore', 'pipe', 'inherit'],
-				},
+				}),
 			);
 			let out = '';
 			other.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 exports="$(bash scripts/toolchain.sh "${1:-node}")"
 eval "$exports"
+# One npm ci at a time in this clone (npm run demo and npm test started together).
+exec 8>"$PWD/.deps.lock"
+flock 8
 stamp=node_modules/.lock-stamp
 want="$(node -v) $(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

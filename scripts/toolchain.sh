@@ -16,6 +16,15 @@ N8N_DIR="$CACHE/n8n-$N8N_VERSION"
 
 log() { echo "[toolchain] $*" >&2; }
 
+# Two first runs at once (npm run demo beside npm test or the bench) would install into, and
+# remove, the same cache directories: one holds this lock while the other waits for it.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.toolchain.lock"
+if ! flock -n 9; then
+  log "another run is installing the toolchain into $CACHE; waiting for it"
+  flock 9
+fi
+
 ensure_node() {
   if [ ! -x "$NODE_PKG/bin/node" ]; then
     log "installing Node $NODE_VERSION from the npm registry into $NODE_DIR"

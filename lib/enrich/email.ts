@@ -1,6 +1,6 @@
 import { isDisposableDomain } from '../normalize/disposable';
 import { normalizeEmail, isRoleAddress } from '../normalize/email';
-import { isFreeEmailDomain } from '../normalize/freeEmail';
+import { freeMailTypo, isFreeEmailDomain } from '../normalize/freeEmail';
 import { foldText } from '../normalize/text';
 
 /** What an email address tells without any network call. */
@@ -10,6 +10,11 @@ export interface EmailFacts {
 	domain: string | null;
 	/** A free mailbox provider (gmail.com, web.de...): a person, not a company. */
 	free: boolean;
+	/**
+	 * The free provider the domain is a typo of ("gmial.com" → "gmail.com"), else null. Such an
+	 * address counts as free (it is a person's mailbox, mistyped) and will likely bounce.
+	 */
+	typo_of: string | null;
 	/** A throw-away address (mailinator.com...): a different signal from free mail. */
 	disposable: boolean;
 	/** A shared inbox (info@, sales@, kontakt@...), not a person. */
@@ -27,18 +32,21 @@ export function emailFacts(raw: string): EmailFacts | null {
 			valid: false,
 			domain: null,
 			free: false,
+			typo_of: null,
 			disposable: false,
 			role: false,
 			company_domain: null,
 		};
 	}
-	const free = isFreeEmailDomain(n.domain);
+	const typo = isFreeEmailDomain(n.domain) ? null : freeMailTypo(n.domain);
+	const free = typo !== null || isFreeEmailDomain(n.domain);
 	const disposable = isDisposableDomain(n.domain);
 	return {
 		address: n.email,
 		valid: true,
 		domain: n.domain,
 		free,
+		typo_of: typo,
 		disposable,
 		role: isRoleAddress(n.local),
 		company_domain: free || disposable ? null : n.domain,

@@ -3,7 +3,7 @@ import { normalizeCountry } from '../normalize/country';
 import { applyPattern, companyNameFromDomain, domainPatterns, emailFacts, type EmailFacts } from './email';
 import {
 	countNames,
-	countryName,
+	countryOf,
 	nameFacts,
 	phoneFacts,
 	type CountryFacts,
@@ -153,9 +153,7 @@ export function enrichLocally(inputs: LocalInput[], options: LocalOptions): Loca
 		}
 
 		if (options.country) {
-			const country = statedCountry
-				? { code: statedCountry, name: countryName(statedCountry, options.language) }
-				: null;
+			const country = statedCountry ? countryOf(statedCountry, options.language) : null;
 			enrichment.country = country;
 			if (country && country.code !== lead.country) updates.country = country.code;
 			enrichment.time_zone = timeZoneFor({
@@ -164,8 +162,7 @@ export function enrichLocally(inputs: LocalInput[], options: LocalOptions): Loca
 				phoneCountry: phone?.valid ? phone.country : null,
 				city: lead.city,
 			});
-			if (!country && phone?.valid && phone.country)
-				enrichment.country = { code: phone.country, name: countryName(phone.country, options.language) };
+			if (!country && phone?.valid && phone.country) enrichment.country = countryOf(phone.country, options.language);
 		}
 		return { enrichment, updates };
 	});

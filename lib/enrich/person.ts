@@ -1,4 +1,5 @@
 import { normalizeCountry } from '../normalize/country';
+import { regionOf, salesRegionOf, type Region, type SalesRegion } from './regions';
 import { splitFullName, tidyNameCase, salutationOf } from '../normalize/name';
 import { isKnownGivenName } from '../normalize/nicknames';
 import { isRoleAddress } from '../normalize/email';
@@ -63,6 +64,15 @@ export function phoneFacts(raw: string, countries: Array<string | null | undefin
 export interface CountryFacts {
 	code: string;
 	name: string;
+	/** The continent: Africa, Americas, Asia, Europe or Oceania (null for Antarctica). */
+	region: Region | null;
+	/** AMER, EMEA or APAC. */
+	sales_region: SalesRegion | null;
+}
+
+/** A country's facts from its ISO code. */
+export function countryOf(code: string, language: string): CountryFacts {
+	return { code, name: countryName(code, language), region: regionOf(code), sales_region: salesRegionOf(code) };
 }
 
 const namers = new Map<string, Intl.DisplayNames>();
@@ -89,7 +99,7 @@ export function countryName(code: string, language: string): string {
 
 export function countryFacts(raw: string, language: string): CountryFacts | null {
 	const code = normalizeCountry(raw);
-	return code ? { code, name: countryName(code, language) } : null;
+	return code ? countryOf(code, language) : null;
 }
 
 /** How often each folded word is a first and a last name in the batch (Dedupe's term frequencies). */

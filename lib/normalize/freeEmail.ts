@@ -118,3 +118,43 @@ const FREE = new Set([
 export function isFreeEmailDomain(domain: string): boolean {
 	return FREE.has(domain.toLowerCase());
 }
+
+/** The big free providers people mistype ("gmial.com", "hotmial.com", "yahoo.co"). */
+const OFTEN_MISTYPED = [
+	'gmail.com',
+	'googlemail.com',
+	'yahoo.com',
+	'hotmail.com',
+	'outlook.com',
+	'icloud.com',
+	'protonmail.com',
+	'hotmail.co.uk',
+	'yahoo.co.uk',
+];
+
+/** One edit apart: a letter changed, added, dropped, or two neighbours swapped (bounded, linear). */
+function oneEditApart(a: string, b: string): boolean {
+	if (a === b) return false;
+	const la = a.length;
+	const lb = b.length;
+	if (Math.abs(la - lb) > 1) return false;
+	let i = 0;
+	while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+	if (la === lb) {
+		// a change: the rest equal; a swap: the two next letters crossed, then the rest equal
+		if (a.slice(i + 1) === b.slice(i + 1)) return true;
+		return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+	}
+	return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * The free provider a domain is a typo of ("gmial.com" → "gmail.com"), or null: one edit away
+ * from one of the big providers and not itself a known free provider.
+ */
+export function freeMailTypo(domain: string): string | null {
+	const d = domain.toLowerCase();
+	if (d.length > 40 || FREE.has(d)) return null;
+	for (const provider of OFTEN_MISTYPED) if (oneEditApart(d, provider)) return provider;
+	return null;
+}

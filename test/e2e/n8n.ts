@@ -4,6 +4,7 @@
  * executions read back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { track } from '../helpers/children';
 import { freePort } from '../helpers/net';
 import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,37 +53,39 @@ export class N8n {
 		const brokerPort = await freePort();
 		this.exited = false;
 		const worker = this.role === 'worker';
-		this.proc = spawn(process.execPath, worker ? [bin, 'worker', '--concurrency=10'] : [bin, 'start'], {
-			env: {
-				...process.env,
-				// jest sets NODE_ENV=test, which n8n treats as its own test mode.
-				NODE_ENV: 'production',
-				JEST_WORKER_ID: '',
-				N8N_USER_FOLDER: this.userFolder,
-				N8N_PORT: String(this.port),
-				N8N_LISTEN_ADDRESS: '127.0.0.1',
-				N8N_HOST: '127.0.0.1',
-				WEBHOOK_URL: `${this.base}/`,
-				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-				N8N_DIAGNOSTICS_ENABLED: 'false',
-				N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-				N8N_PERSONALIZATION_ENABLED: 'false',
-				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-				N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-				N8N_DISABLED_MODULES: 'mcp-registry',
-				N8N_SECURE_COOKIE: 'false',
-				N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-				...(worker
-					? {
-							QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-							QUEUE_HEALTH_CHECK_PORT: String(this.port),
-							N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-						}
-					: {}),
-				...extraEnv,
-			},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		this.proc = track(
+			spawn(process.execPath, worker ? [bin, 'worker', '--concurrency=10'] : [bin, 'start'], {
+				env: {
+					...process.env,
+					// jest sets NODE_ENV=test, which n8n treats as its own test mode.
+					NODE_ENV: 'production',
+					JEST_WORKER_ID: '',
+					N8N_USER_FOLDER: this.userFolder,
+					N8N_PORT: String(this.port),
+					N8N_LISTEN_ADDRESS: '127.0.0.1',
+					N8N_HOST: '127.0.0.1',
+					WEBHOOK_URL: `${this.base}/`,
+					N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+					N8N_DIAGNOSTICS_ENABLED: 'false',
+					N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+					N8N_PERSONALIZATION_ENABLED: 'false',
+					N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+					N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+					N8N_DISABLED_MODULES: 'mcp-registry',
+					N8N_SECURE_COOKIE: 'false',
+					N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+					...(worker
+						? {
+								QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+								QUEUE_HEALTH_CHECK_PORT: String(this.port),
+								N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+							}
+						: {}),
+					...extraEnv,
+				},
+				stdio: ['ignore', 'pipe', 'pipe'],
+			}),
+		);
 		const log = (d: Buffer) => appendFileSync(this.logFile, d);
 		this.proc.stdout!.on('data', log);
 		this.proc.stderr!.on('data', log);
@@ -120,8 +123,11 @@ export class N8n {
 		while (!this.exited && Date.now() < deadline) await sleep(100);
 	}
 
-	/** Owner account and an API key with every scope, as the UI would create them. */
-	async setupOwner(): Promise<void> {
+	/**
+	 * Owner account and an API key with every scope, as the UI would create them. With
+	 * `signInIfSetUp`, an n8n whose owner exists already (the demo's kept folder) is signed in to.
+	 */
+	async setupOwner(signInIfSetUp = false): Promise<void> {
 		const setup = await fetch(`${this.base}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
@@ -132,8 +138,20 @@ export class N8n {
 				password: 'Passw0rdE2E',
 			}),
 		});
-		if (!setup.ok) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
-		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+		let cookieHeader = setup.headers.get('set-cookie') ?? '';
+		if (!setup.ok) {
+			const text = await setup.text();
+			if (!signInIfSetUp) throw new Error(`owner setup failed: ${setup.status} ${text}`);
+			const login = await fetch(`${this.base}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ emailOrLdapLoginId: 'owner@example.com', password: 'Passw0rdE2E' }),
+			});
+			if (!login.ok)
+				throw new Error(`owner setup failed (${setup.status} ${text}) and so did signing in: ${login.status}`);
+			cookieHeader = login.headers.get('set-cookie') ?? '';
+		}
+		const cookie = cookieHeader.split(';')[0];
 		this.cookie = cookie;
 		const scopes = (
 			(await (await fetch(`${this.base}/rest/api-keys/scopes`, { headers: { cookie } })).json()) as { data: string[] }
@@ -141,7 +159,11 @@ export class N8n {
 		const key = await fetch(`${this.base}/rest/api-keys`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },
-			body: JSON.stringify({ label: 'e2e', scopes, expiresAt: null }),
+			body: JSON.stringify({
+				label: signInIfSetUp ? `demo ${new Date().toISOString()}` : 'e2e',
+				scopes,
+				expiresAt: null,
+			}),
 		});
 		this.apiKey = ((await key.json()) as { data: { rawApiKey: string } }).data.rawApiKey;
 	}

@@ -1,5 +1,6 @@
 /** A throw-away PostgreSQL server on 127.0.0.1 for the queue-mode tests (Debian's `postgresql`). */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { track } from './children';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,23 +48,25 @@ export async function startPostgres(): Promise<Postgres> {
 		cwd: dir,
 	});
 	const port = await freePort();
-	const proc: ChildProcess = spawn(
-		join(bin, 'postgres'),
-		[
-			'-D',
-			data,
-			'-p',
-			String(port),
-			'-k',
-			dir,
-			'-c',
-			'listen_addresses=127.0.0.1',
-			'-c',
-			'fsync=off',
-			'-c',
-			'max_connections=200',
-		],
-		{ ...owner, stdio: 'ignore', cwd: dir },
+	const proc: ChildProcess = track(
+		spawn(
+			join(bin, 'postgres'),
+			[
+				'-D',
+				data,
+				'-p',
+				String(port),
+				'-k',
+				dir,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'fsync=off',
+				'-c',
+				'max_connections=200',
+			],
+			{ ...owner, stdio: 'ignore', cwd: dir },
+		),
 	);
 	let exited = false;
 	proc.on('exit', () => (exited = true));

@@ -1,5 +1,6 @@
 /** Throw-away redis-servers on 127.0.0.1 for tests (.ci/run installs the Debian package). */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { track } from './children';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ async function listening(port: number): Promise<void> {
 
 /** Starts `redis-server` with these arguments on a free port; stopped by the PID it started. */
 async function spawnRedis(args: string[], port: number): Promise<RedisServer> {
-	const proc: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
+	const proc: ChildProcess = track(spawn('redis-server', args, { stdio: 'ignore' }));
 	const failed = new Promise<never>((_, reject) =>
 		proc.once('error', (e) =>
 			reject(new Error(`redis-server could not start (${e.message}); install it: apt-get install redis-server`)),

@@ -65,6 +65,29 @@ describe('email facts', () => {
 	])('company name from %j', (domain, name) => expect(companyNameFromDomain(domain)).toBe(name));
 });
 
+describe('mistyped free-mail domains', () => {
+	it.each([
+		['lukas@gmial.com', 'gmail.com'],
+		['ana@gmail.co', 'gmail.com'],
+		['joe@hotmial.com', 'hotmail.com'],
+		['li@yahooo.com', 'yahoo.com'],
+		['sam@outlok.com', 'outlook.com'],
+		['kim@icloud.con', 'icloud.com'],
+	])('%s is a free mailbox, a typo of %s', (address, provider) => {
+		const facts = emailFacts(address)!;
+		expect(facts).toMatchObject({ free: true, typo_of: provider, company_domain: null });
+	});
+	it.each(['x@gmail.com', 'x@mail.com', 'x@gmx.de', 'x@acme.com', 'x@hotmail.fr', 'x@ymail.com', 'x@gmai.company.com'])(
+		'%s is no typo',
+		(address) => {
+			expect(emailFacts(address)!.typo_of).toBeNull();
+		},
+	);
+	it('a company one letter away from nothing big stays a company', () => {
+		expect(emailFacts('eva@gmbh-solutions.de')).toMatchObject({ free: false, company_domain: 'gmbh-solutions.de' });
+	});
+});
+
 describe('address patterns', () => {
 	it.each([
 		['john.smith', '{first}.{last}'],
@@ -356,6 +379,25 @@ describe('names', () => {
 
 describe('country and time zone', () => {
 	it.each([
+		['FR', 'Europe', 'EMEA'],
+		['Deutschland', 'Europe', 'EMEA'],
+		['United States', 'Americas', 'AMER'],
+		['BR', 'Americas', 'AMER'],
+		['IS', 'Europe', 'EMEA'],
+		['CY', 'Europe', 'EMEA'],
+		['AE', 'Asia', 'EMEA'],
+		['IL', 'Asia', 'EMEA'],
+		['JP', 'Asia', 'APAC'],
+		['IN', 'Asia', 'APAC'],
+		['AU', 'Oceania', 'APAC'],
+		['NZ', 'Oceania', 'APAC'],
+		['ZA', 'Africa', 'EMEA'],
+		['MU', 'Africa', 'EMEA'],
+	])('%s is in %s (%s)', (country, region, salesRegion) => {
+		expect(countryFacts(country, 'en')).toMatchObject({ region, sales_region: salesRegion });
+	});
+
+	it.each([
 		['Deutschland', 'DE'],
 		['Allemagne', 'DE'],
 		['Alemania', 'DE'],
@@ -368,8 +410,8 @@ describe('country and time zone', () => {
 		['NLD', 'NL'],
 	])('%j → %s', (raw, code) => expect(countryFacts(raw, 'en')?.code).toBe(code));
 	it('names the country in the chosen language', () => {
-		expect(countryFacts('DE', 'fr')).toEqual({ code: 'DE', name: 'Allemagne' });
-		expect(countryFacts('United Kingdom', 'de')).toEqual({ code: 'GB', name: 'Vereinigtes Königreich' });
+		expect(countryFacts('DE', 'fr')).toMatchObject({ code: 'DE', name: 'Allemagne' });
+		expect(countryFacts('United Kingdom', 'de')).toMatchObject({ code: 'GB', name: 'Vereinigtes Königreich' });
 		expect(countryFacts('Atlantis', 'en')).toBeNull();
 	});
 	it('a country that keeps one time has one zone; several zones that keep the same time count as one', () => {
@@ -402,7 +444,7 @@ describe('country and time zone', () => {
 	});
 	it('a lead without a country gets it from its valid phone', () => {
 		const [r] = enrichLocally([{ ...blank, phone: '+33 6 12 34 56 78' }], all);
-		expect(r.enrichment.country).toEqual({ code: 'FR', name: 'France' });
+		expect(r.enrichment.country).toEqual({ code: 'FR', name: 'France', region: 'Europe', sales_region: 'EMEA' });
 		expect(r.enrichment.time_zone).toEqual({ zone: 'Europe/Paris', source: 'country' });
 	});
 	it('every zone in the shipped lists is one this Node knows', () => {

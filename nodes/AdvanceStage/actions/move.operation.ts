@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
+import { markExecution } from '../../shared/executionData';
 import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
 import { moveMany, type MoveInput, type MoveResult } from '../../../lib/stage/memory';
@@ -217,6 +218,17 @@ export async function execute(
 		);
 	}
 	this.addExecutionHints(...moveHints(results.map((r) => r.outcome)));
+	markExecution(
+		this,
+		'stage',
+		results.map(({ outcome }) =>
+			outcome.status === 'advanced'
+				? `to ${outcome.to ?? '?'}`
+				: outcome.status === 'refused'
+					? 'refused'
+					: `still ${outcome.from ?? outcome.to ?? '?'}`,
+		),
+	);
 	// (getNode() copies the whole node: once, not per lead)
 	const nodeName = this.getNode().name;
 	results.forEach(({ outcome, record }, k) => {

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
+import { markExecution } from '../../shared/executionData';
 import { NodeOperationError } from 'n8n-workflow';
 import { dedupeAgainstMemory, dedupeBatch, type DedupeOutcome } from '../../../lib/dedupe/dedupe';
 import { storeErrorMessage, type OpenedStore } from '../../shared/store';
@@ -76,6 +77,11 @@ export async function execute(
 		...(items[index].binary ? { binary: items[index].binary } : {}),
 		pairedItem: { item: index },
 	});
+	markExecution(this, 'lead', [
+		...outcome.kept.map(() => 'new'),
+		...outcome.duplicates.map(() => 'duplicate'),
+		...outcome.repeats.map(() => 'repeat'),
+	]);
 	const [kept, duplicates, repeats] = [outcome.kept, outcome.duplicates, outcome.repeats].map((list) =>
 		list.map((k) => toItem(k as { index: number; json: IDataObject })),
 	);

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
+import { markExecution } from '../../shared/executionData';
 import { NodeOperationError } from 'n8n-workflow';
 import { companyDomain, normalizeDomain } from '../../../lib/normalize/domain';
 import { accountOwnersFromRows } from '../../../lib/route/owners';
@@ -120,6 +121,13 @@ export async function execute(
 		now,
 	);
 	this.addExecutionHints(...routeHints(rules, decisions));
+	markExecution(
+		this,
+		'routed_to',
+		decisions.map((d) =>
+			d.status === 'unassigned' ? 'unassigned' : (d.owner?.name ?? d.owner?.id ?? d.rule ?? 'output'),
+		),
+	);
 	const perRule = settings.outputMode === 'perRule';
 	const outputs: INodeExecutionData[][] = Array.from({ length: perRule ? rules.length + 2 : 1 }, () => []);
 	const unassigned = outputs.length - 1;
