@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { getTimeZones } from '../shared/timeZones';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { leadManagementRedisConnectionTest } from '../shared/store';
 import { router } from './actions/router';
@@ -76,7 +77,7 @@ export class AdvanceStage implements INodeType {
 		properties: stageProperties,
 	};
 
-	methods = { credentialTest: { leadManagementRedisConnectionTest } };
+	methods = { credentialTest: { leadManagementRedisConnectionTest }, loadOptions: { getTimeZones } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -429,11 +429,13 @@ export const stageProperties: INodeProperties[] = [
 				description: "SQLite file (embedded store); empty uses the default beside n8n's data",
 			},
 			{
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options
 				displayName: 'Time Zone',
 				name: 'timeZone',
-				type: 'string',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getTimeZones' },
 				default: '',
-				placeholder: 'Europe/Berlin',
+				// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
 				description: "Calendar days in a stage are counted in this zone; empty: the workflow's",
 			},
 		],

@@ -11,6 +11,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { applyFacebookLead } from '../../lib/capture/adapters';
 import { allowedOrigin, captureLead, receiveSubmission } from '../../lib/capture/capture';
 import { decideOutcome, type RejectedLead } from '../../lib/capture/outcome';
+import {
+	backLink,
+	DEFAULT_THANK_YOU,
+	isBrowserFormPost,
+	problemsPage,
+	redirectTarget,
+	thankYouPage,
+} from '../../lib/capture/page';
 import { secretEquals } from '../../lib/capture/signatures';
 import type { ParsedSubmission } from '../../lib/capture/types';
 import { indexClaim } from '../../lib/store/erase';
@@ -46,8 +54,10 @@ export class LeadCaptureTrigger implements INodeType {
 		group: ['trigger'],
 		// Version 2 behaves as 1; n8n evaluates a v1 webhook's legacy "binaryData" option with the
 		// expression engine on every request (a V8 isolate, most of the trigger's latency), not a v2's.
-		version: [1, 2],
-		defaultVersion: 2,
+		// Version 3: a browser posting a plain HTML form gets a thank-you page (or the problems in
+		// words) instead of JSON; versions 1 and 2 keep answering JSON.
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: `={{(${subtitle})($parameter)}}`,
 		description:
 			'Receives form submissions (Typeform, Tally, Webflow, Jotform, Elementor, Lead Ads, HubSpot, Google Ads, HTML forms) as one canonical lead',
@@ -147,8 +157,14 @@ export class LeadCaptureTrigger implements INodeType {
 		// have, so without this every origin would be allowed to read the answer.
 		const origin = allowedOrigin(incoming.headers.origin as string | undefined, options.allowedOrigins);
 		if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
+		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
+		const browser = browserAnswer(this, responseMode, incoming);
 		const received = receiveSubmission(incoming, config);
-		if (!received.ok) return reply(received.status, received.body);
+		if (!received.ok) {
+			if (!browser) return reply(received.status, received.body);
+			sendPage(res, received.status, problemsPage([], 'en', backLink(incoming), String(received.body.message ?? '')));
+			return { noWebhookResponse: true };
+		}
 
 		// Lead Ads webhooks carry ids only: fetch each lead from the Graph API.
 		const submissions: ParsedSubmission[] = [];
@@ -185,7 +201,6 @@ export class LeadCaptureTrigger implements INodeType {
 		}
 
 		const captured = submissions.map((s) => captureLead(s, incoming, config));
-		const responseMode = this.getNodeParameter('responseMode', 'onReceived') as string;
 		if (options.repeatWindowSeconds > 0) {
 			const store = await openStore(this, this.getNodeParameter('store', 'sqlite') as string, options.stateFile);
 			const namespace = `capture:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
@@ -218,6 +233,21 @@ export class LeadCaptureTrigger implements INodeType {
 			? outcome.rejected.map((r) => ({ json: r as unknown as IDataObject }))
 			: [];
 
+		if (browser) {
+			// A person's browser: a page in words (or their own page), never JSON.
+			if (outcome.status >= 400) {
+				const issues = outcome.rejected.flatMap((r) => r.issues);
+				const page = outcome.rejected.find((r) => r.lead)?.lead?.attribution?.landing_page ?? undefined;
+				sendPage(res, outcome.status, problemsPage(issues, 'en', redirectTarget(page ?? '') ?? backLink(incoming)));
+			} else if (browser.redirect) res.redirect(303, browser.redirect);
+			else sendPage(res, 200, thankYouPage({ thankYou: browser.thankYou, language: 'en' }));
+			const data = leadItems.length
+				? [leadItems, rejectedItems]
+				: rejectedItems.length
+					? [[], rejectedItems]
+					: undefined;
+			return data ? { noWebhookResponse: true, workflowData: data } : { noWebhookResponse: true };
+		}
 		if (leadItems.length === 0) {
 			if (responseMode === 'redirect' && outcome.status === 200) {
 				res.redirect(303, this.getNodeParameter('redirectUrl', '') as string);
@@ -236,6 +266,35 @@ export class LeadCaptureTrigger implements INodeType {
 		if (responseMode === 'lastNode') return { workflowData };
 		return { workflowData, webhookResponse: outcome.body };
 	}
+}
+
+/**
+ * How to answer a person's browser (a plain HTML form posted under Respond = Immediately, node
+ * version 3 on): a thank-you page or a redirect; undefined for apps, webhooks and older versions.
+ */
+function browserAnswer(
+	ctx: IWebhookFunctions,
+	responseMode: string,
+	incoming: Parameters<typeof isBrowserFormPost>[0],
+): { thankYou: string; redirect?: string } | undefined {
+	if (responseMode !== 'onReceived' || !isBrowserFormPost(incoming)) return undefined;
+	const answer = ctx.getNodeParameter('browserAnswer', 'json') as string;
+	if (answer === 'page') return { thankYou: ctx.getNodeParameter('thankYouText', DEFAULT_THANK_YOU) as string };
+	if (answer !== 'redirect') return undefined;
+	const raw = ctx.getNodeParameter('browserRedirectUrl', '') as string;
+	const redirect = redirectTarget(raw);
+	// A wrong address must not lose the lead: the person gets the thank-you page, the admin a warning.
+	if (!redirect)
+		ctx.logger.warn(
+			`Lead Capture Trigger "${ctx.getNode().name}": Your Thank-You Page "${raw.slice(0, 200)}" is not a full web address (https://...); the thank-you page was shown instead`,
+		);
+	return { thankYou: DEFAULT_THANK_YOU, redirect };
+}
+
+function sendPage(res: ReturnType<IWebhookFunctions['getResponseObject']>, status: number, html: string): void {
+	res.setHeader('Content-Type', 'text/html; charset=utf-8');
+	res.setHeader('Cache-Control', 'no-store');
+	res.status(status).send(html);
 }
 
 /**

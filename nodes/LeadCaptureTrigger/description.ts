@@ -256,6 +256,55 @@ export const captureProperties: INodeProperties[] = [
 		placeholder: 'https://example.com/thank-you',
 		displayOptions: { show: { responseMode: ['redirect'] } },
 	},
+	{
+		displayName: "Answer People's Browsers With",
+		name: 'browserAnswer',
+		description:
+			'What a person sees after sending a plain HTML form from their browser. Apps, scripts and vendor webhooks always get JSON.',
+		type: 'options',
+		default: 'page',
+		options: [
+			{
+				name: 'A Thank-You Page',
+				value: 'page',
+				description: 'A short page with your text; problems with the form listed in words, with a link back',
+			},
+			{
+				name: 'A Redirect to Your Own Page',
+				value: 'redirect',
+				description: 'Accepted submissions go to your page; problems still get the page listing them',
+			},
+			{
+				name: 'JSON (Like Apps Get)',
+				value: 'json',
+				description: 'The same JSON answer as for apps and webhooks',
+			},
+		],
+		displayOptions: { show: { responseMode: ['onReceived'], '@version': [{ _cnd: { gte: 3 } }] } },
+	},
+	{
+		displayName: 'Thank-You Text',
+		name: 'thankYouText',
+		description: 'Shown to the person after the form is sent. Blank lines start new paragraphs.',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: 'We received your details and will be in touch soon.',
+		displayOptions: {
+			show: { responseMode: ['onReceived'], browserAnswer: ['page'], '@version': [{ _cnd: { gte: 3 } }] },
+		},
+	},
+	{
+		displayName: 'Your Thank-You Page',
+		name: 'browserRedirectUrl',
+		description: 'The web address people are sent to after the form is accepted',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/thank-you',
+		displayOptions: {
+			show: { responseMode: ['onReceived'], browserAnswer: ['redirect'], '@version': [{ _cnd: { gte: 3 } }] },
+		},
+	},
 	{ ...storeProperty, description: 'Where recent submission IDs are remembered (Repeat Window)' },
 	{
 		displayName: 'Options',

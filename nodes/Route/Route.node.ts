@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { getTimeZones } from '../shared/timeZones';
 import { leadManagementRedisConnectionTest } from '../shared/store';
 import { router } from './actions/router';
 import { routeProperties } from './description';
@@ -72,7 +73,7 @@ export class Route implements INodeType {
 		properties: routeProperties,
 	};
 
-	methods = { credentialTest: { leadManagementRedisConnectionTest } };
+	methods = { credentialTest: { leadManagementRedisConnectionTest }, loadOptions: { getTimeZones } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

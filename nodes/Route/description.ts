@@ -72,11 +72,13 @@ const ownerFields: INodeProperties[] = [
 		description: 'Share in weighted pools (2 gets twice the leads of 1); divides the load in lowest-load pools',
 	},
 	{
+		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options
 		displayName: 'Time Zone',
 		name: 'time_zone',
-		type: 'string',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTimeZones' },
 		default: '',
-		placeholder: 'Europe/Paris',
+		// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
 		description: "Of the working hours and days off; the node's time zone when empty",
 	},
 	{
@@ -533,11 +535,13 @@ export const routeProperties: INodeProperties[] = [
 				description: "SQLite file (embedded store); empty uses the default beside n8n's data",
 			},
 			{
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options
 				displayName: 'Time Zone',
 				name: 'timeZone',
-				type: 'string',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getTimeZones' },
 				default: '',
-				placeholder: 'America/New_York',
+				// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
 				description:
 					"Where days, weeks and months of caps begin, and the zone of owners who state none; the workflow's time zone when empty",
 			},

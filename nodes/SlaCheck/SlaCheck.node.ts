@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { getTimeZones } from '../shared/timeZones';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { leadManagementRedisConnectionTest } from '../shared/store';
 import { router } from './actions/router';
@@ -71,7 +72,7 @@ export class SlaCheck implements INodeType {
 		properties: slaProperties,
 	};
 
-	methods = { credentialTest: { leadManagementRedisConnectionTest } };
+	methods = { credentialTest: { leadManagementRedisConnectionTest }, loadOptions: { getTimeZones } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -107,11 +107,13 @@ export const slaProperties: INodeProperties[] = [
 						description: 'Weekly schedule; several ranges a day, shifts past midnight (22:00-06:00)',
 					},
 					{
+						// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options
 						displayName: 'Time Zone',
 						name: 'timeZone',
-						type: 'string',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getTimeZones' },
 						default: '',
-						placeholder: 'Europe/Berlin',
+						// eslint-disable-next-line n8n-nodes-base/node-param-description-wrong-for-dynamic-options
 						description:
 							"The zone the clock's times are read in when the owner has none (business hours, and the time_zone shown with a calendar clock); empty: the workflow's",
 					},

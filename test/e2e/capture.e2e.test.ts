@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signatureHeaders } from '../../lib/capture/signatures';
 import { checkLead } from '../../lib/lead/schema';
@@ -327,22 +328,29 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		}
 	}, 60_000);
 
-	it("the README's plain HTML form, in Chromium on another site: the page's UTMs reach the lead", async () => {
-		const id = await n8n.deploy(workflowJson('E2E README form', 'e2e-readme-form'), 'e2e-readme-form');
+	it("the README's plain HTML form, in Chromium on another site: a thank-you page, the page's UTMs reach the lead; a wrong email gets the problems in words", async () => {
+		const wf = workflowJson('E2E README form', 'e2e-readme-form');
+		wf.nodes[0].typeVersion = 3;
+		const id = await n8n.deploy(wf, 'e2e-readme-form');
 		// The README's example as a marketer pastes it, pointed at this n8n.
 		const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 		const start = readme.indexOf('<form method="post" action="https://n8n.example.com/webhook/lead-capture"');
 		const html = readme
 			.slice(start, readme.indexOf('</script>', start) + '</script>'.length)
 			.replace('https://n8n.example.com/webhook/lead-capture', `${n8n.base}/webhook/e2e-readme-form`);
-		expect(html).toContain('URLSearchParams(location.search)');
-		const site = createServer((_req, res) => {
+		expect(html).toContain('location.href');
+		const site = createServer((req, res) => {
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-			res.end(`<!doctype html><html><body><h1>Book a demo</h1>${html}</body></html>`);
+			// The second page: the same form without the browser's own email check (a person on an
+			// old browser, or a form builder that does not set type="email").
+			const form = req.url?.startsWith('/old') ? html.replace(' type="email"', '').replace(' required', '') : html;
+			res.end(`<!doctype html><html><body><h1>Book a demo</h1>${form}</body></html>`);
 		});
 		await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
 		// localhost, not 127.0.0.1: another site than n8n's, so the browser strips the Referer's query.
-		const page = `http://localhost:${(site.address() as AddressInfo).port}/demo?utm_source=linkedin&utm_campaign=q4-demo&gclid=Cj0KCQ`;
+		const port = (site.address() as AddressInfo).port;
+		const page = `http://localhost:${port}/demo?utm_source=linkedin&utm_campaign=q4-demo&gclid=Cj0KCQ`;
+		const shots = join(process.env.E2E_N8N_USER_FOLDER ?? tmpdir(), '..');
 		const browser = await openBrowser();
 		try {
 			await browser.page.goto(page);
@@ -350,19 +358,39 @@ describe('Lead Capture Trigger in a real n8n', () => {
 			await browser.page.waitForTimeout(3500);
 			await browser.page.fill('input[name="name"]', 'Ana Souza');
 			await browser.page.fill('input[name="email"]', 'ana.souza@browser-form.example');
-			await browser.page.locator('button').first().click();
-			await browser.page.waitForTimeout(1500);
+			await Promise.all([browser.page.waitForNavigation(), browser.page.locator('button').first().click()]);
+			expect(await browser.page.locator('h1').textContent()).toBe('Thank you');
+			expect(await browser.page.locator('main').textContent()).toContain('We received your details');
+			await browser.page.screenshot({ path: join(shots, 'thank-you-page.png') });
+
+			await browser.page.goto(`http://localhost:${port}/old-form`);
+			await browser.page.waitForTimeout(3500);
+			await browser.page.fill('input[name="name"]', 'Bruno Lima');
+			await browser.page.fill('input[name="email"]', 'bruno.lima@gmail');
+			await Promise.all([browser.page.waitForNavigation(), browser.page.locator('button').first().click()]);
+			expect(await browser.page.locator('h1').textContent()).toBe('Please check the form');
+			expect(await browser.page.locator('li').first().textContent()).toBe(
+				'Email: "bruno.lima@gmail" is not a valid email address.',
+			);
+			await browser.page.screenshot({ path: join(shots, 'problems-page.png') });
+			// The link goes back to the form's page (its address came with the form).
+			await Promise.all([browser.page.waitForNavigation(), browser.page.locator('a').first().click()]);
+			expect(browser.page.url()).toBe(`http://localhost:${port}/old-form`);
 		} finally {
 			await browser.close();
 			site.close();
 		}
-		const [run] = await n8n.waitForExecutions(id, 1);
-		const lead = nodeItems(run, 'Leads')[0].json;
-		expect(lead).toMatchObject({
+		const runs = await n8n.waitForExecutions(id, 2);
+		const leads = runs.flatMap((e) => nodeItems(e, 'Leads').map((i) => i.json));
+		expect(leads).toHaveLength(1);
+		expect(leads[0]).toMatchObject({
 			email: 'ana.souza@browser-form.example',
 			attribution: { utm_source: 'linkedin', utm_campaign: 'q4-demo', gclid: 'Cj0KCQ' },
 		});
-	}, 90_000);
+		// The wrong one was not lost: it waits on the Rejected output for review.
+		const review = runs.flatMap((e) => nodeItems(e, 'Review').map((i) => i.json));
+		expect(review).toMatchObject([{ rejected: true, reason: 'invalid' }]);
+	}, 120_000);
 
 	it('redirects plain HTML forms with 303', async () => {
 		await n8n.deploy(

@@ -13,6 +13,7 @@ export interface Locator {
 	dblclick(o?: { force: boolean }): Promise<void>;
 	waitFor(o?: { timeout?: number; state?: string }): Promise<void>;
 	allTextContents(): Promise<string[]>;
+	textContent(): Promise<string | null>;
 	locator(selector: string): Locator;
 }
 export interface Page {
@@ -20,6 +21,8 @@ export interface Page {
 	fill(selector: string, value: string): Promise<void>;
 	waitForURL(pattern: RegExp, options?: { timeout: number }): Promise<void>;
 	waitForTimeout(ms: number): Promise<void>;
+	waitForNavigation(options?: { timeout: number }): Promise<unknown>;
+	url(): string;
 	screenshot(options: { path: string }): Promise<unknown>;
 	keyboard: { press(key: string): Promise<void> };
 	locator(selector: string): Locator;

@@ -210,10 +210,14 @@ function submitter(path: string, workflowId: string) {
 		const form = body instanceof URLSearchParams;
 		const res = await fetch(`${n8n.base}/webhook/${path}`, {
 			method: 'POST',
-			headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+			// A form is posted as a browser posts it: the person gets the thank-you page.
+			headers: form
+				? { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
+				: { 'content-type': 'application/json' },
 			body: form ? body.toString() : JSON.stringify(body),
 		});
 		expect(res.status).toBe(200);
+		if (form) expect(await res.text()).toContain('<h1>Thank you</h1>');
 		await settled(workflowId, ++sent);
 	};
 }
@@ -262,7 +266,7 @@ describe('template: inbound form -> generic CRM + owner email', () => {
 			lifecycle_stage: 'SQL',
 		});
 		expect(['grace@example.com', 'alan@example.com']).toContain(dana.owner_email);
-		expect(dana.reasons).toMatch(/Business email.*Asked to be called/);
+		expect(dana.reasons).toMatch(/Work email.*Gave a phone number/);
 		const lukas = sent.find((s) => s.email.startsWith('lukas'))!;
 		expect(lukas).toMatchObject({ first_name: 'Lukas', last_name: 'Brenner', country: 'DE', score_label: 'Lead' });
 		expect(lukas.owner_email).toBe('marie@example.com');
@@ -271,8 +275,8 @@ describe('template: inbound form -> generic CRM + owner email', () => {
 		expect(smtp.mails.map((m) => m.to.join(',')).sort()).toEqual([dana.owner_email, 'marie@example.com'].sort());
 		const toDana = smtp.mails.find((m) => m.to.includes(dana.owner_email))!;
 		expect(toDana.header('subject')).toBe('New SQL for you: Dana Whitfield');
-		expect(toDana.body).toContain('Business email +20');
-		expect(toDana.body).toContain('Asked to be called +30');
+		expect(toDana.body).toContain('Work email +20');
+		expect(toDana.body).toContain('Gave a phone number +30');
 	}, 180_000);
 });
 
@@ -568,6 +572,7 @@ describe('template: inbound form -> HubSpot + Slack', () => {
 			'Work email': 'priya.nair@tallgrass-energy.com',
 			Company: 'Tallgrass Energy',
 			Country: 'United States',
+			'Phone number': '(512) 555-0177',
 			Message: 'Can someone call me this week?',
 		});
 		await post({ email: 'PRIYA.NAIR@tallgrass-energy.com', name: 'Priya Nair' }); // the same person
@@ -596,7 +601,7 @@ describe('template: inbound form -> HubSpot + Slack', () => {
 			lead_score: '65',
 		});
 		expect(['71001', '71002']).toContain(priya.hubspot_owner_id);
-		expect(priya.lead_score_reasons).toBe('Business email +20, Gave a company +15, Asked to be called +30');
+		expect(priya.lead_score_reasons).toBe('Work email +20, Gave a company +15, Gave a phone number +30');
 		const hugo = props('hugo.martin@orange.fr');
 		expect(hugo).toMatchObject({ hubspot_owner_id: '71003', lifecyclestage: 'lead' });
 
@@ -604,7 +609,7 @@ describe('template: inbound form -> HubSpot + Slack', () => {
 		expect(messages.map((m) => m.channel)).toEqual(['#sales-leads', '#sales-leads']);
 		const aboutPriya = messages.find((m) => String(m.text).includes('Priya Nair'))!;
 		expect(aboutPriya.text).toMatch(
-			/^New SQL for (Grace Hopper|Alan Turing): Priya Nair \(Tallgrass Energy\), score 65: Business email, Gave a company, Asked to be called\. HubSpot contact \d+\.$/,
+			/^New SQL for (Grace Hopper|Alan Turing): Priya Nair \(Tallgrass Energy\), score 65: Work email, Gave a company, Gave a phone number\. HubSpot contact \d+\.$/,
 		);
 	}, 120_000);
 });
@@ -635,12 +640,12 @@ describe('template: inbound form -> Pipedrive + owner email', () => {
 		expect([13001, 13002]).toContain(persons[0].owner_id);
 		const leads = saas.on('api.pipedrive.com', '/v1/leads').map((r) => JSON.parse(r.body) as Json);
 		expect(leads).toEqual([
-			{ title: 'Cedarpoint Analytics (Lead, score 35)', person_id: 501, owner_id: persons[0].owner_id },
+			{ title: 'Cedarpoint Analytics (SQL, score 65)', person_id: 501, owner_id: persons[0].owner_id },
 		]);
 		const owner = persons[0].owner_id === 13001 ? 'grace@example.com' : 'alan@example.com';
 		const mail = smtp.mails.find((m) => m.header('subject')?.includes('in Pipedrive'))!;
 		expect(mail.to).toEqual([owner]);
-		expect(mail.header('subject')).toBe('New Lead in Pipedrive: Cedarpoint Analytics (Lead, score 35)');
+		expect(mail.header('subject')).toBe('New SQL in Pipedrive: Cedarpoint Analytics (SQL, score 65)');
 		expect(mail.body).toContain('Pipedrive lead lead-501.');
 	}, 120_000);
 });

@@ -60,6 +60,13 @@ describe('Dedupe Leads in the n8n engine', () => {
 		]);
 		expect(dups[0].json.dedupe).toMatchObject({ status: 'duplicate', matched_on: ['email'], mode: 'batch' });
 		expect(r.output('Dedupe Leads', 1).map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 3 }]);
+		// The Executions list tells new from duplicate leads (n8n's custom execution data).
+		expect(r.run.data.resultData.metadata).toEqual({ lead: '3 new, 2 duplicate' });
+	});
+
+	it('marks a one-lead execution "new" or "duplicate" in its custom data', async () => {
+		const one = await runWorkflow(workflow('dedupe-batch.json'), { Leads: leads.slice(0, 1) });
+		expect(one.run.data.resultData.metadata).toEqual({ lead: 'new' });
 	});
 
 	it('flags every item on one output when asked', async () => {

@@ -64,6 +64,8 @@ describe('Route Leads in the n8n engine', () => {
 			['l8', 'unassigned'],
 		]);
 		expect(out.map((i) => i.pairedItem)).toEqual(leads.map((_, i) => ({ item: i })));
+		// Who got them, in the execution's custom data (the Executions list).
+		expect(String(r.run.data.resultData.metadata?.routed_to)).toMatch(/^2 Ana.*1 unassigned$/);
 		expect(owner(out[0].json)).toMatchObject({
 			name: 'Ana',
 			email: 'ana@acme.com',
