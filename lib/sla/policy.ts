@@ -15,6 +15,7 @@ import {
 	type Pause,
 } from './clock';
 import { isValidTimeZone } from '../route/time';
+import { whenInWords } from '../time/words';
 
 export type SlaStatus = 'on_track' | 'at_risk' | 'breached' | 'met';
 
@@ -54,6 +55,8 @@ export interface SlaResult {
 	target_hours: number | null;
 	started_at: string | null;
 	due_at: string | null;
+	/** `due_at` in words in the clock's time zone (the owner's or the policy's): "Monday 7 December at 1:00 PM New York time". */
+	due_text: string | null;
 	remaining_hours: number | null;
 	overdue_hours: number | null;
 	remaining_calendar_hours: number | null;
@@ -123,6 +126,7 @@ export function evaluateSlaAhead(
 		target_hours: null,
 		started_at: iso(start),
 		due_at: null,
+		due_text: null,
 		remaining_hours: null,
 		overdue_hours: null,
 		remaining_calendar_hours: null,
@@ -214,6 +218,7 @@ export function evaluateSlaAhead(
 		out.target = current.name;
 		out.target_hours = current.hours;
 		out.due_at = iso(current.due);
+		out.due_text = current.due === undefined ? null : whenInWords(current.due, clock.zone, now);
 		out.elapsed_percent = round(current.percent);
 		out.remaining_hours = current.late ? null : hoursOf(current.hours * HOUR - current.used);
 		out.overdue_hours = current.late ? hoursOf(current.used - current.hours * HOUR) : null;
@@ -251,10 +256,11 @@ export function evaluateSlaAhead(
 	} else {
 		out.status = 'on_track';
 		out.why = current
-			? `${current.name === 'first_response' ? 'First response' : 'Next follow-up'} due ${out.due_at ?? 'when the clock resumes'}`
+			? `${current.name === 'first_response' ? 'First response' : 'Next follow-up'} due ${out.due_text ?? 'when the clock resumes'}`
 			: 'Nothing due';
 	}
-	return { result: out, changesFrom, targets: targetStates(policy, results, gaps, periodMissed, fixed) };
+	const words = (ms: number | undefined) => (ms === undefined ? null : whenInWords(ms, clock.zone, now));
+	return { result: out, changesFrom, targets: targetStates(policy, results, gaps, periodMissed, fixed, words) };
 }
 
 const percentText = (x: number) => `${round(x)}%`;
@@ -275,6 +281,7 @@ function targetStates(
 	gaps: typeof results,
 	periodMissed: string | undefined,
 	stopped: boolean,
+	words: (ms: number | undefined) => string | null,
 ): SlaTargetState[] {
 	const out: SlaTargetState[] = [];
 	for (const r of [
@@ -303,6 +310,7 @@ function targetStates(
 			escalation: status === 'met' ? null : lv.name,
 			target_hours: r.hours,
 			due_at: iso(r.due),
+			due_text: words(r.due),
 			elapsed_percent: round(r.percent),
 			why:
 				status === 'breached'
@@ -323,6 +331,7 @@ function targetStates(
 			escalation: null,
 			target_hours: null,
 			due_at: null,
+			due_text: null,
 			elapsed_percent: null,
 			why: `Cadence missed: ${periodMissed}`,
 		});
@@ -346,6 +355,8 @@ export interface SlaTargetState {
 	escalation: string | null;
 	target_hours: number | null;
 	due_at: string | null;
+	/** `due_at` in words in the clock's time zone. */
+	due_text: string | null;
 	elapsed_percent: number | null;
 	why: string;
 }

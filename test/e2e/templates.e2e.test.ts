@@ -277,6 +277,7 @@ describe('template: inbound form -> generic CRM + owner email', () => {
 		expect(toDana.header('subject')).toBe('New SQL for you: Dana Whitfield');
 		expect(toDana.body).toContain('Work email +20');
 		expect(toDana.body).toContain('Gave a phone number +30');
+		expect(toDana.body).toMatch(/Please answer by \w+day \d{1,2} \w+ (\d{4} )?at \d{1,2}:\d\d( [AP]M)? [\w ]+ time\./);
 	}, 180_000);
 });
 
@@ -354,6 +355,10 @@ describe('template: SLA escalation', () => {
 				`${newOwner} Re-routed to you: Ola Nordmann`,
 			].sort(),
 		);
+		// Times in the owners' emails are in words in their zone, never raw UTC.
+		const reply = about('Ola Nordmann').find((m) => m.header('subject')!.startsWith('Reply soon'))!;
+		expect(reply.body).toMatch(/due \w+day \d{1,2} \w+ (\d{4} )?at \d{1,2}:\d\d( [AP]M)? [\w ]+ time\./);
+		expect(reply.body).not.toMatch(/\d{4}-\d\d-\d\dT/);
 		// Kim: the inbound email only; the call stopped the clock before anything was due.
 		expect(about('Kim Park').map((m) => m.header('subject'))).toEqual(['New Lead for you: Kim Park']);
 		// Every scheduled check succeeded.
