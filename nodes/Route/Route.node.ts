@@ -6,7 +6,7 @@ import { routeProperties } from './description';
 
 /**
  * Leads, then Owners and Accounts when the parameters ask for them; one output, or one per rule
- * plus "No Rule Matched" and "Unassigned" (like Switch). Typed functions the editor evaluates from
+ * plus "No Match" and "Unassigned" (like Switch). Typed functions the editor evaluates from
  * their source (as Switch v3 does): they must stay self-contained.
  */
 export const configuredInputs = (parameters: {
@@ -32,7 +32,7 @@ export const configuredOutputs = (parameters: {
 	return (parameters.rules?.values ?? [])
 		.map((r, i) => ({ type: 'main', displayName: r.name || `Rule ${i + 1}` }))
 		.concat([
-			{ type: 'main', displayName: 'No Rule Matched' },
+			{ type: 'main', displayName: 'No Match' },
 			{ type: 'main', displayName: 'Unassigned' },
 		]);
 };

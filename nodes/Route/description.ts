@@ -414,7 +414,7 @@ export const routeProperties: INodeProperties[] = [
 		displayName: 'Output',
 		name: 'outputMode',
 		description:
-			'One output with the owner on each lead, or one output per rule (plus No Rule Matched and Unassigned), like the Switch node',
+			'One output with the owner on each lead, or one output per rule (plus No Match and Unassigned), like the Switch node',
 		type: 'options',
 		noDataExpression: true,
 		default: 'single',
@@ -427,7 +427,7 @@ export const routeProperties: INodeProperties[] = [
 			{
 				name: 'One Output per Rule',
 				value: 'perRule',
-				description: 'Plus "No Rule Matched" and "Unassigned", like the Switch node',
+				description: 'Plus "No Match" and "Unassigned", like the Switch node',
 			},
 		],
 	},

@@ -159,7 +159,7 @@ describe('Route Leads in the n8n engine', () => {
 		]);
 	});
 
-	it('splits outputs per rule, plus No Rule Matched and Unassigned; the fallback owner catches the overflow', async () => {
+	it('splits outputs per rule, plus No Match and Unassigned; the fallback owner catches the overflow', async () => {
 		const r = await runWorkflow(workflow('route-basic.json', { outputMode: 'perRule' }), { Leads: leads });
 		const ids = (n: number) => r.output('Route Leads', n).map((i) => i.json.id);
 		expect([ids(0), ids(1), ids(2), ids(3), ids(4), ids(5)]).toEqual([

@@ -66,12 +66,12 @@ describe('state-store errors say what to do', () => {
 });
 
 describe('Route Leads: typed inputs, outputs and hints', () => {
-	it('names an output per rule, then No Rule Matched and Unassigned', () => {
+	it('names an output per rule, then No Match and Unassigned', () => {
 		expect(
 			routeOutputs({ operation: 'route', outputMode: 'perRule', rules: { values: [{ name: 'EMEA' }, {}] } }).map(
 				(o) => (o as { displayName?: string }).displayName,
 			),
-		).toEqual(['EMEA', 'Rule 2', 'No Rule Matched', 'Unassigned']);
+		).toEqual(['EMEA', 'Rule 2', 'No Match', 'Unassigned']);
 		expect(routeOutputs({ operation: 'route', outputMode: 'single' })).toEqual([{ type: 'main' }]);
 		expect(
 			routeInputs({ operation: 'route', ownersSource: 'input', accountOwnerFirst: true, accountsInput: true }).map(
