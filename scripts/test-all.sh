@@ -10,6 +10,7 @@ echo "== Node $(node -v), n8n $(node -p "require('$LEAD_N8N_DIR/node_modules/n8n
 
 echo "== lint"
 npx n8n-node lint
+npm run --silent lint:workflows
 echo "== type check"
 npx tsc --noEmit -p tsconfig.test.json
 

@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../helpers/net';
 import { HttpsInterceptor } from '../helpers/httpsInterceptor';
@@ -400,4 +400,34 @@ it('upgrades from the previous build through Settings > Community Nodes (Update)
 	const [after] = await post(n8n.base, 'score-model', { leads: SCORED });
 	expect(after.score.model).toMatchObject({ name: 'upgrade-model', version: 1 });
 	expect(after.score.model.probability).toBe(before.score.model.probability);
+}, 300_000);
+
+it("installs without any registry for the package: the release tarball npm-installed into ~/.n8n/nodes (the README's route, the same in Docker's volume)", async () => {
+	// An admin with the release's .tgz (attached to the GitHub release) and a stock n8n: no
+	// community-package install call, no proxy for the package (only its dependencies come from
+	// the npm registry, as they would on any machine).
+	await n8n.stop();
+	const folder = mkdtempSync(join(prepared, 'tarball-'));
+	const nodesDir = join(folder, '.n8n', 'nodes');
+	const tarball = join(folder, `${pkg.name}-${pkg.version}.tgz`);
+	writeFileSync(tarball, published[pkg.version].tarball);
+	mkdirSync(nodesDir, { recursive: true });
+	// The README's commands, word for word: cd ~/.n8n/nodes && npm install ./<file>.tgz
+	execFileSync('npm', ['init', '-y'], { cwd: nodesDir, stdio: 'ignore' });
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball], {
+		cwd: nodesDir,
+		stdio: 'ignore',
+		env: { ...process.env, npm_config_ignore_scripts: 'true' },
+	});
+	expect(existsSync(join(nodesDir, 'node_modules', pkg.name, 'dist', 'nodes', 'Dedupe', 'Dedupe.node.js'))).toBe(true);
+	// n8n started as usual, without the community-packages registry (nothing intercepts it).
+	n8n = new N8n(folder, await freePort(), join(folder, 'n8n.log'));
+	await n8n.start();
+	await n8n.setupOwner();
+	const types = await n8n.signedInGet<Json[]>('/types/nodes.json');
+	const ours = types.filter(
+		(t) => (t.name as string).startsWith(`${pkg.name}.`) && !(t.name as string).endsWith('Tool'),
+	);
+	expect(ours).toHaveLength(NODE_TYPES);
+	await captureInes();
 }, 300_000);

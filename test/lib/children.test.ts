@@ -23,27 +23,31 @@ setInterval(() => undefined, 1000);
 `;
 
 describe('children started by the bench and the demo', () => {
-	it.each(['SIGTERM', 'SIGINT'] as const)('are stopped when the parent gets %s', async (signal) => {
-		const env = { ...process.env };
-		delete env.JEST_WORKER_ID;
-		const parent = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', parentScript], {
-			env,
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
-		const pid = await new Promise<number>((resolve, reject) => {
-			let out = '';
-			parent.stdout.on('data', (d: Buffer) => {
-				out += d.toString();
-				if (out.includes('\n')) resolve(Number(out.trim()));
+	it.each(['SIGTERM', 'SIGINT'] as const)(
+		'are stopped when the parent gets %s',
+		async (signal) => {
+			const env = { ...process.env };
+			delete env.JEST_WORKER_ID;
+			const parent = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', parentScript], {
+				env,
+				stdio: ['ignore', 'pipe', 'inherit'],
 			});
-			parent.once('exit', () => reject(new Error('parent exited early')));
-		});
-		expect(alive(pid)).toBe(true);
-		const exited = new Promise<number | null>((resolve) => parent.once('exit', (code) => resolve(code)));
-		parent.kill(signal);
-		expect(await exited).toBe(signal === 'SIGINT' ? 130 : 143);
-		// The sleep is gone (reaped by its parent's exit; give the kernel a moment).
-		for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-		expect(alive(pid)).toBe(false);
-	}, 30_000);
+			const pid = await new Promise<number>((resolve, reject) => {
+				let out = '';
+				parent.stdout.on('data', (d: Buffer) => {
+					out += d.toString();
+					if (out.includes('\n')) resolve(Number(out.trim()));
+				});
+				parent.once('exit', () => reject(new Error('parent exited early')));
+			});
+			expect(alive(pid)).toBe(true);
+			const exited = new Promise<number | null>((resolve) => parent.once('exit', (code) => resolve(code)));
+			parent.kill(signal);
+			expect(await exited).toBe(signal === 'SIGINT' ? 130 : 143);
+			// The sleep is gone (reaped by its parent's exit; give the kernel a moment).
+			for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+			expect(alive(pid)).toBe(false);
+		},
+		30_000,
+	);
 });
