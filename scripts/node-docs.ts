@@ -24,7 +24,7 @@ import { SlaCheck } from '../nodes/SlaCheck/SlaCheck.node';
 
 const ROOT = join(__dirname, '..');
 
-/** The nodes, the README section each belongs to and the screenshot of its panel. */
+/** The nodes, the guide each belongs to (docs/guide/<section>.md) and the screenshot of its panel. */
 export const NODE_PAGES: Array<{ file: string; description: INodeTypeDescription; section: string; picture: string }> =
 	[
 		{
@@ -112,7 +112,7 @@ export function nodePage(page: (typeof NODE_PAGES)[number]): string {
 		'',
 		`\`${d.name}\` version ${Array.isArray(d.version) ? d.version.join(', ') : d.version}. ${cell(d.description)}`,
 		'',
-		`What it does, with examples and limits: the README's [${d.displayName}](../../README.md#${page.section}) section; the lead it reads and writes: [The canonical lead](../../README.md#the-canonical-lead).`,
+		`What it does, with examples and limits: [the ${d.displayName} guide](../guide/${page.section}.md); the lead it reads and writes: [the canonical lead](../guide/canonical-lead.md).`,
 		'',
 	];
 	if (existsSync(join(ROOT, 'docs', 'screenshots', `${page.picture}.png`))) {
@@ -150,7 +150,7 @@ export function nodePage(page: (typeof NODE_PAGES)[number]): string {
 		'## Inputs and outputs',
 		'',
 		typeof d.outputs === 'string'
-			? 'Outputs depend on the parameters (one per rule, status or label, named after it, when a parameter asks for it; otherwise one); see the README section.'
+			? 'Outputs depend on the parameters (one per rule, status or label, named after it, when a parameter asks for it; otherwise one); see the guide.'
 			: `Outputs: ${outputs.length ? outputs.join(', ') : `${(d.outputs as unknown[]).length} (unnamed)`}.`,
 		'',
 		`Usable as an AI agent tool: ${d.usableAsTool ? 'yes' : 'no'}.`,

@@ -55,7 +55,10 @@ export interface SlaResult {
 	target_hours: number | null;
 	started_at: string | null;
 	due_at: string | null;
-	/** `due_at` in words in the clock's time zone (the owner's or the policy's): "Monday 7 December at 1:00 PM New York time". */
+	/**
+	 * `due_at` in words in the clock's time zone (the owner's or the policy's):
+	 * "Monday 7 December at 1:00 PM New York time".
+	 */
 	due_text: string | null;
 	remaining_hours: number | null;
 	overdue_hours: number | null;

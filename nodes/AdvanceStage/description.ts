@@ -94,13 +94,13 @@ export const stageProperties: INodeProperties[] = [
 		description: 'The stage to set (a name from the stage list, any case; an expression per lead)',
 	},
 	{
-		displayName: 'Score Field',
+		displayName: 'Score to Use',
 		name: 'scoreField',
 		type: 'string',
 		default: 'score.label',
 		displayOptions: { show: { operation: ['fromScore'] } },
 		description:
-			"Where the lead's score is: a label (Score Leads' score.label) or a number (score.total with Number Thresholds)",
+			"The field holding the lead's score: its label from Score Leads (score.label, the default: MQL, SQL...) or its points (score.total, with Number Thresholds)",
 	},
 	{
 		displayName: 'Label to Stage',
@@ -388,7 +388,7 @@ export const stageProperties: INodeProperties[] = [
 				name: 'movedAt',
 				type: 'string',
 				default: '',
-				placeholder: '={{ $json.closed_at }}',
+				placeholder: 'e.g. {{ $json.closed_at }}',
 				description: 'When the move happened (a date per lead, for back-filled history); empty: now',
 			},
 			{

@@ -17,11 +17,11 @@ const MEMORY_OPTIONS = {
 		description: 'Forget remembered leads older than this; 0 keeps them',
 	},
 	maxEntries: {
-		displayName: 'Max Remembered Leads',
+		displayName: 'Max Remembered Leads (0 = No Limit)',
 		name: 'maxEntries',
 		type: 'number',
 		default: 1000000,
-		description: 'The oldest are forgotten first when full; 0 for no limit',
+		description: 'The oldest are forgotten first when full',
 	},
 	memoryName: {
 		displayName: 'Memory Name',
@@ -150,7 +150,7 @@ export const dedupeProperties: INodeProperties[] = [
 		name: 'eraseLeadId',
 		type: 'string',
 		default: '',
-		placeholder: '={{ $json.lead_id }}',
+		placeholder: 'e.g. {{ $json.lead_id }}',
 		displayOptions: { show: { operation: ['erase'] } },
 		description: "The lead ID to erase too (the CRM's or the one Lead Capture Trigger gave); empty: by email only",
 	},
@@ -377,7 +377,7 @@ export const dedupeProperties: INodeProperties[] = [
 				default: true,
 				displayOptions: { show: { '/matching': ['preset'] } },
 				description:
-					'Whether batches of 1,000 leads or more weigh each field by what the batch itself shows (how often people agree on it, how rare each name is), as Splink does; off: the fixed weights smaller batches use',
+					'Whether batches of 1,000 leads or more learn how much each field tells (how often people agree on it, how rare each name is) from the batch itself; off: the fixed weights smaller batches use',
 			},
 			{
 				displayName: 'Match Threshold',
@@ -386,14 +386,7 @@ export const dedupeProperties: INodeProperties[] = [
 				default: DEFAULT_THRESHOLD,
 				displayOptions: { show: { '/matching': ['preset'] } },
 				description:
-					'Evidence (in bits) the recommended matching needs; higher is stricter. With learned weights, big batches need more (chance agreements grow with the batch).',
-			},
-			{
-				displayName: 'Max Block Size',
-				name: 'maxBlockSize',
-				type: 'number',
-				default: 500,
-				description: 'Candidate groups larger than this are too unspecific to compare pairwise',
+					'How much must agree before two leads count as one person: higher merges fewer (fewer wrong merges, more missed duplicates). The default suits most forms; the guide explains the scale.',
 			},
 			{ ...MEMORY_OPTIONS.maxEntries, displayOptions: inMemory },
 			{ ...MEMORY_OPTIONS.memoryName, displayOptions: { show: { '/mode': ['memory'], scope: ['shared'] } } },
@@ -424,6 +417,14 @@ export const dedupeProperties: INodeProperties[] = [
 						value: 'separate',
 					},
 				],
+			},
+			{
+				displayName: 'Skip Key Groups Larger Than',
+				name: 'maxBlockSize',
+				type: 'number',
+				default: 500,
+				description:
+					'When more leads than this share one look-up key (a very common name at one company), that key says too little and is not used to compare them',
 			},
 			{ ...MEMORY_OPTIONS.stateFile, displayOptions: { show: { '/mode': ['memory'], '/store': ['sqlite'] } } },
 			{

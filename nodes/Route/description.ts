@@ -105,28 +105,28 @@ const ownerFields: INodeProperties[] = [
 		description: "Days off (whole days in the owner's time zone)",
 	},
 	{
-		displayName: 'Daily Cap',
+		displayName: 'Daily Cap (0 = No Limit)',
 		name: 'cap_day',
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0 },
-		description: 'Most leads per day; 0 for no limit',
+		description: 'Most leads per day',
 	},
 	{
-		displayName: 'Weekly Cap',
+		displayName: 'Weekly Cap (0 = No Limit)',
 		name: 'cap_week',
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0 },
-		description: 'Most leads per ISO week (Monday to Sunday); 0 for no limit',
+		description: 'Most leads per ISO week (Monday to Sunday)',
 	},
 	{
-		displayName: 'Monthly Cap',
+		displayName: 'Monthly Cap (0 = No Limit)',
 		name: 'cap_month',
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0 },
-		description: 'Most leads per calendar month (a monthly quota); 0 for no limit',
+		description: 'Most leads per calendar month (a monthly quota)',
 	},
 ];
 
@@ -224,7 +224,7 @@ export const routeProperties: INodeProperties[] = [
 			'Which columns of the Owners input hold what, when their names are not the usual ones (ID, name, email, crm_owner_id, team(s), weight, time_zone, working_hours, active, out_of_office, daily_cap, weekly_cap, monthly_cap, load)',
 		options: [
 			...ownerFields.map((f) => ({
-				displayName: `${f.displayName} Column`,
+				displayName: `${f.displayName.replace(' (0 = No Limit)', '')} Column`,
 				name: f.name,
 				type: 'string' as const,
 				default: '',
@@ -396,7 +396,7 @@ export const routeProperties: INodeProperties[] = [
 		name: 'accountOwnerId',
 		type: 'string',
 		default: '',
-		placeholder: '={{ $json.account_owner_id }}',
+		placeholder: 'e.g. {{ $json.account_owner_id }}',
 		displayOptions: { show: { operation: ['route'], accountOwnerFirst: [true] } },
 		description:
 			"The owner of the lead's account when known (e.g. from a CRM lookup). When empty, the owner remembered for the company domain, or found on the Accounts input, is used.",
@@ -461,7 +461,7 @@ export const routeProperties: INodeProperties[] = [
 				name: 'domain',
 				type: 'string',
 				default: '',
-				placeholder: '={{ $json.company_domain }}',
+				placeholder: 'e.g. {{ $json.company_domain }}',
 				description: "For account owners; by default the lead's website, else its email domain unless a free mailbox",
 			},
 			{

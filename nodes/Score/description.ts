@@ -248,7 +248,7 @@ export const scoreProperties: INodeProperties[] = [
 						name: 'grade',
 						type: 'options',
 						default: 0,
-						description: 'How a match moves the grade (from D, as Pardot does)',
+						description: "How a match moves the lead's grade (every lead starts at D; A is the best fit)",
 						options: [
 							{ name: 'No Change', value: 0 },
 							{ name: 'Up a Third', value: 1 },

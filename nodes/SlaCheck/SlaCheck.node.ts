@@ -62,7 +62,8 @@ export class SlaCheck implements INodeType {
 		],
 		hints: [
 			{
-				message: 'Check Due is meant to run on a Schedule Trigger (every few minutes): each change comes out once.',
+				message:
+					'Find New Alerts is meant to run on a Schedule Trigger (every few minutes): each change comes out once.',
 				type: 'info',
 				location: 'outputPane',
 				whenToDisplay: 'beforeExecution',

@@ -14,8 +14,16 @@ export const slaProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'check',
 		options: [
-			{ name: 'Check Due', value: 'due', action: 'Emit leads whose SLA got worse since the last check' },
-			{ name: 'Check Leads', value: 'check', action: 'Check the SLA of leads from their own fields' },
+			{
+				name: 'Check Leads Passed In',
+				value: 'check',
+				action: 'Check the SLA of leads from their own fields',
+			},
+			{
+				name: 'Find New Alerts (Scheduled)',
+				value: 'due',
+				action: 'Find leads whose SLA got worse since the last check',
+			},
 			{ name: 'Forget Lead', value: 'forget', action: 'Forget the SLA clock of a lead' },
 			{ name: 'Pause Clock', value: 'pause', action: 'Pause the SLA clock of leads' },
 			{ name: 'Record Touch', value: 'touch', action: 'Record a call email or meeting' },
@@ -143,12 +151,12 @@ export const slaProperties: INodeProperties[] = [
 						description: 'The cadence period from the start of the clock, in calendar days',
 					},
 					{
-						displayName: 'Max Hours Between Touches',
+						displayName: 'Max Hours Between Touches (0 = No Limit)',
 						name: 'maxGapHours',
 						type: 'number',
 						default: 72,
 						typeOptions: { minValue: 0 },
-						description: 'Clock hours allowed from one touch to the next until the cadence is done; 0: no limit',
+						description: 'Clock hours allowed from one touch to the next until the cadence is done',
 					},
 				],
 			},
@@ -159,7 +167,7 @@ export const slaProperties: INodeProperties[] = [
 		name: 'touchType',
 		type: 'string',
 		default: '',
-		placeholder: '={{ $json.type }}',
+		placeholder: 'e.g. {{ $json.type }}',
 		displayOptions: { show: { operation: ['touch'] } },
 		description: 'Call, email or meeting, kept with the touch',
 	},
@@ -216,7 +224,7 @@ export const slaProperties: INodeProperties[] = [
 			default: 'default',
 			placeholder: 'inbound',
 			description:
-				'Workflows using one name share the clocks: Start Clock after routing, Record Touch from a CRM webhook, Check Due on a schedule',
+				'Workflows using one name share the clocks: Start Clock after routing, Record Touch from a CRM webhook, Find New Alerts on a schedule',
 		},
 	}),
 	{
@@ -260,14 +268,14 @@ export const slaProperties: INodeProperties[] = [
 				name: 'escalation',
 				type: 'string',
 				default: '100: owner, 150: manager, 200: re-route',
-				description: 'Percent of the target used: level name; Check Due emits each level once',
+				description: 'Percent of the target used: level name; Find New Alerts emits each level once',
 			},
 			{
 				displayName: 'Event Time',
 				name: 'eventTime',
 				type: 'string',
 				default: '',
-				placeholder: '={{ $json.timestamp }}',
+				placeholder: 'e.g. {{ $json.timestamp }}',
 				description: 'When the touch, pause, resume or stop happened; empty: now',
 			},
 			{
@@ -314,21 +322,21 @@ export const slaProperties: INodeProperties[] = [
 				type: 'string',
 				default: 'Nurture, On Hold',
 				description:
-					'Check Leads: stages or statuses (comma-separated) during which the clock stops, as support desks pause on Pending or On Hold; read from the stage and status histories, else from the current stage or status',
+					'Check Leads Passed In: stages or statuses (comma-separated) during which the clock stops, as support desks pause on Pending or On Hold; read from the stage and status histories, else from the current stage or status',
 			},
 			{
 				displayName: 'Stage Field',
 				name: 'stageField',
 				type: 'string',
 				default: 'stage.current',
-				description: 'Check Leads: the current stage, when there is no stage history',
+				description: 'Check Leads Passed In: the current stage, when there is no stage history',
 			},
 			{
 				displayName: 'Stage History Field',
 				name: 'stageHistoryField',
 				type: 'string',
 				default: 'stage.history',
-				description: 'Check Leads: transitions (to, at) as Advance Stage writes them',
+				description: 'Check Leads Passed In: transitions (to, at) as Advance Stage writes them',
 			},
 			{
 				displayName: 'State File',
@@ -344,14 +352,15 @@ export const slaProperties: INodeProperties[] = [
 				type: 'string',
 				default: 'status_changed_at',
 				description:
-					'Check Leads: when the current status was set; a pause status with no time here pauses the clock from the check time on',
+					'Check Leads Passed In: when the current status was set; a pause status with no time here pauses the clock from the check time on',
 			},
 			{
 				displayName: 'Status Field',
 				name: 'statusField',
 				type: 'string',
 				default: 'status',
-				description: "Check Leads: the lead's current status (a CRM lead status), when there is no status history",
+				description:
+					"Check Leads Passed In: the lead's current status (a CRM lead status), when there is no status history",
 			},
 			{
 				displayName: 'Status History Field',
@@ -359,14 +368,14 @@ export const slaProperties: INodeProperties[] = [
 				type: 'string',
 				default: 'status_history',
 				description:
-					'Check Leads: status changes as a list, each with the status (to, status or value) and its time (at, timestamp or changed_at)',
+					'Check Leads Passed In: status changes as a list, each with the status (to, status or value) and its time (at, timestamp or changed_at)',
 			},
 			{
 				displayName: 'Stop Stages or Statuses',
 				name: 'stopStages',
 				type: 'string',
 				default: 'Customer, Disqualified',
-				description: 'Check Leads: stages or statuses that end the SLA (nothing more is owed)',
+				description: 'Check Leads Passed In: stages or statuses that end the SLA (nothing more is owed)',
 			},
 			{
 				displayName: 'Touch ID Field',
@@ -382,7 +391,7 @@ export const slaProperties: INodeProperties[] = [
 				name: 'touchesField',
 				type: 'string',
 				default: 'touches',
-				description: 'Check Leads: a list of touch times (ISO dates, or objects with at)',
+				description: 'Check Leads Passed In: a list of touch times (ISO dates, or objects with at)',
 			},
 			{
 				displayName: 'Use Owner Time Zone',

@@ -18,20 +18,21 @@ export const REDIS_CREDENTIAL = 'leadManagementRedisApi';
 
 /** The "State Store" parameter shared by every node that keeps state. */
 export const storeProperty: INodeProperties = {
-	displayName: 'State Store',
+	displayName: 'Remember In',
 	name: 'store',
 	type: 'options',
 	default: 'sqlite',
+	description: 'Where this node keeps what it remembers between executions',
 	options: [
 		{
-			name: 'Embedded (SQLite File)',
+			name: 'This N8n (No Setup)',
 			value: 'sqlite',
-			description: 'No setup; exact across executions and processes on one host',
+			description: "A file beside n8n's own data (SQLite); right for one n8n server",
 		},
 		{
-			name: 'Redis',
+			name: 'Redis (Several N8n Servers)',
 			value: 'redis',
-			description: 'For queue mode with workers on several hosts',
+			description: 'For queue mode with workers on several servers; needs a Redis credential',
 		},
 	],
 };

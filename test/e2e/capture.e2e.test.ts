@@ -334,10 +334,14 @@ describe('Lead Capture Trigger in a real n8n', () => {
 		const id = await n8n.deploy(wf, 'e2e-readme-form');
 		// The README's example as a marketer pastes it, pointed at this n8n.
 		const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-		const start = readme.indexOf('<form method="post" action="https://n8n.example.com/webhook/lead-capture"');
+		const start = readme.indexOf('<form method="post" action="https://your-n8n.example.com/webhook/inbound-lead"');
+		expect(start).toBeGreaterThan(0);
 		const html = readme
 			.slice(start, readme.indexOf('</script>', start) + '</script>'.length)
-			.replace('https://n8n.example.com/webhook/lead-capture', `${n8n.base}/webhook/e2e-readme-form`);
+			.split('\n')
+			.map((line) => line.replace(/^ {3}/, ''))
+			.join('\n')
+			.replace('https://your-n8n.example.com/webhook/inbound-lead', `${n8n.base}/webhook/e2e-readme-form`);
 		expect(html).toContain('location.href');
 		const site = createServer((req, res) => {
 			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
