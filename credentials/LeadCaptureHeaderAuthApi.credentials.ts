@@ -10,7 +10,8 @@ export class LeadCaptureHeaderAuthApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/leadCapture.svg', dark: 'file:../icons/leadCapture.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-lead-management/n8n-nodes-lead-management/blob/main/docs/guide/lead-capture-trigger.md#authentication';
+	documentationUrl =
+		'https://github.com/n8n-nodes-lead-management/n8n-nodes-lead-management/blob/main/docs/guide/lead-capture-trigger.md#authentication';
 
 	properties: INodeProperties[] = [
 		{

@@ -17,7 +17,8 @@ export class LeadManagementHttpProviderApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/enrich.svg', dark: 'file:../icons/enrich.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-lead-management/n8n-nodes-lead-management/blob/main/docs/guide/enrich-leads.md';
+	documentationUrl =
+		'https://github.com/n8n-nodes-lead-management/n8n-nodes-lead-management/blob/main/docs/guide/enrich-leads.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -16,7 +16,8 @@ export class LeadManagementRedisApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/dedupe.svg', dark: 'file:../icons/dedupe.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-lead-management/n8n-nodes-lead-management/blob/main/docs/guide/state-and-scale.md#state-sqlite-or-redis';
+	documentationUrl =
+		'https://github.com/n8n-nodes-lead-management/n8n-nodes-lead-management/blob/main/docs/guide/state-and-scale.md#state-sqlite-or-redis';
 
 	properties: INodeProperties[] = [
 		{
