@@ -1,6 +1,8 @@
 import type { KvView } from '../store/types';
+import { zoneTime } from '../time/words';
 import type { Owner } from './owners';
 import {
+	describeWorkingHours,
 	isInDateRanges,
 	isWithinWorkingHours,
 	isValidTimeZone,
@@ -281,7 +283,7 @@ export class Router {
 		const zone = owner.timeZone ?? this.settings.timeZone;
 		if (check.schedule && isInDateRanges(owner.outOfOffice, now, zone)) return 'out of office';
 		if (check.hours && this.settings.respectWorkingHours && !isWithinWorkingHours(owner.workingHours, now, zone))
-			return `outside working hours (${zone})`;
+			return `outside working hours (${describeWorkingHours(owner.workingHours)}, ${zoneTime(zone)})`;
 		for (const period of PERIODS) {
 			const cap = owner.caps[period];
 			if (cap === undefined) continue;

@@ -171,3 +171,34 @@ export function isInDateRanges(ranges: DateRange[], at: number, zone: string): b
 	const today = DateTime.fromMillis(at, { zone }).toFormat('yyyy-LL-dd');
 	return ranges.some(([first, last]) => today >= first && today <= last);
 }
+
+const DAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/**
+ * Working hours as they were understood, in the form they can be typed: days with the same
+ * ranges grouped ("Mon-Fri 09:00-17:00; Sat 10:00-14:00"); "always" when there are none.
+ */
+export function describeWorkingHours(hours: WorkingHours | undefined): string {
+	if (!hours) return 'always';
+	const key = (d: number) =>
+		[...(hours.get(d) ?? [])]
+			.sort((a, b) => a[0] - b[0])
+			.map(([a, b]) => `${hhmm(a)}-${hhmm(b)}`)
+			.join(', ');
+	const parts: string[] = [];
+	let d = 1;
+	while (d <= 7) {
+		const ranges = key(d);
+		let last = d;
+		while (last < 7 && key(last + 1) === ranges) last++;
+		if (ranges) parts.push(`${DAY_NAMES[d]}${last > d ? `-${DAY_NAMES[last]}` : ''} ${ranges}`);
+		d = last + 1;
+	}
+	return parts.length ? parts.join('; ') : 'never';
+}
+
+/** Days off as understood: "2026-12-24..2026-12-26, 2027-01-01". */
+export function describeDateRanges(ranges: DateRange[]): string {
+	return ranges.map(([a, b]) => (a === b ? a : `${a}..${b}`)).join(', ');
+}

@@ -14,8 +14,14 @@ import {
 	type Clock,
 	type Pause,
 } from './clock';
-import { isValidTimeZone } from '../route/time';
-import { whenInWords } from '../time/words';
+import { whenInWords, zoneTime } from '../time/words';
+import {
+	describeDateRanges,
+	describeWorkingHours,
+	isValidTimeZone,
+	parseDateRanges,
+	parseWorkingHours,
+} from '../route/time';
 
 export type SlaStatus = 'on_track' | 'at_risk' | 'breached' | 'met';
 
@@ -34,6 +40,8 @@ export interface SlaPolicy {
 	cadence?: { touches: number; periodDays: number; maxGapHours: number };
 	atRiskPercent: number;
 	escalation: Escalation[];
+	/** A business clock's hours and holidays as understood ("Mon-Fri 09:00-17:00; not 2026-12-24"). */
+	hours?: string;
 }
 
 export interface SlaTimes {
@@ -74,8 +82,16 @@ export interface SlaResult {
 	escalation_level: number;
 	escalation: string | null;
 	time_zone: string;
+	/** A business clock's hours and holidays as the node understood them, in `time_zone`; else null. */
+	business_hours: string | null;
 	why: string;
 	breaches: Array<{ target: string; due_at: string | null }>;
+}
+
+/** What a business clock's texts were understood as (they parsed already: businessClock checked them). */
+function hoursUnderstood(schedule: string, holidays: string): string {
+	const days = describeDateRanges(parseDateRanges(holidays));
+	return `${describeWorkingHours(parseWorkingHours(schedule))}${days ? `; not on ${days}` : ''}`;
 }
 
 const iso = (ms: number | undefined | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
@@ -143,6 +159,7 @@ export function evaluateSlaAhead(
 		escalation_level: 0,
 		escalation: null,
 		time_zone: clock.zone,
+		business_hours: policy.hours ? `${policy.hours} (${zoneTime(clock.zone)})` : null,
 		why: '',
 		breaches: [],
 	};
@@ -259,7 +276,7 @@ export function evaluateSlaAhead(
 	} else {
 		out.status = 'on_track';
 		out.why = current
-			? `${current.name === 'first_response' ? 'First response' : 'Next follow-up'} due ${out.due_text ?? 'when the clock resumes'}`
+			? `${current.name === 'first_response' ? 'First response' : 'Next follow-up'} due ${out.due_text ?? 'when the clock resumes'}${policy.hours && out.due_text ? ` (business hours ${policy.hours})` : ''}`
 			: 'Nothing due';
 	}
 	const words = (ms: number | undefined) => (ms === undefined ? null : whenInWords(ms, clock.zone, now));
@@ -408,6 +425,7 @@ export function buildPolicy(spec: PolicySpec): SlaPolicy {
 		cadence: spec.cadence,
 		atRiskPercent: spec.atRiskPercent,
 		escalation: [...spec.escalation].sort((a, b) => a.percent - b.percent),
+		...(spec.clock.kind === 'business' ? { hours: hoursUnderstood(spec.clock.schedule, spec.clock.holidays) } : {}),
 		clockFor: (zone) => {
 			// A calendar clock counts the same hours in any zone; its zone is the one its times are read in.
 			if (!zone || !spec.ownerZone) return base;

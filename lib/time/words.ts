@@ -54,3 +54,9 @@ export function whenInWords(ms: number, zone: string, now: number = Date.now()):
 	const where = zoneInWords(zone);
 	return `${date} at ${time} ${where === 'UTC' ? 'UTC' : `${where} time`}`;
 }
+
+/** "New York time", "UTC": how a time's zone is said after it. */
+export function zoneTime(zone: string): string {
+	const where = zoneInWords(zone);
+	return where === 'UTC' ? 'UTC' : `${where} time`;
+}

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { datesText, hoursText, joinText, type DatesRow, type HoursRow } from '../shared/schedule';
 import { NodeOperationError } from 'n8n-workflow';
 import { rowsWithoutConditions } from '../shared/fastConditions';
 import { readScope, SCOPED_VERSION } from '../shared/scope';
@@ -42,7 +43,22 @@ export function readOwners(ctx: IExecuteFunctions, fromInput: boolean): OwnerInp
 		const mapping = ctx.getNodeParameter('ownerColumns', 0, {}) as Partial<Record<OwnerField, string>>;
 		return ctx.getInputData(1).map((item) => ownerInputFromRow(item.json as Record<string, unknown>, mapping));
 	}
-	return ((ctx.getNodeParameter('owners.owner', 0, []) as IDataObject[]) ?? []).map((o) => o as OwnerInput);
+	return ((ctx.getNodeParameter('owners.owner', 0, []) as IDataObject[]) ?? []).map((o) => {
+		// The builders' rows join the text forms, so one parser reads both.
+		const {
+			working_hours_builder: hours,
+			out_of_office_dates: dates,
+			...owner
+		} = o as IDataObject & {
+			working_hours_builder?: { ranges?: HoursRow[] };
+			out_of_office_dates?: { ranges?: DatesRow[] };
+		};
+		return {
+			...owner,
+			working_hours: joinText(owner.working_hours, hoursText(hours?.ranges), '; '),
+			out_of_office: joinText(owner.out_of_office, datesText(dates?.ranges), ', '),
+		} as OwnerInput;
+	});
 }
 
 /** Reads the node's parameters into a validated router; errors name the owner, pool or rule. */

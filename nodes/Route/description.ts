@@ -1,4 +1,5 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import { datesBuilder, hoursBuilder } from '../shared/schedule';
 import { beforeScopedVersion, scopeProperties } from '../shared/scope';
 import { storeProperty } from '../shared/store';
 
@@ -87,8 +88,13 @@ const ownerFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Mon-Fri 09:00-17:00',
-		description: 'Such as "Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00"; empty means always',
+		description: 'Such as "Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00"; empty (and no hours below) means always',
 	},
+	hoursBuilder(
+		'working_hours_builder',
+		'Working Hours, Day by Day',
+		'Days and times picked from lists, added to the Working Hours text',
+	),
 	{
 		displayName: 'Active',
 		name: 'active',
@@ -104,6 +110,11 @@ const ownerFields: INodeProperties[] = [
 		placeholder: '2026-12-24..2027-01-02, 2027-01-15',
 		description: "Days off (whole days in the owner's time zone)",
 	},
+	datesBuilder(
+		'out_of_office_dates',
+		'Out of Office, on a Calendar',
+		'Days off picked on a calendar, added to the text above',
+	),
 	{
 		displayName: 'Daily Cap (0 = No Limit)',
 		name: 'cap_day',
@@ -223,14 +234,16 @@ export const routeProperties: INodeProperties[] = [
 		description:
 			'Which columns of the Owners input hold what, when their names are not the usual ones (ID, name, email, crm_owner_id, team(s), weight, time_zone, working_hours, active, out_of_office, daily_cap, weekly_cap, monthly_cap, load)',
 		options: [
-			...ownerFields.map((f) => ({
-				displayName: `${f.displayName.replace(' (0 = No Limit)', '')} Column`,
-				name: f.name,
-				type: 'string' as const,
-				default: '',
-				placeholder: f.name,
-				description: `Column holding the owner's ${f.displayName.toLowerCase()}, when it is not called ${f.name}`,
-			})),
+			...ownerFields
+				.filter((f) => f.type !== 'fixedCollection')
+				.map((f) => ({
+					displayName: `${f.displayName.replace(' (0 = No Limit)', '')} Column`,
+					name: f.name,
+					type: 'string' as const,
+					default: '',
+					placeholder: f.name,
+					description: `Column holding the owner's ${f.displayName.toLowerCase()}, when it is not called ${f.name}`,
+				})),
 			{
 				displayName: 'Open Leads Column',
 				name: 'load',

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { datesText, hoursText, joinText, type DatesRow, type HoursRow } from '../shared/schedule';
 import { NodeOperationError } from 'n8n-workflow';
 import { get } from 'lodash';
 import { fieldText, leadKeysOf } from '../shared/leads';
@@ -71,9 +72,16 @@ export function readSlaSettings(ctx: IExecuteFunctions): SlaSettings {
 					: {}),
 				clock: {
 					kind: r.clock === 'business' ? 'business' : 'calendar',
-					schedule: String(r.businessHours ?? 'Mon-Fri 09:00-17:00'),
+					// The builder's rows, when set, stand for the text; its dates join the Holidays text.
+					schedule:
+						hoursText((r.businessHoursBuilder as { ranges?: HoursRow[] } | undefined)?.ranges) ||
+						String(r.businessHours ?? 'Mon-Fri 09:00-17:00'),
 					zone: String(r.timeZone ?? '').trim() || zone,
-					holidays: String(r.holidays ?? ''),
+					holidays: joinText(
+						r.holidays,
+						datesText((r.holidayDates as { ranges?: DatesRow[] } | undefined)?.ranges),
+						', ',
+					),
 				},
 				ownerZone: o.ownerTimeZone !== false,
 				atRiskPercent: atRisk,

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { datesBuilder, hoursBuilder } from '../shared/schedule';
 import { beforeScopedVersion, scopeProperties } from '../shared/scope';
 import { storeProperty } from '../shared/store';
 
@@ -115,6 +116,14 @@ export const slaProperties: INodeProperties[] = [
 						description: 'Weekly schedule; several ranges a day, shifts past midnight (22:00-06:00)',
 					},
 					{
+						...hoursBuilder(
+							'businessHoursBuilder',
+							'Business Hours, Day by Day',
+							'Days and times picked from lists; when set, used instead of the Business Hours text',
+						),
+						displayOptions: { show: { clock: ['business'] } },
+					},
+					{
 						// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options
 						displayName: 'Time Zone',
 						name: 'timeZone',
@@ -133,6 +142,14 @@ export const slaProperties: INodeProperties[] = [
 						placeholder: '2026-12-24..2026-12-26, 2027-01-01',
 						displayOptions: { show: { clock: ['business'] } },
 						description: 'Dates or date ranges with no business hours',
+					},
+					{
+						...datesBuilder(
+							'holidayDates',
+							'Holidays, on a Calendar',
+							'Days picked on a calendar, added to the Holidays text',
+						),
+						displayOptions: { show: { clock: ['business'] } },
 					},
 					{
 						displayName: 'Follow-Up Touches',

@@ -236,7 +236,7 @@ describe('strategies', () => {
 		expect(decisions[0].skipped).toEqual([
 			{ id: 'a', name: 'a', reason: 'inactive' },
 			{ id: 'b', name: 'b', reason: 'out of office' },
-			{ id: 'c', name: 'c', reason: 'outside working hours (Europe/Paris)' },
+			{ id: 'c', name: 'c', reason: 'outside working hours (Mon-Fri 14:00-18:00, Paris time)' },
 		]);
 		// 10:00 UTC on Monday is 11:00 in Paris; at 13:30 UTC c is working.
 		const later = await routeMany(r, 2, memoryStore(), ns(), at('2026-11-23T13:30:00Z'));
@@ -357,7 +357,11 @@ describe('strategies', () => {
 		const [d] = await routeMany(relaxed, 1, memoryStore(), ns(), night);
 		expect(d).toMatchObject({ status: 'assigned', owner: { id: 'a' } });
 		expect(d.skipped).toEqual([
-			{ id: 'a', name: 'a', reason: 'outside working hours (UTC); taken anyway: nobody is within working hours' },
+			{
+				id: 'a',
+				name: 'a',
+				reason: 'outside working hours (Mon-Fri 09:00-17:00, UTC); taken anyway: nobody is within working hours',
+			},
 			{ id: 'b', name: 'b', reason: 'inactive' },
 		]);
 	});

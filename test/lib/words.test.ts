@@ -47,7 +47,11 @@ describe("SLA texts in the owner's time zone", () => {
 		// 1 h on Friday, 3 h on Monday from 09:00 Berlin
 		expect(r.due_at).toBe('2026-12-07T11:00:00.000Z');
 		expect(r.due_text).toBe('Monday 7 December at 12:00 Berlin time');
-		expect(r.why).toBe('First response due Monday 7 December at 12:00 Berlin time');
+		expect(r.why).toBe(
+			'First response due Monday 7 December at 12:00 Berlin time (business hours Mon-Fri 09:00-17:00)',
+		);
+		// What the node understood of the schedule and holidays, in the clock's zone.
+		expect(r.business_hours).toBe('Mon-Fri 09:00-17:00 (Berlin time)');
 	});
 
 	it("and in the owner's zone when the lead has an owner with one", () => {
@@ -59,6 +63,27 @@ describe("SLA texts in the owner's time zone", () => {
 		// 10:00-17:00 New York on Friday: 4 h from 10:00 → 14:00 the same day
 		expect(r.due_text).toBe('Friday 4 December at 2:00 PM New York time');
 		expect(r.why).toContain('2:00 PM New York time');
+	});
+
+	it('says what it understood of hours typed in several ways, with holidays', () => {
+		const shifts = buildPolicy({
+			name: 'Support',
+			firstResponseHours: 2,
+			from: 'created',
+			clock: {
+				kind: 'business',
+				schedule: 'Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00; sat 22:00-06:00',
+				zone: 'America/New_York',
+				holidays: '2026-12-24..2026-12-26, 2027-01-01',
+			},
+			ownerZone: false,
+			atRiskPercent: 75,
+			escalation: parseEscalation('100: owner'),
+		});
+		const r = evaluateSla(shifts, { createdAt: created, touches: [], pauses: [] }, created);
+		expect(r.business_hours).toBe(
+			'Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00; Sat 22:00-24:00; Sun 00:00-06:00; not on 2026-12-24..2026-12-26, 2027-01-01 (New York time)',
+		);
 	});
 
 	it('each alert target carries its due time in words', () => {
