@@ -422,7 +422,8 @@ it("installs without any registry for the package: the release tarball npm-insta
 	expect(existsSync(join(nodesDir, 'node_modules', pkg.name, 'dist', 'nodes', 'Dedupe', 'Dedupe.node.js'))).toBe(true);
 	// n8n started as usual, without the community-packages registry (nothing intercepts it).
 	n8n = new N8n(folder, await freePort(), join(folder, 'n8n.log'));
-	await n8n.start();
+	// Its state where an admin's is (the default file in its own user folder).
+	await n8n.start({ LEAD_MANAGEMENT_DB: '' });
 	await n8n.setupOwner();
 	const types = await n8n.signedInGet<Json[]>('/types/nodes.json');
 	const ours = types.filter(

@@ -30,6 +30,17 @@ export function pipeline(path: string, store: 'redis' | 'sqlite', credential?: {
 	owners[2].cap_day = 4; // Marie
 	route.parameters.options = { ...route.parameters.options, defaultStrategy: 'weighted' };
 	route.parameters.accountOwnerFirst = false;
+	// Europe by country code, not the enrichment's region: the upgrade test runs this workflow on
+	// the previous build, whose enrichment has no region.
+	const europe = (route.parameters.rules.values as Json[]).find((r) => r.name === 'Europe')!;
+	europe.conditions.conditions = [
+		{
+			id: 'europe-by-code',
+			leftValue: '={{ $json.country }}',
+			rightValue: '^(AT|BE|CH|DE|DK|ES|FI|FR|GB|IE|IT|NL|NO|PL|PT|SE)$',
+			operator: { type: 'string', operation: 'regex' },
+		},
+	];
 	route.parameters.fallbackOwner = '';
 	return wf;
 }

@@ -1,0 +1,62 @@
+/**
+ * The README's path for a template, done in the editor as a marketer does it (#30): create the
+ * credentials the template names, then in a new workflow "... > Import > From File" (the editor's
+ * own file input), save; every node that names a credential is bound to the one created, by name
+ * and type, with no node opened. Headless Chromium, a real n8n.
+ */
+import { join } from 'node:path';
+import { openEditor, type Page } from './editor';
+import { startN8nForTests, type N8n } from './n8n';
+import { templateCredentials } from './templateCredentials';
+
+type Json = Record<string, any>;
+const TEMPLATES = join(__dirname, '..', '..', 'templates');
+
+let n8n: N8n;
+const created: Record<string, string> = {};
+
+beforeAll(async () => {
+	n8n = await startN8nForTests();
+	for (const [name, c] of Object.entries(templateCredentials({ secret: (s) => s, smtpPort: 2525 }))) {
+		created[name] = (await n8n.createCredential(c.type, name, c.data)).id;
+	}
+});
+afterAll(async () => await n8n?.stop());
+
+async function importInEditor(page: Page, file: string): Promise<string> {
+	await page.goto(`${n8n.base}/workflow/new`);
+	await page.locator('[data-test-id="workflow-import-input"]').first().waitFor({ state: 'attached', timeout: 60_000 });
+	await page.setInputFiles('[data-test-id="workflow-import-input"]', join(TEMPLATES, file));
+	// The imported nodes on the canvas, then saved as a user saves (Ctrl+S).
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
+	await page.waitForTimeout(1_000);
+	await page.keyboard.press('Control+s');
+	await page.waitForURL(/\/workflow\/(?!new)[\w-]+/, { timeout: 30_000 });
+	return /\/workflow\/([\w-]+)/.exec(page.url())![1];
+}
+
+it.each(['lead-ads-dedupe-crm.json', 'nurture-rescoring-weekly-funnel.json', 'inbound-generic-crm.json'])(
+	'%s: created first, each credential is bound on import by name and type',
+	async (file) => {
+		const editor = await openEditor(n8n);
+		try {
+			const id = await importInEditor(editor.page, file);
+			const saved = await n8n.api<Json>('GET', `/workflows/${id}`);
+			const bound = (saved.nodes as Json[])
+				.filter((node) => node.credentials)
+				.flatMap((node) =>
+					Object.values(node.credentials as Record<string, { id: string; name: string }>).map((c) => ({
+						node: node.name,
+						name: c.name,
+						bound: c.id === created[c.name],
+					})),
+				);
+			expect(bound.length).toBeGreaterThan(0);
+			expect(bound.filter((b) => !b.bound)).toEqual([]);
+			await editor.page.screenshot({ path: join(n8n.userFolder, `imported-${file.replace('.json', '')}.png`) });
+		} finally {
+			await editor.close();
+		}
+	},
+	180_000,
+);
