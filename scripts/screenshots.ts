@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openEditor, panelShows, searchNodePanel, type Page } from '../test/e2e/editor';
+import { openBrowser, openEditor, panelShows, searchNodePanel, type Page } from '../test/e2e/editor';
 import { N8n } from '../test/e2e/n8n';
 import { templateCredentials } from '../test/e2e/templateCredentials';
 
@@ -100,9 +100,34 @@ async function main(): Promise<void> {
 		console.log('docs/screenshots/node-panel-search.png');
 		await page.keyboard.press('Escape');
 		await templateCanvases(n8n, page, out);
+		await formPages(n8n, out);
 	} finally {
 		await editor?.close();
 		await n8n.stop();
+	}
+}
+
+/**
+ * What a person sees after sending a plain HTML form to the demo workflow: the thank-you page,
+ * and the problems page for a mistyped email (posted by a browser, as a visitor's would be).
+ */
+async function formPages(n8n: N8n, out: string): Promise<void> {
+	const browser = await openBrowser({ width: 900, height: 520 });
+	try {
+		for (const [file, email] of [
+			['form-thank-you-page.png', 'ana.souza@example.org'],
+			['form-problems-page.png', 'bruno.lima@gmail'],
+		] as const) {
+			const form = `<form method="post" action="${n8n.base}/webhook/lead-capture">
+				<input name="name" value="Visitor"><input name="email" value="${email}">
+				<input name="page_url" value="https://www.example.com/contact"><button>Send</button></form>`;
+			await browser.page.goto(`data:text/html,${encodeURIComponent(form)}`);
+			await Promise.all([browser.page.waitForNavigation(), browser.page.locator('button').first().click()]);
+			await browser.page.screenshot({ path: join(out, file) });
+			console.log(`docs/screenshots/${file}`);
+		}
+	} finally {
+		await browser.close();
 	}
 }
 

@@ -4,6 +4,7 @@
  * own file input), save; every node that names a credential is bound to the one created, by name
  * and type, with no node opened. Headless Chromium, a real n8n.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openEditor, type Page } from './editor';
 import { startN8nForTests, type N8n } from './n8n';
@@ -24,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => await n8n?.stop());
 
 async function importInEditor(page: Page, file: string): Promise<string> {
+	const name = (JSON.parse(readFileSync(join(TEMPLATES, file), 'utf8')) as Json).name as string;
 	await page.goto(`${n8n.base}/workflow/new`);
 	await page.locator('[data-test-id="workflow-import-input"]').first().waitFor({ state: 'attached', timeout: 60_000 });
 	await page.setInputFiles('[data-test-id="workflow-import-input"]', join(TEMPLATES, file));
@@ -31,8 +33,16 @@ async function importInEditor(page: Page, file: string): Promise<string> {
 	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
 	await page.waitForTimeout(1_000);
 	await page.keyboard.press('Control+s');
-	await page.waitForURL(/\/workflow\/(?!new)[\w-]+/, { timeout: 30_000 });
-	return /\/workflow\/([\w-]+)/.exec(page.url())![1];
+	const deadline = Date.now() + 30_000;
+	while (Date.now() < deadline) {
+		const found = (await n8n.api<{ data: Array<{ id: string; name: string }> }>('GET', '/workflows')).data.find(
+			(w) => w.name === name,
+		);
+		if (found) return found.id;
+		await page.waitForTimeout(1_000);
+	}
+	await page.screenshot({ path: join(n8n.userFolder, `import-not-saved-${file.replace('.json', '')}.png`) });
+	throw new Error(`"${name}" was not saved after the import (see the screenshot in ${n8n.userFolder})`);
 }
 
 it.each(['lead-ads-dedupe-crm.json', 'nurture-rescoring-weekly-funnel.json', 'inbound-generic-crm.json'])(

@@ -30,15 +30,15 @@ export function pipeline(path: string, store: 'redis' | 'sqlite', credential?: {
 	owners[2].cap_day = 4; // Marie
 	route.parameters.options = { ...route.parameters.options, defaultStrategy: 'weighted' };
 	route.parameters.accountOwnerFirst = false;
-	// Europe by country code, not the enrichment's region: the upgrade test runs this workflow on
-	// the previous build, whose enrichment has no region.
+	// Europe as any other stated country, not by the enrichment's region: the upgrade test runs
+	// this workflow on the previous build, whose enrichment has no region.
 	const europe = (route.parameters.rules.values as Json[]).find((r) => r.name === 'Europe')!;
 	europe.conditions.conditions = [
 		{
-			id: 'europe-by-code',
+			id: 'europe-any-country',
 			leftValue: '={{ $json.country }}',
-			rightValue: '^(AT|BE|CH|DE|DK|ES|FI|FR|GB|IE|IT|NL|NO|PL|PT|SE)$',
-			operator: { type: 'string', operation: 'regex' },
+			rightValue: '',
+			operator: { type: 'string', operation: 'notEmpty', singleValue: true },
 		},
 	];
 	route.parameters.fallbackOwner = '';
