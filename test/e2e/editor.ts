@@ -23,6 +23,7 @@ export interface Page {
 	waitForTimeout(ms: number): Promise<void>;
 	waitForNavigation(options?: { timeout: number }): Promise<unknown>;
 	url(): string;
+	reload(): Promise<unknown>;
 	setInputFiles(selector: string, files: string): Promise<void>;
 	screenshot(options: { path: string }): Promise<unknown>;
 	keyboard: { press(key: string): Promise<void> };

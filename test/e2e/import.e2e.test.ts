@@ -52,18 +52,24 @@ it.each(['lead-ads-dedupe-crm.json', 'nurture-rescoring-weekly-funnel.json', 'in
 		try {
 			const id = await importInEditor(editor.page, file);
 			const saved = await n8n.api<Json>('GET', `/workflows/${id}`);
-			const bound = (saved.nodes as Json[])
+			// Every credential the template names, node by node, bound to the one created by that name.
+			const template = JSON.parse(readFileSync(join(TEMPLATES, file), 'utf8')) as Json;
+			const bound = (template.nodes as Json[])
 				.filter((node) => node.credentials)
 				.flatMap((node) =>
-					Object.values(node.credentials as Record<string, { id: string; name: string }>).map((c) => ({
-						node: node.name,
-						name: c.name,
-						bound: c.id === created[c.name],
-					})),
+					Object.entries(node.credentials as Record<string, { name: string }>).map(([type, ref]) => {
+						const got = (saved.nodes as Json[]).find((n) => n.name === node.name)?.credentials?.[type];
+						return { node: node.name, name: ref.name, bound: got?.id === created[ref.name] };
+					}),
 				);
-			expect(bound.length).toBeGreaterThan(0);
+			expect(bound.length).toBeGreaterThan(1);
 			expect(bound.filter((b) => !b.bound)).toEqual([]);
+			// And the canvas shows no issue sign on any node (a credential n8n thinks is missing).
+			await editor.page.reload();
+			await editor.page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
+			await editor.page.waitForTimeout(1_500);
 			await editor.page.screenshot({ path: join(n8n.userFolder, `imported-${file.replace('.json', '')}.png`) });
+			expect(await editor.page.locator('[data-test-id="node-issues"]').count()).toBe(0);
 		} finally {
 			await editor.close();
 		}
