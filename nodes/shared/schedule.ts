@@ -66,9 +66,17 @@ export function hoursBuilder(name: string, displayName: string, description: str
 						name: 'days',
 						type: 'multiOptions',
 						default: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+						description: 'The days these hours apply to',
 						options: DAYS.map((d) => ({ name: d, value: d })),
 					},
-					{ displayName: 'From', name: 'from', type: 'options', default: '09:00', options: times },
+					{
+						displayName: 'From',
+						name: 'from',
+						type: 'options',
+						default: '09:00',
+						description: 'When the hours start',
+						options: times,
+					},
 					{
 						displayName: 'To',
 						name: 'to',
@@ -98,7 +106,7 @@ export function datesBuilder(name: string, displayName: string, description: str
 				name: 'ranges',
 				displayName: 'Days',
 				values: [
-					{ displayName: 'From', name: 'from', type: 'dateTime', default: '' },
+					{ displayName: 'From', name: 'from', type: 'dateTime', default: '', description: 'The first day off' },
 					{
 						displayName: 'To',
 						name: 'to',

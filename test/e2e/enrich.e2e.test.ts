@@ -112,5 +112,10 @@ it('enriches captured leads offline, then spends one provider call per company a
 		status: 'skipped',
 		reason: 'no company domain (website or business email)',
 	});
-	expect(hal.enrichment.country).toEqual({ code: 'GB', name: 'United Kingdom' });
+	expect(hal.enrichment.country).toEqual({
+		code: 'GB',
+		name: 'United Kingdom',
+		region: 'Europe',
+		sales_region: 'EMEA',
+	});
 }, 240_000);

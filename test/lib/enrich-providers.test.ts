@@ -522,8 +522,10 @@ describe('credits: never asked twice for one answer', () => {
 				await Promise.all([run(a, 'a'), run(b, 'b')]);
 				const times = mock.requests.map((r) => r.at).sort((x, y) => x - y);
 				expect(times).toHaveLength(10);
-				// 10 requests at 10 per second: the slots span at least 0.9 s (minus timer slack)
-				expect(times[9] - times[0]).toBeGreaterThanOrEqual(850);
+				// 10 requests at 10 per second: the slots span 0.9 s. Measured where the mock receives
+				// them, the first may arrive late on a busy machine (it shrank the span to 848 ms once);
+				// uncapped, the ten arrive within a few milliseconds.
+				expect(times[9] - times[0]).toBeGreaterThanOrEqual(700);
 			});
 		} finally {
 			a.close();
