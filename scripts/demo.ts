@@ -59,15 +59,18 @@ async function postSamples(n8n: N8n, id: string, url: string, dump: string): Pro
 		utm_source: 'demo',
 	};
 	const again = { name: 'ada lovelace', email: 'adalovelace@googlemail.com', company: 'Analytical Engines' };
-	for (const sample of [first, again]) {
+	// One after the other, each run finished before the next post (the trigger answers at once, and
+	// two runs in flight would race to be "first").
+	let executions: Awaited<ReturnType<N8n['waitForExecutions']>> = [];
+	for (const [k, sample] of [first, again].entries()) {
 		const res = await fetch(url, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(sample),
 		});
 		console.log(`POST ${url} -> ${res.status} ${await res.text()}`);
+		executions = await n8n.waitForExecutions(id, k + 1);
 	}
-	const executions = await n8n.waitForExecutions(id, 2);
 	const lead = executions.flatMap((e) => nodeItems(e, 'New lead'))[0]?.json;
 	const dup = executions.flatMap((e) => nodeItems(e, 'Already known'))[0]?.json;
 	writeFileSync(dump, JSON.stringify({ newLead: lead, duplicate: dup }, null, 2));
