@@ -680,14 +680,21 @@ describeData('accuracy on public ground truth (../shared/datasets)', () => {
 			}
 		},
 	);
-	it('learned weights: Splink fake_20000 recall >= 0.80 at precision >= 0.98, fake_1000 F1 >= 0.95, Febrl 4 F1 >= 0.998', () => {
-		const big = run(loadSplink('fake_20000'));
+	it('held out (bench/datasets.ts DATA_ROLES): Splink fake_20000 precision >= 0.98, recall >= 0.75 and well above the exact email; fake_1000 F1 >= 0.95, Febrl 4 F1 >= 0.99', () => {
+		// Floors with room, not the measured figures (0.985 / 0.800 on 2026-12-06): a property, not a pin.
+		const set = loadSplink('fake_20000');
+		const big = run(set);
 		expect(big.precision).toBeGreaterThanOrEqual(0.98);
-		expect(big.recall).toBeGreaterThanOrEqual(0.8);
+		expect(big.recall).toBeGreaterThanOrEqual(0.75);
+		const byEmail = pairwiseScores(
+			set.rows.map((r, i) => (r.email?.trim() ? `e:${r.email.trim().toLowerCase()}` : `i:${i}`)),
+			set.truth,
+		);
+		expect(big.f1).toBeGreaterThan(byEmail.f1 + 0.2);
 		// the hand-set weights alone fall short there
 		expect(run(loadSplink('fake_20000'), { learn: false }).recall).toBeLessThan(0.75);
 		expect(run(loadSplink('fake_1000')).f1).toBeGreaterThanOrEqual(0.95);
-		expect(run(loadFebrl('4')).f1).toBeGreaterThanOrEqual(0.998);
+		expect(run(loadFebrl('4')).f1).toBeGreaterThanOrEqual(0.99);
 	});
 	it('learns from the data: a date of birth weighs more than the hand-set guess, colleagues stay hand-set', () => {
 		const set = loadSplink('fake_20000');
@@ -723,6 +730,21 @@ describe('precision holds as the batch grows (generated form traffic, bench/traf
 			leads.map((l) => String(l.person)),
 		);
 	};
+	it('held out (another draw of the generator, seed 101): precision and recall >= 0.95 at 1,500 leads', () => {
+		const leads = formTraffic(1500, 101);
+		const out = dedupeBatch(leads, {
+			sources: DEFAULT_SOURCES,
+			matcher: matcher(),
+			onDuplicate: 'keepFirst',
+			prepare: {},
+		});
+		const s = pairwiseScores(
+			clusterIdsOf(out, leads.length),
+			leads.map((l) => String(l.person)),
+		);
+		expect(s.precision).toBeGreaterThanOrEqual(0.95);
+		expect(s.recall).toBeGreaterThanOrEqual(0.95);
+	});
 	it('1,500 and 9,300 leads: precision >= 0.95 at both, recall >= 0.95', () => {
 		const small = scores(1500);
 		const large = scores(9300);
