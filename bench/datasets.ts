@@ -119,6 +119,8 @@ export const DATA_ROLES: Record<string, { role: DataRole; seenBefore?: boolean }
 	'splink fake_20000': { role: 'heldOut', seenBefore: true },
 	// Another draw of the form-traffic generator: never looked at while choosing values.
 	'form traffic seed 101': { role: 'heldOut' },
+	// Namesake-heavy traffic with two addresses per person (bench/traffic.ts options).
+	'form traffic seed 202': { role: 'heldOut' },
 };
 
 export function roleOf(name: string): { role: DataRole | 'unassigned'; seenBefore?: boolean } {

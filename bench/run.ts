@@ -35,7 +35,7 @@ import {
 } from './datasets';
 import { seededRandom } from '../lib/dedupe/learn';
 import { syntheticLeads, syntheticPerson } from './synthetic';
-import { formTraffic } from './traffic';
+import { formTraffic, type TrafficOptions } from './traffic';
 import { predict, readOutcome, trainModel } from '../lib/score/model';
 import { scoreLead, type ScoreConfig } from '../lib/score/points';
 import { funnelOf } from '../lib/stage/funnel';
@@ -112,9 +112,9 @@ function batchSpeed(n: number): Case {
  * namesakes, colleagues, returns typed differently) as the batch grows, beside matching on the
  * exact email alone.
  */
-function trafficAccuracy(n: number, seed = 7): Case {
+function trafficAccuracy(n: number, seed = 7, options: TrafficOptions = {}, label = ''): Case {
 	return async () => {
-		const leads = formTraffic(n, seed);
+		const leads = formTraffic(n, seed, options);
 		const t0 = performance.now();
 		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
 		const seconds = (performance.now() - t0) / 1000;
@@ -126,7 +126,7 @@ function trafficAccuracy(n: number, seed = 7): Case {
 			truth,
 		);
 		return {
-			name: `dedupe form traffic batch_${n}${seed === 7 ? '' : ` seed_${seed}`}`,
+			name: `dedupe form traffic${label} batch_${n}${seed === 7 ? '' : ` seed_${seed}`}`,
 			...roleOf(`form traffic seed ${seed}`),
 			n,
 			people: new Set(truth).size,
@@ -881,6 +881,9 @@ const CASES: Record<string, Case> = {
 	traffic9300: trafficAccuracy(9300),
 	traffic1500HeldOut: trafficAccuracy(1500, 101),
 	traffic9300HeldOut: trafficAccuracy(9300, 101),
+	// Namesake-heavy traffic, a work and a personal address per person: about 1,000 and 10,000 people.
+	trafficNamesakes1k: trafficAccuracy(1333, 202, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
+	trafficNamesakes10k: trafficAccuracy(13_333, 202, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
 	traffic50k: trafficAccuracy(50_000),
 	batch10k: batchSpeed(10_000),
 	batch100k: batchSpeed(100_000),

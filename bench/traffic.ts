@@ -385,11 +385,27 @@ export interface TrafficLead extends Record<string, unknown> {
 	person: number;
 }
 
+export interface TrafficOptions {
+	/**
+	 * Draw first and last names from only this many of each locale's most common names: namesakes
+	 * (same first and last name, different people) become common, as in a large lead base.
+	 */
+	namesakes?: number;
+	/**
+	 * Everyone has a work address and a personal webmail address, and each submission uses one or
+	 * the other (a person signs up at work, comes back from home).
+	 */
+	workAndPersonal?: boolean;
+}
+
 /**
  * `n` submissions: about 75% first submissions of distinct people and 25% returns of earlier ones,
- * typed differently. Companies are shared (about one per 15 people) so colleagues exist.
+ * typed differently. Companies are shared (about one per 15 people) so colleagues exist. The
+ * options make it harder (namesakes, two addresses per person); without them the traffic is the
+ * one the tuning protocol's seed-7 draw has always been.
  */
-export function formTraffic(n: number, seed = 7): TrafficLead[] {
+export function formTraffic(n: number, seed = 7, options: TrafficOptions = {}): TrafficLead[] {
+	const pick = (pr: () => number, length: number) => zipf(pr, Math.min(length, options.namesakes ?? length));
 	const r = rng(seed);
 	const companies = Math.max(20, Math.ceil(n / 15));
 	const people: Array<Record<string, unknown> & { locale: Locale }> = [];
@@ -406,8 +422,8 @@ export function formTraffic(n: number, seed = 7): TrafficLead[] {
 		while (people.length <= p) {
 			const pr = rng(p * 7919 + seed);
 			const locale = LOCALES[Math.floor(pr() * LOCALES.length)];
-			const first = locale.first[zipf(pr, locale.first.length)];
-			const last = locale.last[zipf(pr, locale.last.length)];
+			const first = locale.first[pick(pr, locale.first.length)];
+			const last = locale.last[pick(pr, locale.last.length)];
 			const c = Math.floor(pr() * companies);
 			// Company names as varied as real ones (two words and a trade: 4,000 names), though some
 			// still recur across unrelated companies, as "Delta Consulting" does.
@@ -430,6 +446,7 @@ export function formTraffic(n: number, seed = 7): TrafficLead[] {
 				: unique(box, domain);
 			let national = locale.phone.prefix[Math.floor(pr() * locale.phone.prefix.length)];
 			for (let i = 0; i < locale.phone.digits; i++) national += String(Math.floor(pr() * 10));
+			const hasPhone = pr() < 0.7;
 			people.push({
 				locale,
 				first,
@@ -437,7 +454,14 @@ export function formTraffic(n: number, seed = 7): TrafficLead[] {
 				company: `${company} ${locale.legal[0]}`.trim(),
 				email,
 				national,
-				hasPhone: pr() < 0.7,
+				hasPhone,
+				// (drawn after the others, so traffic without the option is unchanged)
+				...(options.workAndPersonal
+					? {
+							work: personal ? unique(box, domain) : email,
+							home: personal ? email : unique(`${first}.${last}`, WEBMAIL[Math.floor(pr() * WEBMAIL.length)]),
+						}
+					: {}),
 			});
 		}
 		return people[p];
@@ -455,7 +479,7 @@ export function formTraffic(n: number, seed = 7): TrafficLead[] {
 			person: p,
 			first_name: cap(String(who.first)),
 			last_name: cap(String(who.last)),
-			email: who.email,
+			email: options.workAndPersonal ? (r() < 0.5 ? who.work : who.home) : who.email,
 			phone: who.hasPhone ? intl : null,
 			company: who.company,
 			country: locale.country,
