@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { track } from '../helpers/children';
 import { freePort } from '../helpers/net';
-import { appendFileSync, cpSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../helpers/redisServer';
 
@@ -47,7 +47,25 @@ export class N8n {
 		return this.exited ? undefined : this.proc?.pid;
 	}
 
+	/**
+	 * Starts n8n and waits until it is ready. The task broker's port is picked free just before,
+	 * and another process (two n8n started at once by a test, or a parallel test file) can take it
+	 * in between: n8n then exits at once saying so, and it is started again on another port.
+	 */
 	async start(extraEnv: Record<string, string> = {}): Promise<void> {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				await this.startOnce(extraEnv);
+				return;
+			} catch (error) {
+				const tail = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').slice(-2_000) : '';
+				if (attempt >= 3 || !this.exited || !/Task Broker's port \d+ is already in use/.test(tail)) throw error;
+				appendFileSync(this.logFile, `(the task broker's port was taken: starting again)\n`);
+			}
+		}
+	}
+
+	private async startOnce(extraEnv: Record<string, string>): Promise<void> {
 		const bin = process.env.LEAD_N8N_BIN;
 		if (!bin) throw new Error('LEAD_N8N_BIN is not set: run through npm test or npm run test:e2e');
 		const brokerPort = await freePort();
