@@ -65,7 +65,7 @@ function refuse(status: number, error: string, message: string, issues?: LeadIss
 	return { ok: false, status, body: { ok: false, error, message, ...(issues ? { issues } : {}) } };
 }
 
-function header(req: IncomingSubmission, name: string): string | undefined {
+export function header(req: Pick<IncomingSubmission, 'headers'>, name: string): string | undefined {
 	const v = req.headers[name];
 	return Array.isArray(v) ? v[0] : v;
 }

@@ -3,6 +3,7 @@
  * that accepts text/html) get a small, accessible page instead of the JSON that apps and vendor
  * webhooks get. A thank-you page, or the problems in words with a link back to the form.
  */
+import { header as headerOf } from './capture';
 import type { IncomingSubmission } from './types';
 
 export interface PageOptions {
@@ -16,10 +17,7 @@ export const DEFAULT_THANK_YOU = 'We received your details and will be in touch 
 
 const MAX_TEXT = 2_000;
 
-function header(req: Pick<IncomingSubmission, 'headers'>, name: string): string {
-	const v = req.headers[name];
-	return (Array.isArray(v) ? v[0] : (v ?? '')).slice(0, 2_000);
-}
+const header = (req: Pick<IncomingSubmission, 'headers'>, name: string) => (headerOf(req, name) ?? '').slice(0, 2_000);
 
 /** Whether the request is a browser posting an HTML form (not fetch(), not a vendor's webhook). */
 export function isBrowserFormPost(req: Pick<IncomingSubmission, 'headers' | 'method'>): boolean {
@@ -35,19 +33,7 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-/** The form's page to go back to: the Referer when it is an http(s) URL, else none. */
-export function backLink(req: Pick<IncomingSubmission, 'headers'>): string | undefined {
-	const referer = header(req, 'referer');
-	if (!referer) return undefined;
-	try {
-		const url = new URL(referer);
-		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-/** A redirect target the trigger may send a browser to: an absolute http(s) URL. */
+/** A web address the trigger may send a browser to or link: an absolute http(s) URL, else none. */
 export function redirectTarget(raw: string): string | undefined {
 	const text = raw.trim();
 	if (!text) return undefined;
@@ -57,6 +43,11 @@ export function redirectTarget(raw: string): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** The form's page to go back to: the Referer when it is an http(s) URL, else none. */
+export function backLink(req: Pick<IncomingSubmission, 'headers'>): string | undefined {
+	return redirectTarget(header(req, 'referer'));
 }
 
 function page(language: string, title: string, body: string): string {

@@ -5,10 +5,10 @@
  * hand; the sales region is the usual three-way split (AMER, EMEA, APAC), the Middle East and the
  * Caucasus in EMEA.
  */
+import { zonesOfCountry } from './zones';
+
 export type Region = 'Africa' | 'Americas' | 'Asia' | 'Europe' | 'Oceania';
 export type SalesRegion = 'AMER' | 'EMEA' | 'APAC';
-
-let zones: Record<string, string[]> | undefined;
 
 /** Countries whose first zone is an ocean's (or misleads): placed by hand. */
 const BY_HAND: Record<string, Region> = {
@@ -70,9 +70,7 @@ const ASIA_IN_EMEA = new Set([
 export function regionOf(code: string): Region | null {
 	const upper = code.toUpperCase();
 	if (BY_HAND[upper]) return BY_HAND[upper];
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	zones ??= require('../data/country-zones.json') as Record<string, string[]>;
-	const zone = zones[upper]?.[0];
+	const zone = zonesOfCountry(upper)[0];
 	if (!zone) return null;
 	return PREFIX[zone.slice(0, zone.indexOf('/'))] ?? null;
 }

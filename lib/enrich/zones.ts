@@ -14,7 +14,8 @@ let phones: PhoneZones | undefined;
 let cities: CityZones | undefined;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const countryTable = () => (countries ??= require('../data/country-zones.json') as CountryZones);
+/** Country code → its IANA zones, loaded once (Enrich's zones, regions and the node panels' zone list). */
+export const countryTable = () => (countries ??= require('../data/country-zones.json') as CountryZones);
 const phoneTable = () => (phones ??= require('../data/phone-zones.json') as PhoneZones);
 const cityTable = () => (cities ??= require('../data/city-zones.json') as CityZones);
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,3 +1,5 @@
+import { editDistance } from '../dedupe/similarity';
+
 /**
  * Free webmail domains: an address there says nothing about the person's company. The most used
  * providers worldwide; Enrich may extend the list.
@@ -132,22 +134,6 @@ const OFTEN_MISTYPED = [
 	'yahoo.co.uk',
 ];
 
-/** One edit apart: a letter changed, added, dropped, or two neighbours swapped (bounded, linear). */
-function oneEditApart(a: string, b: string): boolean {
-	if (a === b) return false;
-	const la = a.length;
-	const lb = b.length;
-	if (Math.abs(la - lb) > 1) return false;
-	let i = 0;
-	while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-	if (la === lb) {
-		// a change: the rest equal; a swap: the two next letters crossed, then the rest equal
-		if (a.slice(i + 1) === b.slice(i + 1)) return true;
-		return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-	}
-	return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
-
 /**
  * The free provider a domain is a typo of ("gmial.com" → "gmail.com"), or null: one edit away
  * from one of the big providers and not itself a known free provider.
@@ -155,6 +141,6 @@ function oneEditApart(a: string, b: string): boolean {
 export function freeMailTypo(domain: string): string | null {
 	const d = domain.toLowerCase();
 	if (d.length > 40 || FREE.has(d)) return null;
-	for (const provider of OFTEN_MISTYPED) if (oneEditApart(d, provider)) return provider;
+	for (const provider of OFTEN_MISTYPED) if (editDistance(d, provider, 1) === 1) return provider;
 	return null;
 }

@@ -230,31 +230,13 @@ export class Router {
 		return [...keys];
 	}
 
-	private periodCache: { now: number; keys: Record<Period | 'all', string> } | undefined;
-	private periodEnds: { now: number; ends: Record<Period, number> } | undefined;
+	/** The batch's instant, with the period keys and ends at it (quota zone): worked out once per batch. */
+	private periods: { now: number; keys: Record<Period | 'all', string>; ends: Record<Period, number> } | undefined;
 
-	/** When the period containing `now` ends (quota zone), worked out once per batch instant. */
-	private periodEndOf(period: Period, now: number): number {
-		if (this.periodEnds?.now !== now) {
+	private periodsAt(now: number): NonNullable<Router['periods']> {
+		if (this.periods?.now !== now) {
 			const zone = this.settings.timeZone;
-			this.periodEnds = {
-				now,
-				ends: {
-					day: periodEnd('day', now, zone),
-					week: periodEnd('week', now, zone),
-					month: periodEnd('month', now, zone),
-				},
-			};
-		}
-		return this.periodEnds.ends[period];
-	}
-
-	/** The counter key of an owner for the period containing `now` (quota zone), or for ever. */
-	private countKey(owner: Owner, period: Period | 'all', now: number): string {
-		// A batch routes at one instant: the period keys are worked out once, not per owner and lead.
-		if (this.periodCache?.now !== now) {
-			const zone = this.settings.timeZone;
-			this.periodCache = {
+			this.periods = {
 				now,
 				keys: {
 					day: periodKey('day', now, zone),
@@ -262,9 +244,25 @@ export class Router {
 					month: periodKey('month', now, zone),
 					all: 'all',
 				},
+				ends: {
+					day: periodEnd('day', now, zone),
+					week: periodEnd('week', now, zone),
+					month: periodEnd('month', now, zone),
+				},
 			};
 		}
-		return stateKey.count(owner.id, this.periodCache.keys[period]);
+		return this.periods;
+	}
+
+	/** When the period containing `now` ends (quota zone). */
+	private periodEndOf(period: Period, now: number): number {
+		return this.periodsAt(now).ends[period];
+	}
+
+	/** The counter key of an owner for the period containing `now` (quota zone), or for ever. */
+	private countKey(owner: Owner, period: Period | 'all', now: number): string {
+		// A batch routes at one instant: the period keys are worked out once, not per owner and lead.
+		return stateKey.count(owner.id, this.periodsAt(now).keys[period]);
 	}
 
 	/** How many leads an owner got in the period containing `now` (quota zone), or ever. */

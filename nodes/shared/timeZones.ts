@@ -4,7 +4,7 @@
  * from the package's country list) as well as the older ones ICU reports, each with its offset now.
  */
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
-import { zonesOfCountry } from '../../lib/enrich/zones';
+import { countryTable } from '../../lib/enrich/zones';
 import { isValidTimeZone } from '../../lib/route/time';
 
 let cached: INodePropertyOptions[] | undefined;
@@ -24,7 +24,7 @@ function offsetNow(zone: string, now: Date): string {
 export function timeZoneOptions(emptyName: string, now = new Date()): INodePropertyOptions[] {
 	if (!cached) {
 		const zones = new Set<string>(['UTC', ...Intl.supportedValuesOf('timeZone')]);
-		for (const code of Object.keys(countryZoneTable())) for (const zone of zonesOfCountry(code)) zones.add(zone);
+		for (const list of Object.values(countryTable())) for (const zone of list) zones.add(zone);
 		cached = [...zones]
 			.filter((z) => isValidTimeZone(z))
 			.sort()
@@ -32,9 +32,6 @@ export function timeZoneOptions(emptyName: string, now = new Date()): INodePrope
 	}
 	return [{ name: emptyName, value: '' }, ...cached];
 }
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const countryZoneTable = () => require('../../lib/data/country-zones.json') as Record<string, string[]>;
 
 /** n8n's loadOptions method: `getTimeZones`. */
 export async function getTimeZones(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
