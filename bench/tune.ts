@@ -1,25 +1,69 @@
-// Developer tool: accuracy of the default preset on every labelled set (not part of the suite).
+/**
+ * Developer tool (not part of the suite): accuracy of the default preset on the tuning sets only
+ * (bench/datasets.ts, DATA_ROLES), for a threshold and whole-group shares to choose from. Values
+ * are chosen here, by the mean F1 over these sets; `npm run bench` then reports the held-out sets.
+ *
+ *   node -r ts-node/register/transpile-only bench/tune.ts [threshold] [share,share,...]
+ */
+import { clusterIdsOf, dedupeBatch } from '../lib/dedupe/dedupe';
 import { prepareValue } from '../lib/dedupe/fields';
-import { DEFAULT_THRESHOLD, matchBatch } from '../lib/dedupe/matcher';
-import { loadFebrl, loadSplink, pairwiseScores } from './datasets';
+import { DEFAULT_SOURCES, LEAD_FIELDS } from '../lib/dedupe/leads';
+import { DEFAULT_THRESHOLD, matchBatch, WHOLE_GROUP_SHARE, type MatcherConfig } from '../lib/dedupe/matcher';
+import { DATA_ROLES, loadFebrl, loadSplink, pairwiseScores, type LabelledSet, type PairScores } from './datasets';
+import { formTraffic, type TrafficOptions } from './traffic';
 
 const threshold = Number(process.argv[2] ?? DEFAULT_THRESHOLD);
-for (const set of [
-	loadSplink('fake_1000'),
-	loadSplink('fake_20000'),
-	loadFebrl('1'),
-	loadFebrl('2'),
-	loadFebrl('3'),
-	loadFebrl('4'),
-]) {
-	const t0 = Date.now();
+const shares = (process.argv[3] ?? String(WHOLE_GROUP_SHARE)).split(',').map(Number);
+
+type Run = (matcher: Omit<MatcherConfig, 'fields'>) => PairScores;
+
+function labelled(load: () => LabelledSet): Run {
+	const set = load();
 	const prepared = set.rows.map((r) =>
 		Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])),
 	);
-	const { cluster } = matchBatch(prepared, { fields: set.fields, mode: 'score', threshold, maxBlockSize: 500 });
-	const s = pairwiseScores(cluster, set.truth);
+	return (m) => pairwiseScores(matchBatch(prepared, { ...m, fields: set.fields }).cluster, set.truth);
+}
+
+function traffic(n: number, options: TrafficOptions = {}): Run {
+	const leads = formTraffic(n, 7, options);
+	const truth = leads.map((l) => String(l.person));
+	return (m) => {
+		const out = dedupeBatch(leads, {
+			sources: DEFAULT_SOURCES,
+			matcher: { ...m, fields: LEAD_FIELDS },
+			onDuplicate: 'keepFirst',
+			prepare: {},
+		});
+		return pairwiseScores(clusterIdsOf(out, n), truth);
+	};
+}
+
+const namesakes = { namesakes: 40, workAndPersonal: true };
+const sets: Array<[string, string, Run]> = [
+	['splink fake_1000', 'splink fake_1000', labelled(() => loadSplink('fake_1000'))],
+	['febrl 1', 'febrl 1', labelled(() => loadFebrl('1'))],
+	['febrl 2', 'febrl 2', labelled(() => loadFebrl('2'))],
+	['form traffic seed 7', 'traffic 1500', traffic(1500)],
+	['form traffic seed 7', 'traffic 9300', traffic(9300)],
+	['form traffic seed 7', 'namesakes 1333', traffic(1333, namesakes)],
+	['form traffic seed 7', 'namesakes 13333', traffic(13_333, namesakes)],
+];
+for (const [data] of sets)
+	if (DATA_ROLES[data]?.role !== 'tuning') throw new Error(`${data} is not a tuning set (bench/datasets.ts)`);
+
+for (const share of shares) {
+	const f1s: number[] = [];
+	for (const [, label, run] of sets) {
+		const s = run({ mode: 'score', threshold, maxBlockSize: 500, wholeGroups: true, wholeGroupShare: share });
+		f1s.push(s.f1);
+		console.log(
+			`threshold ${threshold} share ${share}`,
+			label.padEnd(16),
+			`P=${s.precision.toFixed(4)} R=${s.recall.toFixed(4)} F1=${s.f1.toFixed(4)}`,
+		);
+	}
 	console.log(
-		set.name.padEnd(20),
-		`P=${s.precision.toFixed(4)} R=${s.recall.toFixed(4)} F1=${s.f1.toFixed(4)} pred=${s.predictedPairs} true=${s.truePairs} ${Date.now() - t0}ms`,
+		`threshold ${threshold} share ${share} mean F1 ${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(4)}`,
 	);
 }

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { CandidateDecision, LeadMemory, RecallLead, Retention } from '../store/types';
 import type { Prepared, PrepareOptions } from './fields';
 import { prepareLead, hasComparableValues, type FieldSource } from './leads';
-import { blockingKeys, decide, keyOptions, matchBatch, type MatcherConfig } from './matcher';
+import { contradiction, groupCheckText } from './chaining';
+import { scoreRecords } from './compare';
+import { blockingKeys, decide, keyOptions, matchBatch, wholeGroupBar, type MatcherConfig } from './matcher';
 import { mergeLeads, submittedAt } from './merge';
 
 type Json = Record<string, unknown>;
@@ -45,6 +47,11 @@ export interface DedupeInfo {
 	 * each; their clusters now belong to `cluster_id`.
 	 */
 	merged_clusters?: string[];
+	/**
+	 * Set when a link of this lead was judged on whole groups because records on its two sides
+	 * contradict each other (two work domains, phones or companies): whether it joined, and why.
+	 */
+	why?: string;
 	/** Repeats: when this lead was first seen, and whether it was unique or a duplicate then. */
 	first_seen_at?: string;
 	first_status?: 'unique' | 'duplicate';
@@ -134,7 +141,7 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 	const ids = all.map((j, i) => leadIdOf(j, prepared[i]));
 	/** Input index of position `m` of `all` (an item). */
 	const inputIndex = (m: number) => fresh[m - R];
-	const { cluster, bestMatch } = matchBatch(prepared, config.matcher);
+	const { cluster, bestMatch, groupChecks } = matchBatch(prepared, config.matcher);
 	const mode: DedupeMode = R ? 'reference' : 'batch';
 	const out: DedupeOutcome = { kept: [], duplicates: [], repeats: [] };
 	const infoByInput = new Map<number, DedupeInfo>();
@@ -155,6 +162,7 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 		const clusterId = ids[refMember ?? keptIdx!];
 		const info = (i: number, status: DedupeInfo['status']): DedupeInfo => {
 			const bm = bestMatch[i];
+			const check = groupChecks?.[i];
 			return {
 				status,
 				cluster_id: clusterId,
@@ -165,6 +173,7 @@ export function dedupeBatch(items: Json[], config: DedupeConfig, reference: Json
 				mode,
 				checked_at: checkedAt,
 				...(hasComparableValues(prepared[i]) ? {} : { unmatchable: true }),
+				...(check ? { why: groupCheckText(check, ids[check.other]) } : {}),
 			};
 		};
 		const dupIdx = itemMembers.filter((m) => m !== keptIdx);
@@ -233,6 +242,22 @@ function* clusterMembers(cluster: Int32Array): Generator<number[]> {
 	}
 }
 
+/**
+ * How a lead is compared with remembered ones: the pair decision, and with Join Groups Only When
+ * They Match as Wholes the judge of remembered groups that hold contradicting records.
+ */
+function memoryDecision(values: Prepared, matcher: MatcherConfig): CandidateDecision {
+	const decision: CandidateDecision = (c) => decide(values, c.values, matcher);
+	if (matcher.mode === 'score' && matcher.wholeGroups)
+		decision.judge = {
+			values,
+			score: (a, b) => scoreRecords(a, b, matcher.fields),
+			contradicts: (a, b) => contradiction(a, b, matcher.fields),
+			bar: wholeGroupBar(matcher),
+		};
+	return decision;
+}
+
 /** Leads per store transaction (a Redis lock is held for one chunk, well within its 30 s expiry). */
 const MEMORY_CHUNK = 500;
 
@@ -277,7 +302,7 @@ export async function dedupeAgainstMemory(
 			json,
 			id,
 			lead: { recordId: id, values, keys },
-			decide: (c) => decide(values, c.values, config.matcher),
+			decide: memoryDecision(values, config.matcher),
 		});
 	}
 	for (let start = 0; start < pending.length; start += MEMORY_CHUNK) {
@@ -299,8 +324,9 @@ export async function dedupeAgainstMemory(
 				emitRepeat(out, config.repeats, { index, json: withInfo(json, info) }, firstStatus);
 				return;
 			}
+			const why = found.groupCheck ? { why: groupCheckText(found.groupCheck, found.groupCheck.other) } : {};
 			if (!found.duplicateOf) {
-				out.kept.push({ index, json: withInfo(json, unique(id)) });
+				out.kept.push({ index, json: withInfo(json, { ...unique(id), ...why }) });
 				return;
 			}
 			const original = found.duplicateOf.canonicalId;
@@ -314,6 +340,7 @@ export async function dedupeAgainstMemory(
 				mode: 'memory',
 				checked_at: checkedAt,
 				...(found.merged?.length ? { merged_clusters: found.merged } : {}),
+				...why,
 			};
 			// Earlier executions' leads are not kept whole, so "merge" re-labels this one with the original id.
 			const merged = config.onDuplicate === 'merge' ? { ...json, id: original } : json;

@@ -13,6 +13,7 @@ import type { FieldKind, FieldSpec, Prepared } from './fields';
 import { evalRule, type RuleExpr } from './rules';
 import { isRoleAddress } from '../normalize/email';
 import { soundex } from './similarity';
+import { checkGroups, contradiction, type GroupCheck, type RecordGroupCheck } from './chaining';
 
 export interface MatcherConfig {
 	fields: FieldSpec[];
@@ -30,12 +31,25 @@ export interface MatcherConfig {
 	window?: number;
 	/** Score mode: learn the weights from batches big enough (see learn.ts); false keeps the hand-set ones. */
 	learn?: boolean;
+	/**
+	 * Score mode: a link that would join two groups where one record contradicts another (see
+	 * chaining.ts) needs the groups to match as wholes. Dedupe version 1 clusters without it.
+	 */
+	wholeGroups?: boolean;
+	/** The share of the threshold that whole groups need (WHOLE_GROUP_SHARE unless set: bench/tune.ts sweeps it). */
+	wholeGroupShare?: number;
 }
 
 export const DEFAULT_WINDOW = 8;
 const TYPO_KEY_WINDOW = 2;
 
 export const DEFAULT_THRESHOLD = 9;
+/**
+ * The share of the match threshold that two contradicting groups need as their average score (see
+ * wholeGroupBar): chosen on the tuning sets only (bench/datasets.ts), as the best mean F1 of 0.75,
+ * 1, 1.25 and 1.5 (1: 0.9897; 1.25: 0.9895; 1.5: 0.9888; 0.75: 0.9881).
+ */
+export const WHOLE_GROUP_SHARE = 1;
 
 export interface MatchDecision {
 	match: boolean;
@@ -442,6 +456,11 @@ export interface ClusterResult {
 	cluster: Int32Array;
 	/** For each record, the strongest match to a record of the same cluster (earlier ones first). */
 	bestMatch: Array<{ other: number; score: number; fields: string[] } | undefined>;
+	/**
+	 * For a record whose link was judged on whole groups: how (it joined, or it was kept apart from
+	 * the record at the link's other end and stayed apart).
+	 */
+	groupChecks?: Array<RecordGroupCheck | undefined>;
 }
 
 /** Cross-cluster pairs scoring below this veto a merge (a namesake born decades apart, colleagues). */
@@ -458,6 +477,7 @@ export function clusterMatches(
 	n: number,
 	matches: PairMatch[],
 	veto?: (a: number, b: number) => boolean,
+	guard?: (left: number[], right: number[]) => GroupCheck | undefined,
 ): ClusterResult {
 	const parent = new Int32Array(n);
 	for (let i = 0; i < n; i++) parent[i] = i;
@@ -470,6 +490,7 @@ export function clusterMatches(
 		return i;
 	};
 	const bestMatch: ClusterResult['bestMatch'] = new Array(n);
+	const groupChecks: Array<RecordGroupCheck | undefined> = new Array(n);
 	const ordered = [...matches].sort((x, y) => y.score - x.score);
 	for (const m of ordered) {
 		const ra = find(m.a);
@@ -478,6 +499,11 @@ export function clusterMatches(
 			const ma = members.get(ra) ?? [ra];
 			const mb = members.get(rb) ?? [rb];
 			if (veto && ma.length * mb.length <= VETO_CHECK_LIMIT && ma.some((x) => mb.some((y) => veto(x, y)))) continue;
+			const check = guard?.(ma, mb);
+			if (check) {
+				groupChecks[m.b] ??= { ...check, other: m.a };
+				if (!check.joined) continue;
+			}
 			const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
 			parent[child] = root;
 			members.set(root, ma.concat(mb));
@@ -493,7 +519,12 @@ export function clusterMatches(
 	}
 	const cluster = new Int32Array(n);
 	for (let i = 0; i < n; i++) cluster[i] = find(i);
-	return { cluster, bestMatch };
+	if (!guard) return { cluster, bestMatch };
+	// A link kept apart whose two ends another path joined after all says nothing about the outcome.
+	groupChecks.forEach((c, i) => {
+		if (c && !c.joined && cluster[i] === cluster[c.other]) groupChecks[i] = undefined;
+	});
+	return { cluster, bestMatch, groupChecks };
 }
 
 /** Matching and clustering of one batch of prepared records. */
@@ -509,5 +540,23 @@ export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterR
 		config.mode === 'score'
 			? (a: number, b: number) => scoreRecords(records[a], records[b], config.fields, model, VETO_SCORE) < VETO_SCORE
 			: undefined;
-	return { ...clusterMatches(records.length, matches, veto), matches };
+	const bar = wholeGroupBar(config, model);
+	const guard =
+		config.mode === 'score' && config.wholeGroups
+			? (left: number[], right: number[]) =>
+					checkGroups(
+						left,
+						right,
+						(a, b) => contradiction(records[a], records[b], config.fields),
+						(a, b) => scoreRecords(records[a], records[b], config.fields, model),
+						bar,
+					)
+			: undefined;
+	return { ...clusterMatches(records.length, matches, veto, guard), matches };
+}
+
+/** The average score two contradicting groups need across their pairs to be joined. */
+export function wholeGroupBar(config: MatcherConfig, model?: MatchModel): number {
+	const threshold = Math.max(config.threshold, model?.minScore ?? -Infinity);
+	return Math.round(threshold * (config.wholeGroupShare ?? WHOLE_GROUP_SHARE) * 100) / 100;
 }

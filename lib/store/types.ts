@@ -2,6 +2,7 @@
  * State that outlives one execution goes through these interfaces, never through workflow static
  * data (saved at the end of an execution, so concurrent executions overwrite each other).
  */
+import { checkGroups, type Contradiction, type GroupCheck } from '../dedupe/chaining';
 export interface StateStore {
 	/**
 	 * Records `key` in `namespace` unless it is already there and younger than `ttlMs`.
@@ -51,6 +52,8 @@ export interface RecallResult {
 	 * were joined into the oldest one (whose id `duplicateOf.canonicalId` then is).
 	 */
 	merged?: string[];
+	/** How a remembered group with contradicting records was judged (joined, or kept apart from `other`). */
+	groupCheck?: GroupCheck & { other: string };
 }
 
 /**
@@ -104,26 +107,82 @@ export function candidateLimit(key: string): number {
 	return isIdentityKey(key) ? IDENTITY_KEY_CANDIDATES : WEAK_KEY_CANDIDATES;
 }
 
-export type CandidateDecision = (candidate: RememberedLead) => { match: boolean; score: number; fields: string[] };
+/**
+ * Decides whether a remembered lead is the same person as the one looked up. With a `judge`, the
+ * remembered groups it matches are judged as wholes where records contradict (see
+ * lib/dedupe/chaining.ts): a group is joined through one link only when nothing contradicts.
+ */
+export type CandidateDecision = ((candidate: RememberedLead) => { match: boolean; score: number; fields: string[] }) & {
+	judge?: CandidateJudge;
+};
+
+type Values = Record<string, string | undefined>;
+
+export interface CandidateJudge {
+	/** The looked-up lead's values. */
+	values: Values;
+	/** A pair's full score. */
+	score(a: Values, b: Values): number;
+	contradicts(a: Values, b: Values): Contradiction | undefined;
+	bar: number;
+}
 
 /**
  * The strongest matching candidate (an empty result when none matches), and the clusters of every
  * matching candidate: more than one means this lead links leads remembered as different people.
+ * A group is what the look-up read of it (the most recent holders of the lead's keys), not every
+ * lead ever remembered in it.
  */
 export function bestCandidate(
 	candidates: Iterable<RememberedLead>,
 	decide: CandidateDecision,
 ): RecallResult & { clusters: string[] } {
-	let best: RecallResult = {};
-	const clusters = new Set<string>();
-	for (const candidate of candidates) {
-		const d = decide(candidate);
-		if (!d.match) continue;
-		clusters.add(candidate.canonicalId);
-		if (best.score === undefined || d.score > best.score)
-			best = { duplicateOf: candidate, score: d.score, fields: d.fields };
+	const judge = decide.judge;
+	const all = [...candidates];
+	const decisions = all.map((c) => decide(c));
+	// Matching groups, strongest first.
+	const strongest = new Map<string, number>();
+	decisions.forEach((d, k) => {
+		const id = all[k].canonicalId;
+		if (d.match && !(d.score <= (strongest.get(id) ?? -Infinity))) strongest.set(id, d.score);
+	});
+	let accepted = [...strongest.keys()];
+	let check: GroupCheck | undefined;
+	let checkedAgainst: string | undefined;
+	if (judge && accepted.length) {
+		accepted.sort((a, b) => strongest.get(b)! - strongest.get(a)!);
+		const values = [judge.values, ...all.map((c) => c.values)];
+		const membersOf = (id: string) => all.flatMap((c, k) => (c.canonicalId === id ? [k + 1] : []));
+		const joined: number[] = [0];
+		const kept: string[] = [];
+		for (const id of accepted) {
+			const members = membersOf(id);
+			const c = checkGroups(
+				joined,
+				members,
+				(x, y) => judge.contradicts(values[x], values[y]),
+				(x, y) => judge.score(values[x], values[y]),
+				judge.bar,
+			);
+			if (c && (!check || (check.joined && !c.joined))) {
+				check = c;
+				checkedAgainst = id;
+			}
+			if (c && !c.joined) continue;
+			kept.push(id);
+			joined.push(...members);
+		}
+		accepted = kept;
 	}
-	return { ...best, clusters: [...clusters] };
+	let best: RecallResult = {};
+	const inAccepted = new Set(accepted);
+	decisions.forEach((d, k) => {
+		if (!d.match || !inAccepted.has(all[k].canonicalId)) return;
+		if (best.score === undefined || d.score > best.score)
+			best = { duplicateOf: all[k], score: d.score, fields: d.fields };
+	});
+	if (check) best = { ...best, groupCheck: { ...check, other: checkedAgainst! } };
+	return { ...best, clusters: accepted };
 }
 
 /**

@@ -55,7 +55,10 @@ export class Dedupe implements INodeType {
 		name: 'dedupe',
 		icon: { light: 'file:../../icons/dedupe.svg', dark: 'file:../../icons/dedupe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: a link that would join two groups holding contradicting records (two work domains,
+		// phones or companies) needs the groups to match as wholes (version 1 joins them on the link).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{(${subtitle})($parameter)}}`,
 		description:
 			'Finds duplicate leads (normalized email, phone, fuzzy names, company) within items, against earlier executions or a reference list; merges or routes them',

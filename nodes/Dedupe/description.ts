@@ -371,6 +371,15 @@ export const dedupeProperties: INodeProperties[] = [
 			},
 			{ ...MEMORY_OPTIONS.maxAgeDays, displayOptions: inMemory },
 			{
+				displayName: 'Join Groups Only When They Match as Wholes',
+				name: 'wholeGroups',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { '/matching': ['preset'] } },
+				description:
+					"Whether two groups of leads holding contradicting details (two company email domains, two phone numbers, two companies) must match as wholes to be joined, not through one link between two of their leads: namesakes at two companies then stay apart, and the lead's dedupe.why says what was decided. Version 1 of the node joins on one link unless this is on.",
+			},
+			{
 				displayName: 'Learn Weights From the Batch',
 				name: 'learnWeights',
 				type: 'boolean',

@@ -44,3 +44,78 @@ export async function expectJoin(store: LeadMemory): Promise<void> {
 	expect(later.duplicates[0].json.dedupe).not.toHaveProperty('merged_clusters');
 	expect(await store.forget('join', ['a'])).toBe(4);
 }
+
+/**
+ * Two namesakes at two companies, each remembered with two leads, and a bare lead with the name
+ * alone (issue #31): it links both groups, one link each. With whole groups judged it joins one
+ * and the two people stay apart; without (Dedupe version 1) the groups are merged.
+ */
+export const NAMESAKE_GROUPS: Array<Record<string, unknown>> = [
+	{
+		id: 'a1',
+		first_name: 'John',
+		last_name: 'Smith',
+		email: 'john.smith@acme-tools.com',
+		company: 'Acme Tools',
+		phone: '+1 415 555 0101',
+	},
+	{ id: 'a2', first_name: 'John', last_name: 'Smith', email: 'john.smith@acme-tools.com', company: 'Acme Tools Inc' },
+	{
+		id: 'b1',
+		first_name: 'John',
+		last_name: 'Smith',
+		email: 'john.smith@brightwave.io',
+		company: 'Brightwave',
+		phone: '+1 212 555 0199',
+	},
+	{
+		id: 'b2',
+		first_name: 'Jon',
+		last_name: 'Smith',
+		email: 'john.smith@brightwave.io',
+		company: 'Brightwave',
+		phone: '(212) 555-0199',
+	},
+];
+export const BARE_NAMESAKE = { id: 'z', first_name: 'John', last_name: 'Smith', country: 'US' };
+
+export async function expectKeptApart(store: LeadMemory): Promise<void> {
+	const none = { maxEntries: 0, maxAgeMs: 0 };
+	const us = { ...cfg, prepare: { defaultCountry: 'US' } };
+	for (const [ns, wholeGroups] of [
+		['apart', true],
+		['chained', false],
+	] as const) {
+		const config = { ...us, matcher: { ...us.matcher, wholeGroups } };
+		const first = await dedupeAgainstMemory(NAMESAKE_GROUPS, config, store, ns, none);
+		expect(first.kept.map((k) => k.json.id)).toEqual(['a1', 'b1']);
+		const [out] = (await dedupeAgainstMemory([BARE_NAMESAKE], config, store, ns, none)).duplicates;
+		const info = out.json.dedupe as Record<string, unknown>;
+		if (wholeGroups) {
+			// The two links weigh the same: it joins either group, and is kept apart from the other.
+			expect(info).toMatchObject({ status: 'duplicate' });
+			expect(['a1', 'b1']).toContain(info.duplicate_of);
+			const other = info.duplicate_of === 'a1' ? 'b1' : 'a1';
+			expect(info).not.toHaveProperty('merged_clusters');
+			expect(info.why).toMatch(new RegExp(`^Kept apart from lead ${other}'s group: work domains differ .*below 9\\)$`));
+			// Each John Smith is still his own person.
+			const later = await dedupeAgainstMemory(
+				[
+					{ id: 'a3', email: 'john.smith@acme-tools.com' },
+					{ id: 'b3', email: 'john.smith@brightwave.io' },
+				],
+				config,
+				store,
+				ns,
+				none,
+			);
+			expect(later.duplicates.map((d) => (d.json.dedupe as Record<string, unknown>).duplicate_of)).toEqual([
+				'a1',
+				'b1',
+			]);
+		} else {
+			expect(info).toMatchObject({ duplicate_of: 'a1', merged_clusters: ['b1'] });
+			expect(info).not.toHaveProperty('why');
+		}
+	}
+}

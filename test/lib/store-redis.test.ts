@@ -11,7 +11,7 @@ import { blockingKeys } from '../../lib/dedupe/matcher';
 import { trainModel } from '../../lib/score/model';
 import { loadModel, modelNames, saveModel } from '../../lib/score/modelStore';
 import { leadManagementRedisConnectionTest } from '../../nodes/shared/store';
-import { expectJoin } from './joinScenario';
+import { expectJoin, expectKeptApart } from './joinScenario';
 import { startRedis, startRedisCluster, startSentinel, type RedisServer } from '../helpers/redisServer';
 import { freePort } from '../helpers/net';
 
@@ -378,6 +378,11 @@ describe('RedisStore joins clusters', () => {
 	it('a lead that links two remembered people joins them', async () => {
 		const store = await open('join:');
 		await expectJoin(store);
+		await store.close();
+	});
+	it('a lead that links two remembered namesakes joins one of them (issue #31)', async () => {
+		const store = await open('apart:');
+		await expectKeptApart(store);
 		await store.close();
 	});
 });

@@ -5,6 +5,7 @@ import type { IWorkflowBase } from 'n8n-workflow';
 import { loadWorkflow, runWorkflow } from './harness';
 import { closeRedisStores } from '../../lib/store/redis';
 import { startRedis, type RedisServer } from '../helpers/redisServer';
+import { BARE_NAMESAKE, NAMESAKE_GROUPS } from '../lib/joinScenario';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'dedupe-node-'))));
@@ -62,6 +63,38 @@ describe('Dedupe Leads in the n8n engine', () => {
 		expect(r.output('Dedupe Leads', 1).map((i) => i.pairedItem)).toEqual([{ item: 1 }, { item: 3 }]);
 		// The Executions list tells new from duplicate leads (n8n's custom execution data).
 		expect(r.run.data.resultData.metadata).toEqual({ lead: '3 new, 2 duplicate' });
+	});
+
+	it('version 1.1 keeps namesakes at two companies apart where version 1 chains them through one link', async () => {
+		const namesakes = items([...NAMESAKE_GROUPS, BARE_NAMESAKE]);
+		const at = (typeVersion: number, options: Record<string, unknown> = {}) => {
+			const wf = workflow('dedupe-batch.json', {}, { defaultCountry: 'US', ...options });
+			wf.nodes.find((n) => n.type.endsWith('.dedupe'))!.typeVersion = typeVersion;
+			return wf;
+		};
+		const groups = (r: Awaited<ReturnType<typeof runWorkflow>>) =>
+			[...r.output('Kept'), ...r.output('Duplicates')].map((i) => [
+				i.json.id,
+				(i.json.dedupe as Record<string, unknown>).cluster_id,
+			]);
+		const v1 = await runWorkflow(at(1), { Leads: namesakes });
+		expect(v1.output('Kept').map((i) => i.json.id)).toEqual(['a1']);
+		const v11 = await runWorkflow(at(1.1), { Leads: namesakes });
+		expect(groups(v11)).toEqual([
+			['a1', 'a1'],
+			['b1', 'b1'],
+			['a2', 'a1'],
+			['b2', 'b1'],
+			['z', 'a1'],
+		]);
+		expect(v11.output('Duplicates').find((i) => i.json.id === 'z')!.json.dedupe).toMatchObject({
+			why: expect.stringMatching(/^Kept apart from lead b1's group: work domains differ/),
+		});
+		// The option decides where it is set, in either version.
+		const off = await runWorkflow(at(1.1, { wholeGroups: false }), { Leads: namesakes });
+		expect(off.output('Kept').map((i) => i.json.id)).toEqual(['a1']);
+		const on = await runWorkflow(at(1, { wholeGroups: true }), { Leads: namesakes });
+		expect(on.output('Kept').map((i) => i.json.id)).toEqual(['a1', 'b1']);
 	});
 
 	it('marks a one-lead execution "new" or "duplicate" in its custom data', async () => {
