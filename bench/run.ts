@@ -148,6 +148,72 @@ function trafficAccuracy(n: number, seed = 7, options: TrafficOptions = {}, labe
 	};
 }
 
+/**
+ * Precision and recall against earlier executions: form traffic arriving in executions of 20
+ * leads, each checked against the memory of the ones before (SQLite), with the hand-set weights
+ * (version 1) or weights learned from the remembered leads (version 1.1). Groups are read back
+ * from the outcomes: each duplicate joins the group it names, joined groups (merged_clusters) too.
+ */
+function memoryTrafficAccuracy(
+	n: number,
+	seed: number,
+	learned: boolean,
+	options: TrafficOptions = {},
+	label = '',
+): Case {
+	return async () => {
+		const leads = formTraffic(n, seed, options);
+		const store = new SqliteStore(':memory:');
+		const parent = new Map<string, string>();
+		const find = (x: string): string => {
+			let r = x;
+			while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+			return r;
+		};
+		const join = (a: string, b: string) => {
+			const ra = find(a);
+			const rb = find(b);
+			if (ra !== rb) parent.set(ra, rb);
+		};
+		const t0 = performance.now();
+		const config = { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst' as const, prepare: {} };
+		for (let i = 0; i < n; i += 20) {
+			const out = await dedupeAgainstMemory(
+				leads.slice(i, i + 20),
+				config,
+				store,
+				'bench',
+				{ maxEntries: 0, maxAgeMs: 0 },
+				learned ? { weights: store } : {},
+			);
+			for (const e of [...out.kept, ...out.duplicates]) {
+				const info = e.json.dedupe as { duplicate_of: string | null; merged_clusters?: string[] };
+				const id = String(e.json.id);
+				if (info.duplicate_of) join(id, info.duplicate_of);
+				for (const m of info.merged_clusters ?? []) join(m, info.duplicate_of ?? id);
+			}
+		}
+		const seconds = (performance.now() - t0) / 1000;
+		await store.close();
+		const truth = leads.map((l) => String(l.person));
+		const s = pairwiseScores(
+			leads.map((l) => find(String(l.id))),
+			truth,
+		);
+		return {
+			name: `dedupe memory form traffic${label} ${n} seed_${seed} ${learned ? 'learned' : 'hand-set'}`,
+			...roleOf(`form traffic seed ${seed}`),
+			n,
+			people: new Set(truth).size,
+			executions: Math.ceil(n / 20),
+			seconds,
+			precision: s.precision,
+			recall: s.recall,
+			f1: s.f1,
+		};
+	};
+}
+
 async function recallAll(
 	store: LeadMemory,
 	n: number,
@@ -896,6 +962,25 @@ const CASES: Record<string, Case> = {
 	trafficNamesakes1k: trafficAccuracy(1333, 202, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
 	trafficNamesakes10k: trafficAccuracy(13_333, 202, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
 	traffic50k: trafficAccuracy(50_000),
+	// Against earlier executions, 20 leads per execution: hand-set weights against learned ones.
+	memoryTraffic5kHandTuning: memoryTrafficAccuracy(5000, 7, false),
+	memoryTraffic5kLearnedTuning: memoryTrafficAccuracy(5000, 7, true),
+	memoryTraffic5kHand: memoryTrafficAccuracy(5000, 101, false),
+	memoryTraffic5kLearned: memoryTrafficAccuracy(5000, 101, true),
+	memoryNamesakes5kHand: memoryTrafficAccuracy(
+		5000,
+		202,
+		false,
+		{ namesakes: 40, workAndPersonal: true },
+		' namesakes',
+	),
+	memoryNamesakes5kLearned: memoryTrafficAccuracy(
+		5000,
+		202,
+		true,
+		{ namesakes: 40, workAndPersonal: true },
+		' namesakes',
+	),
 	batch10k: batchSpeed(10_000),
 	batch100k: batchSpeed(100_000),
 	batch1m: batchSpeed(1_000_000),

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { CandidateDecision, LeadMemory, RecallLead, Retention } from '../store/types';
+import type { CandidateDecision, KeyValueStore, LeadMemory, RecallLead, Retention } from '../store/types';
 import type { Prepared, PrepareOptions } from './fields';
 import { prepareLead, hasComparableValues, type FieldSource } from './leads';
 import { contradiction, groupCheckText } from './chaining';
-import { scoreRecords } from './compare';
+import { scoreRecords, type MatchModel } from './compare';
+import { memoryModel } from './memoryModel';
 import { blockingKeys, decide, keyOptions, matchBatch, wholeGroupBar, type MatcherConfig } from './matcher';
 import { mergeLeads, submittedAt } from './merge';
 
@@ -246,14 +247,14 @@ function* clusterMembers(cluster: Int32Array): Generator<number[]> {
  * How a lead is compared with remembered ones: the pair decision, and with Join Groups Only When
  * They Match as Wholes the judge of remembered groups that hold contradicting records.
  */
-function memoryDecision(values: Prepared, matcher: MatcherConfig): CandidateDecision {
-	const decision: CandidateDecision = (c) => decide(values, c.values, matcher);
+function memoryDecision(values: Prepared, matcher: MatcherConfig, model?: MatchModel): CandidateDecision {
+	const decision: CandidateDecision = (c) => decide(values, c.values, matcher, model);
 	if (matcher.mode === 'score' && matcher.wholeGroups)
 		decision.judge = {
 			values,
-			score: (a, b) => scoreRecords(a, b, matcher.fields),
+			score: (a, b) => scoreRecords(a, b, matcher.fields, model),
 			contradicts: (a, b) => contradiction(a, b, matcher.fields),
-			bar: wholeGroupBar(matcher),
+			bar: wholeGroupBar(matcher, model),
 		};
 	return decision;
 }
@@ -272,8 +273,18 @@ export async function dedupeAgainstMemory(
 	memory: LeadMemory,
 	namespace: string,
 	retention: Retention,
+	options: {
+		/**
+		 * Where the memory's learned weights are kept (Dedupe version 1.1): with it, comparisons use
+		 * weights learned from the remembered leads (memoryModel.ts); without, the hand-set ones.
+		 */
+		weights?: KeyValueStore;
+	} = {},
 ): Promise<DedupeOutcome> {
 	const now = config.now ?? new Date();
+	const model = options.weights
+		? (await memoryModel(memory, options.weights, namespace, config.matcher, now.getTime())).model
+		: undefined;
 	const out: DedupeOutcome = { kept: [], duplicates: [], repeats: [] };
 	const pending: Array<{ index: number; json: Json; id: string; lead: RecallLead; decide: CandidateDecision }> = [];
 	const checkedAt = now.toISOString();
@@ -302,7 +313,7 @@ export async function dedupeAgainstMemory(
 			json,
 			id,
 			lead: { recordId: id, values, keys },
-			decide: memoryDecision(values, config.matcher),
+			decide: memoryDecision(values, config.matcher, model),
 		});
 	}
 	for (let start = 0; start < pending.length; start += MEMORY_CHUNK) {

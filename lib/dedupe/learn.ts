@@ -13,7 +13,7 @@ import { forEachCandidate, type MatcherConfig } from './matcher';
 /** Below this many records, the hand-set weights: too few pairs to tell m from u. */
 export const MIN_RECORDS_TO_LEARN = 1000;
 /** Larger batches learn from this many of their records, evenly spread. */
-const MAX_TRAINING_RECORDS = 20000;
+export const MAX_TRAINING_RECORDS = 20000;
 /** Random pairs for u. */
 const RANDOM_PAIRS = 50000;
 /** Candidate pairs kept for EM (later ones are not needed to converge). */

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { prepareValue } from '../dedupe/fields';
 import { emailBlockingKey } from '../dedupe/matcher';
+import { forgetMemoryModel } from '../dedupe/memoryModel';
 import { forgetCachedPerson } from '../enrich/client';
 import { normalizeEmail } from '../normalize/email';
 import { forgetClocks } from '../sla/ledger';
@@ -84,11 +85,14 @@ export async function erasePerson(
 		routing: 0,
 	};
 	for (const ns of scope.dedupe) {
+		const before = erased.dedupe_memory;
 		if (email) {
 			const prepared = prepareValue('email', person.email) ?? email;
 			erased.dedupe_memory += await store.forgetByKey(ns, emailBlockingKey(prepared));
 		}
 		if (leadId) erased.dedupe_memory += await store.forget(ns, [leadId]);
+		// the weights learned from this memory counted the person's names: learned again without them
+		if (erased.dedupe_memory > before) await forgetMemoryModel(store, ns);
 	}
 	if (lead.ids.length || lead.emails.length) {
 		for (const ns of scope.stage) erased.stage_history += (await forgetLeads(store, ns, [lead]))[0];

@@ -681,6 +681,14 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		return await this.client.zcard(this.k(namespace, 'age'));
 	}
 
+	async recentValues(namespace: string, limit: number): Promise<Array<Record<string, string | undefined>>> {
+		const ids = await this.client.zrevrange(this.k(namespace, 'age'), 0, limit - 1);
+		const out: Array<Record<string, string | undefined>> = [];
+		for (let i = 0; i < ids.length; i += 1000)
+			for (const [, rec] of await this.records(namespace, ids.slice(i, i + 1000))) out.push(rec.values);
+		return out;
+	}
+
 	/** Every key-value key of a namespace, kept by the commit script (so listing needs no SCAN). */
 	private kvIndex(namespace: string): string {
 		return `${this.k(namespace, KV_LOCK)}:keys`;

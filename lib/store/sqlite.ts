@@ -669,6 +669,17 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		return await this.locked(() => this.recordCount(namespace));
 	}
 
+	async recentValues(namespace: string, limit: number): Promise<Array<Record<string, string | undefined>>> {
+		const rows = await this.locked(
+			() =>
+				this.statement(
+					'SELECT vals FROM dedupe_records WHERE ns = ? ORDER BY seen_at DESC LIMIT ?',
+					true,
+				).all(namespace, limit) as unknown as Array<[string]>,
+		);
+		return rows.map(([vals]) => JSON.parse(vals) as Record<string, string | undefined>);
+	}
+
 	private kvTransactions = 0;
 
 	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T, now = Date.now()): Promise<T> {

@@ -86,6 +86,8 @@ export interface LeadMemory {
 	forgetByKey(namespace: string, key: string): Promise<number>;
 	clear(namespace: string): Promise<number>;
 	count(namespace: string): Promise<number>;
+	/** The values of the `limit` most recently seen leads (what memory comparisons learn weights from). */
+	recentValues(namespace: string, limit: number): Promise<Array<Record<string, string | undefined>>>;
 	/** The lead memories whose namespace starts with `prefix` (erasure across workflows). */
 	memoryNamespaces(prefix: string): Promise<string[]>;
 }

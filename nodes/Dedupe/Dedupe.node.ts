@@ -56,7 +56,8 @@ export class Dedupe implements INodeType {
 		icon: { light: 'file:../../icons/dedupe.svg', dark: 'file:../../icons/dedupe.dark.svg' },
 		group: ['transform'],
 		// 1.1: a link that would join two groups holding contradicting records (two work domains,
-		// phones or companies) needs the groups to match as wholes (version 1 joins them on the link).
+		// phones or companies) needs the groups to match as wholes (version 1 joins them on the link);
+		// comparisons against earlier executions use weights learned from the remembered leads.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: `={{(${subtitle})($parameter)}}`,

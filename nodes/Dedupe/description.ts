@@ -386,7 +386,7 @@ export const dedupeProperties: INodeProperties[] = [
 				default: true,
 				displayOptions: { show: { '/matching': ['preset'] } },
 				description:
-					'Whether batches of 1,000 leads or more learn how much each field tells (how often people agree on it, how rare each name is) from the batch itself; off: the fixed weights smaller batches use',
+					'Whether batches of 1,000 leads or more learn how much each field tells (how often people agree on it, how rare each name is) from the batch itself, and, from version 1.1, comparisons against earlier executions learn it from the remembered leads once there are 1,000 (again as the memory grows); off: the fixed weights smaller batches use',
 			},
 			{
 				displayName: 'Match Threshold',

@@ -27,6 +27,7 @@ import { canonicalFirstName } from '../../lib/normalize/nicknames';
 import { SqliteStore } from '../../lib/store/sqlite';
 import { BARE_NAMESAKE, expectJoin, expectKeptApart, NAMESAKE_GROUPS } from './joinScenario';
 import { contradiction } from '../../lib/dedupe/chaining';
+import { memoryModel, modelNamespace } from '../../lib/dedupe/memoryModel';
 import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from '../../bench/datasets';
 import { formTraffic } from '../../bench/traffic';
 import { learnModel } from '../../lib/dedupe/learn';
@@ -914,5 +915,67 @@ describe('a lead that links two remembered namesakes joins one of them (SQLite)'
 		const store = new SqliteStore(':memory:');
 		await expectKeptApart(store);
 		await store.close();
+	});
+});
+
+describe('comparisons against earlier executions learn their weights from the memory (issue #31)', () => {
+	it('learns once 1,000 leads are remembered, keeps the weights with the memory, learns again as it grows or ages', async () => {
+		const store = new SqliteStore(':memory:');
+		const none = { maxEntries: 0, maxAgeMs: 0 };
+		const leads = formTraffic(1400, 7);
+		const cfg = config({ prepare: {} });
+		const t0 = new Date('2026-12-01T00:00:00Z').getTime();
+		await dedupeAgainstMemory(leads.slice(0, 900), cfg, store, 'm', none, { weights: store });
+		// 900 remembered: too few, the hand-set weights
+		expect(await memoryModel(store, store, 'm', cfg.matcher, t0)).toEqual({ trained: false });
+		await dedupeAgainstMemory(leads.slice(900, 1100), cfg, store, 'm', none, { weights: store });
+		// (that execution began with 900 remembered: it used the hand-set weights)
+		const first = await memoryModel(store, store, 'm', cfg.matcher, t0);
+		expect(first.trained).toBe(true);
+		expect((await memoryModel(store, store, 'm', cfg.matcher, t0)).trained).toBe(false);
+		expect(first.stored!.remembered).toBe(1100);
+		expect(first.model!.learned!.get('email')!.level.exact).toBeGreaterThan(5);
+		expect(first.model!.tf!.counts.get('last_name')!.size).toBeGreaterThan(50);
+		expect(Object.keys(await store.entries(modelNamespace('m'), ''))).toHaveLength(1);
+		// a changed field list, a grown memory, a week later: learned again
+		const fewer = { ...cfg.matcher, fields: cfg.matcher.fields.filter((f) => f.kind !== 'company') };
+		expect((await memoryModel(store, store, 'm', fewer, t0)).trained).toBe(true);
+		await dedupeAgainstMemory(leads.slice(1100, 1400), cfg, store, 'm', none);
+		expect((await memoryModel(store, store, 'm', cfg.matcher, t0)).trained).toBe(true);
+		expect((await memoryModel(store, store, 'm', cfg.matcher, t0)).trained).toBe(false);
+		expect((await memoryModel(store, store, 'm', cfg.matcher, t0 + 8 * 86_400_000)).trained).toBe(true);
+		// rules mode and learning off keep the hand-set weights
+		expect(await memoryModel(store, store, 'm', { ...cfg.matcher, learn: false }, t0)).toEqual({ trained: false });
+		expect(await store.recentValues('m', 3)).toHaveLength(3);
+		await store.close();
+	});
+
+	it('the learned weights are what comparisons use once the memory is big enough', async () => {
+		const none = { maxEntries: 0, maxAgeMs: 0 };
+		const leads = formTraffic(1800, 101);
+		const cfg = config({ prepare: {} });
+		const scoresOf = async (weights: boolean) => {
+			const store = new SqliteStore(':memory:');
+			await dedupeAgainstMemory(leads.slice(0, 1500), cfg, store, 'm', none);
+			const out = await dedupeAgainstMemory(
+				leads.slice(1500),
+				cfg,
+				store,
+				'm',
+				none,
+				weights ? { weights: store } : {},
+			);
+			await store.close();
+			return new Map(out.duplicates.map((e) => [e.json.id, (e.json.dedupe as Record<string, unknown>).score]));
+		};
+		const hand = await scoresOf(false);
+		const learned = await scoresOf(true);
+		// returning people are found either way, most of them by both
+		expect(hand.size).toBeGreaterThan(30);
+		expect(learned.size).toBeGreaterThan(30);
+		const both = [...learned.keys()].filter((id) => hand.has(id));
+		expect(both.length).toBeGreaterThan(0.8 * hand.size);
+		// with other scores: the learned weights, not the hand-set ones
+		expect(both.filter((id) => learned.get(id) !== hand.get(id)).length).toBeGreaterThan(0.5 * both.length);
 	});
 });

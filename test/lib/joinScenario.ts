@@ -113,6 +113,9 @@ export async function expectKeptApart(store: LeadMemory): Promise<void> {
 				'a1',
 				'b1',
 			]);
+			// what memory comparisons learn their weights from: the most recently seen leads' values
+			const recent = await store.recentValues(ns, 2);
+			expect(recent.map((v) => v.email).sort()).toEqual(['john.smith@acme-tools.com', 'john.smith@brightwave.io']);
 		} else {
 			expect(info).toMatchObject({ duplicate_of: 'a1', merged_clusters: ['b1'] });
 			expect(info).not.toHaveProperty('why');

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { OpenedStore } from '../../shared/store';
 import type { DedupeSettings } from '../config';
+import { forgetMemoryModel } from '../../../lib/dedupe/memoryModel';
 
 /** Clear Memory: forgets every lead of this memory; one item with how many records went. */
 export async function execute(
@@ -8,6 +9,8 @@ export async function execute(
 	settings: DedupeSettings,
 	memory: () => Promise<OpenedStore>,
 ): Promise<INodeExecutionData[][]> {
-	const removed = await (await memory()).clear(settings.namespace);
+	const store = await memory();
+	const removed = await store.clear(settings.namespace);
+	await forgetMemoryModel(store, settings.namespace);
 	return [[{ json: { cleared: removed, memory: settings.namespace }, pairedItem: { item: 0 } }]];
 }

@@ -51,12 +51,16 @@ export async function execute(
 	let outcome: DedupeOutcome;
 	try {
 		if (mode === 'memory') {
+			const store = await memory();
+			// 1.1: comparisons use weights learned from the remembered leads (version 1: hand-set).
+			const learn = this.getNode().typeVersion >= 1.1 && settings.config.matcher.learn !== false;
 			outcome = await dedupeAgainstMemory(
 				jsons,
 				settings.config,
-				await memory(),
+				store,
 				settings.namespace,
 				settings.retention,
+				learn ? { weights: store } : {},
 			);
 		} else if (mode === 'reference') {
 			const reference = this.getInputData(1).map((i) => i.json as IDataObject);

@@ -1,0 +1,124 @@
+/**
+ * Weights for comparisons against earlier executions, learned from the remembered leads. Each
+ * execution sees few leads, too few to learn from (learn.ts needs 1,000), but the memory holds many:
+ * the weights are learned from its most recently seen leads (at most MAX_TRAINING_RECORDS, so the
+ * time a training takes is bounded: about 0.5 to 2 s) and kept with the memory, under its
+ * namespace, until it has grown by a fifth or a week has passed. Below 1,000 remembered leads the
+ * hand-set weights stay in use.
+ */
+import type { KeyValueStore, LeadMemory } from '../store/types';
+import { POSTERIOR_BITS, termFrequencies, type LearnedWeights, type MatchModel } from './compare';
+import { learnModel, MAX_TRAINING_RECORDS, MIN_RECORDS_TO_LEARN } from './learn';
+import type { MatcherConfig } from './matcher';
+
+/** Trained again once the memory has grown by this share since the last training... */
+export const RETRAIN_GROWTH = 0.2;
+/** ...or when the weights are this old. */
+export const RETRAIN_AFTER_MS = 7 * 86_400_000;
+const MODEL_KEY = 'weights';
+
+export interface StoredModel {
+	v: 1;
+	trainedAt: number;
+	/** Leads remembered when it was trained, and how many of them it learned from. */
+	remembered: number;
+	sample: number;
+	/** Bits a pair needs for even odds, for a memory of `remembered` leads. */
+	priorBits: number;
+	/** The fields it was learned for (a changed field list trains again). */
+	fields: string;
+	weights: Array<[string, LearnedWeights]>;
+	/** How often each name (and city) occurs in the sample: a shared rare name says more. */
+	tf?: { n: number; counts: Array<[string, Array<[string, number]>]> };
+}
+
+/** Where a memory's weights are kept: beside its records, in the key-value part of the same store. */
+export const modelNamespace = (namespace: string) => `${namespace}:weights`;
+
+const fieldList = (config: MatcherConfig) => config.fields.map((f) => `${f.name}:${f.kind}`).join(',');
+
+/** Whether stored weights still serve a memory of `remembered` leads at `now`. */
+export function isFresh(model: StoredModel, config: MatcherConfig, remembered: number, now: number): boolean {
+	return (
+		model.v === 1 &&
+		model.fields === fieldList(config) &&
+		remembered <= model.remembered * (1 + RETRAIN_GROWTH) &&
+		now - model.trainedAt < RETRAIN_AFTER_MS
+	);
+}
+
+/** Learns weights from remembered leads' values (undefined below 1,000 of them). */
+export function trainMemoryModel(
+	values: Array<Record<string, string | undefined>>,
+	remembered: number,
+	config: MatcherConfig,
+	now: number,
+): StoredModel | undefined {
+	const tf = termFrequencies(values, config.fields);
+	const learned = learnModel(values, config, { tf });
+	if (!learned) return undefined;
+	// learnModel's prior is for a batch of the sample's size; the memory is `remembered` leads.
+	const priorBits = learned.priorBits + Math.log2(Math.max(1, remembered / values.length));
+	return {
+		v: 1,
+		trainedAt: now,
+		remembered,
+		sample: values.length,
+		priorBits,
+		fields: fieldList(config),
+		weights: [...learned.weights],
+		...(tf
+			? { tf: { n: tf.n, counts: [...tf.counts].map(([f, m]) => [f, [...m]] as [string, Array<[string, number]>]) } }
+			: {}),
+	};
+}
+
+/** The match model of stored weights. */
+export function modelOf(stored: StoredModel): MatchModel {
+	return {
+		learned: new Map(stored.weights),
+		minScore: stored.priorBits + POSTERIOR_BITS,
+		...(stored.tf
+			? { tf: { n: stored.tf.n, counts: new Map(stored.tf.counts.map(([f, m]) => [f, new Map(m)])) } }
+			: {}),
+	};
+}
+
+/**
+ * The weights memory comparisons use: the stored ones while fresh, else learned again now (and
+ * stored); undefined (the hand-set weights) in rules mode, with learning off, or below 1,000
+ * remembered leads. Two executions training at once both store their weights; the later one stays,
+ * which is as good (the weights are derived from the memory, not part of it).
+ */
+export async function memoryModel(
+	memory: LeadMemory,
+	kv: KeyValueStore,
+	namespace: string,
+	config: MatcherConfig,
+	now: number,
+): Promise<{ model?: MatchModel; stored?: StoredModel; trained: boolean }> {
+	if (config.mode !== 'score' || config.learn === false) return { trained: false };
+	const remembered = await memory.count(namespace);
+	if (remembered < MIN_RECORDS_TO_LEARN) return { trained: false };
+	const ns = modelNamespace(namespace);
+	const raw = await kv.transact(ns, [MODEL_KEY], (view) => view.get(MODEL_KEY), now);
+	let stored: StoredModel | undefined;
+	try {
+		stored = raw ? (JSON.parse(raw) as StoredModel) : undefined;
+	} catch {
+		stored = undefined;
+	}
+	if (stored && isFresh(stored, config, remembered, now)) return { model: modelOf(stored), stored, trained: false };
+	const fresh = trainMemoryModel(await memory.recentValues(namespace, MAX_TRAINING_RECORDS), remembered, config, now);
+	if (!fresh) return { trained: false };
+	await kv.transact(ns, [MODEL_KEY], (view) => view.set(MODEL_KEY, JSON.stringify(fresh)), now);
+	return { model: modelOf(fresh), stored: fresh, trained: true };
+}
+
+/**
+ * Drops a memory's learned weights (they hold name counts from its leads): after an erasure or a
+ * cleared memory they are learned again from what remains, at the next look-up.
+ */
+export async function forgetMemoryModel(kv: KeyValueStore, namespace: string): Promise<void> {
+	await kv.transact(modelNamespace(namespace), [MODEL_KEY], (view) => view.delete(MODEL_KEY));
+}
