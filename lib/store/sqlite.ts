@@ -672,10 +672,10 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	async recentValues(namespace: string, limit: number): Promise<Array<Record<string, string | undefined>>> {
 		const rows = await this.locked(
 			() =>
-				this.statement(
-					'SELECT vals FROM dedupe_records WHERE ns = ? ORDER BY seen_at DESC LIMIT ?',
-					true,
-				).all(namespace, limit) as unknown as Array<[string]>,
+				this.statement('SELECT vals FROM dedupe_records WHERE ns = ? ORDER BY seen_at DESC LIMIT ?', true).all(
+					namespace,
+					limit,
+				) as unknown as Array<[string]>,
 		);
 		return rows.map(([vals]) => JSON.parse(vals) as Record<string, string | undefined>);
 	}

@@ -59,8 +59,7 @@ export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 				threshold: typeof o.threshold === 'number' ? o.threshold : DEFAULT_THRESHOLD,
 				maxBlockSize: typeof o.maxBlockSize === 'number' && o.maxBlockSize > 1 ? o.maxBlockSize : 500,
 				learn: o.learnWeights !== false,
-				wholeGroups:
-					typeof o.wholeGroups === 'boolean' ? o.wholeGroups : ctx.getNode().typeVersion >= 1.1 && !rule,
+				wholeGroups: typeof o.wholeGroups === 'boolean' ? o.wholeGroups : ctx.getNode().typeVersion >= 1.1 && !rule,
 			},
 			onDuplicate: ctx.getNodeParameter('onDuplicate', 0, 'keepFirst') as OnDuplicate,
 			repeats: (o.repeats as RepeatRoute | undefined) ?? 'asFirst',
