@@ -799,9 +799,9 @@ describe('no chaining through one weak link (issue #31)', () => {
 			...config({ prepare: { defaultCountry: 'US' } }),
 			matcher: matcher(over),
 		});
-		const all = [...out.kept, ...out.duplicates].map((e) => ({
-			id: String(e.json.id),
+		const all = [...out.kept, ...out.duplicates].map((e): Record<string, unknown> & { id: string } => ({
 			...(e.json.dedupe as Record<string, unknown>),
+			id: String(e.json.id),
 		}));
 		const groups = new Map<string, string[]>();
 		for (const e of all) groups.set(String(e.cluster_id), [...(groups.get(String(e.cluster_id)) ?? []), e.id].sort());
