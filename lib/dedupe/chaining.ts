@@ -101,18 +101,22 @@ export function checkGroups(
 	bar: number,
 ): GroupCheck | undefined {
 	if (left.length + right.length < 3) return undefined;
+	// Contradictions first (cheap): most links contradict nothing and need no scores.
 	let found: Contradiction | undefined;
-	let sum = 0;
 	let pairs = 0;
+	for (let i = 0; i < left.length && !found && pairs < GROUP_CHECK_LIMIT; i++)
+		for (let j = 0; j < right.length && !found && pairs < GROUP_CHECK_LIMIT; j++, pairs++)
+			found = contradicts(left[i], right[j]);
+	if (!found) return undefined;
+	let sum = 0;
+	pairs = 0;
 	for (const x of left) {
 		for (const y of right) {
 			if (pairs >= GROUP_CHECK_LIMIT) break;
-			found ??= contradicts(x, y);
 			sum += score(x, y);
 			pairs++;
 		}
 	}
-	if (!found) return undefined;
 	const average = Math.round((sum / pairs) * 100) / 100;
 	return { contradiction: found, average, pairs, bar, joined: average >= bar };
 }
