@@ -28,6 +28,7 @@ import { SqliteStore } from '../../lib/store/sqlite';
 import { BARE_NAMESAKE, expectJoin, expectKeptApart, NAMESAKE_GROUPS } from './joinScenario';
 import { contradiction } from '../../lib/dedupe/chaining';
 import { memoryModel, modelNamespace } from '../../lib/dedupe/memoryModel';
+import { erasePerson } from '../../lib/store/erase';
 import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from '../../bench/datasets';
 import { formTraffic } from '../../bench/traffic';
 import { learnModel } from '../../lib/dedupe/learn';
@@ -947,6 +948,16 @@ describe('comparisons against earlier executions learn their weights from the me
 		// rules mode and learning off keep the hand-set weights
 		expect(await memoryModel(store, store, 'm', { ...cfg.matcher, learn: false }, t0)).toEqual({ trained: false });
 		expect(await store.recentValues('m', 3)).toHaveLength(3);
+		// Erasing a person from the memory drops the weights (they count names): learned again after.
+		const person = leads.find((l) => typeof l.email === 'string')!;
+		const report = await erasePerson(
+			store,
+			{ email: String(person.email) },
+			{ dedupe: ['m'], stage: [], sla: [], enrichmentCache: [], routing: [] },
+		);
+		expect(report.erased.dedupe_memory).toBeGreaterThan(0);
+		expect(await store.entries(modelNamespace('m'), '')).toEqual({});
+		expect((await memoryModel(store, store, 'm', cfg.matcher, t0)).trained).toBe(true);
 		await store.close();
 	});
 

@@ -7,7 +7,9 @@ import { LockLostError, RedisStore, openRedisStore, type RedisStoreOptions } fro
 import { IDENTITY_KEY_CANDIDATES } from '../../lib/store/types';
 import { dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
 import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/leads';
-import { blockingKeys } from '../../lib/dedupe/matcher';
+import { blockingKeys, DEFAULT_THRESHOLD } from '../../lib/dedupe/matcher';
+import { memoryModel } from '../../lib/dedupe/memoryModel';
+import { formTraffic } from '../../bench/traffic';
 import { trainModel } from '../../lib/score/model';
 import { loadModel, modelNames, saveModel } from '../../lib/score/modelStore';
 import { leadManagementRedisConnectionTest } from '../../nodes/shared/store';
@@ -380,6 +382,22 @@ describe('RedisStore joins clusters', () => {
 		await expectJoin(store);
 		await store.close();
 	});
+	it('memory comparisons learn their weights from the remembered leads, kept in Redis beside them', async () => {
+		const store = await open('weights:');
+		const none = { maxEntries: 0, maxAgeMs: 0 };
+		const matcher = { fields: LEAD_FIELDS, mode: 'score' as const, threshold: DEFAULT_THRESHOLD, maxBlockSize: 500 };
+		const config = { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst' as const, prepare: {} };
+		await dedupeAgainstMemory(formTraffic(1100, 7), config, store, 'w', none);
+		expect(await store.recentValues('w', 5000)).toHaveLength(1100);
+		const now = Date.now();
+		const first = await memoryModel(store, store, 'w', matcher, now);
+		expect(first.trained).toBe(true);
+		expect(first.stored!.remembered).toBe(1100);
+		const again = await memoryModel(store, store, 'w', matcher, now);
+		expect(again.trained).toBe(false);
+		expect(again.model!.learned!.get('email')!.level.exact).toBe(first.model!.learned!.get('email')!.level.exact);
+		await store.close();
+	}, 60_000);
 	it('a lead that links two remembered namesakes joins one of them (issue #31)', async () => {
 		const store = await open('apart:');
 		await expectKeptApart(store);
