@@ -6,6 +6,9 @@ import { loadWorkflow, runWorkflow } from './harness';
 import { closeRedisStores } from '../../lib/store/redis';
 import { startRedis, type RedisServer } from '../helpers/redisServer';
 import { BARE_NAMESAKE, NAMESAKE_GROUPS } from '../lib/joinScenario';
+import { formTraffic } from '../../bench/traffic';
+import { modelNamespace } from '../../lib/dedupe/memoryModel';
+import { SqliteStore } from '../../lib/store/sqlite';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'dedupe-node-'))));
@@ -225,6 +228,37 @@ describe('Dedupe Leads in the n8n engine', () => {
 			Leads: items([{}]),
 		});
 		expect(clear.output('Kept')[0].json).toMatchObject({ cleared: 1 });
+	});
+
+	it('version 1.1 learns the weights of its memory once it holds 1,000 leads; Clear Memory drops them', async () => {
+		const file = join(dir, 'learn.sqlite');
+		const run = async (
+			typeVersion: number,
+			list: Array<Record<string, unknown>>,
+			params: Record<string, unknown> = { mode: 'memory' },
+		) => {
+			const wf = workflow('dedupe-batch.json', params, { stateFile: file });
+			wf.nodes.find((n) => n.type.endsWith('.dedupe'))!.typeVersion = typeVersion;
+			return await runWorkflow(wf, { Leads: items(list) });
+		};
+		const traffic = formTraffic(1100, 7) as unknown as Array<Record<string, unknown>>;
+		const weightsIn = async () => {
+			const store = new SqliteStore(file);
+			try {
+				const [ns] = await store.memoryNamespaces('dedupe:');
+				return Object.keys(await store.entries(modelNamespace(ns), ''));
+			} finally {
+				await store.close();
+			}
+		};
+		await run(1, traffic.slice(0, 1050));
+		await run(1, traffic.slice(1050, 1060));
+		expect(await weightsIn()).toEqual([]); // version 1: the hand-set weights
+		const later = await run(1.1, traffic.slice(1060, 1100));
+		expect(later.output('Kept').length + later.output('Duplicates').length).toBe(40);
+		expect(await weightsIn()).toEqual(['weights']);
+		await run(1.1, [{}], { operation: 'clearMemory' });
+		expect(await weightsIn()).toEqual([]);
 	});
 
 	it('remembers leads in Redis with the Redis credential', async () => {
