@@ -3,17 +3,19 @@
  * (bench/datasets.ts, DATA_ROLES), for a threshold and whole-group shares to choose from. Values
  * are chosen here, by the mean F1 over these sets; `npm run bench` then reports the held-out sets.
  *
- *   node -r ts-node/register/transpile-only bench/tune.ts [threshold] [share,share,...]
+ *   node -r ts-node/register/transpile-only bench/tune.ts [threshold] [share,...] [posterior bits,...]
  */
 import { clusterIdsOf, dedupeBatch } from '../lib/dedupe/dedupe';
 import { prepareValue } from '../lib/dedupe/fields';
 import { DEFAULT_SOURCES, LEAD_FIELDS } from '../lib/dedupe/leads';
+import { POSTERIOR_BITS } from '../lib/dedupe/compare';
 import { DEFAULT_THRESHOLD, matchBatch, WHOLE_GROUP_SHARE, type MatcherConfig } from '../lib/dedupe/matcher';
 import { DATA_ROLES, loadFebrl, loadSplink, pairwiseScores, type LabelledSet, type PairScores } from './datasets';
 import { formTraffic, type TrafficOptions } from './traffic';
 
 const threshold = Number(process.argv[2] ?? DEFAULT_THRESHOLD);
 const shares = (process.argv[3] ?? String(WHOLE_GROUP_SHARE)).split(',').map(Number);
+const posteriors = (process.argv[4] ?? String(POSTERIOR_BITS)).split(',').map(Number);
 
 type Run = (matcher: Omit<MatcherConfig, 'fields'>) => PairScores;
 
@@ -52,18 +54,22 @@ const sets: Array<[string, string, Run]> = [
 for (const [data] of sets)
 	if (DATA_ROLES[data]?.role !== 'tuning') throw new Error(`${data} is not a tuning set (bench/datasets.ts)`);
 
-for (const share of shares) {
-	const f1s: number[] = [];
-	for (const [, label, run] of sets) {
-		const s = run({ mode: 'score', threshold, maxBlockSize: 500, wholeGroups: true, wholeGroupShare: share });
-		f1s.push(s.f1);
-		console.log(
-			`threshold ${threshold} share ${share}`,
-			label.padEnd(16),
-			`P=${s.precision.toFixed(4)} R=${s.recall.toFixed(4)} F1=${s.f1.toFixed(4)}`,
-		);
+for (const posteriorBits of posteriors) {
+	for (const share of shares) {
+		const f1s: number[] = [];
+		const at = `threshold ${threshold} share ${share} posterior ${posteriorBits}`;
+		for (const [, label, run] of sets) {
+			const s = run({
+				mode: 'score',
+				threshold,
+				maxBlockSize: 500,
+				wholeGroups: true,
+				wholeGroupShare: share,
+				posteriorBits,
+			});
+			f1s.push(s.f1);
+			console.log(at, label.padEnd(16), `P=${s.precision.toFixed(4)} R=${s.recall.toFixed(4)} F1=${s.f1.toFixed(4)}`);
+		}
+		console.log(`${at} mean F1 ${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(4)}`);
 	}
-	console.log(
-		`threshold ${threshold} share ${share} mean F1 ${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(4)}`,
-	);
 }

