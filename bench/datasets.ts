@@ -121,6 +121,10 @@ export const DATA_ROLES: Record<string, { role: DataRole; seenBefore?: boolean }
 	'form traffic seed 101': { role: 'heldOut' },
 	// Namesake-heavy traffic with two addresses per person (bench/traffic.ts options).
 	'form traffic seed 202': { role: 'heldOut' },
+	// Draws first run after every value was chosen (2026-12-06): the cleanest hold-outs here.
+	'form traffic seed 303': { role: 'heldOut' },
+	'form traffic seed 404': { role: 'heldOut' },
+	'form traffic seed 505': { role: 'heldOut' },
 };
 
 export function roleOf(name: string): { role: DataRole | 'unassigned'; seenBefore?: boolean } {

@@ -961,6 +961,19 @@ const CASES: Record<string, Case> = {
 	trafficNamesakes10kTuning: trafficAccuracy(13_333, 7, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
 	trafficNamesakes1k: trafficAccuracy(1333, 202, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
 	trafficNamesakes10k: trafficAccuracy(13_333, 202, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
+	// Three more draws, first run after the values were chosen (see the Dedupe guide's protocol).
+	...Object.fromEntries(
+		[303, 404, 505].flatMap((seed) => [
+			[
+				`trafficNamesakes1kSeed${seed}`,
+				trafficAccuracy(1333, seed, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
+			],
+			[
+				`trafficNamesakes10kSeed${seed}`,
+				trafficAccuracy(13_333, seed, { namesakes: 40, workAndPersonal: true }, ' namesakes'),
+			],
+		]),
+	),
 	traffic50k: trafficAccuracy(50_000),
 	// Against earlier executions, 20 leads per execution: hand-set weights against learned ones.
 	memoryTraffic5kHandTuning: memoryTrafficAccuracy(5000, 7, false),
