@@ -88,7 +88,9 @@ export function modelOf(stored: StoredModel, config: MatcherConfig): MatchModel 
  * The weights memory comparisons use: the stored ones while fresh, else learned again now (and
  * stored); undefined (the hand-set weights) in rules mode, with learning off, or below 1,000
  * remembered leads. Two executions training at once both store their weights; the later one stays,
- * which is as good (the weights are derived from the memory, not part of it).
+ * which is as good (the weights are derived from the memory, not part of it). An erasure that
+ * races a training may see the weights stored again from a sample read before it: they hold name
+ * counts, not leads, and are replaced at the next training.
  */
 export async function memoryModel(
 	memory: LeadMemory,
@@ -101,7 +103,9 @@ export async function memoryModel(
 	const remembered = await memory.count(namespace);
 	if (remembered < MIN_RECORDS_TO_LEARN) return { trained: false };
 	const ns = modelNamespace(namespace);
-	const raw = await kv.transact(ns, [MODEL_KEY], (view) => view.get(MODEL_KEY), now);
+	// Read and written like a cache (no lock): every Dedupe execution reads it, and a lost write
+	// only means one more training.
+	const raw = (await kv.peek(ns, [MODEL_KEY], now)).get(MODEL_KEY);
 	let stored: StoredModel | undefined;
 	try {
 		stored = raw ? (JSON.parse(raw) as StoredModel) : undefined;
@@ -112,7 +116,7 @@ export async function memoryModel(
 		return { model: modelOf(stored, config), stored, trained: false };
 	const fresh = trainMemoryModel(await memory.recentValues(namespace, MAX_TRAINING_RECORDS), remembered, config, now);
 	if (!fresh) return { trained: false };
-	await kv.transact(ns, [MODEL_KEY], (view) => view.set(MODEL_KEY, JSON.stringify(fresh)), now);
+	await kv.put(ns, [{ key: MODEL_KEY, value: JSON.stringify(fresh) }]);
 	return { model: modelOf(fresh, config), stored: fresh, trained: true };
 }
 
@@ -121,5 +125,5 @@ export async function memoryModel(
  * cleared memory they are learned again from what remains, at the next look-up.
  */
 export async function forgetMemoryModel(kv: KeyValueStore, namespace: string): Promise<void> {
-	await kv.transact(modelNamespace(namespace), [MODEL_KEY], (view) => view.delete(MODEL_KEY));
+	await kv.put(modelNamespace(namespace), [{ key: MODEL_KEY, value: null }]);
 }
