@@ -16,6 +16,7 @@ export const RETRAIN_GROWTH = 0.2;
 /** ...or when the weights are this old. */
 export const RETRAIN_AFTER_MS = 7 * 86_400_000;
 const MODEL_KEY = 'weights';
+const META_KEY = 'meta';
 
 export interface StoredModel {
 	v: 1;
@@ -38,7 +39,12 @@ export const modelNamespace = (namespace: string) => `${namespace}:weights`;
 const fieldList = (config: MatcherConfig) => config.fields.map((f) => `${f.name}:${f.kind}`).join(',');
 
 /** Whether stored weights still serve a memory of `remembered` leads at `now`. */
-export function isFresh(model: StoredModel, config: MatcherConfig, remembered: number, now: number): boolean {
+export function isFresh(
+	model: Omit<StoredModel, 'weights' | 'tf'>,
+	config: MatcherConfig,
+	remembered: number,
+	now: number,
+): boolean {
 	return (
 		model.v === 1 &&
 		model.fields === fieldList(config) &&
@@ -104,20 +110,64 @@ export async function memoryModel(
 	if (remembered < MIN_RECORDS_TO_LEARN) return { trained: false };
 	const ns = modelNamespace(namespace);
 	// Read and written like a cache (no lock): every Dedupe execution reads it, and a lost write
-	// only means one more training.
-	const raw = (await kv.peek(ns, [MODEL_KEY], now)).get(MODEL_KEY);
+	// only means one more training. The weights (a few hundred kB with the name counts) are read
+	// and parsed once per process and training; each execution reads the small `meta` key.
+	const meta = parseJson<StoredMeta>((await kv.peek(ns, [META_KEY], now)).get(META_KEY));
 	let stored: StoredModel | undefined;
-	try {
-		stored = raw ? (JSON.parse(raw) as StoredModel) : undefined;
-	} catch {
-		stored = undefined;
+	if (meta && isFresh(meta, config, remembered, now)) {
+		const cache = parsedModels(kv);
+		const hit = cache.get(ns);
+		if (hit && hit.stored.trainedAt === meta.trainedAt) stored = hit.stored;
+		else {
+			stored = parseJson<StoredModel>((await kv.peek(ns, [MODEL_KEY], now)).get(MODEL_KEY));
+			if (stored?.trainedAt !== meta.trainedAt) stored = undefined;
+			else remember(cache, ns, stored);
+		}
+		if (stored) return { model: modelOf(stored, config), stored, trained: false };
 	}
-	if (stored && isFresh(stored, config, remembered, now))
-		return { model: modelOf(stored, config), stored, trained: false };
 	const fresh = trainMemoryModel(await memory.recentValues(namespace, MAX_TRAINING_RECORDS), remembered, config, now);
 	if (!fresh) return { trained: false };
-	await kv.put(ns, [{ key: MODEL_KEY, value: JSON.stringify(fresh) }]);
+	const freshMeta: StoredMeta = {
+		v: fresh.v,
+		trainedAt: fresh.trainedAt,
+		remembered: fresh.remembered,
+		sample: fresh.sample,
+		priorBits: fresh.priorBits,
+		fields: fresh.fields,
+	};
+	await kv.put(ns, [
+		{ key: MODEL_KEY, value: JSON.stringify(fresh) },
+		{ key: META_KEY, value: JSON.stringify(freshMeta) },
+	]);
+	remember(parsedModels(kv), ns, fresh);
 	return { model: modelOf(fresh, config), stored: fresh, trained: true };
+}
+
+/** What says whether stored weights are fresh, without the weights. */
+type StoredMeta = Omit<StoredModel, 'weights' | 'tf'>;
+
+function parseJson<T>(raw: string | undefined): T | undefined {
+	try {
+		return raw ? (JSON.parse(raw) as T) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Weights parsed in this process, per store and memory (at most PARSED_LIMIT memories per store). */
+const PARSED = new WeakMap<KeyValueStore, Map<string, { stored: StoredModel }>>();
+const PARSED_LIMIT = 64;
+
+function parsedModels(kv: KeyValueStore): Map<string, { stored: StoredModel }> {
+	let cache = PARSED.get(kv);
+	if (!cache) PARSED.set(kv, (cache = new Map()));
+	return cache;
+}
+
+function remember(cache: Map<string, { stored: StoredModel }>, ns: string, stored: StoredModel): void {
+	cache.delete(ns);
+	cache.set(ns, { stored });
+	if (cache.size > PARSED_LIMIT) cache.delete(cache.keys().next().value!);
 }
 
 /**
@@ -125,5 +175,10 @@ export async function memoryModel(
  * cleared memory they are learned again from what remains, at the next look-up.
  */
 export async function forgetMemoryModel(kv: KeyValueStore, namespace: string): Promise<void> {
-	await kv.put(modelNamespace(namespace), [{ key: MODEL_KEY, value: null }]);
+	const ns = modelNamespace(namespace);
+	await kv.put(ns, [
+		{ key: META_KEY, value: null },
+		{ key: MODEL_KEY, value: null },
+	]);
+	parsedModels(kv).delete(ns);
 }

@@ -939,7 +939,14 @@ describe('comparisons against earlier executions learn their weights from the me
 		expect(first.stored!.remembered).toBe(1100);
 		expect(first.model!.learned!.get('email')!.level.exact).toBeGreaterThan(5);
 		expect(first.model!.tf!.counts.get('last_name')!.size).toBeGreaterThan(50);
-		expect(Object.keys(await store.entries(modelNamespace('m'), ''))).toHaveLength(1);
+		expect(Object.keys(await store.entries(modelNamespace('m'), '')).sort()).toEqual(['meta', 'weights']);
+		// The weights are parsed once per process: each execution reads only the small meta key (a
+		// damaged weights value goes unnoticed here), while a process without them reads and, finding
+		// them unreadable, learns again.
+		await store.put(modelNamespace('m'), [{ key: 'weights', value: '{broken' }]);
+		expect((await memoryModel(store, store, 'm', cfg.matcher, t0)).trained).toBe(false);
+		const otherProcess = { peek: store.peek.bind(store), put: store.put.bind(store) } as unknown as typeof store;
+		expect((await memoryModel(store, otherProcess, 'm', cfg.matcher, t0)).trained).toBe(true);
 		// a changed field list, a grown memory, a week later: learned again
 		const fewer = { ...cfg.matcher, fields: cfg.matcher.fields.filter((f) => f.kind !== 'company') };
 		expect((await memoryModel(store, store, 'm', fewer, t0)).trained).toBe(true);
