@@ -1,10 +1,10 @@
 /**
  * `npm run bench:queue`: sustained submissions per second and p50/p95 capture-to-routed latency,
  * side by side in one run, one JSON line per case:
- * - regular mode (one n8n process) with the embedded SQLite store;
- * - queue mode (one main, two workers, PostgreSQL, Redis) with the Redis store;
- * - a bare Webhook -> No Op workflow in the same queue-mode n8n: the floor n8n itself sets;
- * - regular mode with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, the pipeline beside its own floor.
+ * - regular mode (one n8n process) with the embedded SQLite store, with n8n's defaults and with
+ *   N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, each beside a bare Webhook -> No Op workflow in the
+ *   same n8n (the floor n8n itself sets; `ratioToFloor` on the pipeline's line);
+ * - queue mode (one main, two workers, PostgreSQL, Redis) with the Redis store, and its floor.
  * Each case sends BENCH_QUEUE_N distinct leads (default 600) from 16 concurrent senders, as fast as
  * n8n accepts them. Latency runs from the moment a submission is sent to the end of its Route
  * Leads node (the floor: the end of its No Op), read from each execution's run data; the rate is
@@ -149,54 +149,45 @@ async function main(): Promise<void> {
 	execFileSync('bash', [join(__dirname, '..', 'scripts', 'install-package.sh'), folder], { stdio: 'ignore' });
 	const leadEmail = (j: Json) => String(j.email);
 	try {
-		const regular = await startN8nForTests();
-		try {
-			const id = await regular.deploy(withoutCaps(pipeline('bench-regular', 'sqlite')), 'bench-regular');
-			const line = await measure(
-				'queue bench regular mode, SQLite store',
-				regular,
-				id,
-				'bench-regular',
-				'Route Leads',
-				leadEmail,
-			);
-			process.stdout.write(JSON.stringify(line) + '\n');
-		} finally {
-			await regular.stop();
-		}
-		// Regular mode with n8n's lazy expression isolate (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE, which
-		// the README recommends for capture): the pipeline beside the bare Webhook -> No Op floor, in
-		// the same settings.
-		const lazy = await startN8nForTests({ N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' });
-		try {
-			const id = await lazy.deploy(withoutCaps(pipeline('bench-lazy', 'sqlite')), 'bench-lazy');
-			const line = await measure(
-				'queue bench regular mode lazy, SQLite store (seven-node pipeline)',
-				lazy,
-				id,
-				'bench-lazy',
-				'Route Leads',
-				leadEmail,
-			);
-			const floorId = await lazy.deploy(bare('bench-lazy-floor'), 'bench-lazy-floor');
-			const floor = await measure(
-				'queue bench regular mode lazy, bare Webhook -> No Op (floor)',
-				lazy,
-				floorId,
-				'bench-lazy-floor',
-				'Done',
-				(j) => String((j.body as Json)?.email),
-			);
-			process.stdout.write(
-				JSON.stringify({
-					...line,
-					floorSubmissionsPerSecond: floor.submissionsPerSecond,
-					ratioToFloor: Math.round((line.submissionsPerSecond / floor.submissionsPerSecond) * 100) / 100,
-				}) + '\n',
-			);
-			process.stdout.write(JSON.stringify(floor) + '\n');
-		} finally {
-			await lazy.stop();
+		// Regular mode with n8n's defaults, then with its lazy expression isolate
+		// (N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE, which the README recommends for capture): each time the
+		// pipeline beside the bare Webhook -> No Op floor, in the same settings.
+		const settings: Array<{ label: string; slug: string; env: Record<string, string> }> = [
+			{ label: 'regular mode', slug: 'regular', env: {} },
+			{ label: 'regular mode lazy', slug: 'lazy', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+		];
+		for (const { label, slug, env } of settings) {
+			const n8n = await startN8nForTests(env);
+			try {
+				const id = await n8n.deploy(withoutCaps(pipeline(`bench-${slug}`, 'sqlite')), `bench-${slug}`);
+				const line = await measure(
+					`queue bench ${label}, SQLite store (seven-node pipeline)`,
+					n8n,
+					id,
+					`bench-${slug}`,
+					'Route Leads',
+					leadEmail,
+				);
+				const floorId = await n8n.deploy(bare(`bench-${slug}-floor`), `bench-${slug}-floor`);
+				const floor = await measure(
+					`queue bench ${label}, bare Webhook -> No Op (floor)`,
+					n8n,
+					floorId,
+					`bench-${slug}-floor`,
+					'Done',
+					(j) => String((j.body as Json)?.email),
+				);
+				process.stdout.write(
+					JSON.stringify({
+						...line,
+						floorSubmissionsPerSecond: floor.submissionsPerSecond,
+						ratioToFloor: Math.round((line.submissionsPerSecond / floor.submissionsPerSecond) * 100) / 100,
+					}) + '\n',
+				);
+				process.stdout.write(JSON.stringify(floor) + '\n');
+			} finally {
+				await n8n.stop();
+			}
 		}
 		const cluster = await startQueueCluster(2);
 		try {

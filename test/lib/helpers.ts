@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingSubmission } from '../../lib/capture/types';
 import type { CaptureConfig } from '../../lib/capture/capture';
+import { parseEscalation, type PolicySpec } from '../../lib/sla/policy';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 
@@ -62,3 +63,15 @@ export function config(overrides: Partial<CaptureConfig> = {}): CaptureConfig {
 		...overrides,
 	};
 }
+
+/** The SLA policy the SLA tests start from (business hours in Berlin, 4 h first response), changed by `over`. */
+export const slaSpec = (over: Partial<PolicySpec> = {}): PolicySpec => ({
+	name: 'Inbound',
+	firstResponseHours: 4,
+	from: 'created',
+	clock: { kind: 'business', schedule: 'Mon-Fri 09:00-17:00', zone: 'Europe/Berlin', holidays: '' },
+	ownerZone: true,
+	atRiskPercent: 75,
+	escalation: parseEscalation('100: owner, 150: manager, 200: re-route'),
+	...over,
+});

@@ -25,6 +25,7 @@ import { SqliteStore } from '../../lib/store/sqlite';
 import type { KeyValueStore } from '../../lib/store/types';
 import { startRedis } from '../helpers/redisServer';
 import { kvStoreKinds } from '../helpers/stores';
+import { slaSpec } from './helpers';
 
 const run = promisify(execFile);
 let dir: string;
@@ -94,16 +95,7 @@ describe('business-hours clock', () => {
 	});
 });
 
-const spec = (over: Partial<PolicySpec> = {}): PolicySpec => ({
-	name: 'Inbound',
-	firstResponseHours: 4,
-	from: 'created',
-	clock: { kind: 'business', schedule: 'Mon-Fri 09:00-17:00', zone: 'Europe/Berlin', holidays: '' },
-	ownerZone: true,
-	atRiskPercent: 75,
-	escalation: parseEscalation('100: owner, 150: manager, 200: re-route'),
-	...over,
-});
+const spec = slaSpec;
 const monday9 = t('2026-11-30T08:00:00Z');
 
 describe('evaluating a policy', () => {

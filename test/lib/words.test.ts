@@ -1,6 +1,7 @@
 /** Times in words, in a person's own zone (#30): what SLA alerts and the templates' emails say. */
 import { whenInWords, zoneInWords } from '../../lib/time/words';
 import { buildPolicy, evaluateSla, evaluateSlaAhead, parseEscalation } from '../../lib/sla/policy';
+import { slaSpec } from './helpers';
 
 const t = (iso: string) => Date.parse(iso);
 const NOW = t('2026-12-06T10:00:00Z');
@@ -31,15 +32,7 @@ describe('a moment in words', () => {
 });
 
 describe("SLA texts in the owner's time zone", () => {
-	const policy = buildPolicy({
-		name: 'Inbound',
-		firstResponseHours: 4,
-		from: 'created',
-		clock: { kind: 'business', schedule: 'Mon-Fri 09:00-17:00', zone: 'Europe/Berlin', holidays: '' },
-		ownerZone: true,
-		atRiskPercent: 75,
-		escalation: parseEscalation('100: owner'),
-	});
+	const policy = buildPolicy(slaSpec({ escalation: parseEscalation('100: owner') }));
 	const created = t('2026-12-04T15:00:00Z'); // Friday 16:00 Berlin, 10:00 New York
 
 	it("says when the first response is due in the policy's zone, in words", () => {
@@ -66,20 +59,20 @@ describe("SLA texts in the owner's time zone", () => {
 	});
 
 	it('says what it understood of hours typed in several ways, with holidays', () => {
-		const shifts = buildPolicy({
-			name: 'Support',
-			firstResponseHours: 2,
-			from: 'created',
-			clock: {
-				kind: 'business',
-				schedule: 'Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00; sat 22:00-06:00',
-				zone: 'America/New_York',
-				holidays: '2026-12-24..2026-12-26, 2027-01-01',
-			},
-			ownerZone: false,
-			atRiskPercent: 75,
-			escalation: parseEscalation('100: owner'),
-		});
+		const shifts = buildPolicy(
+			slaSpec({
+				name: 'Support',
+				firstResponseHours: 2,
+				clock: {
+					kind: 'business',
+					schedule: 'Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00; sat 22:00-06:00',
+					zone: 'America/New_York',
+					holidays: '2026-12-24..2026-12-26, 2027-01-01',
+				},
+				ownerZone: false,
+				escalation: parseEscalation('100: owner'),
+			}),
+		);
 		const r = evaluateSla(shifts, { createdAt: created, touches: [], pauses: [] }, created);
 		expect(r.business_hours).toBe(
 			'Mon-Thu 08:00-12:00, 13:00-17:00; Fri 08:00-15:00; Sat 22:00-24:00; Sun 00:00-06:00; not on 2026-12-24..2026-12-26, 2027-01-01 (New York time)',
