@@ -3,7 +3,8 @@
  * two records of different people (namesakes with the same name-made mailbox at two companies, the
  * same name at two companies) would merge their two whole groups. So when a link would join two
  * groups, or join a group through one member while a record of the other side contradicts one of
- * its members (two different work domains, two different phones, two different companies), the
+ * its members (two different work domains or two mailboxes at one company domain, two different
+ * phones, two different companies), the
  * link alone is not enough: the two sides must match as wholes, the average score of every pair
  * across them at least the bar. Without a contradiction nothing changes: heavily corrupted records
  * of one person (typos everywhere, missing fields) still chain through their neighbours.
@@ -16,13 +17,13 @@ import { editDistance } from './similarity';
 /** Two values that two records of one person would not hold. */
 export interface Contradiction {
 	field: string;
-	/** What differs, in words: "work domains", "phones", "companies", "websites". */
+	/** What differs, in words: "work domains", "work addresses", "phones", "companies", "websites". */
 	what: string;
 	a: string;
 	b: string;
 }
 
-/** The domain of a valid work address (undefined for free mail, role-free parsing failures, typos). */
+/** The domain of a valid work address (undefined for free mail and for addresses that did not parse). */
 function workDomain(email: string): string | undefined {
 	if (email[0] === INVALID_EMAIL_MARK) return undefined;
 	const at = email.lastIndexOf('@');
