@@ -59,6 +59,19 @@ async function main(): Promise<void> {
 			await page.keyboard.press('Escape');
 			await page.waitForTimeout(500);
 		}
+		// Dedupe's options, as a marketer adds them (the page is loaded again after, which closes all).
+		await page
+			.locator('[data-test-id="canvas-node"][data-node-name="Dedupe Leads"], [data-node-name="Dedupe Leads"]')
+			.first()
+			.dblclick({ force: true });
+		await page.waitForTimeout(1500);
+		await page
+			.locator('input[placeholder="Add Option"], [placeholder="Add Option"], :text-is("Add Option")')
+			.last()
+			.click({ force: true });
+		await page.waitForTimeout(800);
+		await page.screenshot({ path: join(out, 'dedupe-leads-options.png') });
+		console.log('docs/screenshots/dedupe-leads-options.png');
 		// Enrich With Provider: Operation and Provider at the top of the panel.
 		const { id: enrichId } = await n8n.api<{ id: string }>('POST', '/workflows', {
 			name: 'Enrich with a provider',
