@@ -8,6 +8,7 @@ import type { N8n } from './n8n';
 /** The part of playwright-core's API used here and by scripts/screenshots.ts. */
 export interface Locator {
 	first(): Locator;
+	last(): Locator;
 	count(): Promise<number>;
 	click(o?: object): Promise<void>;
 	dblclick(o?: { force: boolean }): Promise<void>;
