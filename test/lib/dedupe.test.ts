@@ -776,7 +776,7 @@ describe('precision holds as the batch grows (generated form traffic, bench/traf
 		const chained = at(false);
 		expect(judged.precision).toBeGreaterThan(chained.precision);
 		expect(chained.recall).toBeGreaterThanOrEqual(0.95);
-	});
+	}, 60_000);
 	it('1,500 and 9,300 leads: precision >= 0.95 at both, recall >= 0.95', () => {
 		const small = scores(1500);
 		const large = scores(9300);
@@ -968,7 +968,7 @@ describe('comparisons against earlier executions learn their weights from the me
 		expect(await store.entries(modelNamespace('m'), '')).toEqual({});
 		expect((await memoryModel(store, store, 'm', cfg.matcher, t0)).trained).toBe(true);
 		await store.close();
-	});
+	}, 60_000);
 
 	it('the learned weights are what comparisons use once the memory is big enough', async () => {
 		const none = { maxEntries: 0, maxAgeMs: 0 };
@@ -997,5 +997,5 @@ describe('comparisons against earlier executions learn their weights from the me
 		expect(both.length).toBeGreaterThan(0.8 * hand.size);
 		// with other scores: the learned weights, not the hand-set ones
 		expect(both.filter((id) => learned.get(id) !== hand.get(id)).length).toBeGreaterThan(0.5 * both.length);
-	});
+	}, 60_000);
 });

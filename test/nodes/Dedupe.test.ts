@@ -259,7 +259,7 @@ describe('Dedupe Leads in the n8n engine', () => {
 		expect((await weightsIn()).sort()).toEqual(['meta', 'weights']);
 		await run(1.1, [{}], { operation: 'clearMemory' });
 		expect(await weightsIn()).toEqual([]);
-	});
+	}, 60_000);
 
 	it('remembers leads in Redis with the Redis credential', async () => {
 		const redis: RedisServer = await startRedis('node-pass');
