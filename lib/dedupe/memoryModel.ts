@@ -79,15 +79,26 @@ export function trainMemoryModel(
 	};
 }
 
-/** The match model of stored weights. */
-export function modelOf(stored: StoredModel, config: MatcherConfig): MatchModel {
+/** Stored weights with their lookup maps, built once per process and training (see `parsedModels`). */
+interface Parsed {
+	stored: StoredModel;
+	learned: NonNullable<MatchModel['learned']>;
+	tf?: MatchModel['tf'];
+}
+
+function parsed(stored: StoredModel): Parsed {
 	return {
+		stored,
 		learned: new Map(stored.weights),
-		minScore: stored.priorBits + posteriorBitsOf(config),
 		...(stored.tf
 			? { tf: { n: stored.tf.n, counts: new Map(stored.tf.counts.map(([f, m]) => [f, new Map(m)])) } }
 			: {}),
 	};
+}
+
+/** The match model of parsed weights (the threshold follows the configuration: posterior bits). */
+function modelOf({ stored, learned, tf }: Parsed, config: MatcherConfig): MatchModel {
+	return { learned, minScore: stored.priorBits + posteriorBitsOf(config), ...(tf ? { tf } : {}) };
 }
 
 /**
@@ -113,17 +124,14 @@ export async function memoryModel(
 	// only means one more training. The weights (a few hundred kB with the name counts) are read
 	// and parsed once per process and training; each execution reads the small `meta` key.
 	const meta = parseJson<StoredMeta>((await kv.peek(ns, [META_KEY], now)).get(META_KEY));
-	let stored: StoredModel | undefined;
 	if (meta && isFresh(meta, config, remembered, now)) {
 		const cache = parsedModels(kv);
-		const hit = cache.get(ns);
-		if (hit && hit.stored.trainedAt === meta.trainedAt) stored = hit.stored;
-		else {
-			stored = parseJson<StoredModel>((await kv.peek(ns, [MODEL_KEY], now)).get(MODEL_KEY));
-			if (stored?.trainedAt !== meta.trainedAt) stored = undefined;
-			else remember(cache, ns, stored);
+		let hit = cache.get(ns);
+		if (hit?.stored.trainedAt !== meta.trainedAt) {
+			const stored = parseJson<StoredModel>((await kv.peek(ns, [MODEL_KEY], now)).get(MODEL_KEY));
+			hit = stored?.trainedAt === meta.trainedAt ? remember(cache, ns, stored) : undefined;
 		}
-		if (stored) return { model: modelOf(stored, config), stored, trained: false };
+		if (hit) return { model: modelOf(hit, config), stored: hit.stored, trained: false };
 	}
 	const fresh = trainMemoryModel(await memory.recentValues(namespace, MAX_TRAINING_RECORDS), remembered, config, now);
 	if (!fresh) return { trained: false };
@@ -139,8 +147,7 @@ export async function memoryModel(
 		{ key: MODEL_KEY, value: JSON.stringify(fresh) },
 		{ key: META_KEY, value: JSON.stringify(freshMeta) },
 	]);
-	remember(parsedModels(kv), ns, fresh);
-	return { model: modelOf(fresh, config), stored: fresh, trained: true };
+	return { model: modelOf(remember(parsedModels(kv), ns, fresh), config), stored: fresh, trained: true };
 }
 
 /** What says whether stored weights are fresh, without the weights. */
@@ -155,19 +162,21 @@ function parseJson<T>(raw: string | undefined): T | undefined {
 }
 
 /** Weights parsed in this process, per store and memory (at most PARSED_LIMIT memories per store). */
-const PARSED = new WeakMap<KeyValueStore, Map<string, { stored: StoredModel }>>();
+const PARSED = new WeakMap<KeyValueStore, Map<string, Parsed>>();
 const PARSED_LIMIT = 64;
 
-function parsedModels(kv: KeyValueStore): Map<string, { stored: StoredModel }> {
+function parsedModels(kv: KeyValueStore): Map<string, Parsed> {
 	let cache = PARSED.get(kv);
 	if (!cache) PARSED.set(kv, (cache = new Map()));
 	return cache;
 }
 
-function remember(cache: Map<string, { stored: StoredModel }>, ns: string, stored: StoredModel): void {
+function remember(cache: Map<string, Parsed>, ns: string, stored: StoredModel): Parsed {
+	const entry = parsed(stored);
 	cache.delete(ns);
-	cache.set(ns, { stored });
+	cache.set(ns, entry);
 	if (cache.size > PARSED_LIMIT) cache.delete(cache.keys().next().value!);
+	return entry;
 }
 
 /**
