@@ -788,10 +788,19 @@ describe('precision holds as the batch grows (generated form traffic, bench/traf
 	});
 });
 
-describe('a lead that links two remembered people joins them', () => {
-	it('SQLite: the newer cluster joins the older one, reported on the linking lead; later leads of either side find the joined cluster', async () => {
+describe('remembered groups on SQLite (the scenarios the Redis tests run too, joinScenario.ts)', () => {
+	it.each([
+		[
+			'a lead that links two remembered people joins them: the newer cluster joins the older one, reported on the linking lead; later leads of either side find the joined cluster',
+			expectJoin,
+		],
+		[
+			'a lead that links two remembered namesakes joins one of them (issue #31): the groups stay apart and it says why; version 1 merges them',
+			expectKeptApart,
+		],
+	])('%s', async (_title, scenario) => {
 		const store = new SqliteStore(':memory:');
-		await expectJoin(store);
+		await scenario(store);
 		await store.close();
 	});
 });
@@ -910,14 +919,6 @@ describe('no chaining through one weak link (issue #31)', () => {
 		expect(c({ phone: '+33 6 12 34 56 78' }, { phone: '+33 6 12 34 56 79' })).toBeUndefined();
 		expect(c({ company: 'Acme Tools' }, { company: 'Brightwave' })).toBe('companies');
 		expect(c({ company: 'Acme Tools' }, { company: 'ACME Tools GmbH' })).toBeUndefined();
-	});
-});
-
-describe('a lead that links two remembered namesakes joins one of them (SQLite)', () => {
-	it('keeps the remembered groups apart and says why; version 1 merges them', async () => {
-		const store = new SqliteStore(':memory:');
-		await expectKeptApart(store);
-		await store.close();
 	});
 });
 

@@ -376,10 +376,13 @@ describe('RedisStore key-value transactions lock their keys, not the namespace',
 	}, 30_000);
 });
 
-describe('RedisStore joins clusters', () => {
-	it('a lead that links two remembered people joins them', async () => {
-		const store = await open('join:');
-		await expectJoin(store);
+describe('RedisStore joins clusters (the scenarios the SQLite tests run too, joinScenario.ts)', () => {
+	it.each([
+		['a lead that links two remembered people joins them', 'join:', expectJoin],
+		['a lead that links two remembered namesakes joins one of them (issue #31)', 'apart:', expectKeptApart],
+	])('%s', async (_title, prefix, scenario) => {
+		const store = await open(prefix);
+		await scenario(store);
 		await store.close();
 	});
 	it('memory comparisons learn their weights from the remembered leads, kept in Redis beside them', async () => {
@@ -398,11 +401,6 @@ describe('RedisStore joins clusters', () => {
 		expect(again.model!.learned!.get('email')!.level.exact).toBe(first.model!.learned!.get('email')!.level.exact);
 		await store.close();
 	}, 60_000);
-	it('a lead that links two remembered namesakes joins one of them (issue #31)', async () => {
-		const store = await open('apart:');
-		await expectKeptApart(store);
-		await store.close();
-	});
 });
 
 describe('Redis deployments', () => {
