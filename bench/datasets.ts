@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FieldSpec } from '../lib/dedupe/fields';
+import type { FieldSpec, PrepareOptions } from '../lib/dedupe/fields';
 
 export const DATASETS_DIR = process.env.LEAD_DATASETS_DIR ?? join(__dirname, '..', '..', 'shared', 'datasets');
 
@@ -14,6 +14,10 @@ export interface LabelledSet {
 	rows: Array<Record<string, string>>;
 	/** Ground-truth entity of each row. */
 	truth: string[];
+	/** How values are prepared, as the node's options would set them (a default country). */
+	prepare?: PrepareOptions;
+	/** The exact-match baseline's field where the set has no email (normalised, then equal). */
+	baselineField?: string;
 }
 
 function parseCsv(text: string): Array<Record<string, string>> {
@@ -69,6 +73,38 @@ export function loadFebrl(which: '1' | '2' | '3' | '4'): LabelledSet {
 	};
 }
 
+/**
+ * Fodors-Zagat restaurants (bench/data/fodors-zagats/SOURCES.md): two guides' listings of the
+ * same cities, 112 restaurants in both. Read as leads of companies: name, street address, city and
+ * a US phone typed as each guide types it. The guides' cuisine labels differ by design ("american"
+ * against "steakhouses") and are no identifier: left out, by the columns' meaning (chosen before
+ * the set was first run). Held out: never looked at while any value was chosen.
+ */
+export const FODORS_ZAGAT_DIR = join(__dirname, 'data', 'fodors-zagats');
+export function loadFodorsZagat(): LabelledSet {
+	const read = (f: string) => parseCsv(readFileSync(join(FODORS_ZAGAT_DIR, f), 'utf8'));
+	const fodors = read('fodors.csv');
+	const zagats = read('zagats.csv');
+	const zagatOf = new Map(read('matches_fodors_zagats.csv').map((m) => [m.fodors_id, m.zagats_id]));
+	const rows = [...fodors, ...zagats];
+	return {
+		name: 'fodors-zagat restaurants',
+		fields: [
+			{ name: 'name', kind: 'company' },
+			{ name: 'addr', kind: 'address' },
+			{ name: 'city', kind: 'city' },
+			{ name: 'phone', kind: 'phone' },
+		],
+		rows,
+		truth: [
+			...fodors.map((r) => (zagatOf.has(r.id) ? `z${zagatOf.get(r.id)}` : `f${r.id}`)),
+			...zagats.map((r) => `z${r.id}`),
+		],
+		prepare: { defaultCountry: 'US' },
+		baselineField: 'phone',
+	};
+}
+
 export interface PairScores {
 	precision: number;
 	recall: number;
@@ -117,6 +153,8 @@ export const DATA_ROLES: Record<string, { role: DataRole; seenBefore?: boolean }
 	'febrl 3': { role: 'heldOut', seenBefore: true },
 	'febrl 4': { role: 'heldOut', seenBefore: true },
 	'splink fake_20000': { role: 'heldOut', seenBefore: true },
+	// Added 2026-12-06 (#31), first run after every value was chosen.
+	'fodors-zagat restaurants': { role: 'heldOut' },
 	// Another draw of the form-traffic generator: never looked at while choosing values.
 	'form traffic seed 101': { role: 'heldOut' },
 	// Namesake-heavy traffic with two addresses per person (bench/traffic.ts options).

@@ -28,6 +28,7 @@ import {
 	datasetsAvailable,
 	DATASETS_DIR,
 	loadFebrl,
+	loadFodorsZagat,
 	loadSplink,
 	pairwiseScores,
 	roleOf,
@@ -52,7 +53,7 @@ function accuracy(load: () => LabelledSet): Case {
 		const set = load();
 		const t0 = performance.now();
 		const prepared = set.rows.map((r) =>
-			Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])),
+			Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], set.prepare)])),
 		);
 		const { cluster } = matchBatch(prepared, {
 			fields: set.fields,
@@ -70,6 +71,13 @@ function accuracy(load: () => LabelledSet): Case {
 					set.truth,
 				)
 			: undefined;
+		// A set without emails is compared with its own exact-match field (the phone, normalised).
+		const exact = set.baselineField
+			? pairwiseScores(
+					prepared.map((p, i) => p[set.baselineField!] ?? `i:${i}`),
+					set.truth,
+				)
+			: undefined;
 		return {
 			name: `dedupe ${set.name}`,
 			...roleOf(set.name),
@@ -79,6 +87,7 @@ function accuracy(load: () => LabelledSet): Case {
 			recall: s.recall,
 			f1: s.f1,
 			...(email ? { exactEmailF1: email.f1 } : {}),
+			...(exact ? { exactField: set.baselineField, exactPrecision: exact.precision, exactRecall: exact.recall, exactF1: exact.f1 } : {}),
 		};
 	};
 }
@@ -951,6 +960,8 @@ const CASES: Record<string, Case> = {
 				febrl4: accuracy(() => loadFebrl('4')),
 			}
 		: {}),
+	// Shipped with the bench (bench/data/fodors-zagats), held out.
+	fodorsZagat: accuracy(loadFodorsZagat),
 	traffic1500: trafficAccuracy(1500),
 	traffic9300: trafficAccuracy(9300),
 	traffic1500HeldOut: trafficAccuracy(1500, 101),
