@@ -87,7 +87,14 @@ function accuracy(load: () => LabelledSet): Case {
 			recall: s.recall,
 			f1: s.f1,
 			...(email ? { exactEmailF1: email.f1 } : {}),
-			...(exact ? { exactField: set.baselineField, exactPrecision: exact.precision, exactRecall: exact.recall, exactF1: exact.f1 } : {}),
+			...(exact
+				? {
+						exactField: set.baselineField,
+						exactPrecision: exact.precision,
+						exactRecall: exact.recall,
+						exactF1: exact.f1,
+					}
+				: {}),
 		};
 	};
 }

@@ -29,7 +29,14 @@ import { BARE_NAMESAKE, expectJoin, expectKeptApart, NAMESAKE_GROUPS } from './j
 import { contradiction } from '../../lib/dedupe/chaining';
 import { memoryModel, modelNamespace } from '../../lib/dedupe/memoryModel';
 import { erasePerson } from '../../lib/store/erase';
-import { datasetsAvailable, loadFebrl, loadSplink, pairwiseScores, type LabelledSet } from '../../bench/datasets';
+import {
+	datasetsAvailable,
+	loadFebrl,
+	loadFodorsZagat,
+	loadSplink,
+	pairwiseScores,
+	type LabelledSet,
+} from '../../bench/datasets';
 import { formTraffic } from '../../bench/traffic';
 import { learnModel } from '../../lib/dedupe/learn';
 
@@ -657,6 +664,40 @@ describe('memory against earlier executions (SQLite)', () => {
 		);
 		expect(later.kept).toHaveLength(1);
 		await store.close();
+	});
+});
+
+describe('held out: Fodors-Zagat restaurants (bench/data/fodors-zagats, shipped with the bench)', () => {
+	const set = loadFodorsZagat();
+	const prepared = set.rows.map((r) =>
+		Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], set.prepare)])),
+	);
+	it('reads both guides whole: 533 + 331 restaurants, 112 in both, national phones read as US numbers', () => {
+		expect(set.rows).toHaveLength(864);
+		expect(
+			pairwiseScores(
+				set.rows.map((_, i) => i),
+				set.truth,
+			).truePairs,
+		).toBe(112);
+		// '310/246-1501' (Fodor's) and '310-246-1501' (Zagat) are one number; '310/788-' is no
+		// number (its digits are kept to compare, never read as a valid one)
+		expect(prepared[0].phone).toBe('+13102461501');
+		expect(prepared[set.truth.indexOf('z219', 1)].phone).toBe('+13102461501');
+		expect(prepared[set.rows.findIndex((r) => r.name === 'dive!')].phone).toBe('310788');
+	});
+	it('company leads without person names: precision >= 0.85 and recall >= 0.88 (floors with room)', () => {
+		// Measured 0.880 / 0.920 at its first run (2026-12-06), below the exact phone's F1 (0.923):
+		// restaurants of one hotel share its switchboard and address, and a name with a suffix
+		// ("fenix" / "fenix at the argyle") in another city reads as another company. Kept as found:
+		// the set is held out, and a change made by looking at its errors would no longer be measured
+		// by it (docs/STATUS.md #31).
+		const s = pairwiseScores(
+			matchBatch(prepared, matcher({ fields: set.fields, wholeGroups: true })).cluster,
+			set.truth,
+		);
+		expect(s.precision).toBeGreaterThanOrEqual(0.85);
+		expect(s.recall).toBeGreaterThanOrEqual(0.88);
 	});
 });
 
