@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { N8n, startN8nForTests, type ExecutionSummary } from '../test/e2e/n8n';
-import { nodeOf, pipeline } from '../test/e2e/pipeline';
+import { bareWebhook as bare, nodeOf, pipeline } from '../test/e2e/pipeline';
 import { startQueueCluster } from '../test/e2e/queueCluster';
 
 type Json = Record<string, any>;
@@ -116,31 +116,6 @@ function withoutCaps(wf: Json): Json {
 	for (const o of nodeOf(wf, 'Route Leads').parameters.owners.owner as Json[]) o.cap_day = 0;
 	return wf;
 }
-
-const bare = (path: string): Json => ({
-	name: 'Bench bare webhook',
-	nodes: [
-		{
-			id: 'b0000000-0000-4000-8000-000000000011',
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: `${path}-hook`,
-			parameters: { httpMethod: 'POST', path, options: {} },
-		},
-		{
-			id: 'b0000000-0000-4000-8000-000000000012',
-			name: 'Done',
-			type: 'n8n-nodes-base.noOp',
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: {},
-		},
-	],
-	connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-	settings: { executionOrder: 'v1' },
-});
 
 async function main(): Promise<void> {
 	const folder = mkdtempSync(join(tmpdir(), 'bench-queue-'));

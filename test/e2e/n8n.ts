@@ -71,8 +71,10 @@ export class N8n {
 		const brokerPort = await freePort();
 		this.exited = false;
 		const worker = this.role === 'worker';
+		// LEAD_LOOP_PROBE_DIR: n8n's own event-loop stalls, measured inside it (loopStalls below).
+		const probe = extraEnv.LEAD_LOOP_PROBE_DIR ? ['--require', join(__dirname, 'loopProbe.cjs')] : [];
 		this.proc = track(
-			spawn(process.execPath, worker ? [bin, 'worker', '--concurrency=10'] : [bin, 'start'], {
+			spawn(process.execPath, [...probe, ...(worker ? [bin, 'worker', '--concurrency=10'] : [bin, 'start'])], {
 				env: {
 					...process.env,
 					// jest sets NODE_ENV=test, which n8n treats as its own test mode.
@@ -299,6 +301,33 @@ export class N8n {
 /** Items a node put on one output in one execution. */
 export function nodeItems(execution: ExecutionSummary, node: string, output = 0) {
 	return execution.data?.resultData.runData[node]?.[0]?.data?.main[output] ?? [];
+}
+
+/**
+ * The event-loop stalls (over 10 ms) that one n8n process started with LEAD_LOOP_PROBE_DIR measured
+ * inside itself and that ended between `from` and `to` (Date.now() times): the longest, how many
+ * reached 50 ms, and the longest the main thread spent working (its CPU time during a stall: the
+ * rest of a stall is the thread waiting, or not scheduled on a busy machine).
+ */
+export function loopStalls(
+	dir: string,
+	pid: number,
+	from: number,
+	to: number,
+): { longestMs: number; over50: number; longestCpuMs: number } {
+	const file = join(dir, `${pid}.jsonl`);
+	const stalls = existsSync(file)
+		? readFileSync(file, 'utf8')
+				.split('\n')
+				.filter(Boolean)
+				.map((l) => JSON.parse(l) as { at: number; ms: number; cpu: number })
+				.filter((s) => s.at >= from && s.at <= to)
+		: [];
+	return {
+		longestMs: stalls.reduce((m, s) => Math.max(m, s.ms), 0),
+		over50: stalls.filter((s) => s.ms >= 50).length,
+		longestCpuMs: stalls.reduce((m, s) => Math.max(m, Math.min(s.cpu, s.ms)), 0),
+	};
 }
 
 /**

@@ -49,3 +49,29 @@ export function pipeline(path: string, store: 'redis' | 'sqlite', credential?: {
 export function nodeOf(wf: Json, name: string): Json {
 	return wf.nodes.find((n: Json) => n.name === name) as Json;
 }
+
+/** n8n's own floor: a bare Webhook -> No Op workflow at `path` (benches and stall measures). */
+export const bareWebhook = (path: string): Json => ({
+	name: 'Bench bare webhook',
+	nodes: [
+		{
+			id: 'b0000000-0000-4000-8000-000000000011',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: `${path}-hook`,
+			parameters: { httpMethod: 'POST', path, options: {} },
+		},
+		{
+			id: 'b0000000-0000-4000-8000-000000000012',
+			name: 'Done',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {},
+		},
+	],
+	connections: { Webhook: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+});

@@ -7,11 +7,12 @@
  * same burst then runs over two regular n8n processes sharing the embedded SQLite file. Every case
  * must give the same exact results.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RedisServer } from '../helpers/redisServer';
-import { N8n, nodeItems, startN8nForTests, type ExecutionSummary } from './n8n';
-import { pipeline } from './pipeline';
+import { loopStalls, N8n, nodeItems, startN8nForTests, type ExecutionSummary } from './n8n';
+import { bareWebhook, pipeline } from './pipeline';
 import { startQueueCluster, type QueueCluster } from './queueCluster';
 
 type Json = Record<string, any>;
@@ -375,9 +376,11 @@ describe('queue mode: one main, two workers, Redis and PostgreSQL', () => {
 
 describe('regular mode: two n8n processes sharing one embedded SQLite file', () => {
 	const instances: N8n[] = [];
+	// Each process measures its own event-loop stalls (test/e2e/loopProbe.cjs).
+	const probeDir = mkdtempSync(join(tmpdir(), 'loop-probe-'));
 	beforeAll(async () => {
 		// Both inherit the same LEAD_MANAGEMENT_DB (test/helpers/env.ts): one state file, two processes.
-		for (let k = 0; k < 2; k++) instances.push(await startN8nForTests());
+		for (let k = 0; k < 2; k++) instances.push(await startN8nForTests({ LEAD_LOOP_PROBE_DIR: probeDir }));
 	}, 240_000);
 	afterAll(async () => {
 		for (const n8n of instances) await n8n.stop();
@@ -409,36 +412,44 @@ describe('regular mode: two n8n processes sharing one embedded SQLite file', () 
 			});
 			expect(res.status).toBe(200);
 		}
-		// The event loop's longest stall in each process, seen from outside: /healthz answered by
-		// the same loop that runs the nodes, asked every 20 ms during the burst.
-		let polling = true;
-		const stalls = instances.map(() => 0);
-		const pollers = instances.map(async (n8n, k) => {
-			for (let i = 0; polling && i < 100_000; i++) {
-				const t0 = performance.now();
-				await fetch(`${n8n.base}/healthz`).then((r) => r.text());
-				stalls[k] = Math.max(stalls[k], performance.now() - t0);
-				await new Promise((r) => setTimeout(r, 20));
-			}
-		});
-		try {
-			expect(
-				await burst(
-					instances.map((n) => n.base),
-					'shared-sqlite-burst',
-				),
-			).toBe(2 * (US + FR));
-			const executions: ExecutionSummary[] = [];
-			// each n8n ran its half
-			for (const [k, n8n] of instances.entries()) executions.push(...(await finished(n8n, ids[k], US + FR)));
-			checkExact(executions);
-		} finally {
-			polling = false;
-			await Promise.all(pollers);
-		}
+		// n8n's own floor: the same burst through a bare Webhook -> No Op workflow in each process.
+		for (const n8n of instances) await n8n.deploy(bareWebhook('floor-burst'), 'floor-burst');
+		const pids = instances.map((n) => n.pid!);
+		const stallsOf = (from: number, to: number) => pids.map((pid) => loopStalls(probeDir, pid, from, to));
+		let from = Date.now();
+		expect(
+			await burst(
+				instances.map((n) => n.base),
+				'floor-burst',
+			),
+		).toBe(2 * (US + FR));
+		const floor = stallsOf(from, Date.now());
+		from = Date.now();
+		expect(
+			await burst(
+				instances.map((n) => n.base),
+				'shared-sqlite-burst',
+			),
+		).toBe(2 * (US + FR));
+		const executions: ExecutionSummary[] = [];
+		// each n8n ran its half
+		for (const [k, n8n] of instances.entries()) executions.push(...(await finished(n8n, ids[k], US + FR)));
+		const stalls = stallsOf(from, Date.now());
+		checkExact(executions);
+		const show = (xs: typeof stalls) =>
+			xs.map((x) => `${x.longestMs} ms (${x.over50} over 50 ms; working ${x.longestCpuMs} ms)`).join(' / ');
 		console.log(
-			`two processes on one SQLite file: longest event-loop stall ${stalls.map((s) => Math.round(s)).join(' / ')} ms (busy timeout 10,000 ms)`,
+			`two processes on one SQLite file, event-loop stalls measured inside n8n: the pipeline ${show(stalls)}; ` +
+				`a bare Webhook -> No Op, same burst: ${show(floor)} (busy timeout 10,000 ms)`,
 		);
-		for (const s of stalls) expect(s).toBeLessThan(10_000);
+		// The probe ran (n8n starting up stalls its loop for far longer than 10 ms)
+		for (const pid of pids) expect(loopStalls(probeDir, pid, 0, Date.now()).longestMs).toBeGreaterThan(10);
+		for (const s of stalls) expect(s.longestMs).toBeLessThan(10_000);
+		// Work run on n8n's main thread during one stall (its CPU time): 32-50 ms measured on
+		// 2026-12-06, the bare Webhook's 18-20 ms, where whole stalls reached 93-247 ms (two n8n,
+		// their task runners and this client on two cores: a stall is mostly the thread waiting for a
+		// core). A bound four times the issue's 50 ms: a guard against synchronous work returning to
+		// the loop (a big read, a training step), not a measure of the target.
+		for (const s of stalls) expect(s.longestCpuMs).toBeLessThan(200);
 	}, 360_000);
 });
