@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { N8n, startN8nForTests, type ExecutionSummary } from '../test/e2e/n8n';
+import { loopStalls, N8n, startN8nForTests, type ExecutionSummary } from '../test/e2e/n8n';
 import { bareWebhook as bare, nodeOf, pipeline } from '../test/e2e/pipeline';
 import { startQueueCluster } from '../test/e2e/queueCluster';
 
@@ -76,6 +76,9 @@ function finishedAt(e: ExecutionSummary, node: string, emailOf: (json: Json) => 
 	return { email: emailOf(item), at: (run.startTime as number) + (run.executionTime as number) };
 }
 
+/** Where the regular-mode n8n being measured writes its event-loop stalls. */
+let probeDir: string | undefined;
+
 async function measure(
 	name: string,
 	n8n: N8n,
@@ -96,6 +99,9 @@ async function measure(
 		.sort((a, b) => a - b);
 	const last = Math.max(...ends.map((x) => x.at));
 	const seconds = (last - t0) / 1000;
+	// n8n's event-loop stalls while it took the burst and ran it (regular mode: the probe's process),
+	// before the executions were read back with their data.
+	const probe = probeDir && n8n.pid ? loopStalls(probeDir, n8n.pid, t0, last) : undefined;
 	const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
 	return {
 		name,
@@ -108,6 +114,9 @@ async function measure(
 		acceptedPerSecond: Math.round((accepted / acceptSeconds) * 10) / 10,
 		p50Ms: pct(0.5),
 		p95Ms: pct(0.95),
+		...(probe
+			? { longestStallMs: probe.longestMs, stallsOver50Ms: probe.over50, longestWorkInStallMs: probe.longestCpuMs }
+			: {}),
 		...extra,
 	};
 }
@@ -132,7 +141,9 @@ async function main(): Promise<void> {
 			{ label: 'regular mode lazy', slug: 'lazy', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
 		];
 		for (const { label, slug, env } of settings) {
-			const n8n = await startN8nForTests(env);
+			// Each regular-mode n8n measures its own event-loop stalls (test/e2e/loopProbe.cjs).
+			probeDir = mkdtempSync(join(folder, 'loop-probe-'));
+			const n8n = await startN8nForTests({ ...env, LEAD_LOOP_PROBE_DIR: probeDir });
 			try {
 				const id = await n8n.deploy(withoutCaps(pipeline(`bench-${slug}`, 'sqlite')), `bench-${slug}`);
 				const line = await measure(
@@ -164,6 +175,7 @@ async function main(): Promise<void> {
 				await n8n.stop();
 			}
 		}
+		probeDir = undefined;
 		const cluster = await startQueueCluster(2);
 		try {
 			const id = await cluster.main.deploy(
