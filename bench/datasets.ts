@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FieldSpec, PrepareOptions } from '../lib/dedupe/fields';
+import { prepareValue, type FieldSpec, type PrepareOptions, type Prepared } from '../lib/dedupe/fields';
 
 export const DATASETS_DIR = process.env.LEAD_DATASETS_DIR ?? join(__dirname, '..', '..', 'shared', 'datasets');
 
@@ -103,6 +103,13 @@ export function loadFodorsZagat(): LabelledSet {
 		prepare: { defaultCountry: 'US' },
 		baselineField: 'phone',
 	};
+}
+
+/** Each row's compared values, prepared as the node prepares a lead's (with the set's options). */
+export function prepareSet(set: LabelledSet): Prepared[] {
+	return set.rows.map((r) =>
+		Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], set.prepare)])),
+	);
 }
 
 export interface PairScores {

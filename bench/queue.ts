@@ -76,9 +76,6 @@ function finishedAt(e: ExecutionSummary, node: string, emailOf: (json: Json) => 
 	return { email: emailOf(item), at: (run.startTime as number) + (run.executionTime as number) };
 }
 
-/** Where the regular-mode n8n being measured writes its event-loop stalls. */
-let probeDir: string | undefined;
-
 async function measure(
 	name: string,
 	n8n: N8n,
@@ -87,6 +84,8 @@ async function measure(
 	endNode: string,
 	emailOf: (json: Json) => string,
 	extra: Json = {},
+	/** Where this n8n writes its event-loop stalls, when it was started with the probe. */
+	probeDir?: string,
 ): Promise<Json> {
 	const t0 = Date.now();
 	const { sentAt, accepted } = await send(n8n.base, path);
@@ -142,7 +141,7 @@ async function main(): Promise<void> {
 		];
 		for (const { label, slug, env } of settings) {
 			// Each regular-mode n8n measures its own event-loop stalls (test/e2e/loopProbe.cjs).
-			probeDir = mkdtempSync(join(folder, 'loop-probe-'));
+			const probeDir = mkdtempSync(join(folder, 'loop-probe-'));
 			const n8n = await startN8nForTests({ ...env, LEAD_LOOP_PROBE_DIR: probeDir });
 			try {
 				const id = await n8n.deploy(withoutCaps(pipeline(`bench-${slug}`, 'sqlite')), `bench-${slug}`);
@@ -153,6 +152,8 @@ async function main(): Promise<void> {
 					`bench-${slug}`,
 					'Route Leads',
 					leadEmail,
+					{},
+					probeDir,
 				);
 				const floorId = await n8n.deploy(bare(`bench-${slug}-floor`), `bench-${slug}-floor`);
 				const floor = await measure(
@@ -162,6 +163,8 @@ async function main(): Promise<void> {
 					`bench-${slug}-floor`,
 					'Done',
 					(j) => String((j.body as Json)?.email),
+					{},
+					probeDir,
 				);
 				process.stdout.write(
 					JSON.stringify({
@@ -175,7 +178,6 @@ async function main(): Promise<void> {
 				await n8n.stop();
 			}
 		}
-		probeDir = undefined;
 		const cluster = await startQueueCluster(2);
 		try {
 			const id = await cluster.main.deploy(

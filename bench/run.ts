@@ -13,7 +13,6 @@ import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterIdsOf, dedupeAgainstMemory, dedupeBatch } from '../lib/dedupe/dedupe';
-import { prepareValue } from '../lib/dedupe/fields';
 import { DEFAULT_SOURCES, LEAD_FIELDS } from '../lib/dedupe/leads';
 import { DEFAULT_THRESHOLD, matchBatch } from '../lib/dedupe/matcher';
 import { SqliteStore } from '../lib/store/sqlite';
@@ -31,6 +30,7 @@ import {
 	loadFodorsZagat,
 	loadSplink,
 	pairwiseScores,
+	prepareSet,
 	roleOf,
 	type LabelledSet,
 } from './datasets';
@@ -52,9 +52,7 @@ function accuracy(load: () => LabelledSet): Case {
 	return async () => {
 		const set = load();
 		const t0 = performance.now();
-		const prepared = set.rows.map((r) =>
-			Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], set.prepare)])),
-		);
+		const prepared = prepareSet(set);
 		const { cluster } = matchBatch(prepared, {
 			fields: set.fields,
 			mode: 'score',

@@ -6,11 +6,18 @@
  *   node -r ts-node/register/transpile-only bench/tune.ts [threshold] [share,...] [posterior bits,...]
  */
 import { clusterIdsOf, dedupeBatch } from '../lib/dedupe/dedupe';
-import { prepareValue } from '../lib/dedupe/fields';
 import { DEFAULT_SOURCES, LEAD_FIELDS } from '../lib/dedupe/leads';
 import { POSTERIOR_BITS } from '../lib/dedupe/compare';
 import { DEFAULT_THRESHOLD, matchBatch, WHOLE_GROUP_SHARE, type MatcherConfig } from '../lib/dedupe/matcher';
-import { DATA_ROLES, loadFebrl, loadSplink, pairwiseScores, type LabelledSet, type PairScores } from './datasets';
+import {
+	DATA_ROLES,
+	loadFebrl,
+	loadSplink,
+	pairwiseScores,
+	prepareSet,
+	type LabelledSet,
+	type PairScores,
+} from './datasets';
 import { formTraffic, type TrafficOptions } from './traffic';
 
 const threshold = Number(process.argv[2] ?? DEFAULT_THRESHOLD);
@@ -21,9 +28,7 @@ type Run = (matcher: Omit<MatcherConfig, 'fields'>) => PairScores;
 
 function labelled(load: () => LabelledSet): Run {
 	const set = load();
-	const prepared = set.rows.map((r) =>
-		Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])),
-	);
+	const prepared = prepareSet(set);
 	return (m) => pairwiseScores(matchBatch(prepared, { ...m, fields: set.fields }).cluster, set.truth);
 }
 

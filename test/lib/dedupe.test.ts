@@ -35,6 +35,7 @@ import {
 	loadFodorsZagat,
 	loadSplink,
 	pairwiseScores,
+	prepareSet,
 	type LabelledSet,
 } from '../../bench/datasets';
 import { formTraffic } from '../../bench/traffic';
@@ -669,9 +670,7 @@ describe('memory against earlier executions (SQLite)', () => {
 
 describe('held out: Fodors-Zagat restaurants (bench/data/fodors-zagats, shipped with the bench)', () => {
 	const set = loadFodorsZagat();
-	const prepared = set.rows.map((r) =>
-		Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], set.prepare)])),
-	);
+	const prepared = prepareSet(set);
 	it('reads both guides whole: 533 + 331 restaurants, 112 in both, national phones read as US numbers', () => {
 		expect(set.rows).toHaveLength(864);
 		expect(
@@ -704,9 +703,7 @@ describe('held out: Fodors-Zagat restaurants (bench/data/fodors-zagats, shipped 
 const describeData = datasetsAvailable() ? describe : describe.skip;
 describeData('accuracy on public ground truth (../shared/datasets)', () => {
 	const run = (set: LabelledSet, over: Partial<MatcherConfig> = {}) => {
-		const prepared = set.rows.map((r) =>
-			Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])),
-		);
+		const prepared = prepareSet(set);
 		// Dedupe version 1.1's defaults (whole groups judged) unless a test says otherwise.
 		return pairwiseScores(
 			matchBatch(prepared, matcher({ fields: set.fields, wholeGroups: true, ...over })).cluster,
@@ -748,9 +745,7 @@ describeData('accuracy on public ground truth (../shared/datasets)', () => {
 	});
 	it('learns from the data: a date of birth weighs more than the hand-set guess, colleagues stay hand-set', () => {
 		const set = loadSplink('fake_20000');
-		const prepared = set.rows.map((r) =>
-			Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name])])),
-		);
+		const prepared = prepareSet(set);
 		const config = matcher({ fields: set.fields });
 		const learned = learnModel(prepared, config, { tf: termFrequencies(prepared, set.fields) })!;
 		const dob = learned.weights.get('dob')!;
