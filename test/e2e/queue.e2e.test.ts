@@ -7,7 +7,7 @@
  * same burst then runs over two regular n8n processes sharing the embedded SQLite file. Every case
  * must give the same exact results.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RedisServer } from '../helpers/redisServer';
@@ -384,6 +384,7 @@ describe('regular mode: two n8n processes sharing one embedded SQLite file', () 
 	}, 240_000);
 	afterAll(async () => {
 		for (const n8n of instances) await n8n.stop();
+		rmSync(probeDir, { recursive: true, force: true });
 	}, 120_000);
 
 	it('the same burst split over both gives the same exact results, and no event-loop stall reaches the busy timeout', async () => {
