@@ -21,6 +21,7 @@ import {
 } from './types';
 
 import { DEFAULT_STORE_FILE } from './path';
+import { SqliteWorkerStore } from './sqliteWorker';
 
 type SqliteModule = typeof import('node:sqlite');
 
@@ -430,7 +431,7 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 			this.insertKeys(namespace, rid, keys, now);
 			return { repeat: { canonicalId, firstSeenAt: Number(firstSeenAt) } };
 		}
-		const found = bestCandidate(this.candidates(namespace, keys), decide);
+		const found = this.choose(this.candidates(namespace, keys), decide);
 		const { result: best, target, others } = joinClusters(found, this.firstSeen(namespace, found.clusters));
 		if (target) {
 			const setCluster = this.statement(JOIN_CLUSTER_SQL);
@@ -444,6 +445,14 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 		).run(namespace, lead.recordId, canonical, JSON.stringify(lead.values), now, now, JSON.stringify(keys));
 		this.insertKeys(namespace, Number(lastInsertRowid), keys, now);
 		return best;
+	}
+
+	/**
+	 * Which candidates the lead matches (`bestCandidate`). In the store's worker thread this asks
+	 * n8n's thread, where the decision lives (see sqliteThread.ts).
+	 */
+	protected choose(candidates: RememberedLead[], decide: CandidateDecision): ReturnType<typeof bestCandidate> {
+		return bestCandidate(candidates, decide);
 	}
 
 	/** When each of these clusters' first lead was seen (only asked when a lead links several). */
@@ -735,18 +744,23 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async *pages(namespace: string, prefix = '', size = 2000, now = Date.now()): AsyncIterable<Array<[string, string]>> {
-		// Keyset pagination on the primary key: each page starts after the last key of the one before.
-		const page = (from: string, op: '>=' | '>') =>
-			this.statement(
-				`SELECT key, value FROM kv WHERE ns = ? AND key ${op} ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key LIMIT ?`,
-				true,
-			).all(namespace, from, `${prefix}\u{10FFFF}`, now, size) as unknown as Array<[string, string]>;
-		let rows = page(prefix, '>=');
+		let rows = this.page(namespace, prefix, undefined, size, now);
 		while (rows.length) {
 			yield rows;
 			if (rows.length < size) return;
-			rows = page(rows[rows.length - 1][0], '>');
+			rows = this.page(namespace, prefix, rows[rows.length - 1][0], size, now);
 		}
+	}
+
+	/**
+	 * One page of `pages`: keyset pagination on the primary key, each page starting after the last
+	 * key of the one before (`after`; undefined for the first page).
+	 */
+	page(namespace: string, prefix: string, after: string | undefined, size: number, now: number): Array<[string, string]> {
+		return this.statement(
+			`SELECT key, value FROM kv WHERE ns = ? AND key ${after === undefined ? '>=' : '>'} ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key LIMIT ?`,
+			true,
+		).all(namespace, after ?? prefix, `${prefix}\u{10FFFF}`, now, size) as unknown as Array<[string, string]>;
 	}
 
 	async clearKeys(namespace: string): Promise<number> {
@@ -825,17 +839,19 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	async close(): Promise<void> {
 		if (this.checkpointer) await this.checkpointer.terminate();
 		if (this.db.isOpen) this.db.close();
-		openStores.delete(this.path);
 	}
 }
 
-const openStores = new Map<string, SqliteStore>();
+const openStores = new Map<string, SqliteWorkerStore>();
 
-/** One connection per file per process, shared by every node and execution. */
-export function openSqliteStore(path = defaultStorePath()): SqliteStore {
+/**
+ * One store per file per process, shared by every node and execution: its queries run on a worker
+ * thread that owns the file's connection (sqliteWorker.ts), never on n8n's event loop.
+ */
+export function openSqliteStore(path = defaultStorePath()): SqliteWorkerStore {
 	let store = openStores.get(path);
 	if (!store) {
-		store = new SqliteStore(path);
+		store = new SqliteWorkerStore(path, () => openStores.delete(path));
 		openStores.set(path, store);
 	}
 	return store;

@@ -266,7 +266,8 @@ export class BufferedView implements KvView {
 
 	constructor(
 		keys: Iterable<string>,
-		private readonly loaded: Map<string, string>,
+		/** The keys' values as the transaction loaded them. */
+		readonly loaded: Map<string, string>,
 	) {
 		this.known = new Set(keys);
 	}
