@@ -17,7 +17,8 @@ import { runProvider } from '../lib/enrich/client';
 import { VENDOR_ADAPTERS } from '../lib/enrich/providers/vendors';
 import { fieldState } from '../lib/enrich/section';
 import { RedisStore } from '../lib/store/redis';
-import { SqliteStore } from '../lib/store/sqlite';
+import { openSqliteStore, SqliteStore } from '../lib/store/sqlite';
+import type { SqliteWorkerStore } from '../lib/store/sqliteWorker';
 import { fetchSender, ProviderMock } from '../test/helpers/providerMock';
 import { startRedis } from '../test/helpers/redisServer';
 import { syntheticLeads } from './synthetic';
@@ -36,7 +37,11 @@ const RETENTION = { maxEntries: 1_000_000, maxAgeMs: 0 };
  * Dedupe look-ups against the memory in batches of 20 (a webhook's few leads at a time), each batch
  * its own turn of the event loop, for `ms`; returns how many leads and how often the lock was waited for.
  */
-async function lookUps(store: SqliteStore, tag: string, ms: number): Promise<{ leads: number; lockWaits: number }> {
+async function lookUps(
+	store: SqliteStore | SqliteWorkerStore,
+	tag: string,
+	ms: number,
+): Promise<{ leads: number; lockWaits: number }> {
 	const leads = syntheticLeads(20_000, tag.length * 7 + 1).map((l, i) => ({ ...l, id: `${tag}-${i}` }));
 	let n = 0;
 	const t0 = performance.now();
@@ -45,21 +50,34 @@ async function lookUps(store: SqliteStore, tag: string, ms: number): Promise<{ l
 		n += 20;
 		await new Promise((resolve) => setImmediate(resolve));
 	}
-	return { leads: n, lockWaits: store.lockWaits };
+	const lockWaits = store instanceof SqliteStore ? store.lockWaits : (await store.stats()).lockWaits;
+	return { leads: n, lockWaits };
 }
 
-/** Two processes on one SQLite file, both looking leads up; the longest event-loop stall of this one. */
-export function storeEventLoop(ms: number): Case {
+/** The store as the nodes open it (its own thread), or on the calling thread (as before 0.2). */
+const openFor = (file: string, where: Where) => (where === 'thread' ? openSqliteStore(file) : new SqliteStore(file));
+type Where = 'thread' | 'inline';
+
+/**
+ * Two processes on one SQLite file, both looking leads up; the longest event-loop stall of this
+ * one. `thread`: the store as the nodes open it, its queries on a worker thread; `inline`: the
+ * same store on the event loop's thread (what 0.1 did), for comparison.
+ */
+export function storeEventLoop(ms: number, where: Where): Case {
 	return async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'bench-stall-'));
 		const file = join(dir, 'two.sqlite');
-		const store = new SqliteStore(file);
+		const store = openFor(file, where);
 		try {
 			const other = track(
-				spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'worker', file, String(ms)], {
-					cwd: join(__dirname, '..'),
-					stdio: ['ignore', 'pipe', 'inherit'],
-				}),
+				spawn(
+					process.execPath,
+					['-r', 'ts-node/register/transpile-only', __filename, 'worker', file, String(ms), where],
+					{
+						cwd: join(__dirname, '..'),
+						stdio: ['ignore', 'pipe', 'inherit'],
+					},
+				),
 			);
 			let out = '';
 			other.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -74,7 +92,7 @@ export function storeEventLoop(ms: number): Case {
 			delay.disable();
 			const theirs = JSON.parse(out || '{}') as { leads?: number; lockWaits?: number };
 			return {
-				name: 'sqlite store event loop two processes (dedupe look-ups, batches of 20)',
+				name: `sqlite store event loop two processes (dedupe look-ups, batches of 20, ${where === 'thread' ? 'store on its worker thread' : 'store on the event loop thread'})`,
 				seconds: (performance.now() - start) / 1000,
 				leadsThisProcess: mine.leads,
 				leadsOtherProcess: theirs.leads ?? 0,
@@ -83,7 +101,7 @@ export function storeEventLoop(ms: number): Case {
 				p99StallMs: Math.round((delay.percentile(99) / 1e6) * 10) / 10,
 			};
 		} finally {
-			store.close();
+			await store.close();
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};
@@ -107,7 +125,7 @@ export function enrichConcurrent(kind: 'sqlite' | 'redis'): Case {
 		const redis = kind === 'redis' ? await startRedis() : undefined;
 		const store = redis
 			? await RedisStore.open({ host: '127.0.0.1', port: redis.port, keyPrefix: 'bench-enrich:' })
-			: new SqliteStore(join(dir, 'cache.sqlite'));
+			: openSqliteStore(join(dir, 'cache.sqlite'));
 		const run = (tag: string) =>
 			runProvider(
 				Array.from({ length: 40 }, (_, i) => ({
@@ -160,10 +178,10 @@ export function enrichConcurrent(kind: 'sqlite' | 'redis'): Case {
 }
 
 if (require.main === module && process.argv[2] === 'worker') {
-	const [file, ms] = [process.argv[3], Number(process.argv[4])];
-	const store = new SqliteStore(file);
-	void lookUps(store, 'bb', ms).then((r) => {
-		store.close();
+	const [file, ms, where] = [process.argv[3], Number(process.argv[4]), process.argv[5] as Where];
+	const store = openFor(file, where);
+	void lookUps(store, 'bb', ms).then(async (r) => {
+		await store.close();
 		process.stdout.write(JSON.stringify(r));
 	});
 }

@@ -756,7 +756,13 @@ export class SqliteStore implements StateStore, LeadMemory, KeyValueStore {
 	 * One page of `pages`: keyset pagination on the primary key, each page starting after the last
 	 * key of the one before (`after`; undefined for the first page).
 	 */
-	page(namespace: string, prefix: string, after: string | undefined, size: number, now: number): Array<[string, string]> {
+	page(
+		namespace: string,
+		prefix: string,
+		after: string | undefined,
+		size: number,
+		now: number,
+	): Array<[string, string]> {
 		return this.statement(
 			`SELECT key, value FROM kv WHERE ns = ? AND key ${after === undefined ? '>=' : '>'} ? AND key < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key LIMIT ?`,
 			true,

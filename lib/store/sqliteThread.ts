@@ -25,7 +25,11 @@ const PLACEHOLDER = Symbol('placeholder');
 function main(): void {
 	const port = parentPort;
 	if (!port) return;
-	const { path, signal: shared, replies } = workerData as {
+	const {
+		path,
+		signal: shared,
+		replies,
+	} = workerData as {
 		path: string;
 		signal: SharedArrayBuffer;
 		replies: MessagePort;
@@ -57,7 +61,8 @@ function main(): void {
 	class ThreadStore extends SqliteStore {
 		protected override choose(candidates: RememberedLead[], decide: CandidateDecision) {
 			const tag = (decide as unknown as { [PLACEHOLDER]?: Placeholder })[PLACEHOLDER];
-			if (!tag) return super.choose(candidates, decide);
+			// No candidate: nothing to decide (a new lead), no question asked.
+			if (!tag || !candidates.length) return super.choose(candidates, decide);
 			return ask({ type: 'choose', call: tag.call, lead: tag.lead, candidates }).choice!;
 		}
 	}

@@ -91,6 +91,8 @@ export class SqliteWorkerStore implements StateStore, LeadMemory, KeyValueStore 
 	constructor(
 		readonly path: string,
 		private readonly onClose?: () => void,
+		/** How long the file may go unused before its connection and thread close. */
+		private readonly idleCloseMs = IDLE_CLOSE_MS,
 	) {}
 
 	/** The file's thread, started when needed. */
@@ -161,7 +163,7 @@ export class SqliteWorkerStore implements StateStore, LeadMemory, KeyValueStore 
 		this.idleTimer = setTimeout(() => {
 			if (this.pending.size || !this.worker) return;
 			void this.stopThread();
-		}, IDLE_CLOSE_MS);
+		}, this.idleCloseMs);
 		this.idleTimer.unref();
 	}
 

@@ -1,6 +1,10 @@
-/** The two key-value stores a test runs against: embedded SQLite in memory, and a throw-away redis-server. */
+/**
+ * The key-value stores a test runs against: embedded SQLite in memory (on the test's thread, and on
+ * its own worker thread as the nodes use it), and a throw-away redis-server.
+ */
 import { RedisStore } from '../../lib/store/redis';
 import { SqliteStore } from '../../lib/store/sqlite';
+import { SqliteWorkerStore } from '../../lib/store/sqliteWorker';
 import type { KeyValueStore } from '../../lib/store/types';
 import { startRedis } from './redisServer';
 
@@ -10,6 +14,8 @@ export type OpenedKvStore = { store: KeyValueStore & { close(): unknown }; stop?
 export function kvStoreKinds(keyPrefix: string): Array<[string, () => Promise<OpenedKvStore>]> {
 	return [
 		['SQLite', async () => ({ store: new SqliteStore(':memory:') })],
+		// As the nodes open it: the same store, its queries on a worker thread.
+		['SQLite (own thread)', async () => ({ store: new SqliteWorkerStore(':memory:') })],
 		[
 			'Redis',
 			async () => {

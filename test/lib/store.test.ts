@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RedisStore } from '../../lib/store/redis';
 import { DEFAULT_SOURCES, LEAD_FIELDS, prepareLead } from '../../lib/dedupe/leads';
-import { blockingKeys } from '../../lib/dedupe/matcher';
+import { blockingKeys, DEFAULT_THRESHOLD } from '../../lib/dedupe/matcher';
 import { stateFileProblem } from '../../lib/store/path';
 import {
 	candidateRecordsSql,
@@ -17,7 +17,10 @@ import {
 	PURGE_EXPIRED_SQL,
 	SqliteStore,
 } from '../../lib/store/sqlite';
+import { SqliteWorkerStore } from '../../lib/store/sqliteWorker';
 import { IDENTITY_KEY_CANDIDATES, type KeyValueStore } from '../../lib/store/types';
+import { dedupeAgainstMemory, type DedupeConfig } from '../../lib/dedupe/dedupe';
+import { datasetsAvailable, loadSplink } from '../../bench/datasets';
 import { kvStoreKinds } from '../helpers/stores';
 
 const run = promisify(execFile);
@@ -614,4 +617,207 @@ describe('lock-free cache reads and writes, and the namespaces an erasure walks'
 		},
 		30_000,
 	);
+});
+
+describe("the store as the nodes open it: its queries on the file's own worker thread", () => {
+	const people = () => {
+		const { rows } = loadSplink('fake_1000');
+		return rows.map((r, i) => ({
+			id: `p${i}`,
+			email: r.email,
+			first_name: r.first_name,
+			last_name: r.surname,
+			city: r.city,
+		}));
+	};
+	const config = (ms: number): DedupeConfig => ({
+		sources: DEFAULT_SOURCES,
+		matcher: { fields: LEAD_FIELDS, mode: 'score', threshold: DEFAULT_THRESHOLD, maxBlockSize: 500 },
+		onDuplicate: 'keepFirst',
+		prepare: {},
+		now: new Date(1_790_000_000_000 + ms),
+	});
+
+	(datasetsAvailable() ? it : it.skip)(
+		'dedupes a thousand people (namesakes, typos) exactly as the store on the calling thread does',
+		async () => {
+			const leads = people();
+			const outcomes = [];
+			for (const store of [new SqliteStore(join(dir, 'same-a.sqlite')), openSqliteStore(join(dir, 'same-b.sqlite'))]) {
+				const batches = [];
+				// Batches of 50 as webhooks and schedules bring them; Dedupe 1.1 (weights learned from the memory).
+				for (let i = 0; i < leads.length; i += 50)
+					batches.push(
+						await dedupeAgainstMemory(
+							leads.slice(i, i + 50),
+							config(i),
+							store,
+							'dedupe:wf',
+							{ maxEntries: 0, maxAgeMs: 0 },
+							{ weights: store },
+						),
+					);
+				outcomes.push({ batches, count: await store.count('dedupe:wf') });
+				await store.close();
+			}
+			const duplicates = outcomes[0].batches.reduce((n, b) => n + b.duplicates.length, 0);
+			expect(duplicates).toBeGreaterThan(100);
+			expect(outcomes[1]).toEqual(outcomes[0]);
+		},
+		60_000,
+	);
+
+	it("fails with the decision's own error and commits nothing of it", async () => {
+		const store = new SqliteWorkerStore(join(dir, 'fails.sqlite'));
+		try {
+			await store.transact('ns', ['n'], (view) => view.set('n', '1'));
+			class RuleError extends Error {}
+			const thrown = store.transact('ns', ['n'], (view) => {
+				view.set('n', '2');
+				throw new RuleError('no owner for this territory');
+			});
+			await expect(thrown).rejects.toBeInstanceOf(RuleError);
+			await expect(thrown).rejects.toThrow('no owner for this territory');
+			expect((await store.peek('ns', ['n'])).get('n')).toBe('1');
+			// A lead's decision that throws: the lead is not remembered.
+			const lead = { recordId: 'r1', values: { email: 'ann@acme.com' }, keys: ['e:ann@acme.com'] };
+			const never = () => ({ match: false, score: 0, fields: [] });
+			await store.recall('m', lead, never, { maxEntries: 0, maxAgeMs: 0 });
+			const broken = () => {
+				throw new TypeError('bad comparison');
+			};
+			await expect(
+				store.recallMany(
+					'm',
+					[
+						{ lead: { ...lead, recordId: 'r2' }, decide: broken },
+						{ lead: { ...lead, recordId: 'r3' }, decide: never },
+					],
+					{ maxEntries: 0, maxAgeMs: 0 },
+				),
+			).rejects.toThrow(TypeError);
+			expect(await store.count('m')).toBe(1);
+			// And the store goes on.
+			expect(await store.transact('ns', ['n'], (view) => view.get('n'))).toBe('1');
+		} finally {
+			await store.close();
+		}
+	});
+
+	it('keeps 500 concurrent read-decide-writes exact, with what each decided returned as it was', async () => {
+		const store = new SqliteWorkerStore(join(dir, 'exact.sqlite'));
+		try {
+			const outs = await Promise.all(
+				Array.from({ length: 500 }, (_, i) =>
+					store.transact('ns', ['n'], (view) => {
+						const n = Number(view.get('n') ?? 0) + 1;
+						view.set('n', String(n));
+						// A result that could not cross threads (a function, a class) comes back untouched.
+						return { n, i, next: () => n + 1 };
+					}),
+				),
+			);
+			expect(outs.map((o) => o.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+			expect(outs.every((o, i) => o.i === i && o.next() === o.n + 1)).toBe(true);
+			expect((await store.peek('ns', ['n'])).get('n')).toBe('500');
+		} finally {
+			await store.close();
+		}
+	});
+
+	it('gives exactly one winner per key across processes, threads and not, on one file', async () => {
+		const path = join(dir, 'race-thread.sqlite');
+		new SqliteStore(path).close();
+		const keys = Array.from({ length: 200 }, (_, i) => `lead-${i % 10}`);
+		const results = await Promise.all(
+			['thread', 'inline', 'thread', 'thread-open'].map((where, w) =>
+				run(
+					process.execPath,
+					[
+						'-r',
+						'ts-node/register/transpile-only',
+						join(__dirname, 'store-worker.ts'),
+						path,
+						JSON.stringify(w % 2 ? [...keys].reverse() : keys),
+						where,
+					],
+					// A process that never closes its store still ends (the idle thread keeps nothing alive).
+					{ cwd: join(__dirname, '..', '..'), timeout: 50_000 },
+				),
+			),
+		);
+		const wins = results.flatMap((r) => JSON.parse(r.stdout) as string[]);
+		expect(wins).toHaveLength(10);
+		expect(new Set(wins).size).toBe(10);
+	}, 60_000);
+
+	it("leaves n8n's event loop running while SQLite works (one long statement)", async () => {
+		const ticksDuring = async (store: KeyValueStore) => {
+			await store.put(
+				'big',
+				Array.from({ length: 150_000 }, (_, i) => ({ key: `k${i}`, value: 'x'.repeat(40) })),
+			);
+			let ticks = 0;
+			const timer = setInterval(() => ticks++, 1);
+			// Turns of the loop before the statement starts are not counted: one turn first.
+			await new Promise((resolve) => setImmediate(resolve));
+			ticks = 0;
+			const removed = await store.clearKeys('big');
+			clearInterval(timer);
+			expect(removed).toBe(150_000);
+			return ticks;
+		};
+		const inline = new SqliteStore(join(dir, 'loop-inline.sqlite'));
+		const threaded = new SqliteWorkerStore(join(dir, 'loop-thread.sqlite'));
+		try {
+			// On the calling thread the loop waits for the whole delete (no timer runs); on the store's
+			// thread timers go on meanwhile.
+			expect(await ticksDuring(inline)).toBe(0);
+			expect(await ticksDuring(threaded)).toBeGreaterThan(0);
+		} finally {
+			inline.close();
+			await threaded.close();
+		}
+	}, 60_000);
+
+	it('closes the connection and thread of a file unused for a while, and opens them again when needed', async () => {
+		const store = new SqliteWorkerStore(join(dir, 'idle.sqlite'), undefined, 200);
+		try {
+			expect(store.threadRunning).toBe(false);
+			expect(await store.claim('ns', 'a', 60_000)).toBe(true);
+			expect(store.threadRunning).toBe(true);
+			await new Promise((resolve) => setTimeout(resolve, 600));
+			expect(store.threadRunning).toBe(false);
+			expect(await store.claim('ns', 'a', 60_000)).toBe(false);
+			expect(store.threadRunning).toBe(true);
+		} finally {
+			await store.close();
+		}
+		expect(store.threadRunning).toBe(false);
+	});
+
+	it('waits on its own thread while a second process holds the file for 300 ms at a time', async () => {
+		const path = join(dir, 'held-thread.sqlite');
+		const store = new SqliteWorkerStore(path);
+		await store.transact('t', ['n'], (view) => view.set('n', '0'));
+		const { spawn } = await import('node:child_process');
+		const holder = spawn(
+			process.execPath,
+			['-r', 'ts-node/register/transpile-only', join(__dirname, 'store-holder.ts'), path, '4', '300'],
+			{ cwd: join(__dirname, '..', '..') },
+		);
+		await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+		const done = new Promise((resolve) => holder.once('exit', resolve));
+		let n = 0;
+		const t0 = performance.now();
+		while (performance.now() - t0 < 1500) {
+			await store.transact('t', ['n'], (view) => view.set('n', String(Number(view.get('n')) + 1)));
+			n++;
+		}
+		await done;
+		const { lockWaits } = await store.stats();
+		expect(lockWaits).toBeGreaterThan(0);
+		expect(Number((await store.peek('t', ['n'])).get('n'))).toBe(n);
+		await store.close();
+	}, 30_000);
 });
