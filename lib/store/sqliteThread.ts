@@ -83,7 +83,7 @@ function main(): void {
 
 	async function run(request: ThreadRequest): Promise<unknown> {
 		const s = open();
-		const a = request.args as any[];
+		const a = request.args as never[]; // each method's own arguments, as sqliteWorker.ts sent them
 		switch (request.method) {
 			case 'recall':
 				return await s.recall(a[0], a[1], placeholder(request.id, 0), a[2], a[3]);
