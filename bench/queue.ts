@@ -9,6 +9,7 @@
  * n8n accepts them. Latency runs from the moment a submission is sent to the end of its Route
  * Leads node (the floor: the end of its No Op), read from each execution's run data; the rate is
  * submissions divided by the time from the first send to the last lead routed.
+ * BENCH_QUEUE_CASES=regular,lazy,queue picks some of the cases (all by default).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,8 @@ import { startQueueCluster } from '../test/e2e/queueCluster';
 type Json = Record<string, any>;
 const N = Number(process.env.BENCH_QUEUE_N ?? 600);
 const SENDERS = 16;
+/** Which cases run (BENCH_QUEUE_CASES, comma-separated): regular, lazy, queue; all by default. */
+const CASES = new Set((process.env.BENCH_QUEUE_CASES ?? 'regular,lazy,queue').split(','));
 
 function lead(k: number): Json {
 	const fr = k % 6 === 5;
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
 			{ label: 'regular mode', slug: 'regular', env: {} },
 			{ label: 'regular mode lazy', slug: 'lazy', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
 		];
-		for (const { label, slug, env } of settings) {
+		for (const { label, slug, env } of settings.filter((s) => CASES.has(s.slug))) {
 			// Each regular-mode n8n measures its own event-loop stalls (test/e2e/loopProbe.cjs).
 			const probeDir = mkdtempSync(join(folder, 'loop-probe-'));
 			const n8n = await startN8nForTests({ ...env, LEAD_LOOP_PROBE_DIR: probeDir });
@@ -178,6 +181,7 @@ async function main(): Promise<void> {
 				await n8n.stop();
 			}
 		}
+		if (!CASES.has('queue')) return;
 		const cluster = await startQueueCluster(2);
 		try {
 			const id = await cluster.main.deploy(
