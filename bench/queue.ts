@@ -9,7 +9,8 @@
  * n8n accepts them. Latency runs from the moment a submission is sent to the end of its Route
  * Leads node (the floor: the end of its No Op), read from each execution's run data; the rate is
  * submissions divided by the time from the first send to the last lead routed.
- * BENCH_QUEUE_CASES=regular,lazy,queue picks some of the cases (all by default).
+ * BENCH_QUEUE_CASES=regular,lazy,queue picks some of the cases (all by default); with
+ * LEAD_CPU_PROF_DIR each regular-mode n8n writes a CPU profile there (read by bench/longTasks.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -145,7 +146,11 @@ async function main(): Promise<void> {
 		for (const { label, slug, env } of settings.filter((s) => CASES.has(s.slug))) {
 			// Each regular-mode n8n measures its own event-loop stalls (test/e2e/loopProbe.cjs).
 			const probeDir = mkdtempSync(join(folder, 'loop-probe-'));
-			const n8n = await startN8nForTests({ ...env, LEAD_LOOP_PROBE_DIR: probeDir });
+			const n8n = await startN8nForTests({
+				...env,
+				LEAD_LOOP_PROBE_DIR: probeDir,
+				...(process.env.LEAD_CPU_PROF_DIR ? { LEAD_CPU_PROF_DIR: `${process.env.LEAD_CPU_PROF_DIR}/${slug}` } : {}),
+			});
 			try {
 				const id = await n8n.deploy(withoutCaps(pipeline(`bench-${slug}`, 'sqlite')), `bench-${slug}`);
 				const line = await measure(

@@ -12,6 +12,11 @@ function load(): void {
 	/* eslint-enable @typescript-eslint/no-require-imports */
 }
 
+/** Whether the lists are loaded yet (they are built on first use, or by warmCaptureTables). */
+export function disposableListsLoaded(): boolean {
+	return exact !== undefined;
+}
+
 export function isDisposableDomain(domain: string): boolean {
 	if (!exact) load();
 	const d = domain.toLowerCase().replace(/\.$/, '');

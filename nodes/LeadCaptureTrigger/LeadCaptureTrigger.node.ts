@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { applyFacebookLead } from '../../lib/capture/adapters';
-import { allowedOrigin, captureLead, receiveSubmission } from '../../lib/capture/capture';
+import { allowedOrigin, captureLead, receiveSubmission, warmCaptureTables } from '../../lib/capture/capture';
 import { decideOutcome, type RejectedLead } from '../../lib/capture/outcome';
 import {
 	backLink,
@@ -130,8 +130,10 @@ export class LeadCaptureTrigger implements INodeType {
 
 	webhookMethods = {
 		default: {
-			// n8n registers and removes the URL itself; vendors are configured by the user.
+			// n8n registers and removes the URL itself; vendors are configured by the user. Activation
+			// builds the lookup tables the first submission would otherwise wait for.
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				warmCaptureTables();
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {

@@ -73,6 +73,8 @@ export class N8n {
 		const worker = this.role === 'worker';
 		// LEAD_LOOP_PROBE_DIR: n8n's own event-loop stalls, measured inside it (loopStalls below).
 		const probe = extraEnv.LEAD_LOOP_PROBE_DIR ? ['--require', join(__dirname, 'loopProbe.cjs')] : [];
+		// LEAD_CPU_PROF_DIR: a V8 CPU profile of n8n's main thread, written when it stops (bench/longTasks.ts reads it).
+		if (extraEnv.LEAD_CPU_PROF_DIR) probe.push('--cpu-prof', `--cpu-prof-dir=${extraEnv.LEAD_CPU_PROF_DIR}`);
 		this.proc = track(
 			spawn(process.execPath, [...probe, ...(worker ? [bin, 'worker', '--concurrency=10'] : [bin, 'start'])], {
 				env: {

@@ -1,0 +1,173 @@
+/**
+ * The longest stretches of work in a V8 CPU profile (one n8n's main thread, written with
+ * `--cpu-prof`; `LEAD_CPU_PROF_DIR=<dir> BENCH_QUEUE_CASES=lazy npm run bench:queue` makes one):
+ * for each, how long, and where its time went, by package and by function.
+ *
+ *   node -r ts-node/register/transpile-only bench/longTasks.ts <file.cpuprofile> [how many] [from ms] [to ms]
+ *
+ *   node -r ts-node/register/transpile-only bench/longTasks.ts share <file.cpuprofile> <from ms> <to ms>
+ *
+ * (from and to: milliseconds since the profile started, to look at one burst only; `share`: where
+ * the busy time of that window went, see `busyShare`).
+ *
+ * A stretch is a run of samples none of which is idle (a gap of idle samples ends it), which is
+ * what holds the event loop. One JSON line per stretch.
+ */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+	id: number;
+	callFrame: { functionName: string; url: string; lineNumber: number };
+	children?: number[];
+}
+interface Profile {
+	nodes: ProfileNode[];
+	samples: number[];
+	timeDeltas: number[];
+	startTime: number;
+}
+
+/** Where a frame's code comes from: this package, an npm package (scoped ones whole), Node or V8. */
+export function ownerOf(url: string, functionName: string): string {
+	if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+	const at = url.lastIndexOf('node_modules/');
+	if (at >= 0) {
+		const parts = url.slice(at + 'node_modules/'.length).split('/');
+		return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+	}
+	if (url.startsWith('node:')) return 'node';
+	return url;
+}
+
+export interface Stretch {
+	startMs: number;
+	ms: number;
+	byOwner: Array<[string, number]>;
+	byFunction: Array<[string, number]>;
+	/** Per sample, the package of the innermost frame that is not Node's or V8's own. */
+	byCaller: Array<[string, number]>;
+}
+
+/** The `count` longest stretches of consecutive non-idle samples. */
+export function longestStretches(profile: Profile, count: number, fromMs = 0, toMs = Infinity): Stretch[] {
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const parent = new Map<number, number>();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const idle = (id: number) => byId.get(id)?.callFrame.functionName === '(idle)';
+	// Runs of busy samples: [first index, last index, ms].
+	const runs: Array<[number, number, number]> = [];
+	let start = -1;
+	let ms = 0;
+	for (let i = 0; i < profile.samples.length; i++) {
+		const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+		if (idle(profile.samples[i])) {
+			if (start >= 0) runs.push([start, i - 1, ms]);
+			start = -1;
+			ms = 0;
+			continue;
+		}
+		if (start < 0) start = i;
+		ms += dt;
+	}
+	if (start >= 0) runs.push([start, profile.samples.length - 1, ms]);
+	const startTimes: number[] = [];
+	let t = 0;
+	for (const dt of profile.timeDeltas) startTimes.push((t += dt / 1000));
+	const within = runs.filter(([from]) => startTimes[from] >= fromMs && startTimes[from] <= toMs);
+	within.sort((a, b) => b[2] - a[2]);
+	const top = (m: Map<string, number>) =>
+		[...m.entries()]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, 8)
+			.map(([k, v]) => [k, Math.round(v * 10) / 10] as [string, number]);
+	return within.slice(0, count).map(([from, to, total]) => {
+		const owners = new Map<string, number>();
+		const fns = new Map<string, number>();
+		const callers = new Map<string, number>();
+		for (let i = from; i <= to; i++) {
+			const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+			const node = byId.get(profile.samples[i])!;
+			const { functionName, url, lineNumber } = node.callFrame;
+			const owner = ownerOf(url, functionName);
+			owners.set(owner, (owners.get(owner) ?? 0) + dt);
+			const fn = `${functionName || '(anonymous)'} ${owner}:${lineNumber + 1}`;
+			fns.set(fn, (fns.get(fn) ?? 0) + dt);
+			let id: number | undefined = node.id;
+			let caller = owner;
+			while (id !== undefined) {
+				const f = byId.get(id)!.callFrame;
+				const o = ownerOf(f.url, f.functionName);
+				if (o !== 'node' && !o.startsWith('(')) {
+					caller = o;
+					break;
+				}
+				id = parent.get(id);
+			}
+			callers.set(caller, (callers.get(caller) ?? 0) + dt);
+		}
+		return {
+			startMs: Math.round(startTimes[from]),
+			ms: Math.round(total * 10) / 10,
+			byOwner: top(owners),
+			byFunction: top(fns),
+			byCaller: top(callers),
+		};
+	});
+}
+
+/**
+ * Where the main thread's busy time went between two moments: by the package of the innermost
+ * frame, and how much of it ran with this package anywhere on the stack (its own code and what it
+ * calls of n8n's: parameters, helpers), with the package's innermost functions.
+ */
+export function busyShare(profile: Profile, fromMs: number, toMs: number) {
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const parent = new Map<number, number>();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const owners = new Map<string, number>();
+	const ours = new Map<string, number>();
+	let busy = 0;
+	let withPackage = 0;
+	let t = 0;
+	profile.samples.forEach((sample, i) => {
+		t += profile.timeDeltas[i] / 1000;
+		const node = byId.get(sample)!;
+		if (t < fromMs || t > toMs || node.callFrame.functionName === '(idle)') return;
+		const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+		busy += dt;
+		const owner = ownerOf(node.callFrame.url, node.callFrame.functionName);
+		owners.set(owner, (owners.get(owner) ?? 0) + dt);
+		for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+			const f = byId.get(id)!.callFrame;
+			if (ownerOf(f.url, f.functionName) !== PACKAGE) continue;
+			withPackage += dt;
+			const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+			ours.set(name, (ours.get(name) ?? 0) + dt);
+			break;
+		}
+	});
+	const top = (m: Map<string, number>, n: number) =>
+		[...m.entries()]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, n)
+			.map(([k, v]) => [k, Math.round(v)] as [string, number]);
+	return {
+		busyMs: Math.round(busy),
+		withPackageMs: Math.round(withPackage),
+		byOwner: top(owners, 12),
+		package: top(ours, 15),
+	};
+}
+
+const PACKAGE = 'n8n-nodes-lead-management';
+
+if (require.main === module && process.argv[2] === 'share') {
+	const [file, from, to] = process.argv.slice(3);
+	const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+	process.stdout.write(JSON.stringify(busyShare(profile, Number(from), Number(to))) + '\n');
+} else if (require.main === module) {
+	const [file, count = '5', from = '0', to = 'Infinity'] = process.argv.slice(2);
+	const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+	for (const s of longestStretches(profile, Number(count), Number(from), Number(to)))
+		process.stdout.write(JSON.stringify(s) + '\n');
+}
