@@ -7,8 +7,11 @@
  *
  *   node -r ts-node/register/transpile-only bench/longTasks.ts share <file.cpuprofile> <from ms> <to ms>
  *
+ *   node -r ts-node/register/transpile-only bench/longTasks.ts package <file.cpuprofile> [how many] [from ms] [to ms]
+ *
  * (from and to: milliseconds since the profile started, to look at one burst only; `share`: where
- * the busy time of that window went, see `busyShare`).
+ * the busy time of that window went, see `busyShare`; `package`: the package's longest synchronous
+ * runs, see `longestPackageRuns`).
  *
  * A stretch is a run of samples none of which is idle (a gap of idle samples ends it), which is
  * what holds the event loop. One JSON line per stretch.
@@ -161,7 +164,51 @@ export function busyShare(profile: Profile, fromMs: number, toMs: number) {
 
 const PACKAGE = 'n8n-nodes-lead-management';
 
-if (require.main === module && process.argv[2] === 'share') {
+/**
+ * The longest runs of consecutive samples with this package on the stack under one outermost
+ * package frame (one node's `execute` or `webhook`, a store callback): the longest the package's
+ * own synchronous work held the thread, n8n's helpers it called included.
+ */
+export function longestPackageRuns(profile: Profile, count: number, fromMs = 0, toMs = Infinity) {
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const parent = new Map<number, number>();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const outermost = (sample: number): string | undefined => {
+		let found: string | undefined;
+		for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) {
+			const f = byId.get(id)!.callFrame;
+			if (ownerOf(f.url, f.functionName) === PACKAGE)
+				found = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+		}
+		return found;
+	};
+	const runs: Array<{ atMs: number; ms: number; frame: string }> = [];
+	let current: { atMs: number; ms: number; frame: string } | undefined;
+	let t = 0;
+	profile.samples.forEach((sample, i) => {
+		t += profile.timeDeltas[i] / 1000;
+		if (t < fromMs || t > toMs) return;
+		const frame = outermost(sample);
+		const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+		if (frame && current?.frame === frame) current.ms += dt;
+		else {
+			if (current) runs.push(current);
+			current = frame ? { atMs: Math.round(t), ms: dt, frame } : undefined;
+		}
+	});
+	if (current) runs.push(current);
+	return runs
+		.sort((a, b) => b.ms - a.ms)
+		.slice(0, count)
+		.map((r) => ({ ...r, ms: Math.round(r.ms * 10) / 10 }));
+}
+
+if (require.main === module && process.argv[2] === 'package') {
+	const [file, count = '5', from = '0', to = 'Infinity'] = process.argv.slice(3);
+	const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+	for (const r of longestPackageRuns(profile, Number(count), Number(from), Number(to)))
+		process.stdout.write(JSON.stringify(r) + '\n');
+} else if (require.main === module && process.argv[2] === 'share') {
 	const [file, from, to] = process.argv.slice(3);
 	const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 	process.stdout.write(JSON.stringify(busyShare(profile, Number(from), Number(to))) + '\n');
