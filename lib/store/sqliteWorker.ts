@@ -9,6 +9,7 @@
  * here, on n8n's thread, as the worker asks for them: a transaction stays one SQLite transaction.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import {
 	bestCandidate,
@@ -69,13 +70,41 @@ interface Pending {
 	error?: unknown;
 }
 
-/** The worker's entry: compiled JavaScript in the package, TypeScript in the tests and the bench. */
+/**
+ * The worker's entry: compiled JavaScript in the package. In the tests and the bench (run from
+ * the TypeScript sources) the thread compiles the sources itself, each file once per content into
+ * a cache in the temporary folder: TypeScript's compiler takes about a second to load on a busy
+ * machine, which every new state file's thread would otherwise pay.
+ */
 function startThread(path: string, signal: SharedArrayBuffer, replies: MessagePort): Worker {
 	const entry = join(__dirname, `sqliteThread${extname(__filename) || '.js'}`);
 	const options = { workerData: { path, signal, replies }, transferList: [replies] };
 	if (!entry.endsWith('.ts')) return new Worker(entry, options);
-	const tsNode = require.resolve('ts-node');
-	const code = `if (!require.extensions['.ts']) require(${JSON.stringify(tsNode)}).register({ transpileOnly: true });
+	const code = `
+		const { createHash } = require('node:crypto');
+		const fs = require('node:fs');
+		const { join } = require('node:path');
+		const cache = ${JSON.stringify(join(tmpdir(), 'lead-management-thread-cache'))};
+		let ts;
+		if (!require.extensions['.ts']) require.extensions['.ts'] = (module, filename) => {
+			const source = fs.readFileSync(filename, 'utf8');
+			const file = join(cache, createHash('sha256').update(filename + '\0' + source).digest('hex') + '.js');
+			let js;
+			try {
+				js = fs.readFileSync(file, 'utf8');
+			} catch {
+				ts ??= require(${JSON.stringify(require.resolve('typescript'))});
+				js = ts.transpileModule(source, {
+					fileName: filename,
+					compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2023, esModuleInterop: true },
+				}).outputText;
+				fs.mkdirSync(cache, { recursive: true });
+				const tmp = file + '.' + process.pid + '.' + Math.random().toString(36).slice(2);
+				fs.writeFileSync(tmp, js);
+				fs.renameSync(tmp, file);
+			}
+			module._compile(js, filename);
+		};
 		require(${JSON.stringify(entry)});`;
 	return new Worker(code, { ...options, eval: true });
 }
