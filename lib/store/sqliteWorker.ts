@@ -109,11 +109,19 @@ function startThread(path: string, signal: SharedArrayBuffer, replies: MessagePo
 	return new Worker(code, { ...options, eval: true });
 }
 
+/** A running thread: the worker, how it is woken with an answer, and its requests in flight. */
+interface Thread {
+	worker: Worker;
+	replies: MessagePort;
+	signal: Int32Array;
+	pending: Map<number, Pending>;
+	/** Settles when its last request in flight has. */
+	drained?: () => void;
+}
+
 export class SqliteWorkerStore implements StateStore, LeadMemory, KeyValueStore {
-	private worker?: Worker;
-	private replies?: MessagePort;
-	private signal?: Int32Array;
-	private readonly pending = new Map<number, Pending>();
+	/** The thread new requests go to (a closing one finishes its own requests first). */
+	private current?: Thread;
 	private nextId = 0;
 	private idleTimer?: NodeJS.Timeout;
 
@@ -125,45 +133,49 @@ export class SqliteWorkerStore implements StateStore, LeadMemory, KeyValueStore 
 	) {}
 
 	/** The file's thread, started when needed. */
-	private thread(): Worker {
-		if (this.worker) return this.worker;
+	private thread(): Thread {
+		if (this.current) return this.current;
 		const shared = new SharedArrayBuffer(4);
 		const channel = new MessageChannel();
-		const worker = startThread(this.path, shared, channel.port2);
-		this.signal = new Int32Array(shared);
-		this.replies = channel.port1;
-		worker.on('message', (message: ThreadQuestion | ThreadReply) => this.onMessage(worker, message));
-		const fail = (error: unknown) => {
-			if (this.worker !== worker) return;
-			this.worker = undefined;
-			for (const [id, p] of this.pending) {
-				this.pending.delete(id);
-				p.reject(error);
-			}
+		const thread: Thread = {
+			worker: startThread(this.path, shared, channel.port2),
+			replies: channel.port1,
+			signal: new Int32Array(shared),
+			pending: new Map(),
 		};
-		worker.on('error', fail);
-		worker.on('exit', (code) => fail(new Error(`The state store's thread stopped (exit code ${code})`)));
-		this.worker = worker;
-		return worker;
+		thread.worker.on('message', (message: ThreadQuestion | ThreadReply) => this.onMessage(thread, message));
+		// A thread that fails or stops fails its requests in flight (the next request starts another).
+		const fail = (error: unknown) => {
+			if (this.current === thread) this.current = undefined;
+			for (const p of thread.pending.values()) p.reject(error);
+			thread.pending.clear();
+			thread.drained?.();
+		};
+		thread.worker.on('error', fail);
+		thread.worker.on('exit', (code) => fail(new Error(`The state store's thread stopped (exit code ${code})`)));
+		this.current = thread;
+		return thread;
 	}
 
-	private onMessage(worker: Worker, message: ThreadQuestion | ThreadReply): void {
+	private onMessage(thread: Thread, message: ThreadQuestion | ThreadReply): void {
 		if (message.type === 'choose' || message.type === 'decide') {
-			this.answer(message);
+			this.answer(thread, message);
 			return;
 		}
-		const p = this.pending.get(message.id);
+		const p = thread.pending.get(message.id);
 		if (!p) return;
-		this.pending.delete(message.id);
+		thread.pending.delete(message.id);
 		if (message.type === 'result') p.resolve(p.transaction ? p.transaction.out : message.value);
 		else if (p.error !== undefined && message.message === DECISION_FAILED) p.reject(p.error);
 		else p.reject(Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
-		if (!this.pending.size && this.worker === worker) this.idle();
+		if (thread.pending.size) return;
+		thread.drained?.();
+		if (this.current === thread) this.idle();
 	}
 
 	/** Decides what the thread asks, with the request's own functions, and wakes it. */
-	private answer(question: ThreadQuestion): void {
-		const p = this.pending.get(question.call);
+	private answer(thread: Thread, question: ThreadQuestion): void {
+		const p = thread.pending.get(question.call);
 		let answer: ThreadAnswer;
 		try {
 			if (!p) throw new Error('No request waits for this decision');
@@ -179,50 +191,55 @@ export class SqliteWorkerStore implements StateStore, LeadMemory, KeyValueStore 
 			if (p) p.error = error;
 			answer = { seq: question.seq, failed: true };
 		}
-		this.replies!.postMessage(answer);
-		Atomics.add(this.signal!, 0, 1);
-		Atomics.notify(this.signal!, 0);
+		thread.replies.postMessage(answer);
+		Atomics.add(thread.signal, 0, 1);
+		Atomics.notify(thread.signal, 0);
 	}
 
 	/** No request pending: the thread may not keep the process alive, and closes when unused. */
 	private idle(): void {
-		this.worker?.unref();
+		this.current?.worker.unref();
 		clearTimeout(this.idleTimer);
 		if (this.path === ':memory:') return;
 		this.idleTimer = setTimeout(() => {
-			if (this.pending.size || !this.worker) return;
-			void this.stopThread();
+			if (this.current && !this.current.pending.size) void this.stopThread();
 		}, this.idleCloseMs);
 		this.idleTimer.unref();
 	}
 
-	/** Closes the connection, then the thread (requests arriving meanwhile start a new one). */
+	/**
+	 * Closes the current thread: its requests in flight finish first, then the connection, then the
+	 * thread. Requests arriving meanwhile start a new one.
+	 */
 	private async stopThread(): Promise<void> {
-		const worker = this.worker;
-		if (!worker) return;
-		const closing = this.request('close', []);
-		this.worker = undefined;
+		const thread = this.current;
+		if (!thread) return;
+		this.current = undefined;
+		if (thread.pending.size) await new Promise<void>((resolve) => (thread.drained = resolve));
 		try {
-			await closing;
+			await this.send(thread, 'close', []);
 		} finally {
-			this.replies?.close();
-			await worker.terminate();
+			thread.replies.close();
+			await thread.worker.terminate();
 		}
 	}
 
 	/** Whether the thread is running (for the tests: it closes when the file is unused). */
 	get threadRunning(): boolean {
-		return this.worker !== undefined;
+		return this.current !== undefined;
 	}
 
 	private request<T>(method: string, args: unknown[], extra: Partial<Pending> = {}): Promise<T> {
-		const worker = this.thread();
 		clearTimeout(this.idleTimer);
-		worker.ref();
+		return this.send(this.thread(), method, args, extra);
+	}
+
+	private send<T>(thread: Thread, method: string, args: unknown[], extra: Partial<Pending> = {}): Promise<T> {
+		thread.worker.ref();
 		const id = ++this.nextId;
 		return new Promise<T>((resolve, reject) => {
-			this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...extra });
-			worker.postMessage({ type: 'call', id, method, args });
+			thread.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...extra });
+			thread.worker.postMessage({ type: 'call', id, method, args });
 		});
 	}
 
@@ -315,7 +332,10 @@ export class SqliteWorkerStore implements StateStore, LeadMemory, KeyValueStore 
 		return this.request('namespaces', [prefix]);
 	}
 
-	/** Closes the connection and the thread; the next request opens them again. */
+	/**
+	 * Closes the connection and the thread once the requests in flight are done; the next request
+	 * opens them again.
+	 */
 	async close(): Promise<void> {
 		clearTimeout(this.idleTimer);
 		await this.stopThread();

@@ -796,6 +796,18 @@ describe("the store as the nodes open it: its queries on the file's own worker t
 		expect(store.threadRunning).toBe(false);
 	});
 
+	it('closing lets the requests in flight finish; a request meanwhile opens a new thread', async () => {
+		const store = new SqliteWorkerStore(join(dir, 'closing.sqlite'));
+		const add = () => store.transact('ns', ['n'], (view) => view.set('n', String(Number(view.get('n') ?? 0) + 1)));
+		const inFlight = Array.from({ length: 50 }, add);
+		const closing = store.close();
+		const during = add();
+		await Promise.all([...inFlight, closing, during]);
+		expect((await store.peek('ns', ['n'])).get('n')).toBe('51');
+		await store.close();
+		expect(store.threadRunning).toBe(false);
+	});
+
 	it('waits on its own thread while a second process holds the file for 300 ms at a time', async () => {
 		const path = join(dir, 'held-thread.sqlite');
 		const store = new SqliteWorkerStore(path);
