@@ -42,6 +42,37 @@ export function ownerOf(url: string, functionName: string): string {
 	return url;
 }
 
+const PACKAGE = 'n8n-nodes-lead-management';
+
+/** A profile's nodes by id and each node's caller, and helpers over a sample's stack. */
+function indexOf(profile: Profile) {
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const parent = new Map<number, number>();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	/** A sample's frames, innermost first. */
+	function* stack(sample: number): Generator<ProfileNode['callFrame']> {
+		for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) yield byId.get(id)!.callFrame;
+	}
+	return { byId, stack };
+}
+
+/** A package frame as the lines print it: function, the file's last two path parts, line. */
+const frameName = (f: ProfileNode['callFrame']) =>
+	`${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+
+const isPackage = (f: ProfileNode['callFrame']) => ownerOf(f.url, f.functionName) === PACKAGE;
+
+/** The `n` largest entries, rounded to `digits` decimals. */
+function top(m: Map<string, number>, n: number, digits: number): Array<[string, number]> {
+	const scale = 10 ** digits;
+	return [...m.entries()]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, n)
+		.map(([k, v]) => [k, Math.round(v * scale) / scale]);
+}
+
+const add = (m: Map<string, number>, key: string, v: number) => m.set(key, (m.get(key) ?? 0) + v);
+
 export interface Stretch {
 	startMs: number;
 	ms: number;
@@ -53,9 +84,7 @@ export interface Stretch {
 
 /** The `count` longest stretches of consecutive non-idle samples. */
 export function longestStretches(profile: Profile, count: number, fromMs = 0, toMs = Infinity): Stretch[] {
-	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-	const parent = new Map<number, number>();
-	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const { byId, stack } = indexOf(profile);
 	const idle = (id: number) => byId.get(id)?.callFrame.functionName === '(idle)';
 	// Runs of busy samples: [first index, last index, ms].
 	const runs: Array<[number, number, number]> = [];
@@ -78,11 +107,6 @@ export function longestStretches(profile: Profile, count: number, fromMs = 0, to
 	for (const dt of profile.timeDeltas) startTimes.push((t += dt / 1000));
 	const within = runs.filter(([from]) => startTimes[from] >= fromMs && startTimes[from] <= toMs);
 	within.sort((a, b) => b[2] - a[2]);
-	const top = (m: Map<string, number>) =>
-		[...m.entries()]
-			.sort((a, b) => b[1] - a[1])
-			.slice(0, 8)
-			.map(([k, v]) => [k, Math.round(v * 10) / 10] as [string, number]);
 	return within.slice(0, count).map(([from, to, total]) => {
 		const owners = new Map<string, number>();
 		const fns = new Map<string, number>();
@@ -92,28 +116,24 @@ export function longestStretches(profile: Profile, count: number, fromMs = 0, to
 			const node = byId.get(profile.samples[i])!;
 			const { functionName, url, lineNumber } = node.callFrame;
 			const owner = ownerOf(url, functionName);
-			owners.set(owner, (owners.get(owner) ?? 0) + dt);
-			const fn = `${functionName || '(anonymous)'} ${owner}:${lineNumber + 1}`;
-			fns.set(fn, (fns.get(fn) ?? 0) + dt);
-			let id: number | undefined = node.id;
+			add(owners, owner, dt);
+			add(fns, `${functionName || '(anonymous)'} ${owner}:${lineNumber + 1}`, dt);
 			let caller = owner;
-			while (id !== undefined) {
-				const f = byId.get(id)!.callFrame;
+			for (const f of stack(node.id)) {
 				const o = ownerOf(f.url, f.functionName);
 				if (o !== 'node' && !o.startsWith('(')) {
 					caller = o;
 					break;
 				}
-				id = parent.get(id);
 			}
-			callers.set(caller, (callers.get(caller) ?? 0) + dt);
+			add(callers, caller, dt);
 		}
 		return {
 			startMs: Math.round(startTimes[from]),
 			ms: Math.round(total * 10) / 10,
-			byOwner: top(owners),
-			byFunction: top(fns),
-			byCaller: top(callers),
+			byOwner: top(owners, 8, 1),
+			byFunction: top(fns, 8, 1),
+			byCaller: top(callers, 8, 1),
 		};
 	});
 }
@@ -124,9 +144,7 @@ export function longestStretches(profile: Profile, count: number, fromMs = 0, to
  * calls of n8n's: parameters, helpers), with the package's innermost functions.
  */
 export function busyShare(profile: Profile, fromMs: number, toMs: number) {
-	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-	const parent = new Map<number, number>();
-	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const { byId, stack } = indexOf(profile);
 	const owners = new Map<string, number>();
 	const ours = new Map<string, number>();
 	let busy = 0;
@@ -138,31 +156,21 @@ export function busyShare(profile: Profile, fromMs: number, toMs: number) {
 		if (t < fromMs || t > toMs || node.callFrame.functionName === '(idle)') return;
 		const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
 		busy += dt;
-		const owner = ownerOf(node.callFrame.url, node.callFrame.functionName);
-		owners.set(owner, (owners.get(owner) ?? 0) + dt);
-		for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
-			const f = byId.get(id)!.callFrame;
-			if (ownerOf(f.url, f.functionName) !== PACKAGE) continue;
+		add(owners, ownerOf(node.callFrame.url, node.callFrame.functionName), dt);
+		for (const f of stack(node.id)) {
+			if (!isPackage(f)) continue;
 			withPackage += dt;
-			const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
-			ours.set(name, (ours.get(name) ?? 0) + dt);
+			add(ours, frameName(f), dt);
 			break;
 		}
 	});
-	const top = (m: Map<string, number>, n: number) =>
-		[...m.entries()]
-			.sort((a, b) => b[1] - a[1])
-			.slice(0, n)
-			.map(([k, v]) => [k, Math.round(v)] as [string, number]);
 	return {
 		busyMs: Math.round(busy),
 		withPackageMs: Math.round(withPackage),
-		byOwner: top(owners, 12),
-		package: top(ours, 15),
+		byOwner: top(owners, 12, 0),
+		package: top(ours, 15, 0),
 	};
 }
-
-const PACKAGE = 'n8n-nodes-lead-management';
 
 /**
  * The longest runs of consecutive samples with this package on the stack under one outermost
@@ -170,16 +178,10 @@ const PACKAGE = 'n8n-nodes-lead-management';
  * own synchronous work held the thread, n8n's helpers it called included.
  */
 export function longestPackageRuns(profile: Profile, count: number, fromMs = 0, toMs = Infinity) {
-	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-	const parent = new Map<number, number>();
-	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const { stack } = indexOf(profile);
 	const outermost = (sample: number): string | undefined => {
 		let found: string | undefined;
-		for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) {
-			const f = byId.get(id)!.callFrame;
-			if (ownerOf(f.url, f.functionName) === PACKAGE)
-				found = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
-		}
+		for (const f of stack(sample)) if (isPackage(f)) found = frameName(f);
 		return found;
 	};
 	const runs: Array<{ atMs: number; ms: number; frame: string }> = [];
@@ -203,18 +205,20 @@ export function longestPackageRuns(profile: Profile, count: number, fromMs = 0, 
 		.map((r) => ({ ...r, ms: Math.round(r.ms * 10) / 10 }));
 }
 
-if (require.main === module && process.argv[2] === 'package') {
-	const [file, count = '5', from = '0', to = 'Infinity'] = process.argv.slice(3);
+if (require.main === module) {
+	const mode = process.argv[2] === 'package' || process.argv[2] === 'share' ? process.argv[2] : 'stretches';
+	const [file, ...rest] = process.argv.slice(mode === 'stretches' ? 2 : 3);
 	const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-	for (const r of longestPackageRuns(profile, Number(count), Number(from), Number(to)))
-		process.stdout.write(JSON.stringify(r) + '\n');
-} else if (require.main === module && process.argv[2] === 'share') {
-	const [file, from, to] = process.argv.slice(3);
-	const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-	process.stdout.write(JSON.stringify(busyShare(profile, Number(from), Number(to))) + '\n');
-} else if (require.main === module) {
-	const [file, count = '5', from = '0', to = 'Infinity'] = process.argv.slice(2);
-	const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-	for (const s of longestStretches(profile, Number(count), Number(from), Number(to)))
-		process.stdout.write(JSON.stringify(s) + '\n');
+	const print = (line: unknown) => process.stdout.write(JSON.stringify(line) + '\n');
+	if (mode === 'share') print(busyShare(profile, Number(rest[0]), Number(rest[1])));
+	else {
+		const [count = '5', from = '0', to = 'Infinity'] = rest;
+		const lines = (mode === 'package' ? longestPackageRuns : longestStretches)(
+			profile,
+			Number(count),
+			Number(from),
+			Number(to),
+		);
+		lines.forEach(print);
+	}
 }
