@@ -28,6 +28,49 @@ let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'lead-store-'))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/**
+ * Four processes (test/lib/store-worker.ts, each opening the store as `wheres` says) claiming the
+ * same 10 keys 200 times on one file, in alternating orders: every key each one won.
+ */
+async function raceOnOneFile(path: string, wheres: string[]): Promise<string[]> {
+	new SqliteStore(path).close();
+	const keys = Array.from({ length: 200 }, (_, i) => `lead-${i % 10}`);
+	const results = await Promise.all(
+		wheres.map((where, w) =>
+			run(
+				process.execPath,
+				[
+					'-r',
+					'ts-node/register/transpile-only',
+					join(__dirname, 'store-worker.ts'),
+					path,
+					JSON.stringify(w % 2 ? [...keys].reverse() : keys),
+					where,
+				],
+				// A process that never closes its store still ends (the idle thread keeps nothing alive).
+				{ cwd: join(__dirname, '..', '..'), timeout: 50_000 },
+			),
+		),
+	);
+	return results.flatMap((r) => JSON.parse(r.stdout) as string[]);
+}
+
+/**
+ * Another process (test/lib/store-holder.ts) taking the file's write lock 4 times for 300 ms;
+ * resolves once it is ready, with its exit.
+ */
+async function holdFile(path: string): Promise<{ done: Promise<unknown> }> {
+	const { spawn } = await import('node:child_process');
+	const holder = spawn(
+		process.execPath,
+		['-r', 'ts-node/register/transpile-only', join(__dirname, 'store-holder.ts'), path, '4', '300'],
+		{ cwd: join(__dirname, '..', '..') },
+	);
+	const done = new Promise((resolve) => holder.once('exit', resolve));
+	await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+	return { done };
+}
+
 describe('SqliteStore.claim', () => {
 	it('records a key once, until it expires', async () => {
 		const store = new SqliteStore(join(dir, 'a.sqlite'));
@@ -57,19 +100,7 @@ describe('SqliteStore.claim', () => {
 		expect(defaultStorePath({ LEAD_MANAGEMENT_DB: '/x/y.sqlite', N8N_USER_FOLDER: '/data' })).toBe('/x/y.sqlite');
 	});
 	it('gives exactly one winner per key across 4 processes racing on one file', async () => {
-		const path = join(dir, 'race.sqlite');
-		new SqliteStore(path).close();
-		const keys = Array.from({ length: 200 }, (_, i) => `lead-${i % 10}`);
-		const worker = join(__dirname, 'store-worker.ts');
-		const results = await Promise.all(
-			[0, 1, 2, 3].map((w) => {
-				const order = w % 2 ? [...keys].reverse() : keys;
-				return run(process.execPath, ['-r', 'ts-node/register/transpile-only', worker, path, JSON.stringify(order)], {
-					cwd: join(__dirname, '..', '..'),
-				});
-			}),
-		);
-		const wins = results.flatMap((r) => JSON.parse(r.stdout) as string[]);
+		const wins = await raceOnOneFile(join(dir, 'race.sqlite'), ['inline', 'inline', 'inline', 'inline']);
 		expect(wins).toHaveLength(10);
 		expect(new Set(wins).size).toBe(10);
 	}, 60_000);
@@ -80,15 +111,7 @@ describe("another process's lock never holds the event loop", () => {
 		const path = join(dir, 'held.sqlite');
 		const store = new SqliteStore(path);
 		await store.transact('t', ['n'], (view) => view.set('n', '0'));
-		const { spawn } = await import('node:child_process');
-		const holder = spawn(
-			process.execPath,
-			['-r', 'ts-node/register/transpile-only', join(__dirname, 'store-holder.ts'), path, '4', '300'],
-			{
-				cwd: join(__dirname, '..', '..'),
-			},
-		);
-		await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+		const { done } = await holdFile(path);
 		// The event loop's longest stall while this process counts up, transaction after transaction.
 		let worst = 0;
 		let last = performance.now();
@@ -97,7 +120,6 @@ describe("another process's lock never holds the event loop", () => {
 			worst = Math.max(worst, now - last - 5);
 			last = now;
 		}, 5);
-		const done = new Promise((resolve) => holder.once('exit', resolve));
 		let n = 0;
 		const t0 = performance.now();
 		while (performance.now() - t0 < 1500) {
@@ -726,27 +748,7 @@ describe("the store as the nodes open it: its queries on the file's own worker t
 	});
 
 	it('gives exactly one winner per key across processes, threads and not, on one file', async () => {
-		const path = join(dir, 'race-thread.sqlite');
-		new SqliteStore(path).close();
-		const keys = Array.from({ length: 200 }, (_, i) => `lead-${i % 10}`);
-		const results = await Promise.all(
-			['thread', 'inline', 'thread', 'thread-open'].map((where, w) =>
-				run(
-					process.execPath,
-					[
-						'-r',
-						'ts-node/register/transpile-only',
-						join(__dirname, 'store-worker.ts'),
-						path,
-						JSON.stringify(w % 2 ? [...keys].reverse() : keys),
-						where,
-					],
-					// A process that never closes its store still ends (the idle thread keeps nothing alive).
-					{ cwd: join(__dirname, '..', '..'), timeout: 50_000 },
-				),
-			),
-		);
-		const wins = results.flatMap((r) => JSON.parse(r.stdout) as string[]);
+		const wins = await raceOnOneFile(join(dir, 'race-thread.sqlite'), ['thread', 'inline', 'thread', 'thread-open']);
 		expect(wins).toHaveLength(10);
 		expect(new Set(wins).size).toBe(10);
 	}, 60_000);
@@ -812,14 +814,7 @@ describe("the store as the nodes open it: its queries on the file's own worker t
 		const path = join(dir, 'held-thread.sqlite');
 		const store = new SqliteWorkerStore(path);
 		await store.transact('t', ['n'], (view) => view.set('n', '0'));
-		const { spawn } = await import('node:child_process');
-		const holder = spawn(
-			process.execPath,
-			['-r', 'ts-node/register/transpile-only', join(__dirname, 'store-holder.ts'), path, '4', '300'],
-			{ cwd: join(__dirname, '..', '..') },
-		);
-		await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
-		const done = new Promise((resolve) => holder.once('exit', resolve));
+		const { done } = await holdFile(path);
 		let n = 0;
 		const t0 = performance.now();
 		while (performance.now() - t0 < 1500) {
