@@ -2,7 +2,9 @@
  * Screenshots of the package in a real n8n editor (see screenshots.sh): signs in as the demo
  * owner, opens the demo workflow, each node's parameter panel, the node panel searched for
  * "lead", and the canvas of each template in templates/ (imported with placeholder credentials of
- * the names it uses), and saves PNGs into docs/screenshots/.
+ * the names it uses), and saves PNGs into docs/screenshots/. For review, not committed: every
+ * operation of every node at its defaults, the whole panel in one tall picture, in
+ * .screenshots/panels/ (see `everyOperation`).
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,6 +116,8 @@ async function main(): Promise<void> {
 		await page.keyboard.press('Escape');
 		await templateCanvases(n8n, page, out);
 		await formPages(n8n, out);
+		await page.setViewportSize({ width: 1600, height: 2600 });
+		await everyOperation(n8n, page, join(folder, 'panels'));
 	} finally {
 		await editor?.close();
 		await n8n.stop();
@@ -175,6 +179,54 @@ async function templateCanvases(n8n: N8n, page: Page, out: string): Promise<void
 		const png = `template-${file.replace(/\.json$/, '')}.png`;
 		await page.screenshot({ path: join(out, png) });
 		console.log(`docs/screenshots/${png}`);
+	}
+}
+
+/**
+ * Every operation of every node of the package, as a marketer first sees it (its defaults, in a
+ * new workflow), the whole parameter panel in one tall picture: <node>-<operation>.png in `dir`.
+ * The operations are read from the descriptions n8n writes for its editor (types/nodes.json).
+ */
+async function everyOperation(n8n: N8n, page: Page, dir: string): Promise<void> {
+	mkdirSync(dir, { recursive: true });
+	type Described = {
+		name: string;
+		displayName: string;
+		version: number | number[];
+		properties: Array<{ name: string; options?: Array<{ value: unknown }> }>;
+	};
+	const served = join(n8n.userFolder, '.cache', 'n8n', 'public', 'types', 'nodes.json');
+	const described = (JSON.parse(readFileSync(served, 'utf8')) as Described[]).filter(
+		(d) => d.name.startsWith('n8n-nodes-lead-management.') && !d.name.endsWith('Tool'),
+	);
+	const latest = new Map<string, Described>();
+	for (const d of described) {
+		const v = Math.max(...[d.version].flat());
+		const seen = latest.get(d.name);
+		if (!seen || v > Math.max(...[seen.version].flat())) latest.set(d.name, d);
+	}
+	for (const d of latest.values()) {
+		const operations = d.properties.find((p) => p.name === 'operation')?.options?.map((o) => String(o.value)) ?? [''];
+		for (const operation of operations) {
+			const { id } = await n8n.api<{ id: string }>('POST', '/workflows', {
+				name: `${d.displayName}: ${operation || 'panel'}`,
+				nodes: [
+					{
+						id: 'p-1',
+						name: d.displayName,
+						type: d.name,
+						typeVersion: Math.max(...[d.version].flat()),
+						position: [0, 0],
+						parameters: operation ? { operation } : {},
+					},
+				],
+				connections: {},
+				settings: { executionOrder: 'v1' },
+			});
+			const file = `${d.name.split('.')[1]}${operation ? `-${operation}` : ''}.png`;
+			await panelShows(page, n8n.base, id, d.displayName, [], join(dir, file));
+			console.log(`panels/${file}`);
+		}
 	}
 }
 

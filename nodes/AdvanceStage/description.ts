@@ -201,7 +201,8 @@ export const stageProperties: INodeProperties[] = [
 		name: 'allowBackward',
 		type: 'boolean',
 		default: false,
-		displayOptions: { show: { operation: ['set', 'advance'] } },
+		// Not on Advance to Next: the next stage is never behind the lead (lib/stage/moves.ts).
+		displayOptions: { show: { operation: ['set'] } },
 		description:
 			'Whether a move to an earlier stage is made (with a reason); off, it comes out Unchanged as HubSpot would ignore it',
 	},
@@ -210,7 +211,8 @@ export const stageProperties: INodeProperties[] = [
 		name: 'allowSkip',
 		type: 'boolean',
 		default: true,
-		displayOptions: moves,
+		// Not on Advance to Next: it moves one stage, never over one.
+		displayOptions: { show: { operation: MOVES.filter((o) => o !== 'advance') } },
 		description: 'Whether a lead may jump stages (Lead to SQL); off, such moves are refused',
 	},
 	{

@@ -17,11 +17,12 @@ const MEMORY_OPTIONS = {
 		description: 'Forget remembered leads older than this; 0 keeps them',
 	},
 	maxEntries: {
-		displayName: 'Max Remembered Leads (0 = No Limit)',
+		displayName: 'Max Remembered Leads',
 		name: 'maxEntries',
 		type: 'number',
 		default: 1000000,
 		description: 'The oldest are forgotten first when full',
+		hint: '0 = no limit',
 	},
 	memoryName: {
 		displayName: 'Memory Name',
@@ -197,7 +198,7 @@ export const dedupeProperties: INodeProperties[] = [
 		description: 'The shared name whose memories are erased',
 	},
 	{
-		displayName: "Forget the Company's Account Owner",
+		displayName: 'Forget Account Owner Too',
 		name: 'eraseAccountOwner',
 		type: 'boolean',
 		default: false,
@@ -279,10 +280,10 @@ export const dedupeProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Fields',
+		displayName: 'Lead Fields',
 		name: 'fields',
 		type: 'fixedCollection',
-		placeholder: 'Add Field',
+		placeholder: 'Map a Field or Add One to Compare',
 		default: {},
 		typeOptions: { multipleValues: true },
 		displayOptions: findOnly,
@@ -371,7 +372,7 @@ export const dedupeProperties: INodeProperties[] = [
 			},
 			{ ...MEMORY_OPTIONS.maxAgeDays, displayOptions: inMemory },
 			{
-				displayName: 'Join Groups Only When They Match as Wholes',
+				displayName: 'Join Groups Only as Wholes',
 				name: 'wholeGroups',
 				type: 'boolean',
 				default: true,

@@ -82,10 +82,14 @@ export const enrichProperties: INodeProperties[] = [
 		default: 'hunter',
 		displayOptions: provider,
 		options: [
-			{ name: 'Apollo', value: 'apollo' },
-			{ name: 'HTTP Request (Any API)', value: 'http' },
-			{ name: 'Hunter', value: 'hunter' },
-			{ name: 'People Data Labs', value: 'pdl' },
+			{ name: 'Apollo', value: 'apollo', description: 'Person and company data by email (Apollo credential)' },
+			{
+				name: 'HTTP Request (Any API)',
+				value: 'http',
+				description: 'Any enrichment API you call with a URL; you say which answer fields go where',
+			},
+			{ name: 'Hunter', value: 'hunter', description: 'Email verification and company data (Hunter credential)' },
+			{ name: 'People Data Labs', value: 'pdl', description: 'Person data by email (People Data Labs credential)' },
 		],
 	},
 	{
@@ -119,6 +123,8 @@ export const enrichProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'GET',
 		displayOptions: on('http'),
+		description:
+			"The API's HTTP method: GET puts the lead's values in the URL only, POST also sends them in a JSON body",
 		options: [
 			{ name: 'GET', value: 'GET' },
 			{ name: 'POST', value: 'POST' },
@@ -250,6 +256,7 @@ export const enrichProperties: INodeProperties[] = [
 				default: 4,
 				typeOptions: { minValue: 1, maxValue: 20 },
 				displayOptions: inOptions('provider'),
+				description: "How many leads are looked up at once; lower it if the provider answers with 'too many requests'",
 			},
 			{
 				displayName: 'Country Name Language',
@@ -301,6 +308,8 @@ export const enrichProperties: INodeProperties[] = [
 				default: 3000,
 				typeOptions: { minValue: 100 },
 				displayOptions: inOptions('local'),
+				description:
+					"How long to wait for the email domain's mail servers to answer (milliseconds) before the check says unknown",
 			},
 			{
 				displayName: 'Max Retries',
@@ -336,7 +345,7 @@ export const enrichProperties: INodeProperties[] = [
 				description: 'Whether an answer replaces a field another source already filled',
 			},
 			{
-				displayName: 'Refresh Fields Older Than (Days)',
+				displayName: 'Refresh After (Days)',
 				name: 'maxAgeDays',
 				type: 'number',
 				default: 0,

@@ -314,15 +314,6 @@ export const captureProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Accept Unsigned Lead Ads Webhooks (Insecure)',
-				name: 'acceptUnsignedLeadAds',
-				type: 'boolean',
-				default: false,
-				displayOptions: { show: { '/provider': ['facebook'] } },
-				description:
-					"Whether to accept Lead Ads webhooks without checking Meta's signature. Warning: anyone who knows the URL can then make this node fetch leads with your page token and, when responding from the last node, read them. Add the App Secret to the credential instead.",
-			},
-			{
 				displayName: 'Block Bot User Agents',
 				displayOptions: { show: { '/provider': ['auto', 'generic', 'elementor'] } },
 				name: 'rejectBotUserAgent',
@@ -428,6 +419,15 @@ export const captureProperties: INodeProperties[] = [
 					name: title(f),
 					value: f,
 				})),
+			},
+			{
+				displayName: 'Skip Meta Signature Check (Insecure)',
+				name: 'acceptUnsignedLeadAds',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { '/provider': ['facebook'] } },
+				description:
+					"Whether to accept Lead Ads webhooks without checking Meta's signature. Warning: anyone who knows the URL can then make this node fetch leads with your page token and, when responding from the last node, read them. Add the App Secret to the credential instead.",
 			},
 			{
 				displayName: 'State File',

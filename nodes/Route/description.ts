@@ -559,7 +559,7 @@ export const routeProperties: INodeProperties[] = [
 					"Where days, weeks and months of caps begin, and the zone of owners who state none; the workflow's time zone when empty",
 			},
 			{
-				displayName: 'When Nobody Is Within Working Hours',
+				displayName: 'When Nobody Is Working',
 				name: 'whenNobodyAvailable',
 				description:
 					'What happens when every eligible owner is outside working hours: the fallback owner, or the usual rotation ignoring hours',

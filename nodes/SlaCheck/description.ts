@@ -75,7 +75,8 @@ export const slaProperties: INodeProperties[] = [
 						type: 'filter',
 						placeholder: 'Add Condition',
 						default: {},
-						description: 'Which leads it applies to (source, score label, country, stage...); none: every lead',
+						description:
+							'Which leads it applies to (source, score label, country, stage...); left empty, as it first shows, it applies to every lead',
 						typeOptions: { filter: { caseSensitive: false, typeValidation: 'loose', version: 3 } },
 					},
 					{
@@ -168,12 +169,13 @@ export const slaProperties: INodeProperties[] = [
 						description: 'The cadence period from the start of the clock, in calendar days',
 					},
 					{
-						displayName: 'Max Hours Between Touches (0 = No Limit)',
+						displayName: 'Max Hours Between Touches',
 						name: 'maxGapHours',
 						type: 'number',
 						default: 72,
 						typeOptions: { minValue: 0 },
 						description: 'Clock hours allowed from one touch to the next until the cadence is done',
+						hint: '0 = no limit',
 					},
 				],
 			},

@@ -27,6 +27,7 @@ export interface Page {
 	reload(): Promise<unknown>;
 	setInputFiles(selector: string, files: string): Promise<void>;
 	screenshot(options: { path: string }): Promise<unknown>;
+	setViewportSize(size: { width: number; height: number }): Promise<void>;
 	keyboard: { press(key: string): Promise<void> };
 	locator(selector: string): Locator;
 	getByText(text: string, options?: { exact: boolean }): Locator;

@@ -1,4 +1,5 @@
 import { Dedupe } from '../../nodes/Dedupe/Dedupe.node';
+import { Enrich } from '../../nodes/Enrich/Enrich.node';
 import {
 	AdvanceStage,
 	configuredOutputs as stageOutputs,
@@ -142,16 +143,42 @@ describe('every parameter says what it is for', () => {
 			if (p.type === 'options' && (p.options ?? []).every((o) => o.description)) return [];
 			return [here];
 		});
-	it.each([
+	const panels: Array<[string, () => unknown[]]> = [
 		['Dedupe Leads', () => new Dedupe().description.properties],
+		['Enrich Leads', () => new Enrich().description.properties],
 		['Route Leads', () => new Route().description.properties],
 		['Lead Capture Trigger', () => new LeadCaptureTrigger().description.properties],
 		['Score Leads', () => new Score().description.properties],
 		['Advance Stage', () => new AdvanceStage().description.properties],
 		['SLA Check', () => new SlaCheck().description.properties],
-	])('%s', (_name, properties) => {
+	];
+	it.each(panels)('%s', (_name, properties) => {
 		expect(undescribed(properties() as unknown as Prop[])).toEqual([]);
 	});
+
+	/** Every text a panel shows (labels, descriptions, hints, placeholders, choices), with its path. */
+	const shown = (value: unknown, path: string): Array<[string, string]> => {
+		if (Array.isArray(value)) return value.flatMap((v, i) => shown(v, `${path}[${i}]`));
+		if (!value || typeof value !== 'object') return [];
+		return Object.entries(value as Record<string, unknown>).flatMap(
+			([k, v]): Array<[string, string]> =>
+				['displayName', 'name', 'description', 'hint', 'placeholder', 'action'].includes(k) && typeof v === 'string'
+					? [[`${path}.${k}`, v]]
+					: k === 'displayOptions' || k === 'default'
+						? []
+						: shown(v, `${path}.${k}`),
+		);
+	};
+	it.each(panels)(
+		'%s: no tab or stray line break in a text, no placeholder written as an expression',
+		(_n, properties) => {
+			const texts = shown(properties(), '');
+			expect(texts.length).toBeGreaterThan(20);
+			// Line breaks only in the placeholders of multi-line boxes (examples of several lines).
+			expect(texts.filter(([p, t]) => /[\t\r]/.test(t) || (/\n/.test(t) && !p.endsWith('.placeholder')))).toEqual([]);
+			expect(texts.filter(([p, t]) => p.endsWith('.placeholder') && t.startsWith('='))).toEqual([]);
+		},
+	);
 });
 
 describe('Score Leads: outputs and subtitle', () => {
