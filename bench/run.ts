@@ -163,6 +163,47 @@ function trafficAccuracy(n: number, seed = 7, options: TrafficOptions = {}, labe
 }
 
 /**
+ * Several draws of the form traffic at about 1,000 and 10,000 people (1,333 and 13,333 leads), in
+ * one line: per size, the mean and the worst precision and recall over the draws, and how many
+ * draws met precision >= 0.98 with recall >= 0.95 (#31's target). Every draw must share one role.
+ */
+function trafficDrawsAccuracy(seeds: number[], options: TrafficOptions): Case {
+	return async () => {
+		const roles = new Set(seeds.map((seed) => roleOf(`form traffic seed ${seed}`).role));
+		if (roles.size !== 1) throw new Error(`draws ${seeds.join(', ')} do not share one role`);
+		const t0 = performance.now();
+		const round = (x: number) => Math.round(x * 10_000) / 10_000;
+		const sizes = [1333, 13_333].map((n) => {
+			const scores = seeds.map((seed) => {
+				const leads = formTraffic(n, seed, options);
+				const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
+				return pairwiseScores(
+					clusterIdsOf(out, n),
+					leads.map((l) => String(l.person)),
+				);
+			});
+			const mean = (k: 'precision' | 'recall') => round(scores.reduce((a, s) => a + s[k], 0) / scores.length);
+			const worst = (k: 'precision' | 'recall') => round(Math.min(...scores.map((s) => s[k])));
+			return {
+				n,
+				meanPrecision: mean('precision'),
+				meanRecall: mean('recall'),
+				worstPrecision: worst('precision'),
+				worstRecall: worst('recall'),
+				drawsMeetingTarget: scores.filter((s) => s.precision >= 0.98 && s.recall >= 0.95).length,
+			};
+		});
+		return {
+			name: `dedupe form traffic namesakes batch_1333 and batch_13333 over ${seeds.length} draws`,
+			role: [...roles][0],
+			seeds,
+			seconds: (performance.now() - t0) / 1000,
+			sizes,
+		};
+	};
+}
+
+/**
  * Precision and recall against earlier executions: form traffic arriving in executions of 20
  * leads, each checked against the memory of the ones before (SQLite), with the hand-set weights
  * (version 1) or weights learned from the remembered leads (version 1.1). Groups are read back
@@ -990,6 +1031,9 @@ const CASES: Record<string, Case> = {
 			],
 		]),
 	),
+	// The four held-out namesake draws at each size in one line: their mean and worst precision and
+	// recall (one draw of about 1,000 people moves precision by a point either way).
+	trafficNamesakesHeldOutDraws: trafficDrawsAccuracy([202, 303, 404, 505], { namesakes: 40, workAndPersonal: true }),
 	traffic50k: trafficAccuracy(50_000),
 	// Against earlier executions, 20 leads per execution: hand-set weights against learned ones.
 	memoryTraffic5kHandTuning: memoryTrafficAccuracy(5000, 7, false),
