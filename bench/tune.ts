@@ -11,6 +11,7 @@ import { POSTERIOR_BITS } from '../lib/dedupe/compare';
 import { DEFAULT_THRESHOLD, matchBatch, WHOLE_GROUP_SHARE, type MatcherConfig } from '../lib/dedupe/matcher';
 import {
 	DATA_ROLES,
+	loadCompanyListings,
 	loadFebrl,
 	loadSplink,
 	pairwiseScores,
@@ -55,6 +56,9 @@ const sets: Array<[string, string, Run]> = [
 	['form traffic seed 7', 'traffic 9300', traffic(9300)],
 	['form traffic seed 7', 'namesakes 1333', traffic(1333, namesakes)],
 	['form traffic seed 7', 'namesakes 13333', traffic(13_333, namesakes)],
+	['company listings seed 7', 'companies 7', labelled(() => loadCompanyListings(7))],
+	['company listings seed 11', 'companies 11', labelled(() => loadCompanyListings(11))],
+	['company listings seed 13', 'companies 13', labelled(() => loadCompanyListings(13))],
 ];
 for (const [data] of sets)
 	if (DATA_ROLES[data]?.role !== 'tuning') throw new Error(`${data} is not a tuning set (bench/datasets.ts)`);
@@ -71,6 +75,7 @@ for (const posteriorBits of posteriors) {
 				wholeGroups: true,
 				wholeGroupShare: share,
 				posteriorBits,
+				entityNames: true,
 			});
 			f1s.push(s.f1);
 			console.log(at, label.padEnd(16), `P=${s.precision.toFixed(4)} R=${s.recall.toFixed(4)} F1=${s.f1.toFixed(4)}`);

@@ -344,6 +344,57 @@ export interface MatchModel {
 	learned?: Map<string, LearnedWeights>;
 	/** With learned weights, the least score of a match: the batch's prior odds plus POSTERIOR_BITS. */
 	minScore?: number;
+	/**
+	 * Version 1.2: company names read as the names of entities. A name whose telling words all
+	 * appear in the other ("Fenix" and "Fenix at the Argyle") is alike, and where neither record
+	 * names a person or an email, two different names weigh ENTITY_NAME_DIFF_WEIGHT: businesses
+	 * sharing a building's address and switchboard are different businesses.
+	 */
+	entityNames?: boolean;
+}
+
+/**
+ * A different company name between two records that name no person and no email (account lists,
+ * directories): the name is what such a record is, so it outweighs a shared street address and
+ * phone (a building's switchboard) and city. Chosen on generated company listings
+ * (bench/companies.ts, tuning draws), see the Dedupe guide.
+ */
+export const ENTITY_NAME_DIFF_WEIGHT = -9;
+
+/** Words that join a name to its site or its parts ("at the", "and"): not telling either way. */
+const JOINING_WORDS = new Set(['the', 'at', 'and', '&', 'of', 'in', 'on']);
+
+/** Whether every telling word of the shorter company name appears in the longer one. */
+function nameWithin(a: string, b: string): boolean {
+	const words = (s: string) => s.split(' ').filter((w) => w && !JOINING_WORDS.has(w));
+	const [short, long] = a.length <= b.length ? [words(a), words(b)] : [words(b), words(a)];
+	const telling = short.filter((w) => !TRADE_WORDS.has(w));
+	if (!telling.length) return false;
+	const longSet = new Set(long);
+	return short.every((w) => longSet.has(w));
+}
+
+/** A field's level for a pair, with version 1.2's reading of company names (see MatchModel). */
+function modelLevel(
+	f: FieldSpec,
+	x: string,
+	y: string,
+	names: readonly (string | undefined)[],
+	model: MatchModel | undefined,
+): Level {
+	const level = pairLevel(f, x, y, names);
+	return model?.entityNames && f.kind === 'company' && level === 'diff' && nameWithin(x, y) ? 'fuzzy' : level;
+}
+
+/** Whether neither record names a person or has an email: both are entities (businesses). */
+function personless(a: Prepared, b: Prepared, fields: FieldSpec[], names: readonly (string | undefined)[]): boolean {
+	if (names.some((n) => n)) return false;
+	for (let i = 0; i < fields.length; i++) {
+		const f = fields[i];
+		if ((f.kind === 'email' || f.kind === 'first_name' || f.kind === 'last_name') && (a[f.name] || b[f.name]))
+			return false;
+	}
+	return true;
 }
 
 /**
@@ -455,14 +506,19 @@ function walkPair(
 		}
 		if (headroom < floor) return headroom;
 	}
+	let entities: boolean | undefined;
 	for (let i = 0; i < fields.length; i++) {
 		const f = fields[i];
 		if (f === first || f === last) continue;
 		const x = a[f.name];
 		const y = b[f.name];
 		if (!x || !y) continue;
-		const level = pairLevel(f, x, y, names);
-		const w = weightOf(f, level, x, model);
+		const level = modelLevel(f, x, y, names, model);
+		let w = weightOf(f, level, x, model);
+		if (model?.entityNames && f.kind === 'company' && level === 'diff') {
+			entities ??= personless(a, b, fields, names);
+			if (entities) w = Math.min(w, ENTITY_NAME_DIFF_WEIGHT);
+		}
 		if (visit) visit(f, level, w);
 		score += w;
 		if (w > 0 && model?.learned && (f.kind === 'company' || f.kind === 'domain')) {
@@ -518,7 +574,7 @@ export function pairLevels(
 		if (swapped > straight && f === first) y = names[3];
 		else if (swapped > straight && f === last) y = names[2];
 		const x = a[f.name];
-		out[i] = x && y ? pairLevel(f, x, y, names) : undefined;
+		out[i] = x && y ? modelLevel(f, x, y, names, model) : undefined;
 	}
 	return out;
 }

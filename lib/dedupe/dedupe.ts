@@ -247,7 +247,8 @@ function* clusterMembers(cluster: Int32Array): Generator<number[]> {
  * How a lead is compared with remembered ones: the pair decision, and with Join Groups Only When
  * They Match as Wholes the judge of remembered groups that hold contradicting records.
  */
-function memoryDecision(values: Prepared, matcher: MatcherConfig, model?: MatchModel): CandidateDecision {
+function memoryDecision(values: Prepared, matcher: MatcherConfig, learned?: MatchModel): CandidateDecision {
+	const model = matcher.entityNames && !learned?.entityNames ? { ...learned, entityNames: true } : learned;
 	const decision: CandidateDecision = (c) => decide(values, c.values, matcher, model);
 	if (matcher.mode === 'score' && matcher.wholeGroups)
 		decision.judge = {

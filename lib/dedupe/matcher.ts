@@ -40,6 +40,8 @@ export interface MatcherConfig {
 	posteriorBits?: number;
 	/** The share of the threshold that whole groups need (WHOLE_GROUP_SHARE unless set: bench/tune.ts sweeps it). */
 	wholeGroupShare?: number;
+	/** Company names read as entity names (Dedupe 1.2; see MatchModel.entityNames in compare.ts). */
+	entityNames?: boolean;
 }
 
 export const DEFAULT_WINDOW = 8;
@@ -443,7 +445,7 @@ export function forEachCandidate(
 export function findMatches(
 	records: Prepared[],
 	config: MatcherConfig,
-	model: MatchModel = { tf: termFrequencies(records, config.fields) },
+	model: MatchModel = { tf: termFrequencies(records, config.fields), entityNames: config.entityNames },
 ): PairMatch[] {
 	const matches: PairMatch[] = [];
 	forEachCandidate(records, config, (a, b) => {
@@ -531,7 +533,7 @@ export function clusterMatches(
 
 /** Matching and clustering of one batch of prepared records. */
 export function matchBatch(records: Prepared[], config: MatcherConfig): ClusterResult & { matches: PairMatch[] } {
-	const model: MatchModel = { tf: termFrequencies(records, config.fields) };
+	const model: MatchModel = { tf: termFrequencies(records, config.fields), entityNames: config.entityNames };
 	const learned = config.mode === 'score' && config.learn !== false ? learnModel(records, config, model) : undefined;
 	if (learned) {
 		model.learned = learned.weights;

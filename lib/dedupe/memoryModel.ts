@@ -61,7 +61,7 @@ export function trainMemoryModel(
 	now: number,
 ): StoredModel | undefined {
 	const tf = termFrequencies(values, config.fields);
-	const learned = learnModel(values, config, { tf });
+	const learned = learnModel(values, config, { tf, entityNames: config.entityNames });
 	if (!learned) return undefined;
 	// learnModel's prior is for a batch of the sample's size; the memory is `remembered` leads.
 	const priorBits = learned.priorBits + Math.log2(Math.max(1, remembered / values.length));
@@ -98,7 +98,12 @@ function parsed(stored: StoredModel): Parsed {
 
 /** The match model of parsed weights (the threshold follows the configuration: posterior bits). */
 function modelOf({ stored, learned, tf }: Parsed, config: MatcherConfig): MatchModel {
-	return { learned, minScore: stored.priorBits + posteriorBitsOf(config), ...(tf ? { tf } : {}) };
+	return {
+		learned,
+		minScore: stored.priorBits + posteriorBitsOf(config),
+		entityNames: config.entityNames,
+		...(tf ? { tf } : {}),
+	};
 }
 
 /**

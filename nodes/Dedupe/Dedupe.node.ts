@@ -58,8 +58,11 @@ export class Dedupe implements INodeType {
 		// 1.1: a link that would join two groups holding contradicting records (two work domains,
 		// phones or companies) needs the groups to match as wholes (version 1 joins them on the link);
 		// comparisons against earlier executions use weights learned from the remembered leads.
-		version: [1, 1.1],
-		defaultVersion: 1.1,
+		// 1.2: company names read as entity names: leads naming no person and no email (account
+		// lists, directories) with different company names are different businesses even at one
+		// address and phone, and a name holding the other's words ("Fenix at the Argyle") is alike.
+		version: [1, 1.1, 1.2],
+		defaultVersion: 1.2,
 		subtitle: `={{(${subtitle})($parameter)}}`,
 		description:
 			'Finds duplicate leads (normalized email, phone, fuzzy names, company) within items, against earlier executions or a reference list; merges or routes them',

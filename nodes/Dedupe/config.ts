@@ -60,6 +60,7 @@ export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 				maxBlockSize: typeof o.maxBlockSize === 'number' && o.maxBlockSize > 1 ? o.maxBlockSize : 500,
 				learn: o.learnWeights !== false,
 				wholeGroups: typeof o.wholeGroups === 'boolean' ? o.wholeGroups : ctx.getNode().typeVersion >= 1.1 && !rule,
+				entityNames: ctx.getNode().typeVersion >= 1.2,
 			},
 			onDuplicate: ctx.getNodeParameter('onDuplicate', 0, 'keepFirst') as OnDuplicate,
 			repeats: (o.repeats as RepeatRoute | undefined) ?? 'asFirst',

@@ -15,7 +15,7 @@ import { freePort } from '../helpers/net';
 import { HttpsInterceptor } from '../helpers/httpsInterceptor';
 import { canvasShowsIssues, openEditor, panelShows, searchNodePanel } from './editor';
 import { N8n, nodeItems } from './n8n';
-import { pipeline } from './pipeline';
+import { nodeOf, pipeline } from './pipeline';
 
 type Json = Record<string, any>;
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as Json;
@@ -114,7 +114,10 @@ async function freshN8n(prefix: string, startEnv = env): Promise<N8n> {
 
 /** The whole pipeline (every node of the package) on the embedded store: Ines's form, her lead. */
 async function captureInes(): Promise<Json> {
-	const id = await n8n.deploy(pipeline('installed', 'sqlite'), 'installed');
+	// Dedupe at 1.1, the newest version the previous build knows (the demo pipeline is at 1.2).
+	const wf = pipeline('installed', 'sqlite');
+	nodeOf(wf, 'Dedupe Leads').typeVersion = 1.1;
+	const id = await n8n.deploy(wf, 'installed');
 	const res = await fetch(`${n8n.base}/webhook/installed`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },

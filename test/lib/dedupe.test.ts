@@ -39,6 +39,8 @@ import {
 	type LabelledSet,
 } from '../../bench/datasets';
 import { formTraffic } from '../../bench/traffic';
+import { companyListings } from '../../bench/companies';
+import type { FieldSpec } from '../../lib/dedupe/fields';
 import { learnModel } from '../../lib/dedupe/learn';
 
 const matcher = (over: Partial<MatcherConfig> = {}): MatcherConfig => ({
@@ -685,18 +687,91 @@ describe('held out: Fodors-Zagat restaurants (bench/data/fodors-zagats, shipped 
 		expect(prepared[set.truth.indexOf('z219', 1)].phone).toBe('+13102461501');
 		expect(prepared[set.rows.findIndex((r) => r.name === 'dive!')].phone).toBe('310788');
 	});
-	it('company leads without person names: precision >= 0.85 and recall >= 0.88 (floors with room)', () => {
-		// Measured 0.880 / 0.920 at its first run (2026-12-06), below the exact phone's F1 (0.923):
-		// restaurants of one hotel share its switchboard and address, and a name with a suffix
-		// ("fenix" / "fenix at the argyle") in another city reads as another company. Kept as found:
-		// the set is held out, and a change made by looking at its errors would no longer be measured
-		// by it (docs/STATUS.md #31).
-		const s = pairwiseScores(
-			matchBatch(prepared, matcher({ fields: set.fields, wholeGroups: true })).cluster,
+	it('company leads without person names: version 1.2 beats the exact phone, version 1.1 did not (floors with room)', () => {
+		// Measured 0.880 / 0.920 (F1 0.900) at its first run with version 1.1 (2026-12-06), below the
+		// exact phone's F1 (0.923): restaurants of one hotel share its switchboard and address, and a
+		// name with its site added in another city reads as another company. Version 1.2's reading of
+		// company names was chosen on generated listings (bench/companies.ts) and then run here: 0.947
+		// / 0.955 (F1 0.951). The set's errors had been looked at before, so it is marked seenBefore.
+		const scores = (entityNames: boolean) =>
+			pairwiseScores(
+				matchBatch(prepared, matcher({ fields: set.fields, wholeGroups: true, entityNames })).cluster,
+				set.truth,
+			);
+		const phone = pairwiseScores(
+			prepared.map((p, i) => p.phone ?? `i:${i}`),
 			set.truth,
 		);
-		expect(s.precision).toBeGreaterThanOrEqual(0.85);
-		expect(s.recall).toBeGreaterThanOrEqual(0.88);
+		const v12 = scores(true);
+		expect(v12.precision).toBeGreaterThanOrEqual(0.92);
+		expect(v12.recall).toBeGreaterThanOrEqual(0.92);
+		expect(v12.f1).toBeGreaterThan(phone.f1);
+		expect(scores(false).f1).toBeLessThan(phone.f1);
+	});
+});
+
+describe('company names read as entity names (Dedupe 1.2)', () => {
+	const fields: FieldSpec[] = [
+		{ name: 'company', kind: 'company' },
+		{ name: 'address', kind: 'address' },
+		{ name: 'city', kind: 'city' },
+		{ name: 'phone', kind: 'phone' },
+		{ name: 'first_name', kind: 'first_name' },
+		{ name: 'last_name', kind: 'last_name' },
+	];
+	const prep = (r: Record<string, string>) =>
+		Object.fromEntries(fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], { defaultCountry: 'US' })]));
+	const building = { address: '506 S Grand Ave', city: 'Los Angeles', phone: '213-555-0142' };
+	const grill = prep({ ...building, company: 'Harbor Grill' });
+	const room = prep({ ...building, company: 'Cedar Room' });
+	it('two names at one address and switchboard are two businesses; with people named, the hand-set weight stands', () => {
+		const at = (entityNames: boolean) => scoreRecords(grill, room, fields, { entityNames });
+		expect(at(false)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+		expect(at(true)).toBeLessThan(DEFAULT_THRESHOLD);
+		expect(at(false) - at(true)).toBe(5); // -4 -> -9
+		// Two people at one office: the company name is theirs, not what they are.
+		const ana = prep({ ...building, company: 'Harbor Grill', first_name: 'Ana', last_name: 'Souza' });
+		const alsoAna = prep({ ...building, company: 'Cedar Room', first_name: 'Ana', last_name: 'Souza' });
+		expect(scoreRecords(ana, alsoAna, fields, { entityNames: true })).toBe(
+			scoreRecords(ana, alsoAna, fields, { entityNames: false }),
+		);
+	});
+	it("a name holding the other's telling words is alike; trade words alone are not", () => {
+		const level = (a: string, b: string) =>
+			compareRecords(prep({ company: a }), prep({ company: b }), fields, { entityNames: true }).levels.company;
+		expect(level('Luna', 'Luna at the Grand Plaza')).toBe('fuzzy');
+		expect(level('The Luna', 'luna and sol')).toBe('fuzzy');
+		expect(level('Harbor Grill', 'Cedar Room')).toBe('diff');
+		expect(level('Luna Cafe', 'Sol Cafe')).toBe('diff');
+		expect(
+			compareRecords(prep({ company: 'Luna' }), prep({ company: 'Luna at the Grand Plaza' }), fields).levels.company,
+		).toBe('diff');
+	});
+	it('generated company listings, held out (seed 101): above the exact phone, as on the tuning draws', () => {
+		const rows = companyListings(1000, 101);
+		const listed: LabelledSet = {
+			name: 'company listings seed 101',
+			fields: [
+				{ name: 'name', kind: 'company' },
+				{ name: 'addr', kind: 'address' },
+				{ name: 'city', kind: 'city' },
+				{ name: 'phone', kind: 'phone' },
+			],
+			rows: rows.map(({ entity, ...r }) => r as Record<string, string>),
+			truth: rows.map((r) => r.entity),
+			prepare: { defaultCountry: 'US' },
+		};
+		const prepared = prepareSet(listed);
+		const s = pairwiseScores(
+			matchBatch(prepared, matcher({ fields: listed.fields, wholeGroups: true, entityNames: true })).cluster,
+			listed.truth,
+		);
+		const phone = pairwiseScores(
+			prepared.map((p, i) => p.phone ?? `i:${i}`),
+			listed.truth,
+		);
+		expect(s.precision).toBeGreaterThanOrEqual(0.97);
+		expect(s.f1).toBeGreaterThan(phone.f1 + 0.05);
 	});
 });
 

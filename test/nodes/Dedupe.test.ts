@@ -100,6 +100,61 @@ describe('Dedupe Leads in the n8n engine', () => {
 		expect(on.output('Kept').map((i) => i.json.id)).toEqual(['a1', 'b1']);
 	});
 
+	it('version 1.2 reads company names as the names of businesses: one switchboard is not one business, a longer name is', async () => {
+		// An account list: no person, no email. Two restaurants of one hotel share its street address
+		// and switchboard; one café is listed again with its site added and a neighbouring city.
+		const accounts = items([
+			{ id: 'h1', company: 'Harbor Grill', phone: '213/555-0142', city: 'Los Angeles', address: '506 S Grand Ave' },
+			{ id: 'h2', company: 'Cedar Room', phone: '(213) 555-0142', city: 'Los Angeles', address: '506 S Grand Ave' },
+			{ id: 'c1', company: 'Luna', phone: '310-555-0199', city: 'Los Angeles', address: '8358 Sunset Blvd' },
+			{
+				id: 'c2',
+				company: 'Luna at the Grand Plaza',
+				phone: '+1 310 555 0199',
+				city: 'West Hollywood',
+				address: '8358 Sunset Blvd',
+			},
+		]);
+		const at = (typeVersion: number) => {
+			const wf = workflow(
+				'dedupe-batch.json',
+				{ fields: { field: [{ name: 'address', kind: 'address', path: 'address' }] } },
+				{ defaultCountry: 'US' },
+			);
+			wf.nodes.find((n) => n.type.endsWith('.dedupe'))!.typeVersion = typeVersion;
+			return wf;
+		};
+		const duplicates = async (typeVersion: number) =>
+			(await runWorkflow(at(typeVersion), { Leads: accounts }))
+				.output('Duplicates')
+				.map((i) => [i.json.id, (i.json.dedupe as Record<string, unknown>).duplicate_of]);
+		// 1.1: the shared phone and address outweigh two names; the longer name reads as another company.
+		expect(await duplicates(1.1)).toEqual([['h2', 'h1']]);
+		expect(await duplicates(1.2)).toEqual([['c2', 'c1']]);
+	});
+
+	it('version 1.2 keeps two businesses of one building apart against earlier executions too', async () => {
+		const memory = (typeVersion: number) => {
+			const wf = workflow(
+				'dedupe-batch.json',
+				{ mode: 'memory', fields: { field: [{ name: 'address', kind: 'address', path: 'address' }] } },
+				{ defaultCountry: 'US', stateFile: join(dir, `building-${typeVersion}.sqlite`) },
+			);
+			wf.nodes.find((n) => n.type.endsWith('.dedupe'))!.typeVersion = typeVersion;
+			return wf;
+		};
+		const hotel = (id: string, company: string) =>
+			items([{ id, company, phone: '213 555 0142', city: 'Los Angeles', address: '506 S Grand Ave' }]);
+		for (const [typeVersion, second] of [
+			[1.1, 'Duplicates'],
+			[1.2, 'Kept'],
+		] as const) {
+			await runWorkflow(memory(typeVersion), { Leads: hotel('h1', 'Harbor Grill') });
+			const r = await runWorkflow(memory(typeVersion), { Leads: hotel('h2', 'Cedar Room') });
+			expect(r.output(second).map((i) => i.json.id)).toEqual(['h2']);
+		}
+	});
+
 	it('marks a one-lead execution "new" or "duplicate" in its custom data', async () => {
 		const one = await runWorkflow(workflow('dedupe-batch.json'), { Leads: leads.slice(0, 1) });
 		expect(one.run.data.resultData.metadata).toEqual({ lead: 'new' });
@@ -184,7 +239,7 @@ describe('Dedupe Leads in the n8n engine', () => {
 		// the output pane says so, and where to look
 		const hints = r.run.data.resultData.runData['Dedupe Leads'][0].hints ?? [];
 		expect(hints.map((h) => h.message)).toEqual([
-			expect.stringMatching(/^2 leads have no email, phone, name or company to compare.*"Fields"/),
+			expect.stringMatching(/^2 leads have no email, phone, name or company to compare.*"Lead Fields"/),
 		]);
 	});
 

@@ -18,7 +18,7 @@ export async function dedupeHints(
 	).length;
 	if (unmatchable > 0) {
 		hints.push({
-			message: `${unmatchable} lead${unmatchable === 1 ? ' has' : 's have'} no email, phone, name or company to compare, so ${unmatchable === 1 ? 'it was' : 'they were'} kept unchecked (dedupe.unmatchable). Check the field mapping in "Fields" if your leads carry these under other names.`,
+			message: `${unmatchable} lead${unmatchable === 1 ? ' has' : 's have'} no email, phone, name or company to compare, so ${unmatchable === 1 ? 'it was' : 'they were'} kept unchecked (dedupe.unmatchable). Check the field mapping in "Lead Fields" if your leads carry these under other names.`,
 			location: 'outputPane',
 		});
 	}
