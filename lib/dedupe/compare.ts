@@ -347,8 +347,9 @@ export interface MatchModel {
 	/**
 	 * Version 1.2: company names read as the names of entities. A name whose telling words all
 	 * appear in the other ("Fenix" and "Fenix at the Argyle") is alike, and where neither record
-	 * names a person or an email, two different names weigh ENTITY_NAME_DIFF_WEIGHT: businesses
-	 * sharing a building's address and switchboard are different businesses.
+	 * names a person or an email, two different names weigh ENTITY_NAME_DIFF_WEIGHT (businesses
+	 * sharing a building's address and switchboard are different businesses) and a matching name
+	 * and a different phone weigh ENTITY_NAME_WEIGHTS (a business with a new number is the same).
 	 */
 	entityNames?: boolean;
 }
@@ -360,6 +361,14 @@ export interface MatchModel {
  * (bench/companies.ts, tuning draws), see the Dedupe guide.
  */
 export const ENTITY_NAME_DIFF_WEIGHT = -9;
+
+/**
+ * Between two such records, a matching name weighs as a surname does (a business's name is its
+ * identity: 3 and 2 bits otherwise), and a different phone less (businesses answer on several
+ * numbers and change them: -2 otherwise), so a business listed again with a new number is found
+ * by its name, street address and city. Chosen with ENTITY_NAME_DIFF_WEIGHT (see the Dedupe guide).
+ */
+export const ENTITY_NAME_WEIGHTS = { exact: 6, fuzzy: 5, phoneDiff: -1 };
 
 /** Words that join a name to its site or its parts ("at the", "and"): not telling either way. */
 const JOINING_WORDS = new Set(['the', 'at', 'and', '&', 'of', 'in', 'on']);
@@ -384,6 +393,15 @@ function modelLevel(
 ): Level {
 	const level = pairLevel(f, x, y, names);
 	return model?.entityNames && f.kind === 'company' && level === 'diff' && nameWithin(x, y) ? 'fuzzy' : level;
+}
+
+/** A company or phone weight between two records that are both businesses (see ENTITY_NAME_WEIGHTS). */
+function entityWeight(kind: FieldKind, level: Level, w: number): number {
+	if (kind === 'phone') return Math.max(w, ENTITY_NAME_WEIGHTS.phoneDiff);
+	if (level === 'diff') return Math.min(w, ENTITY_NAME_DIFF_WEIGHT);
+	if (level === 'exact') return Math.max(w, ENTITY_NAME_WEIGHTS.exact);
+	if (level === 'fuzzy') return Math.max(w, ENTITY_NAME_WEIGHTS.fuzzy);
+	return w;
 }
 
 /** Whether neither record names a person or has an email: both are entities (businesses). */
@@ -418,7 +436,9 @@ function weightOf(field: FieldSpec, level: Level, value: string, model: MatchMod
 /** The most one field can add to a score. */
 function maxWeight(field: FieldSpec, model: MatchModel | undefined): number {
 	const learned = model?.learned?.get(field.name);
-	return learned ? learned.max : MAX_WEIGHT[field.kind];
+	const max = learned ? learned.max : MAX_WEIGHT[field.kind];
+	// A company name between two businesses weighs more (ENTITY_NAME_WEIGHTS): the bound allows it.
+	return model?.entityNames && field.kind === 'company' ? Math.max(max, ENTITY_NAME_WEIGHTS.exact) : max;
 }
 
 export interface Comparison {
@@ -515,9 +535,9 @@ function walkPair(
 		if (!x || !y) continue;
 		const level = modelLevel(f, x, y, names, model);
 		let w = weightOf(f, level, x, model);
-		if (model?.entityNames && f.kind === 'company' && level === 'diff') {
+		if (model?.entityNames && (f.kind === 'company' || (f.kind === 'phone' && level === 'diff'))) {
 			entities ??= personless(a, b, fields, names);
-			if (entities) w = Math.min(w, ENTITY_NAME_DIFF_WEIGHT);
+			if (entities) w = entityWeight(f.kind, level, w);
 		}
 		if (visit) visit(f, level, w);
 		score += w;

@@ -103,6 +103,8 @@ export interface KeyOptions {
 	soundAlikeSurnames?: boolean;
 	/** Rules mode: the match rule, whose every AND-term gets keys of its own (see ruleKeys). */
 	rule?: RuleExpr;
+	/** Dedupe 1.2: records naming no person and no email are also keyed by street address and company name + city. */
+	entityNames?: boolean;
 }
 
 /**
@@ -117,7 +119,7 @@ export function keyOptions(config: MatcherConfig): KeyOptions {
 	if (config.mode === 'rules') return { soundAlikeSurnames: true, rule: config.rule };
 	const first = WEIGHTS.first_name;
 	const namesAlone = (first.tf?.hi ?? first.exact) + WEIGHTS.last_name.fuzzy;
-	return { soundAlikeSurnames: config.threshold <= namesAlone };
+	return { soundAlikeSurnames: config.threshold <= namesAlone, entityNames: config.entityNames };
 }
 
 /**
@@ -180,8 +182,23 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[], options: KeyOptio
 		if (f.kind === 'date' && first) keys.push(`df:${v.slice(0, 4)}:${first.slice(0, 3)}`);
 		if (f.kind === 'company' && (last || first)) keys.push(`c:${v}:${soundex((last ?? first)!)}`);
 	}
+	if (options.entityNames && !first && !last && !hasEmail(r, fields)) {
+		// A business listed with a new phone shares no other key: its street address and its name
+		// in its city are its keys (a building's businesses meet there, and their names decide).
+		const city = fields.find((f) => f.kind === 'city' && r[f.name]);
+		for (const f of fields) {
+			const v = r[f.name];
+			if (!v) continue;
+			if (f.kind === 'address') keys.push(`a:${f.name}:${v}`);
+			if (f.kind === 'company' && city) keys.push(`cc:${v}:${r[city.name]}`);
+		}
+	}
 	if (options.rule) keys.push(...ruleKeys(r, fields, options.rule));
 	return keys;
+}
+
+function hasEmail(r: Prepared, fields: FieldSpec[]): boolean {
+	return fields.some((f) => f.kind === 'email' && !!r[f.name]);
 }
 
 /** Variants of a value that two values agreeing on the field (exactly or fuzzily) share. */

@@ -691,8 +691,8 @@ describe('held out: Fodors-Zagat restaurants (bench/data/fodors-zagats, shipped 
 		// Measured 0.880 / 0.920 (F1 0.900) at its first run with version 1.1 (2026-12-06), below the
 		// exact phone's F1 (0.923): restaurants of one hotel share its switchboard and address, and a
 		// name with its site added in another city reads as another company. Version 1.2's reading of
-		// company names was chosen on generated listings (bench/companies.ts) and then run here: 0.947
-		// / 0.955 (F1 0.951). The set's errors had been looked at before, so it is marked seenBefore.
+		// company names was chosen on generated listings (bench/companies.ts) and then run here: 0.948
+		// / 0.973 (F1 0.960). The set's errors had been looked at before, so it is marked seenBefore.
 		const scores = (entityNames: boolean) =>
 			pairwiseScores(
 				matchBatch(prepared, matcher({ fields: set.fields, wholeGroups: true, entityNames })).cluster,
@@ -704,7 +704,7 @@ describe('held out: Fodors-Zagat restaurants (bench/data/fodors-zagats, shipped 
 		);
 		const v12 = scores(true);
 		expect(v12.precision).toBeGreaterThanOrEqual(0.92);
-		expect(v12.recall).toBeGreaterThanOrEqual(0.92);
+		expect(v12.recall).toBeGreaterThanOrEqual(0.94);
 		expect(v12.f1).toBeGreaterThan(phone.f1);
 		expect(scores(false).f1).toBeLessThan(phone.f1);
 	});
@@ -747,6 +747,23 @@ describe('company names read as entity names (Dedupe 1.2)', () => {
 			compareRecords(prep({ company: 'Luna' }), prep({ company: 'Luna at the Grand Plaza' }), fields).levels.company,
 		).toBe('diff');
 	});
+	it('a business listed again with a new phone is found by its name, address and city; two branches of one name are not one', () => {
+		const listings = [
+			{ company: 'Harbor Florist', address: '5348 Broadway Dr', city: 'Chicago', phone: '312-555-0192' },
+			{ company: 'The Harbor Florist', address: '5348 Broadway Dr', city: 'Chicago', phone: '+1 312 555 0143' },
+			// one name, one city, two addresses and phones, no person: two branches
+			{ company: 'Golden Dragon', address: '12 Clark St', city: 'Chicago', phone: '312-555-0110' },
+			{ company: 'Golden Dragon', address: '901 Halsted St', city: 'Chicago', phone: '773-555-0177' },
+		].map(prep);
+		const clusters = (entityNames: boolean) =>
+			matchBatch(listings, matcher({ fields, wholeGroups: true, entityNames })).cluster;
+		const [florist, floristAgain, dragon, otherDragon] = clusters(true);
+		expect(floristAgain).toBe(florist);
+		expect(otherDragon).not.toBe(dragon);
+		// Version 1.1 never compared the florist's two listings (no shared key) and would not match them.
+		const v11 = clusters(false);
+		expect(v11[1]).not.toBe(v11[0]);
+	});
 	it('generated company listings, held out (seed 101): above the exact phone, as on the tuning draws', () => {
 		const rows = companyListings(1000, 101);
 		const listed: LabelledSet = {
@@ -770,7 +787,10 @@ describe('company names read as entity names (Dedupe 1.2)', () => {
 			prepared.map((p, i) => p.phone ?? `i:${i}`),
 			listed.truth,
 		);
+		// Measured 1.000 / 0.979 on its first run with the final 1.2 weights (0.942 F1 with the name
+		// weight alone, 0.849 with version 1.1; the exact phone 0.845): floors with room.
 		expect(s.precision).toBeGreaterThanOrEqual(0.97);
+		expect(s.recall).toBeGreaterThanOrEqual(0.95);
 		expect(s.f1).toBeGreaterThan(phone.f1 + 0.05);
 	});
 });
