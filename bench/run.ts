@@ -138,15 +138,19 @@ function batchSpeed(n: number): Case {
  * namesakes, colleagues, returns typed differently) as the batch grows, beside matching on the
  * exact email alone.
  */
+/** One draw of form traffic deduplicated as one batch: the leads, their truth, the pair scores, the time. */
+function dedupeTraffic(n: number, seed: number, options: TrafficOptions) {
+	const leads = formTraffic(n, seed, options);
+	const t0 = performance.now();
+	const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
+	const seconds = (performance.now() - t0) / 1000;
+	const truth = leads.map((l) => String(l.person));
+	return { leads, truth, seconds, scores: pairwiseScores(clusterIdsOf(out, n), truth) };
+}
+
 function trafficAccuracy(n: number, seed = 7, options: TrafficOptions = {}, label = ''): Case {
 	return async () => {
-		const leads = formTraffic(n, seed, options);
-		const t0 = performance.now();
-		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
-		const seconds = (performance.now() - t0) / 1000;
-		const cluster = clusterIdsOf(out, n);
-		const truth = leads.map((l) => String(l.person));
-		const s = pairwiseScores(cluster, truth);
+		const { leads, truth, seconds, scores: s } = dedupeTraffic(n, seed, options);
 		const byEmail = pairwiseScores(
 			leads.map((l, i) => (typeof l.email === 'string' ? `e:${l.email.toLowerCase()}` : `i:${i}`)),
 			truth,
@@ -178,14 +182,7 @@ function trafficDrawsAccuracy(seeds: number[], options: TrafficOptions): Case {
 		const t0 = performance.now();
 		const round = (x: number) => Math.round(x * 10_000) / 10_000;
 		const sizes = [1333, 13_333].map((n) => {
-			const scores = seeds.map((seed) => {
-				const leads = formTraffic(n, seed, options);
-				const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
-				return pairwiseScores(
-					clusterIdsOf(out, n),
-					leads.map((l) => String(l.person)),
-				);
-			});
+			const scores = seeds.map((seed) => dedupeTraffic(n, seed, options).scores);
 			const mean = (k: 'precision' | 'recall') => round(scores.reduce((a, s) => a + s[k], 0) / scores.length);
 			const worst = (k: 'precision' | 'recall') => round(Math.min(...scores.map((s) => s[k])));
 			return {

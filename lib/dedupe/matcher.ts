@@ -132,12 +132,14 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[], options: KeyOptio
 	let first: string | undefined;
 	let last: string | undefined;
 	let contact = false;
+	let email = false;
 	for (const f of fields) {
 		const v = r[f.name];
 		if (!v) continue;
 		switch (f.kind) {
 			case 'email': {
 				contact = true;
+				email = true;
 				keys.push(emailBlockingKey(v));
 				// The same mailbox at a misspelled domain; never a role or shared inbox (sales@, info@...),
 				// which thousands of different people's companies have.
@@ -182,7 +184,7 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[], options: KeyOptio
 		if (f.kind === 'date' && first) keys.push(`df:${v.slice(0, 4)}:${first.slice(0, 3)}`);
 		if (f.kind === 'company' && (last || first)) keys.push(`c:${v}:${soundex((last ?? first)!)}`);
 	}
-	if (options.entityNames && !first && !last && !hasEmail(r, fields)) {
+	if (options.entityNames && !first && !last && !email) {
 		// A business listed with a new phone shares no other key: its street address and its name
 		// in its city are its keys (a building's businesses meet there, and their names decide).
 		const city = fields.find((f) => f.kind === 'city' && r[f.name]);
@@ -195,10 +197,6 @@ export function blockingKeys(r: Prepared, fields: FieldSpec[], options: KeyOptio
 	}
 	if (options.rule) keys.push(...ruleKeys(r, fields, options.rule));
 	return keys;
-}
-
-function hasEmail(r: Prepared, fields: FieldSpec[]): boolean {
-	return fields.some((f) => f.kind === 'email' && !!r[f.name]);
 }
 
 /** Variants of a value that two values agreeing on the field (exactly or fuzzily) share. */

@@ -22,6 +22,8 @@ function workflow(
 	file: string,
 	params: Record<string, unknown> = {},
 	options: Record<string, unknown> = {},
+	/** The Dedupe node's version, where the fixture's is not the one tested. */
+	typeVersion?: number,
 ): IWorkflowBase {
 	const wf = loadWorkflow(file);
 	const node = wf.nodes.find((n) => n.type.endsWith('.dedupe'))!;
@@ -30,6 +32,7 @@ function workflow(
 		...params,
 		options: { ...(node.parameters.options as object), ...options },
 	} as typeof node.parameters;
+	if (typeVersion !== undefined) node.typeVersion = typeVersion;
 	return wf;
 }
 const items = (list: Array<Record<string, unknown>>) => list.map((json) => ({ json }));
@@ -70,11 +73,8 @@ describe('Dedupe Leads in the n8n engine', () => {
 
 	it('version 1.1 keeps namesakes at two companies apart where version 1 chains them through one link', async () => {
 		const namesakes = items([...NAMESAKE_GROUPS, BARE_NAMESAKE]);
-		const at = (typeVersion: number, options: Record<string, unknown> = {}) => {
-			const wf = workflow('dedupe-batch.json', {}, { defaultCountry: 'US', ...options });
-			wf.nodes.find((n) => n.type.endsWith('.dedupe'))!.typeVersion = typeVersion;
-			return wf;
-		};
+		const at = (typeVersion: number, options: Record<string, unknown> = {}) =>
+			workflow('dedupe-batch.json', {}, { defaultCountry: 'US', ...options }, typeVersion);
 		const groups = (r: Awaited<ReturnType<typeof runWorkflow>>) =>
 			[...r.output('Kept'), ...r.output('Duplicates')].map((i) => [
 				i.json.id,
@@ -115,15 +115,13 @@ describe('Dedupe Leads in the n8n engine', () => {
 				address: '8358 Sunset Blvd',
 			},
 		]);
-		const at = (typeVersion: number) => {
-			const wf = workflow(
+		const at = (typeVersion: number) =>
+			workflow(
 				'dedupe-batch.json',
 				{ fields: { field: [{ name: 'address', kind: 'address', path: 'address' }] } },
 				{ defaultCountry: 'US' },
+				typeVersion,
 			);
-			wf.nodes.find((n) => n.type.endsWith('.dedupe'))!.typeVersion = typeVersion;
-			return wf;
-		};
 		const duplicates = async (typeVersion: number) =>
 			(await runWorkflow(at(typeVersion), { Leads: accounts }))
 				.output('Duplicates')
@@ -134,15 +132,13 @@ describe('Dedupe Leads in the n8n engine', () => {
 	});
 
 	it('version 1.2 keeps two businesses of one building apart against earlier executions too', async () => {
-		const memory = (typeVersion: number) => {
-			const wf = workflow(
+		const memory = (typeVersion: number) =>
+			workflow(
 				'dedupe-batch.json',
 				{ mode: 'memory', fields: { field: [{ name: 'address', kind: 'address', path: 'address' }] } },
 				{ defaultCountry: 'US', stateFile: join(dir, `building-${typeVersion}.sqlite`) },
+				typeVersion,
 			);
-			wf.nodes.find((n) => n.type.endsWith('.dedupe'))!.typeVersion = typeVersion;
-			return wf;
-		};
 		const hotel = (id: string, company: string) =>
 			items([{ id, company, phone: '213 555 0142', city: 'Los Angeles', address: '506 S Grand Ave' }]);
 		for (const [typeVersion, second] of [
@@ -292,9 +288,9 @@ describe('Dedupe Leads in the n8n engine', () => {
 			list: Array<Record<string, unknown>>,
 			params: Record<string, unknown> = { mode: 'memory' },
 		) => {
-			const wf = workflow('dedupe-batch.json', params, { stateFile: file });
-			wf.nodes.find((n) => n.type.endsWith('.dedupe'))!.typeVersion = typeVersion;
-			return await runWorkflow(wf, { Leads: items(list) });
+			return await runWorkflow(workflow('dedupe-batch.json', params, { stateFile: file }, typeVersion), {
+				Leads: items(list),
+			});
 		};
 		const traffic = formTraffic(1100, 7) as unknown as Array<Record<string, unknown>>;
 		const weightsIn = async () => {
