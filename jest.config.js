@@ -13,6 +13,7 @@ module.exports = {
 			setupFiles,
 			modulePathIgnorePatterns,
 			testMatch: ['<rootDir>/test/lib/**/*.test.ts'],
+			globalSetup: '<rootDir>/test/helpers/warmStoreThread.ts',
 		},
 		{
 			displayName: 'nodes',
@@ -21,6 +22,7 @@ module.exports = {
 			setupFiles,
 			modulePathIgnorePatterns,
 			testMatch: ['<rootDir>/test/nodes/**/*.test.ts'],
+			globalSetup: '<rootDir>/test/helpers/warmStoreThread.ts',
 		},
 		{
 			displayName: 'e2e',
