@@ -61,6 +61,7 @@ function accuracy(load: () => LabelledSet): Case {
 			maxBlockSize: 500,
 			wholeGroups: true,
 			entityNames: true,
+			personPhones: true,
 		});
 		const seconds = (performance.now() - t0) / 1000;
 		const s = pairwiseScores(cluster, set.truth);
@@ -99,7 +100,6 @@ function accuracy(load: () => LabelledSet): Case {
 	};
 }
 
-// Dedupe version 1.1's defaults: whole groups judged where records contradict.
 /** Dedupe's defaults at its current version (1.2): whole groups judged, company names as entity names. */
 const matcher = {
 	fields: LEAD_FIELDS,
@@ -108,13 +108,16 @@ const matcher = {
 	maxBlockSize: 500,
 	wholeGroups: true,
 	entityNames: true,
+	personPhones: true,
 };
+/** How Dedupe 1.2 prepares leads (a country's phone that does not parse keyed with its calling code). */
+const prepare = { countryPhoneKeys: true };
 
 function batchSpeed(n: number): Case {
 	return async () => {
 		const leads = syntheticLeads(n);
 		const t0 = performance.now();
-		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
+		const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare });
 		const seconds = (performance.now() - t0) / 1000;
 		const cluster = clusterIdsOf(out, n);
 		const s = pairwiseScores(
@@ -142,7 +145,7 @@ function batchSpeed(n: number): Case {
 function dedupeTraffic(n: number, seed: number, options: TrafficOptions) {
 	const leads = formTraffic(n, seed, options);
 	const t0 = performance.now();
-	const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} });
+	const out = dedupeBatch(leads, { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare });
 	const seconds = (performance.now() - t0) / 1000;
 	const truth = leads.map((l) => String(l.person));
 	return { leads, truth, seconds, scores: pairwiseScores(clusterIdsOf(out, n), truth) };
@@ -232,7 +235,7 @@ function memoryTrafficAccuracy(
 			if (ra !== rb) parent.set(ra, rb);
 		};
 		const t0 = performance.now();
-		const config = { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst' as const, prepare: {} };
+		const config = { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst' as const, prepare };
 		for (let i = 0; i < n; i += 20) {
 			const out = await dedupeAgainstMemory(
 				leads.slice(i, i + 20),
@@ -281,7 +284,7 @@ async function recallAll(
 	for (let i = 0; i < leads.length; i += batch) {
 		const out = await dedupeAgainstMemory(
 			leads.slice(i, i + batch),
-			{ sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare: {} },
+			{ sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst', prepare },
 			store,
 			'bench',
 			{ maxEntries: 0, maxAgeMs: 0 },
@@ -362,7 +365,7 @@ function memoryLookups(remembered: number): Case {
 	return async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'bench-lookup-'));
 		const path = join(dir, 'bench.sqlite');
-		const config = { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst' as const, prepare: {} };
+		const config = { sources: DEFAULT_SOURCES, matcher, onDuplicate: 'keepFirst' as const, prepare };
 		const none = { maxEntries: 0, maxAgeMs: 0 };
 		const f0 = performance.now();
 		// BENCH_MEMORY_FILE keeps a filled memory between runs (it is copied, never written).
@@ -423,7 +426,7 @@ function memoryLookups(remembered: number): Case {
 			found += (
 				await dedupeAgainstMemory(
 					returning.slice(i, i + 100),
-					{ ...config, prepare: { defaultCountry: 'US' } },
+					{ ...config, prepare: { ...prepare, defaultCountry: 'US' } },
 					store,
 					'bench',
 					none,

@@ -5,7 +5,7 @@ import { prepareLead, hasComparableValues, type FieldSource } from './leads';
 import { contradiction, groupCheckText } from './chaining';
 import { scoreRecords, type MatchModel } from './compare';
 import { memoryModel } from './memoryModel';
-import { blockingKeys, decide, keyOptions, matchBatch, wholeGroupBar, type MatcherConfig } from './matcher';
+import { blockingKeys, decide, keyOptions, matchBatch, modelFlags, wholeGroupBar, type MatcherConfig } from './matcher';
 import { mergeLeads, submittedAt } from './merge';
 
 type Json = Record<string, unknown>;
@@ -248,7 +248,7 @@ function* clusterMembers(cluster: Int32Array): Generator<number[]> {
  * They Match as Wholes the judge of remembered groups that hold contradicting records.
  */
 function memoryDecision(values: Prepared, matcher: MatcherConfig, learned?: MatchModel): CandidateDecision {
-	const model = matcher.entityNames && !learned?.entityNames ? { ...learned, entityNames: true } : learned;
+	const model = { ...learned, ...modelFlags(matcher) };
 	const decision: CandidateDecision = (c) => decide(values, c.values, matcher, model);
 	if (matcher.mode === 'score' && matcher.wholeGroups)
 		decision.judge = {

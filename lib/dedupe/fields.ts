@@ -1,5 +1,5 @@
 import { normalizeEmail } from '../normalize/email';
-import { normalizePhone } from '../normalize/phone';
+import { normalizePhone, phoneKey } from '../normalize/phone';
 import { foldText } from '../normalize/text';
 import { canonicalFirstName } from '../normalize/nicknames';
 import { normalizeCompany } from '../normalize/company';
@@ -34,6 +34,12 @@ export type Prepared = Record<string, string | undefined>;
 export interface PrepareOptions {
 	defaultCountry?: string;
 	stripPlusEverywhere?: boolean;
+	/**
+	 * Version 1.2: a phone that does not parse as a possible number of its country is kept as its
+	 * country's calling code and the national digits (see phoneKey), so "+34 91 901 2005 9" and
+	 * "91 901 2005 9" compare equal. Before, each kept its bare digits and the two differed.
+	 */
+	countryPhoneKeys?: boolean;
 }
 
 /** Prefix of a prepared email that is not a valid address (kept, lower-cased, to catch typos). */
@@ -67,7 +73,11 @@ export function prepareValue(kind: FieldKind, raw: unknown, options: PrepareOpti
 		case 'phone':
 			// Already E.164 (what the capture trigger stores): no need to parse it again.
 			if (typeof raw === 'string' && E164.test(raw)) out = raw;
-			else out = normalizePhone(raw, options.defaultCountry)?.e164 ?? (String(raw).replace(/\D/g, '') || undefined);
+			else
+				out =
+					normalizePhone(raw, options.defaultCountry)?.e164 ??
+					(options.countryPhoneKeys ? phoneKey(raw, options.defaultCountry) : undefined) ??
+					(String(raw).replace(/\D/g, '') || undefined);
 			break;
 		case 'first_name':
 			out = canonicalFirstName(foldText(raw));

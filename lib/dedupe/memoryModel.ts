@@ -9,7 +9,7 @@
 import type { KeyValueStore, LeadMemory } from '../store/types';
 import { termFrequencies, type LearnedWeights, type MatchModel } from './compare';
 import { learnModel, MAX_TRAINING_RECORDS, MIN_RECORDS_TO_LEARN } from './learn';
-import { posteriorBitsOf, type MatcherConfig } from './matcher';
+import { modelFlags, posteriorBitsOf, type MatcherConfig } from './matcher';
 
 /** Trained again once the memory has grown by this share since the last training... */
 export const RETRAIN_GROWTH = 0.2;
@@ -61,7 +61,7 @@ export function trainMemoryModel(
 	now: number,
 ): StoredModel | undefined {
 	const tf = termFrequencies(values, config.fields);
-	const learned = learnModel(values, config, { tf, entityNames: config.entityNames });
+	const learned = learnModel(values, config, { tf, ...modelFlags(config) });
 	if (!learned) return undefined;
 	// learnModel's prior is for a batch of the sample's size; the memory is `remembered` leads.
 	const priorBits = learned.priorBits + Math.log2(Math.max(1, remembered / values.length));
@@ -101,7 +101,7 @@ function modelOf({ stored, learned, tf }: Parsed, config: MatcherConfig): MatchM
 	return {
 		learned,
 		minScore: stored.priorBits + posteriorBitsOf(config),
-		entityNames: config.entityNames,
+		...modelFlags(config),
 		...(tf ? { tf } : {}),
 	};
 }

@@ -1,4 +1,9 @@
-import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import {
+	getCountryCallingCode,
+	parsePhoneNumberFromString,
+	type CountryCode,
+	type PhoneNumber,
+} from 'libphonenumber-js/max';
 
 export interface NormalizedPhone {
 	/** E.164, e.g. +33612345678 */
@@ -48,6 +53,38 @@ export function parsePhone(
 		normalized: { e164: parsed.number, country: parsed.country, ...(type ? { type: type.toLowerCase() } : {}) },
 		number: parsed,
 	};
+}
+
+/**
+ * A comparison key for a number that does not parse as a possible number of its country (a digit
+ * too many or too few, a range the metadata lacks): "+", the country's calling code and the
+ * national digits without leading (trunk) zeros, so the number typed nationally and typed with its
+ * calling code give one key. A number written with "+" or "00" and another country's calling code
+ * keeps its own digits. Undefined without a known country or with fewer than four national digits.
+ */
+export function phoneKey(raw: unknown, country?: string): string | undefined {
+	const s =
+		typeof raw === 'number' && Number.isFinite(raw)
+			? String(Math.trunc(raw))
+			: typeof raw === 'string'
+				? raw.trim()
+				: '';
+	const code = toCountry(country);
+	if (!s || s.length > 40 || !code) return undefined;
+	let cc: string;
+	try {
+		cc = getCountryCallingCode(code);
+	} catch {
+		return undefined; // not a country the metadata knows
+	}
+	let digits = s.replace(/\D/g, '');
+	if (s.startsWith('+') || s.startsWith('00')) {
+		if (s.startsWith('00')) digits = digits.slice(2);
+		if (!digits.startsWith(cc)) return digits.length >= 4 ? `+${digits}` : undefined;
+		digits = digits.slice(cc.length);
+	}
+	digits = digits.replace(/^0+/, '');
+	return digits.length >= 4 ? `+${cc}${digits}` : undefined;
 }
 
 export function isValidPhone(raw: unknown, defaultCountry?: string): boolean {

@@ -49,6 +49,7 @@ export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 				: `dedupe:${workflowId}`;
 	const country =
 		typeof o.defaultCountry === 'string' && o.defaultCountry.trim() ? o.defaultCountry.trim().toUpperCase() : undefined;
+	const v12 = ctx.getNode().typeVersion >= 1.2;
 	return {
 		config: {
 			sources,
@@ -60,11 +61,16 @@ export function readDedupeSettings(ctx: IExecuteFunctions): DedupeSettings {
 				maxBlockSize: typeof o.maxBlockSize === 'number' && o.maxBlockSize > 1 ? o.maxBlockSize : 500,
 				learn: o.learnWeights !== false,
 				wholeGroups: typeof o.wholeGroups === 'boolean' ? o.wholeGroups : ctx.getNode().typeVersion >= 1.1 && !rule,
-				entityNames: ctx.getNode().typeVersion >= 1.2,
+				entityNames: v12,
+				personPhones: v12,
 			},
 			onDuplicate: ctx.getNodeParameter('onDuplicate', 0, 'keepFirst') as OnDuplicate,
 			repeats: (o.repeats as RepeatRoute | undefined) ?? 'asFirst',
-			prepare: { defaultCountry: country, stripPlusEverywhere: o.stripPlusEverywhere === true },
+			prepare: {
+				defaultCountry: country,
+				stripPlusEverywhere: o.stripPlusEverywhere === true,
+				...(v12 ? { countryPhoneKeys: true } : {}),
+			},
 		},
 		namespace,
 		retention: {

@@ -783,6 +783,99 @@ describe('company names read as entity names (Dedupe 1.2)', () => {
 	});
 });
 
+describe("people's phones (Dedupe 1.2)", () => {
+	const v11 = { matcher: matcher({ wholeGroups: true, entityNames: false }), prepare: { defaultCountry: 'US' } };
+	const v12 = {
+		matcher: matcher({ wholeGroups: true, entityNames: true, personPhones: true }),
+		prepare: { defaultCountry: 'US', countryPhoneKeys: true },
+	};
+	const groups = (leads: Array<Record<string, unknown>>, over: Partial<DedupeConfig>) => {
+		const out = dedupeBatch(leads, config(over));
+		return clusterIdsOf(out, leads.length);
+	};
+	it('two namesakes at one company, each with their own number, are two people (one from home, one from work)', () => {
+		const leads = [
+			{
+				id: 'k1',
+				first_name: 'Karen',
+				last_name: 'Walker',
+				email: 'karen.walker@gmail.com',
+				phone: '(415) 555-0188',
+				company: 'Northpeak Logistics Inc',
+				city: 'Chicago',
+			},
+			{
+				id: 'k2',
+				first_name: 'Karen',
+				last_name: 'Walker',
+				email: 'kwalker@northpeak.example',
+				phone: '+1 312 555 0127',
+				company: 'Northpeak Logistics',
+				city: 'Chicago',
+			},
+		];
+		// 1.1: names and company outweigh the two phones (-2 bits); 1.2 weighs them -4.
+		const [a, b] = groups(leads, v11);
+		expect(b).toBe(a);
+		const [c, d] = groups(leads, v12);
+		expect(d).not.toBe(c);
+		const score = (m: MatcherConfig, p: Record<string, unknown>) =>
+			scoreRecords(
+				prepareLead(leads[0], DEFAULT_SOURCES, p),
+				prepareLead(leads[1], DEFAULT_SOURCES, p),
+				LEAD_FIELDS,
+				m,
+			);
+		expect(score(v11.matcher, v11.prepare) - score(v12.matcher, v12.prepare)).toBe(2);
+	});
+	it('one person typing a number that does not parse, with and without its calling code, is found by it', () => {
+		// Spain has 9-digit numbers: this one has 10, so it is no possible number and was kept as digits
+		// ("349190120059" against "9190120059"). Version 1.2 keys it +34 and the national digits.
+		const leads = [
+			{
+				id: 'l1',
+				first_name: 'Lucia',
+				last_name: 'Romero',
+				email: 'lucia.romero@gmail.com',
+				phone: '+34 91 901 200 59',
+				company: 'Novanorth Labs SL',
+				country: 'ES',
+			},
+			{
+				id: 'l2',
+				first_name: 'Lucia',
+				last_name: 'Romero',
+				email: 'lromero@novanorth.example',
+				phone: '91 901 200 59',
+				company: 'Novanorth Labs',
+				country: 'ES',
+			},
+		];
+		const [a, b] = groups(leads, v12);
+		expect(b).toBe(a);
+		const out = dedupeBatch(leads, config(v12));
+		expect((out.duplicates[0].json.dedupe as { matched_on: string[] }).matched_on).toContain('phone');
+		// Without the keys, 1.2's weight would read the two spellings as two phones and keep her apart.
+		const [c, d] = groups(leads, { ...v12, prepare: { defaultCountry: 'US' } });
+		expect(d).not.toBe(c);
+	});
+	it('between businesses (no person, no email) a different phone still weighs -1, not -4', () => {
+		const fields: FieldSpec[] = [
+			{ name: 'company', kind: 'company' },
+			{ name: 'phone', kind: 'phone' },
+		];
+		const prep = (r: Record<string, string>) =>
+			Object.fromEntries(fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], { defaultCountry: 'US' })]));
+		const a = prep({ company: 'Harbor Florist', phone: '312-555-0192' });
+		const b = prep({ company: 'Harbor Florist', phone: '312-555-0143' });
+		const both = { entityNames: true, personPhones: true };
+		expect(compareRecords(a, b, fields, both).score).toBe(compareRecords(a, b, fields, { entityNames: true }).score);
+		// Two businesses' phones keep their hand-set -2 with the people's reading alone, and 1.2's -1.
+		expect(scoreRecords(a, b, fields, { personPhones: true })).toBe(scoreRecords(a, b, fields, {}));
+		expect(compareRecords(a, b, fields, both).score).toBe(6 - 1);
+	});
+});
+
 const describeData = datasetsAvailable() ? describe : describe.skip;
 describeData('accuracy on public ground truth (../shared/datasets)', () => {
 	const run = (set: LabelledSet, over: Partial<MatcherConfig> = {}) => {

@@ -1,5 +1,5 @@
 import { normalizeEmail, isRoleAddress } from '../../lib/normalize/email';
-import { normalizePhone, isValidPhone } from '../../lib/normalize/phone';
+import { normalizePhone, isValidPhone, phoneKey } from '../../lib/normalize/phone';
 import { splitFullName, normalizeName, tidyNameCase } from '../../lib/normalize/name';
 import { normalizeDomain, normalizeWebsite } from '../../lib/normalize/domain';
 import { normalizeCountry } from '../../lib/normalize/country';
@@ -73,6 +73,30 @@ describe('normalizePhone', () => {
 		expect(normalizePhone({ n: 1 })).toBeNull();
 		expect(isValidPhone('+1 555 000 0000')).toBe(false); // possible length, not an assigned range
 		expect(isValidPhone('+1 415 555 0134')).toBe(true);
+	});
+});
+
+describe('phoneKey: one key for a number that does not parse, however it was typed', () => {
+	it('a Madrid number with a digit too many, typed nationally and with +34 or 0034', () => {
+		expect(normalizePhone('91 901 200 59', 'ES')).toBeNull(); // 10 digits: Spain has 9
+		const keys = ['91 901 200 59', '+34 91 901 200 59', '0034 9190120059', '+34 (91) 901-20-05-9'].map((p) =>
+			phoneKey(p, 'ES'),
+		);
+		expect(new Set(keys)).toEqual(new Set(['+349190120059']));
+	});
+	it('a trunk zero is dropped as the international form drops it', () => {
+		// German mobile with a digit missing: 0151 typed nationally, +49 151 internationally
+		expect(phoneKey('0151 123 456', 'DE')).toBe(phoneKey('+49 151 123 456', 'DE'));
+		expect(phoneKey('0151 123 456', 'DE')).toBe('+49151123456');
+	});
+	it("another country's calling code keeps its own digits; no country or no digits, no key", () => {
+		expect(phoneKey('+44 20 7946 00189', 'ES')).toBe('+4420794600189');
+		expect(phoneKey('91 901 200 59')).toBeUndefined();
+		expect(phoneKey('91 901 200 59', 'Spain')).toBeUndefined(); // a code, as prepareLead passes
+		expect(phoneKey('n/a', 'ES')).toBeUndefined();
+		expect(phoneKey('+34 0', 'ES')).toBeUndefined();
+		expect(phoneKey(9190120059, 'ES')).toBe('+349190120059'); // sent as a JSON number
+		expect(phoneKey('1'.repeat(41), 'ES')).toBeUndefined(); // longer than any phone
 	});
 });
 

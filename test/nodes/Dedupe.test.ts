@@ -151,6 +151,60 @@ describe('Dedupe Leads in the n8n engine', () => {
 		}
 	});
 
+	it("version 1.2 weighs two people's phones against a match, and reads a number that does not parse by its country", async () => {
+		const people = items([
+			// Namesakes at one company, one writing from home, each with their own number.
+			{
+				id: 'k1',
+				first_name: 'Karen',
+				last_name: 'Walker',
+				email: 'karen.walker@gmail.com',
+				phone: '(415) 555-0188',
+				company: 'Northpeak Logistics Inc',
+				city: 'Chicago',
+			},
+			{
+				id: 'k2',
+				first_name: 'Karen',
+				last_name: 'Walker',
+				email: 'kwalker@northpeak.example',
+				phone: '+1 312 555 0127',
+				company: 'Northpeak Logistics',
+				city: 'Chicago',
+			},
+			// One person, a Madrid number with a digit too many, typed with and without +34.
+			{
+				id: 'l1',
+				first_name: 'Lucia',
+				last_name: 'Romero',
+				email: 'lucia.romero@gmail.com',
+				phone: '+34 91 901 200 59',
+				company: 'Novanorth Labs SL',
+				country: 'ES',
+			},
+			{
+				id: 'l2',
+				first_name: 'Lucia',
+				last_name: 'Romero',
+				email: 'lromero@novanorth.example',
+				phone: '91 901 200 59',
+				company: 'Novanorth Labs',
+				country: 'ES',
+			},
+		]);
+		const duplicates = async (typeVersion: number) =>
+			(await runWorkflow(workflow('dedupe-batch.json', {}, { defaultCountry: 'US' }, typeVersion), { Leads: people }))
+				.output('Duplicates')
+				.map((i) => [
+					i.json.id,
+					(i.json.dedupe as Record<string, unknown>).duplicate_of,
+					(i.json.dedupe as Record<string, unknown>).matched_on,
+				]);
+		// 1.1: the namesakes are one person, and Lucia's two spellings of one number are two numbers.
+		expect(await duplicates(1.1)).toEqual([['k2', 'k1', ['last_name', 'first_name', 'company', 'city']]]);
+		expect(await duplicates(1.2)).toEqual([['l2', 'l1', ['phone', 'last_name', 'first_name', 'company']]]);
+	});
+
 	it('marks a one-lead execution "new" or "duplicate" in its custom data', async () => {
 		const one = await runWorkflow(workflow('dedupe-batch.json'), { Leads: leads.slice(0, 1) });
 		expect(one.run.data.resultData.metadata).toEqual({ lead: 'new' });
