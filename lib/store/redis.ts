@@ -132,14 +132,17 @@ return 1`,
 	},
 	/**
 	 * Takes the locks of a key-value transaction, all or none (no deadlock: nothing is held while
-	 * waiting): KEYS are the keys' locks, ARGV[1] the token, ARGV[2] the lifetime in ms.
+	 * waiting): KEYS are the keys' locks, ARGV[1] the token, ARGV[2] the lifetime in ms. Returns 0
+	 * when a lock is taken, else the server's time in ms (for kvCommit's deadline).
 	 */
 	kvLockMany: {
-		lua: `for i = 1, #KEYS do
+		lua: `if redis.replicate_commands then redis.replicate_commands() end
+for i = 1, #KEYS do
 	if redis.call('exists', KEYS[i]) == 1 then return 0 end
 end
 for i = 1, #KEYS do redis.call('set', KEYS[i], ARGV[1], 'PX', ARGV[2]) end
-return 1`,
+local t = redis.call('time')
+return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`,
 	},
 	/** Extends the locks still held with this token; 0 when any was lost. */
 	kvRenewMany: {
@@ -159,16 +162,25 @@ return 1`,
 	/**
 	 * A key-value transaction's writes, fenced by every lock it holds: KEYS[1..n] the locks
 	 * (ARGV[2] = n), KEYS[n + 1] the namespace's index base, then the written keys with ARGV triples
-	 * (op, value, expiry or score) from ARGV[3]; as leadCommit for the ops.
+	 * (op, value, expiry or score) from ARGV[4]; as leadCommit for the ops. ARGV[3]: the server
+	 * time (ms) after which the writer no longer waits for the answer (0: none); a script run later
+	 * (the server was paused, the command queued) writes nothing and returns 2, so an execution
+	 * that failed on its timeout and is retried is not counted twice.
 	 */
 	kvCommit: {
-		lua: `local n = tonumber(ARGV[2])
+		lua: `if redis.replicate_commands then redis.replicate_commands() end
+local notAfter = tonumber(ARGV[3])
+if notAfter > 0 then
+	local t = redis.call('time')
+	if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > notAfter then return 2 end
+end
+local n = tonumber(ARGV[2])
 for i = 1, n do
 	if redis.call('get', KEYS[i]) ~= ARGV[1] then return 0 end
 end
 local base = KEYS[n + 1]
 for i = n + 2, #KEYS do
-	local j = (i - n - 2) * 3 + 3
+	local j = (i - n - 2) * 3 + 4
 	local op = ARGV[j]
 	if op == 'del' then
 		redis.call('del', KEYS[i])
@@ -220,6 +232,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A command with no answer in this time fails: the node fails its items, and a retry can succeed. */
 export const COMMAND_TIMEOUT_MS = 15_000;
+/** Time left for a commit's answer to reach the worker before its command timeout (see kvCommit). */
+const COMMIT_REPLY_MARGIN_MS = 2_000;
 
 function clientOptions(c: RedisConnection): IORedisOptions {
 	return {
@@ -318,6 +332,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	private readonly lockTtlMs: number;
 	private readonly lockWaitMs: number;
 	private readonly renewLock: boolean;
+	private readonly commandTimeoutMs: number;
 
 	private constructor(
 		private readonly client: Client,
@@ -327,6 +342,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		this.lockTtlMs = options.lockTtlMs ?? 30_000;
 		this.lockWaitMs = options.lockWaitMs ?? 30_000;
 		this.renewLock = options.renewLock ?? true;
+		this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
 	}
 
 	static async open(options: RedisStoreOptions): Promise<RedisStore> {
@@ -705,12 +721,18 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	 */
 	async transact<T>(namespace: string, keys: string[], fn: (view: KvView) => T): Promise<T> {
 		const unique = [...new Set(keys)];
-		return await this.lockedKeys(namespace, unique, async (token, locks, lost) => {
+		return await this.lockedKeys(namespace, unique, async (token, locks, lost, serverNow) => {
 			const view = new BufferedView(unique, await this.read(namespace, unique));
 			const out = fn(view);
 			if (view.writes.size || view.scores.size) {
 				const writeKeys: string[] = [];
-				const args: Array<string | number> = [token, locks.length];
+				// The server must run the commit while this worker still waits for its answer.
+				const now = serverNow();
+				const notAfter =
+					now && this.commandTimeoutMs > 0
+						? Math.floor(now + this.commandTimeoutMs - Math.min(COMMIT_REPLY_MARGIN_MS, this.commandTimeoutMs / 4))
+						: 0;
+				const args: Array<string | number> = [token, locks.length, notAfter];
 				for (const [key, w] of view.writes) {
 					writeKeys.push(this.k(namespace, 'kv', key));
 					args.push(w.value === null ? 'del' : 'set', w.value ?? '', w.expiresAt ? Math.round(w.expiresAt) : 0);
@@ -728,6 +750,10 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 							...writeKeys,
 							...args,
 						);
+				if (committed === 2)
+					throw new Error(
+						`Redis ran the update of ${namespace} after this worker had stopped waiting for it (the server was paused or overloaded); nothing was written: retry the execution`,
+					);
 				if (committed !== 1)
 					throw new LockLostError(
 						`The Redis lock of ${namespace} expired before the update was saved; nothing was written: retry the execution`,
@@ -741,14 +767,21 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	private async lockedKeys<T>(
 		namespace: string,
 		keys: string[],
-		fn: (token: string, locks: string[], lost: () => boolean) => Promise<T>,
+		fn: (token: string, locks: string[], lost: () => boolean, serverNow: () => number) => Promise<T>,
 	): Promise<T> {
 		const locks = [...keys].sort().map((key) => this.k(namespace, 'kl', key));
 		const token = randomUUID();
+		// The server's clock at the lock, and this worker's (the server's time is read from them
+		// later: no clock of two hosts is compared). An answer that came late makes it run early,
+		// which only makes the commit's deadline stricter.
+		let serverAtLock = 0;
+		let localAtLock = 0;
 		if (locks.length) {
 			const deadline = Date.now() + this.lockWaitMs;
 			let wait = 2;
-			while ((await this.scripts.kvLockMany(locks.length, ...locks, token, this.lockTtlMs)) !== 1) {
+			while (
+				(serverAtLock = Number(await this.scripts.kvLockMany(locks.length, ...locks, token, this.lockTtlMs))) === 0
+			) {
 				if (Date.now() > deadline) {
 					throw new Error(
 						`Timed out after ${Math.round(this.lockWaitMs / 1000)} s waiting for the Redis lock of ${namespace} (another execution holds it); retry the execution`,
@@ -757,6 +790,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				await sleep(wait * (0.5 + Math.random()));
 				wait = Math.min(wait * 2, 50);
 			}
+			localAtLock = Date.now();
 		}
 		let lost = false;
 		const timer =
@@ -773,7 +807,12 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				: undefined;
 		timer?.unref?.();
 		try {
-			return await fn(token, locks, () => lost);
+			return await fn(
+				token,
+				locks,
+				() => lost,
+				() => (serverAtLock ? serverAtLock + (Date.now() - localAtLock) : 0),
+			);
 		} finally {
 			if (timer) clearInterval(timer);
 			if (locks.length) await this.scripts.kvReleaseMany(locks.length, ...locks, token).catch(() => undefined);

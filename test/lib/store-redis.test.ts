@@ -376,6 +376,45 @@ describe('RedisStore key-value transactions lock their keys, not the namespace',
 	}, 30_000);
 });
 
+describe('RedisStore: an update the worker stopped waiting for is never written later', () => {
+	it('a commit queued on a paused server times out, and when the server wakes it writes nothing (the retry counts once)', async () => {
+		const paused = await startRedis();
+		const opts = { host: '127.0.0.1', port: paused.port, keyPrefix: 'late:', commandTimeoutMs: 500 };
+		const store = await RedisStore.open(opts);
+		try {
+			await store.transact('route:x', ['rr:pool'], (view) => view.set('rr:pool', '1'));
+			// The worker decides, then the server stops answering before the commit arrives (a paused
+			// or overloaded Redis): the commit waits in the server's socket while the worker gives up.
+			let resumed: Promise<void> = Promise.resolve();
+			await expect(
+				store.transact('route:x', ['rr:pool'], (view) => {
+					view.set('rr:pool', '2');
+					paused.pause();
+					resumed = new Promise((resolve) =>
+						setTimeout(() => {
+							paused.resume();
+							resolve();
+						}, 1500),
+					);
+				}),
+			).rejects.toThrow(/timed out/i);
+			await resumed;
+			// The server runs the queued commit after the worker's timeout: it must write nothing, or
+			// the execution's retry would move the rotation twice for one lead.
+			const again = await RedisStore.open({ ...opts, keyPrefix: 'late:', commandTimeoutMs: 5000 });
+			await new Promise((r) => setTimeout(r, 200));
+			expect(await again.peek('route:x', ['rr:pool'])).toEqual(new Map([['rr:pool', '1']]));
+			// The retry's own update goes through.
+			await again.transact('route:x', ['rr:pool'], (view) => view.set('rr:pool', '2'));
+			expect(await again.peek('route:x', ['rr:pool'])).toEqual(new Map([['rr:pool', '2']]));
+			await again.close();
+		} finally {
+			await store.close();
+			await paused.stop();
+		}
+	}, 30_000);
+});
+
 describe('RedisStore joins clusters (the scenarios the SQLite tests run too, joinScenario.ts)', () => {
 	it.each([
 		['a lead that links two remembered people joins them', 'join:', expectJoin],
