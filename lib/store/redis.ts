@@ -54,6 +54,28 @@ type Reply = string | number | null | Reply[];
 
 /** Scripts: every write of a transaction checks the lock token first (KEYS[1] = lock, ARGV[1] = token). */
 const SCRIPTS = {
+	/** The server's time in ms, read on the node that holds KEYS[1] (see claimBefore). */
+	serverTime: {
+		numberOfKeys: 1,
+		lua: `local t = redis.call('time')
+return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`,
+	},
+	/**
+	 * A claim (SET NX PX: ARGV[1] its lifetime) that writes nothing when the server runs it after
+	 * ARGV[2], its deadline in the server's time (0: none), and then returns 2: the worker has
+	 * stopped waiting and failed, and a claim left behind would turn its retry into a repeat.
+	 */
+	claimBefore: {
+		numberOfKeys: 1,
+		lua: `if redis.replicate_commands then redis.replicate_commands() end
+local notAfter = tonumber(ARGV[2])
+if notAfter > 0 then
+	local t = redis.call('time')
+	if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > notAfter then return 2 end
+end
+if redis.call('set', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 1 end
+return 0`,
+	},
 	/** Compare-and-delete: only the holder releases a lock. */
 	leadRelease: {
 		numberOfKeys: 1,
@@ -359,9 +381,23 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	}
 
 	async claim(namespace: string, key: string, ttlMs: number): Promise<boolean> {
-		return (
-			(await this.client.set(this.k(namespace, 'claim', key), '1', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')) === 'OK'
-		);
+		const claimKey = this.k(namespace, 'claim', key);
+		// The deadline in the server's clock, read on the key's own node just before.
+		const notAfter = this.commandTimeoutMs > 0 ? this.deadline(Number(await this.scripts.serverTime(claimKey))) : 0;
+		const claimed = await this.scripts.claimBefore(claimKey, Math.max(1, Math.round(ttlMs)), notAfter);
+		if (claimed === 2)
+			throw new Error(
+				`Redis ran the claim of ${namespace} after this worker had stopped waiting for it (the server was paused or overloaded); nothing was saved: retry`,
+			);
+		return claimed === 1;
+	}
+
+	/**
+	 * The server time (ms) after which a write must not run: the worker's command timeout from
+	 * `serverNow`, less the time its answer needs to come back.
+	 */
+	private deadline(serverNow: number): number {
+		return Math.floor(serverNow + this.commandTimeoutMs - Math.min(COMMIT_REPLY_MARGIN_MS, this.commandTimeoutMs / 4));
 	}
 
 	async release(namespace: string, key: string): Promise<void> {
@@ -728,10 +764,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				const writeKeys: string[] = [];
 				// The server must run the commit while this worker still waits for its answer.
 				const now = serverNow();
-				const notAfter =
-					now && this.commandTimeoutMs > 0
-						? Math.floor(now + this.commandTimeoutMs - Math.min(COMMIT_REPLY_MARGIN_MS, this.commandTimeoutMs / 4))
-						: 0;
+				const notAfter = now && this.commandTimeoutMs > 0 ? this.deadline(now) : 0;
 				const args: Array<string | number> = [token, locks.length, notAfter];
 				for (const [key, w] of view.writes) {
 					writeKeys.push(this.k(namespace, 'kv', key));
@@ -771,8 +804,8 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 	): Promise<T> {
 		const locks = [...keys].sort().map((key) => this.k(namespace, 'kl', key));
 		const token = randomUUID();
-		// The server's clock at the lock, and this worker's (the server's time is read from them
-		// later: no clock of two hosts is compared). An answer that came late makes it run early,
+		// The server's clock at the lock, and this worker's monotonic one (the server's time is read
+		// from them later: no clock of two hosts is compared, and no clock step moves it). An answer that came late makes it run early,
 		// which only makes the commit's deadline stricter.
 		let serverAtLock = 0;
 		let localAtLock = 0;
@@ -790,7 +823,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				await sleep(wait * (0.5 + Math.random()));
 				wait = Math.min(wait * 2, 50);
 			}
-			localAtLock = Date.now();
+			localAtLock = performance.now();
 		}
 		let lost = false;
 		const timer =
@@ -811,7 +844,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 				token,
 				locks,
 				() => lost,
-				() => (serverAtLock ? serverAtLock + (Date.now() - localAtLock) : 0),
+				() => (serverAtLock ? serverAtLock + (performance.now() - localAtLock) : 0),
 			);
 		} finally {
 			if (timer) clearInterval(timer);

@@ -377,7 +377,7 @@ describe('RedisStore key-value transactions lock their keys, not the namespace',
 });
 
 describe('RedisStore: an update the worker stopped waiting for is never written later', () => {
-	it('a commit queued on a paused server times out, and when the server wakes it writes nothing (the retry counts once)', async () => {
+	it('a commit or a claim queued on a paused server times out, and when the server wakes it writes nothing (the retry counts once)', async () => {
 		const paused = await startRedis();
 		const opts = { host: '127.0.0.1', port: paused.port, keyPrefix: 'late:', commandTimeoutMs: 500 };
 		const store = await RedisStore.open(opts);
@@ -407,6 +407,21 @@ describe('RedisStore: an update the worker stopped waiting for is never written 
 			// The retry's own update goes through.
 			await again.transact('route:x', ['rr:pool'], (view) => view.set('rr:pool', '2'));
 			expect(await again.peek('route:x', ['rr:pool'])).toEqual(new Map([['rr:pool', '2']]));
+			// A claim (the capture trigger's "seen this submission") sent to the paused server: the
+			// worker fails; a claim written when the server wakes would make the retry a repeat, and
+			// the lead would be lost.
+			paused.pause();
+			const wake = new Promise<void>((resolve) =>
+				setTimeout(() => {
+					paused.resume();
+					resolve();
+				}, 1500),
+			);
+			await expect(store.claim('capture:x', 'submission-1', 60_000)).rejects.toThrow(/timed out/i);
+			await wake;
+			await new Promise((r) => setTimeout(r, 200));
+			expect(await again.claim('capture:x', 'submission-1', 60_000)).toBe(true);
+			expect(await again.claim('capture:x', 'submission-1', 60_000)).toBe(false);
 			await again.close();
 		} finally {
 			await store.close();
