@@ -805,8 +805,8 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		const locks = [...keys].sort().map((key) => this.k(namespace, 'kl', key));
 		const token = randomUUID();
 		// The server's clock at the lock, and this worker's monotonic one (the server's time is read
-		// from them later: no clock of two hosts is compared, and no clock step moves it). An answer that came late makes it run early,
-		// which only makes the commit's deadline stricter.
+		// from them later: no clock of two hosts is compared, and no clock step moves it). An answer
+		// that came late makes the estimate run early, which only makes the commit's deadline stricter.
 		let serverAtLock = 0;
 		let localAtLock = 0;
 		if (locks.length) {
