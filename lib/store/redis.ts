@@ -52,28 +52,39 @@ export class LockLostError extends Error {}
 type Client = IORedis | Cluster;
 type Reply = string | number | null | Reply[];
 
+/** Lua: `nowMs`, the server's time in ms. */
+const SERVER_NOW = `local t = redis.call('time')
+local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/**
+ * Lua opening of a write fenced by a deadline: ARGV[arg] is the server time (ms) after which the
+ * worker no longer waits for the answer (0: none); run later (the server was paused, the command
+ * queued), the script writes nothing and returns 2. Effects replication first: the script reads
+ * the clock before it writes.
+ */
+const unlessLate = (arg: number) => `if redis.replicate_commands then redis.replicate_commands() end
+local notAfter = tonumber(ARGV[${arg}])
+if notAfter > 0 then
+${SERVER_NOW}
+if nowMs > notAfter then return 2 end
+end
+`;
+
 /** Scripts: every write of a transaction checks the lock token first (KEYS[1] = lock, ARGV[1] = token). */
 const SCRIPTS = {
 	/** The server's time in ms, read on the node that holds KEYS[1] (see claimBefore). */
 	serverTime: {
 		numberOfKeys: 1,
-		lua: `local t = redis.call('time')
-return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`,
+		lua: `${SERVER_NOW}
+return nowMs`,
 	},
 	/**
-	 * A claim (SET NX PX: ARGV[1] its lifetime) that writes nothing when the server runs it after
-	 * ARGV[2], its deadline in the server's time (0: none), and then returns 2: the worker has
-	 * stopped waiting and failed, and a claim left behind would turn its retry into a repeat.
+	 * A claim (SET NX PX: ARGV[1] its lifetime) fenced by its deadline ARGV[2] (unlessLate): a
+	 * claim left behind by a worker that stopped waiting would turn its retry into a repeat.
 	 */
 	claimBefore: {
 		numberOfKeys: 1,
-		lua: `if redis.replicate_commands then redis.replicate_commands() end
-local notAfter = tonumber(ARGV[2])
-if notAfter > 0 then
-	local t = redis.call('time')
-	if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > notAfter then return 2 end
-end
-if redis.call('set', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 1 end
+		lua: `${unlessLate(2)}if redis.call('set', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 1 end
 return 0`,
 	},
 	/** Compare-and-delete: only the holder releases a lock. */
@@ -163,8 +174,8 @@ for i = 1, #KEYS do
 	if redis.call('exists', KEYS[i]) == 1 then return 0 end
 end
 for i = 1, #KEYS do redis.call('set', KEYS[i], ARGV[1], 'PX', ARGV[2]) end
-local t = redis.call('time')
-return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`,
+${SERVER_NOW}
+return nowMs`,
 	},
 	/** Extends the locks still held with this token; 0 when any was lost. */
 	kvRenewMany: {
@@ -184,19 +195,11 @@ return 1`,
 	/**
 	 * A key-value transaction's writes, fenced by every lock it holds: KEYS[1..n] the locks
 	 * (ARGV[2] = n), KEYS[n + 1] the namespace's index base, then the written keys with ARGV triples
-	 * (op, value, expiry or score) from ARGV[4]; as leadCommit for the ops. ARGV[3]: the server
-	 * time (ms) after which the writer no longer waits for the answer (0: none); a script run later
-	 * (the server was paused, the command queued) writes nothing and returns 2, so an execution
-	 * that failed on its timeout and is retried is not counted twice.
+	 * (op, value, expiry or score) from ARGV[4]; as leadCommit for the ops. ARGV[3]: its deadline
+	 * (unlessLate), so an execution that failed on its timeout and is retried is not counted twice.
 	 */
 	kvCommit: {
-		lua: `if redis.replicate_commands then redis.replicate_commands() end
-local notAfter = tonumber(ARGV[3])
-if notAfter > 0 then
-	local t = redis.call('time')
-	if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > notAfter then return 2 end
-end
-local n = tonumber(ARGV[2])
+		lua: `${unlessLate(3)}local n = tonumber(ARGV[2])
 for i = 1, n do
 	if redis.call('get', KEYS[i]) ~= ARGV[1] then return 0 end
 end
@@ -257,6 +260,16 @@ export const COMMAND_TIMEOUT_MS = 15_000;
 /** Time left for a commit's answer to reach the worker before its command timeout (see kvCommit). */
 const COMMIT_REPLY_MARGIN_MS = 2_000;
 
+/** A connection's command timeout: its own, or the default. */
+const commandTimeoutOf = (c: RedisConnection) => c.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
+
+/** The error of a write the server ran after its deadline (see unlessLate): nothing was written. */
+function ranTooLate(what: string, namespace: string, nothing: string): Error {
+	return new Error(
+		`Redis ran the ${what} of ${namespace} after this worker had stopped waiting for it (the server was paused or overloaded); ${nothing}`,
+	);
+}
+
 function clientOptions(c: RedisConnection): IORedisOptions {
 	return {
 		username: c.username || undefined,
@@ -281,7 +294,7 @@ export async function connectRedis(c: RedisConnection): Promise<Client> {
 	let client: Client;
 	if (c.mode === 'cluster') {
 		client = new Cluster(seeds, {
-			redisOptions: { ...clientOptions(c), commandTimeout: c.commandTimeoutMs ?? COMMAND_TIMEOUT_MS },
+			redisOptions: { ...clientOptions(c), commandTimeout: commandTimeoutOf(c) },
 			lazyConnect: true,
 			clusterRetryStrategy: (times) => (times > 5 ? null : Math.min(times * 200, 2000)),
 		});
@@ -336,7 +349,7 @@ export async function connectRedis(c: RedisConnection): Promise<Client> {
 	}
 	// Set once connected: ioredis clears a command's timer only when it succeeds, so a timeout on
 	// the commands of a failed connection would keep a timer running after the failure.
-	if (!(client instanceof Cluster)) client.options.commandTimeout = c.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
+	if (!(client instanceof Cluster)) client.options.commandTimeout = commandTimeoutOf(c);
 	return client;
 }
 
@@ -364,7 +377,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		this.lockTtlMs = options.lockTtlMs ?? 30_000;
 		this.lockWaitMs = options.lockWaitMs ?? 30_000;
 		this.renewLock = options.renewLock ?? true;
-		this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
+		this.commandTimeoutMs = commandTimeoutOf(options);
 	}
 
 	static async open(options: RedisStoreOptions): Promise<RedisStore> {
@@ -385,10 +398,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 		// The deadline in the server's clock, read on the key's own node just before.
 		const notAfter = this.commandTimeoutMs > 0 ? this.deadline(Number(await this.scripts.serverTime(claimKey))) : 0;
 		const claimed = await this.scripts.claimBefore(claimKey, Math.max(1, Math.round(ttlMs)), notAfter);
-		if (claimed === 2)
-			throw new Error(
-				`Redis ran the claim of ${namespace} after this worker had stopped waiting for it (the server was paused or overloaded); nothing was saved: retry`,
-			);
+		if (claimed === 2) throw ranTooLate('claim', namespace, 'nothing was saved: retry');
 		return claimed === 1;
 	}
 
@@ -783,10 +793,7 @@ export class RedisStore implements StateStore, LeadMemory, KeyValueStore {
 							...writeKeys,
 							...args,
 						);
-				if (committed === 2)
-					throw new Error(
-						`Redis ran the update of ${namespace} after this worker had stopped waiting for it (the server was paused or overloaded); nothing was written: retry the execution`,
-					);
+				if (committed === 2) throw ranTooLate('update', namespace, 'nothing was written: retry the execution');
 				if (committed !== 1)
 					throw new LockLostError(
 						`The Redis lock of ${namespace} expired before the update was saved; nothing was written: retry the execution`,
