@@ -128,11 +128,18 @@ export function loadCompanyListings(seed: number, n = 1000): LabelledSet {
 	};
 }
 
-/** Each row's compared values, prepared as the node prepares a lead's (with the set's options). */
+/** One row's compared values, each field prepared by its kind (as the node prepares a lead's). */
+export function prepareRow(
+	row: Record<string, string | undefined>,
+	fields: FieldSpec[],
+	options?: PrepareOptions,
+): Prepared {
+	return Object.fromEntries(fields.map((f) => [f.name, prepareValue(f.kind, row[f.name], options)]));
+}
+
+/** Each row's compared values, prepared with the set's options. */
 export function prepareSet(set: LabelledSet): Prepared[] {
-	return set.rows.map((r) =>
-		Object.fromEntries(set.fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], set.prepare)])),
-	);
+	return set.rows.map((r) => prepareRow(r, set.fields, set.prepare));
 }
 
 export interface PairScores {

@@ -36,10 +36,12 @@ import {
 	loadFodorsZagat,
 	loadSplink,
 	pairwiseScores,
+	prepareRow,
 	prepareSet,
 	type LabelledSet,
 } from '../../bench/datasets';
 import { formTraffic } from '../../bench/traffic';
+import { NAMESAKES_OWN_PHONES, ONE_NUMBER_TWO_WAYS } from './peoplePhones';
 import type { FieldSpec } from '../../lib/dedupe/fields';
 import { learnModel } from '../../lib/dedupe/learn';
 
@@ -719,8 +721,7 @@ describe('company names read as entity names (Dedupe 1.2)', () => {
 		{ name: 'first_name', kind: 'first_name' },
 		{ name: 'last_name', kind: 'last_name' },
 	];
-	const prep = (r: Record<string, string>) =>
-		Object.fromEntries(fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], { defaultCountry: 'US' })]));
+	const prep = (r: Record<string, string>) => prepareRow(r, fields, { defaultCountry: 'US' });
 	const building = { address: '506 S Grand Ave', city: 'Los Angeles', phone: '213-555-0142' };
 	const grill = prep({ ...building, company: 'Harbor Grill' });
 	const room = prep({ ...building, company: 'Cedar Room' });
@@ -794,26 +795,7 @@ describe("people's phones (Dedupe 1.2)", () => {
 		return clusterIdsOf(out, leads.length);
 	};
 	it('two namesakes at one company, each with their own number, are two people (one from home, one from work)', () => {
-		const leads = [
-			{
-				id: 'k1',
-				first_name: 'Karen',
-				last_name: 'Walker',
-				email: 'karen.walker@gmail.com',
-				phone: '(415) 555-0188',
-				company: 'Northpeak Logistics Inc',
-				city: 'Chicago',
-			},
-			{
-				id: 'k2',
-				first_name: 'Karen',
-				last_name: 'Walker',
-				email: 'kwalker@northpeak.example',
-				phone: '+1 312 555 0127',
-				company: 'Northpeak Logistics',
-				city: 'Chicago',
-			},
-		];
+		const leads = NAMESAKES_OWN_PHONES;
 		// 1.1: names and company outweigh the two phones (-2 bits); 1.2 weighs them -4.
 		const [a, b] = groups(leads, v11);
 		expect(b).toBe(a);
@@ -829,34 +811,14 @@ describe("people's phones (Dedupe 1.2)", () => {
 		expect(score(v11.matcher, v11.prepare) - score(v12.matcher, v12.prepare)).toBe(2);
 	});
 	it('one person typing a number that does not parse, with and without its calling code, is found by it', () => {
-		// Spain has 9-digit numbers: this one has 10, so it is no possible number and was kept as digits
-		// ("349190120059" against "9190120059"). Version 1.2 keys it +34 and the national digits.
-		const leads = [
-			{
-				id: 'l1',
-				first_name: 'Lucia',
-				last_name: 'Romero',
-				email: 'lucia.romero@gmail.com',
-				phone: '+34 91 901 200 59',
-				company: 'Novanorth Labs SL',
-				country: 'ES',
-			},
-			{
-				id: 'l2',
-				first_name: 'Lucia',
-				last_name: 'Romero',
-				email: 'lromero@novanorth.example',
-				phone: '91 901 200 59',
-				company: 'Novanorth Labs',
-				country: 'ES',
-			},
-		];
-		const [a, b] = groups(leads, v12);
+		// 1.1 kept such a number as its digits ("349190120059" against "9190120059"); 1.2 keys it +34
+		// and the national digits.
+		const out = dedupeBatch(ONE_NUMBER_TWO_WAYS, config(v12));
+		const [a, b] = clusterIdsOf(out, 2);
 		expect(b).toBe(a);
-		const out = dedupeBatch(leads, config(v12));
 		expect((out.duplicates[0].json.dedupe as { matched_on: string[] }).matched_on).toContain('phone');
 		// Without the keys, 1.2's weight would read the two spellings as two phones and keep her apart.
-		const [c, d] = groups(leads, { ...v12, prepare: { defaultCountry: 'US' } });
+		const [c, d] = groups(ONE_NUMBER_TWO_WAYS, { ...v12, prepare: { defaultCountry: 'US' } });
 		expect(d).not.toBe(c);
 	});
 	it('between businesses (no person, no email) a different phone still weighs -1, not -4', () => {
@@ -864,8 +826,7 @@ describe("people's phones (Dedupe 1.2)", () => {
 			{ name: 'company', kind: 'company' },
 			{ name: 'phone', kind: 'phone' },
 		];
-		const prep = (r: Record<string, string>) =>
-			Object.fromEntries(fields.map((f) => [f.name, prepareValue(f.kind, r[f.name], { defaultCountry: 'US' })]));
+		const prep = (r: Record<string, string>) => prepareRow(r, fields, { defaultCountry: 'US' });
 		const a = prep({ company: 'Harbor Florist', phone: '312-555-0192' });
 		const b = prep({ company: 'Harbor Florist', phone: '312-555-0143' });
 		const both = { entityNames: true, personPhones: true };

@@ -6,6 +6,7 @@ import { loadWorkflow, runWorkflow } from './harness';
 import { closeRedisStores } from '../../lib/store/redis';
 import { startRedis, type RedisServer } from '../helpers/redisServer';
 import { BARE_NAMESAKE, NAMESAKE_GROUPS } from '../lib/joinScenario';
+import { NAMESAKES_OWN_PHONES, ONE_NUMBER_TWO_WAYS } from '../lib/peoplePhones';
 import { formTraffic } from '../../bench/traffic';
 import { modelNamespace } from '../../lib/dedupe/memoryModel';
 import { SqliteStore } from '../../lib/store/sqlite';
@@ -152,46 +153,7 @@ describe('Dedupe Leads in the n8n engine', () => {
 	});
 
 	it("version 1.2 weighs two people's phones against a match, and reads a number that does not parse by its country", async () => {
-		const people = items([
-			// Namesakes at one company, one writing from home, each with their own number.
-			{
-				id: 'k1',
-				first_name: 'Karen',
-				last_name: 'Walker',
-				email: 'karen.walker@gmail.com',
-				phone: '(415) 555-0188',
-				company: 'Northpeak Logistics Inc',
-				city: 'Chicago',
-			},
-			{
-				id: 'k2',
-				first_name: 'Karen',
-				last_name: 'Walker',
-				email: 'kwalker@northpeak.example',
-				phone: '+1 312 555 0127',
-				company: 'Northpeak Logistics',
-				city: 'Chicago',
-			},
-			// One person, a Madrid number with a digit too many, typed with and without +34.
-			{
-				id: 'l1',
-				first_name: 'Lucia',
-				last_name: 'Romero',
-				email: 'lucia.romero@gmail.com',
-				phone: '+34 91 901 200 59',
-				company: 'Novanorth Labs SL',
-				country: 'ES',
-			},
-			{
-				id: 'l2',
-				first_name: 'Lucia',
-				last_name: 'Romero',
-				email: 'lromero@novanorth.example',
-				phone: '91 901 200 59',
-				company: 'Novanorth Labs',
-				country: 'ES',
-			},
-		]);
+		const people = items([...NAMESAKES_OWN_PHONES, ...ONE_NUMBER_TWO_WAYS]);
 		const duplicates = async (typeVersion: number) =>
 			(await runWorkflow(workflow('dedupe-batch.json', {}, { defaultCountry: 'US' }, typeVersion), { Leads: people }))
 				.output('Duplicates')
